@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Builds the npm distribution: `dist/` with ESM JavaScript and `.d.ts` files compiled
+// from the TypeScript sources by `tsc` (relative `.ts` imports rewritten to `.js`), and
+// marks the CLI executable.
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+rmSync(join(root, "dist"), { recursive: true, force: true });
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+const result = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (result.status !== 0) process.exit(result.status ?? 1);
+const cli = join(root, "dist", "cli.js");
+if (existsSync(cli)) chmodSync(cli, 0o755);
+console.log("dist: built");

@@ -1,0 +1,94 @@
+/**
+ * The portable gunzip / raw-inflate codec over the WASM inflate kernel.
+ *
+ * @module
+ */
+
+import { CompressionError, type CompressionErrorReason } from "../errors.ts";
+import {
+  INFLATE_DONE,
+  INFLATE_NEED_INPUT,
+  type InflateErrorKind,
+  inflateErrorKind,
+  type InflateFormat,
+  WasmInflater,
+} from "../wasm/inflate.ts";
+import type { SyncCodec } from "./_codec_stream.ts";
+
+const ERRORS: Record<InflateErrorKind, [CompressionErrorReason, string]> = {
+  BadHeader: ["BadHeader", "not gzip data (bad magic number, method or flags)"],
+  BadBlockType: ["BadBlock", "invalid deflate block type"],
+  BadCodes: ["BadBlock", "invalid Huffman code lengths"],
+  DistanceTooFar: ["BadBlock", "invalid distance too far back"],
+  StoredLength: ["BadBlock", "stored block length does not match its complement"],
+  BadCrc: ["BadChecksum", "CRC-32 does not match the data"],
+  BadHeaderCrc: ["BadChecksum", "header CRC-16 does not match the header"],
+  BadLength: ["BadLength", "length in the trailer does not match the data"],
+  Truncated: ["Truncated", "unexpected end of data"],
+  TrailingGarbage: ["TrailingGarbage", "unexpected bytes after the end of the data"],
+  BadSymbol: ["BadBlock", "invalid literal/length or distance code"],
+  Unknown: ["BadBlock", "the decoder failed"],
+};
+
+/** The CompressionError for a negative kernel status. */
+export function inflateError(what: string, status: number): CompressionError {
+  const [reason, detail] = ERRORS[inflateErrorKind(status)];
+  return new CompressionError(what, reason, detail);
+}
+
+/** A codec that decodes `format` with the WASM kernel; errors name the data `what`. */
+export function wasmInflateCodec(format: InflateFormat, what: string): SyncCodec {
+  const inflater = new WasmInflater(format);
+  let finished = false;
+  return {
+    write(chunk) {
+      if (finished) throw inflateError(what, -9);
+      return inflater.write(chunk);
+    },
+    read(final) {
+      while (!finished) {
+        const status = inflater.decode(final);
+        const out = inflater.takeOutput();
+        if (status < 0) throw inflateError(what, status);
+        if (status === INFLATE_DONE) finished = true;
+        if (out !== undefined) return out;
+        if (status === INFLATE_NEED_INPUT) return undefined;
+      }
+      return undefined;
+    },
+    close() {
+      inflater.release();
+    },
+  };
+}
+
+/** Decodes all of `bytes` (gzip or raw DEFLATE) at once with the WASM kernel. */
+export function wasmInflateAll(bytes: Uint8Array, format: InflateFormat, what: string): Uint8Array {
+  const codec = wasmInflateCodec(format, what);
+  const parts: Uint8Array[] = [];
+  try {
+    let offset = 0;
+    while (offset < bytes.length) {
+      offset += codec.write(bytes.subarray(offset));
+      for (let out = codec.read(false); out !== undefined; out = codec.read(false)) parts.push(out);
+    }
+    for (let out = codec.read(true); out !== undefined; out = codec.read(true)) parts.push(out);
+  } finally {
+    codec.close();
+  }
+  return concat(parts);
+}
+
+/** Joins byte arrays. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let total = 0;
+  for (const part of parts) total += part.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+/**
+ * gzip and raw DEFLATE decompression, streaming and one-shot.
+ *
+ * @module
+ */
+
+import * as zlib from "node:zlib";
+import { CompressionError } from "../errors.ts";
+import { type CompressionBackend, resolveBackend } from "./_backend.ts";
+import { codecStream } from "./_codec_stream.ts";
+import { zlibError, zlibStream } from "./_zlib_stream.ts";
+import { wasmInflateAll, wasmInflateCodec } from "./_wasm_inflate.ts";
+
+/** Options of the decompression streams and helpers. */
+export interface InflateOptions {
+  /**
+   * The implementation: the WASM kernel, `node:zlib`, or the faster of the two.
+   * @default {"auto"}
+   */
+  backend?: CompressionBackend;
+  /**
+   * What the data is, for error messages (a digest, a file name).
+   * @default {"gzip data"}
+   */
+  what?: string;
+}
+
+/**
+ * The backend `"auto"` picks for decompression: the WASM kernel, measured faster than
+ * `node:zlib` on Deno, Node and Bun (see bench/kernels_gzip.ts).
+ */
+const AUTO_INFLATE = "wasm";
+
+/**
+ * A stream that decompresses gzip data: any number of concatenated members, zero padding
+ * after the last one ignored. Errors are {@linkcode CompressionError}s; a bad member header,
+ * checksum or length, truncation and trailing garbage all fail the stream.
+ *
+ * @example
+ * ```ts
+ * import { gunzipStream } from "./gunzip.ts";
+ * const response = new Response(new Uint8Array([
+ *   0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0, 0x86, 0xa6,
+ *   0x10, 0x36, 5, 0, 0, 0,
+ * ]));
+ * const text = await new Response(response.body!.pipeThrough(gunzipStream())).text();
+ * console.log(text); // "hello"
+ * ```
+ */
+export function gunzipStream(options: InflateOptions = {}): TransformStream<Uint8Array, Uint8Array> {
+  return inflateStream("gzip", options);
+}
+
+/** A stream that decompresses raw DEFLATE data (RFC 1951, no header); bytes after its end fail it. */
+export function inflateRawStream(
+  options: InflateOptions = {},
+): TransformStream<Uint8Array, Uint8Array> {
+  return inflateStream("raw", options);
+}
+
+function inflateStream(
+  format: "gzip" | "raw",
+  options: InflateOptions,
+): TransformStream<Uint8Array, Uint8Array> {
+  const what = options.what ?? (format === "gzip" ? "gzip data" : "deflate data");
+  if (resolveBackend(options.backend, AUTO_INFLATE) === "native") {
+    return zlibStream(format === "gzip" ? "gunzip" : "inflateRaw", what);
+  }
+  return codecStream(() => wasmInflateCodec(format, what));
+}
+
+/** Decompresses gzip data held whole in memory; the same rules as {@linkcode gunzipStream}. */
+export function gunzip(bytes: Uint8Array, options: InflateOptions = {}): Uint8Array {
+  const what = options.what ?? "gzip data";
+  if (resolveBackend(options.backend, AUTO_INFLATE) === "wasm") {
+    return wasmInflateAll(bytes, "gzip", what);
+  }
+  if (bytes.length >= 1 && (bytes[0] !== 0x1f || (bytes.length >= 2 && bytes[1] !== 0x8b))) {
+    throw zlibError(what, new Error("incorrect header check"), false);
+  }
+  let result: { buffer: Uint8Array; engine: zlib.Gunzip };
+  try {
+    result = zlib.gunzipSync(bytes, { info: true }) as unknown as typeof result;
+  } catch (error) {
+    throw zlibError(what, error, true);
+  }
+  // zlib stops quietly at a zero byte after a member: only zero bytes may follow.
+  if (bytes.subarray(result.engine.bytesWritten).some((b) => b !== 0)) {
+    throw new CompressionError(what, "TrailingGarbage", "unexpected bytes after the end of the data");
+  }
+  const out = result.buffer;
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}

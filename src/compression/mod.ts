@@ -1,0 +1,22 @@
+/**
+ * Compression: recognize a format by its magic bytes, decompress gzip (a WASM kernel or
+ * `node:zlib`) and zstd (`fzstd`), compress gzip (`node:zlib` or `fflate`). Streams run
+ * in bounded memory and fail with a {@linkcode CompressionError} on bad data.
+ *
+ * @example
+ * ```ts
+ * import { decompressStream, gzip, sniffCompression } from "./mod.ts";
+ * const packed = gzip(new TextEncoder().encode("layer bytes"));
+ * console.log(sniffCompression(packed)); // "gzip"
+ * const plain = new Response(packed).body!.pipeThrough(decompressStream());
+ * console.log(await new Response(plain).text()); // "layer bytes"
+ * ```
+ *
+ * @module
+ */
+export { type CompressionKind, SNIFF_LENGTH, sniffCompression } from "./sniff.ts";
+export type { CompressionBackend } from "./_backend.ts";
+export { gunzip, gunzipStream, inflateRawStream, type InflateOptions } from "./gunzip.ts";
+export { gzip, type GzipOptions, gzipStream } from "./gzip.ts";
+export { type ZstdOptions, zstdDecompressStream } from "./zstd.ts";
+export { type DecompressOptions, decompressStream } from "./decompress.ts";

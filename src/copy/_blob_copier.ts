@@ -1,0 +1,225 @@
+/**
+ * Copies blobs from a source to a destination: skips what the destination has, verifies
+ * every byte read, changes compression on the way (spooling to a temporary file when the
+ * new digest is not known in advance), reports progress and retries transient failures.
+ * Each blob is copied once per copy, however many manifests refer to it.
+ *
+ * @module
+ */
+import { tmpdir } from "node:os";
+import { InvalidManifestError } from "../errors.ts";
+import type {
+  BlobInfo,
+  ImageDestination,
+  ImageSource,
+  TransportContext,
+} from "../transports/types.ts";
+import type { Descriptor, LayerCompression } from "../types/mod.ts";
+import type { CopyProgressEvent } from "./copy_options.ts";
+import { compressor, decompressor, hasher, meter, verifier } from "./_streams.ts";
+import { withRetries } from "./_tasks.ts";
+
+/** How one blob is to be written. */
+export interface BlobPlan {
+  /** The compression the source blob has, or `undefined` for a blob copied as it is. */
+  from: LayerCompression | undefined;
+  /** The compression to write; equal to `from` (or `undefined`) to copy as it is. */
+  to: LayerCompression | undefined;
+  /** The media type of the written blob. */
+  mediaType: string;
+  /** The digest the written blob will have, when known beforehand (a diff ID). */
+  knownDigest?: string;
+}
+
+/** What a {@linkcode BlobCopier} needs. */
+export interface BlobCopierOptions {
+  /** Where blobs are read. */
+  source: ImageSource;
+  /** Where blobs are written. */
+  destination: ImageDestination;
+  /** The file system and temporary directory for spooled blobs. */
+  context: TransportContext;
+  /** Receives progress events. */
+  onProgress?: (event: CopyProgressEvent) => void;
+  /** Retries of a failed blob. */
+  retries: number;
+  /** The pause before each retry, in milliseconds. */
+  retryDelayMs: number;
+}
+
+/** Copies the blobs of one copy operation. */
+export class BlobCopier {
+  readonly #options: BlobCopierOptions;
+  readonly #done = new Map<string, Promise<Descriptor>>();
+
+  /** Builds a copier between `options.source` and `options.destination`. */
+  constructor(options: BlobCopierOptions) {
+    this.#options = options;
+  }
+
+  /** Copies `blob` as `plan` says; resolves to its descriptor at the destination. */
+  copy(blob: Descriptor, plan: BlobPlan, signal?: AbortSignal): Promise<Descriptor> {
+    const key = `${blob.digest}>${plan.to ?? "same"}>${plan.mediaType}`;
+    let pending = this.#done.get(key);
+    if (pending === undefined) {
+      pending = this.#copy(blob, plan, signal);
+      this.#done.set(key, pending);
+      pending.catch(() => this.#done.delete(key));
+    }
+    return pending;
+  }
+
+  /** Copies a small blob that has been read (and verified) into memory already. */
+  async putBytes(blob: Descriptor, bytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+    const { destination } = this.#options;
+    if (await destination.hasBlob(blob)) return this.#emit("blob-skipped", blob, 0);
+    this.#emit("blob-start", blob, 0);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    });
+    await destination.putBlob(blob, stream, { signal });
+    this.#emit("blob-done", blob, bytes.length);
+  }
+
+  /** Reads a small blob whole (at most `limit` bytes), verified. */
+  async readBytes(blob: Descriptor, limit: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (blob.size > limit) {
+      throw new InvalidManifestError(blob.digest, `config of ${blob.size} bytes exceeds ${limit}`);
+    }
+    const { source, retries, retryDelayMs } = this.#options;
+    return await withRetries(
+      async () => {
+        const stream = (await source.getBlob(toInfo(blob), { signal }))
+          .pipeThrough(meter(() => {}, signal))
+          .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
+        const out = new Uint8Array(blob.size);
+        let offset = 0;
+        for await (const chunk of stream) {
+          out.set(chunk, offset);
+          offset += chunk.length;
+        }
+        return out;
+      },
+      retries,
+      retryDelayMs,
+      signal,
+    );
+  }
+
+  async #copy(blob: Descriptor, plan: BlobPlan, signal?: AbortSignal): Promise<Descriptor> {
+    const { destination, retries, retryDelayMs } = this.#options;
+    const changes = plan.from !== undefined && plan.to !== undefined && plan.from !== plan.to;
+    if (!changes) {
+      const target: Descriptor = { ...blob, mediaType: plan.mediaType };
+      if (await destination.hasBlob(toInfo(target))) {
+        this.#emit("blob-skipped", blob, 0);
+        return target;
+      }
+      await withRetries(
+        () => this.#transfer(blob, target, () => [], signal),
+        retries,
+        retryDelayMs,
+        signal,
+      );
+      return target;
+    }
+    const stages = () => {
+      const list: TransformStream<Uint8Array, Uint8Array>[] = [];
+      if (plan.from !== "none") list.push(decompressor(plan.from!, blob.digest));
+      if (plan.to !== "none") list.push(compressor(plan.to!, blob.digest));
+      return list;
+    };
+    if (plan.knownDigest !== undefined) {
+      const known = plan.knownDigest;
+      const target: Descriptor = { ...blob, mediaType: plan.mediaType, digest: known, size: -1 };
+      let size = 0;
+      await withRetries(
+        () => {
+          const count = hasher();
+          const all =
+            () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count.stream];
+          return this.#transfer(blob, target, all, signal).then(() => {
+            size = count.result().size;
+          });
+        },
+        retries,
+        retryDelayMs,
+        signal,
+      );
+      return { ...target, size };
+    }
+    return await withRetries(
+      () => this.#spool(blob, plan, stages, signal),
+      retries,
+      retryDelayMs,
+      signal,
+    );
+  }
+
+  /** Streams `blob` from the source through `stages` into the destination as `target`. */
+  async #transfer(
+    blob: Descriptor,
+    target: Descriptor,
+    stages: () => TransformStream<Uint8Array, Uint8Array>[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    let stream = await this.#read(blob, signal);
+    for (const stage of stages()) stream = stream.pipeThrough(stage);
+    await this.#options.destination.putBlob(toInfo(target), stream, { signal });
+    this.#emit("blob-done", blob, blob.size);
+  }
+
+  /** Writes the converted blob to a temporary file first, to learn its digest and size. */
+  async #spool(
+    blob: Descriptor,
+    plan: BlobPlan,
+    stages: () => TransformStream<Uint8Array, Uint8Array>[],
+    signal?: AbortSignal,
+  ): Promise<Descriptor> {
+    const { context, destination } = this.#options;
+    const fs = context.fs;
+    const dir = (context.tmpDir ?? tmpdir()).replace(/\/+$/, "") || "/";
+    await fs.mkdir(dir, { recursive: true });
+    const path = `${dir}/.stevedore-copy-${crypto.randomUUID()}`;
+    try {
+      const count = hasher();
+      let stream = await this.#read(blob, signal);
+      for (const stage of stages()) stream = stream.pipeThrough(stage);
+      await stream.pipeThrough(count.stream).pipeTo(await fs.openWrite(path));
+      const { digest, size } = count.result();
+      const target: Descriptor = { ...blob, mediaType: plan.mediaType, digest, size };
+      if (!(await destination.hasBlob(toInfo(target)))) {
+        const spooled = (await fs.openRead(path)).pipeThrough(verifier(digest, size, path));
+        await destination.putBlob(toInfo(target), spooled, { signal });
+      }
+      this.#emit("blob-done", blob, blob.size);
+      return target;
+    } finally {
+      await fs.remove(path).catch(() => {});
+    }
+  }
+
+  /** Opens `blob` at the source, metered and verified. */
+  async #read(blob: Descriptor, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    this.#emit("blob-start", blob, 0);
+    const stream = await this.#options.source.getBlob(toInfo(blob), { signal });
+    return stream
+      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal))
+      .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
+  }
+
+  #emit(kind: CopyProgressEvent["kind"], blob: Descriptor, bytes: number): void {
+    this.#options.onProgress?.({ kind, digest: blob.digest, size: blob.size, bytes });
+  }
+}
+
+/** The transport-level view of a descriptor. */
+export function toInfo(d: Descriptor): BlobInfo {
+  const info: BlobInfo = { digest: d.digest, size: d.size, mediaType: d.mediaType };
+  if (d.urls !== undefined) info.urls = d.urls;
+  if (d.annotations !== undefined) info.annotations = d.annotations;
+  return info;
+}

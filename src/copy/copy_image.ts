@@ -1,0 +1,252 @@
+/**
+ * The copy engine's entry point: {@linkcode copyImage} reads an image (or a manifest list)
+ * from one transport and writes it into another.
+ *
+ * @module
+ */
+import {
+  DigestMismatchError,
+  InvalidManifestError,
+  ManifestUnknownError,
+  UnsupportedTransportError,
+} from "../errors.ts";
+import { convertIndex, parseManifest, serializeIndex } from "../manifest/mod.ts";
+import { chooseInstance, defaultPlatform, formatPlatform } from "../platform/mod.ts";
+import { parseImageReference } from "../transports/registry.ts";
+import type {
+  ImageDestination,
+  ImageReference,
+  ImageSource,
+  ManifestBytes,
+} from "../transports/types.ts";
+import {
+  type Descriptor,
+  type ImageIndex,
+  type IndexMediaType,
+  isImageManifestType,
+  MediaType,
+} from "../types/mod.ts";
+import { BlobCopier } from "./_blob_copier.ts";
+import { copyInstance, type InstanceCopy, type InstanceCopyOptions } from "./_image_copier.ts";
+import { chooseManifestType } from "./_manifest_plan.ts";
+import { sha256Bytes } from "./_streams.ts";
+import { anySignal } from "./_tasks.ts";
+import type { CopiedInstance, CopyOptions, CopyResult } from "./copy_options.ts";
+
+const DEFAULT_CONCURRENCY = 6;
+const DEFAULT_RETRIES = 3;
+const DEFAULT_RETRY_DELAY_MS = 1000;
+const DEFAULT_MAX_CONFIG_SIZE = 16 * 1024 * 1024;
+
+/**
+ * Copies the image at `src` to `dest`: blobs the destination already has are skipped,
+ * every blob is verified against its digest on the way, layers are (de)compressed as the
+ * destination or `options.compressionFormat` want, and the manifest is rewritten (or
+ * converted between OCI and Docker schema 2) only when something changed; otherwise its
+ * bytes are copied as they are. Nothing is committed at the destination unless the whole
+ * copy succeeds.
+ *
+ * References may be given as strings (`docker://alpine`, `oci:/tmp/layout:tag`) when the
+ * transport is registered in the prefix table.
+ *
+ * @example
+ * ```ts ignore
+ * import { copyImage } from "./copy_image.ts";
+ * import { NodeFileSystem } from "../fs/mod.ts";
+ * const result = await copyImage("docker://alpine:3", "oci:/tmp/alpine:3", {
+ *   context: { fs: new NodeFileSystem() },
+ * });
+ * console.log(result.manifestDigest);
+ * ```
+ *
+ * @throws {DigestMismatchError} when a blob or manifest does not match its digest.
+ * @throws {ManifestUnknownError} when no instance of a list fits `options.platform`.
+ * @throws {UnsupportedTransportError} when the destination cannot take the image's format.
+ */
+export async function copyImage(
+  src: string | ImageReference,
+  dest: string | ImageReference,
+  options: CopyOptions,
+): Promise<CopyResult> {
+  const srcRef = resolveReference(src);
+  const destRef = resolveReference(dest);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`Cannot copy with concurrency ${concurrency}: must be an integer >= 1`);
+  }
+  const internal = new AbortController();
+  const signal = anySignal([options.signal, options.context.signal, internal.signal])!;
+  signal.throwIfAborted();
+  const context = { ...options.context, signal };
+  const source = await srcRef.newSource(context);
+  try {
+    const destination = await destRef.newDestination(context);
+    try {
+      const blobs = new BlobCopier({
+        source,
+        destination,
+        context,
+        onProgress: options.onProgress,
+        retries: options.retries ?? DEFAULT_RETRIES,
+        retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+      });
+      const instanceOptions: InstanceCopyOptions = {
+        destination,
+        blobs,
+        concurrency,
+        compressionFormat: options.compressionFormat,
+        manifestType: options.manifestType,
+        maxConfigSize: options.maxConfigSize ?? DEFAULT_MAX_CONFIG_SIZE,
+        signal,
+        abort: (reason) => internal.abort(reason),
+      };
+      const result = await copyTop(source, destination, options, instanceOptions);
+      signal.throwIfAborted();
+      await destination.commit();
+      return result;
+    } finally {
+      await destination.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+/** A reference object as given, or parsed from a transport-qualified string. */
+function resolveReference(input: string | ImageReference): ImageReference {
+  if (typeof input !== "string") return input;
+  const reference = parseImageReference(input);
+  if (reference === undefined) {
+    throw new UnsupportedTransportError(input, "it does not start with a known transport");
+  }
+  return reference;
+}
+
+/** Reads the instance `entry` of a list and checks it against the entry's digest. */
+async function readInstance(source: ImageSource, entry: Descriptor): Promise<ManifestBytes> {
+  const manifest = await source.getManifest(entry.digest);
+  if (entry.digest.startsWith("sha256:")) {
+    const actual = sha256Bytes(manifest.bytes);
+    if (actual !== entry.digest || manifest.bytes.length !== entry.size) {
+      throw new DigestMismatchError(
+        entry.digest,
+        entry.digest,
+        actual,
+        manifest.bytes.length,
+        entry.size,
+      );
+    }
+  }
+  return { ...manifest, digest: entry.digest };
+}
+
+async function copyTop(
+  source: ImageSource,
+  destination: ImageDestination,
+  options: CopyOptions,
+  instanceOptions: InstanceCopyOptions,
+): Promise<CopyResult> {
+  const top = await source.getManifest();
+  const what = source.reference.toString();
+  const parsed = parseManifest(top.bytes, { what, contentType: top.mediaType });
+  if (parsed.kind === "schema1") {
+    throw new InvalidManifestError(what, "Docker schema 1 manifests cannot be copied");
+  }
+  const single = async (manifest: ManifestBytes): Promise<CopyResult> => {
+    const copied = await copyInstance(manifest, instanceOptions);
+    await destination.putManifest(copied.manifest);
+    return result(top, copied.manifest, [], copied.changed);
+  };
+  if (parsed.kind === "image") return await single(top);
+
+  if (!options.all) {
+    const want = options.platform ?? defaultPlatform();
+    const entry = chooseInstance(parsed.index, want);
+    if (entry === undefined) {
+      throw new ManifestUnknownError(`${what} (no instance for ${formatPlatform(want)})`);
+    }
+    return await single(await readInstance(source, entry));
+  }
+  if (!destination.supportsManifestLists()) {
+    throw new UnsupportedTransportError(
+      destination.reference.toString(),
+      "the destination cannot hold a manifest list; copy one platform instead",
+    );
+  }
+  return await copyList(top, parsed.mediaType, parsed.index, source, destination, options, {
+    ...instanceOptions,
+  });
+}
+
+async function copyList(
+  top: ManifestBytes,
+  sourceType: string,
+  index: ImageIndex,
+  source: ImageSource,
+  destination: ImageDestination,
+  options: CopyOptions,
+  instanceOptions: InstanceCopyOptions,
+): Promise<CopyResult> {
+  const listType = chooseManifestType(
+    sourceType,
+    destination.supportedManifestTypes(),
+    options.manifestType,
+    destination.reference.toString(),
+  );
+  if (options.manifestType !== undefined || listType !== sourceType) {
+    instanceOptions.manifestType = listType === MediaType.DockerManifestList
+      ? MediaType.DockerManifest
+      : MediaType.OciManifest;
+  }
+  const done = new Map<string, InstanceCopy>();
+  const instances: CopiedInstance[] = [];
+  for (const entry of index.manifests) {
+    if (!isImageManifestType(entry.mediaType)) {
+      throw new InvalidManifestError(
+        top.digest,
+        `instance ${entry.digest} has unsupported media type "${entry.mediaType}"`,
+      );
+    }
+    if (done.has(entry.digest)) continue;
+    const copied = await copyInstance(await readInstance(source, entry), instanceOptions);
+    await destination.putManifest(copied.manifest, copied.manifest.digest);
+    done.set(entry.digest, copied);
+    instances.push({ sourceDigest: entry.digest, manifest: copied.manifest });
+  }
+  const changed = listType !== sourceType ||
+    instances.some((i) => done.get(i.sourceDigest)!.changed);
+  let manifest = top;
+  if (changed) {
+    const edited = convertIndex(index, listType as IndexMediaType, {
+      what: top.digest,
+      mapInstance: (entry: Descriptor): Descriptor => {
+        const written = done.get(entry.digest)!.manifest;
+        return {
+          ...entry,
+          mediaType: written.mediaType,
+          digest: written.digest,
+          size: written.bytes.length,
+        };
+      },
+    });
+    const bytes = serializeIndex(edited);
+    manifest = { bytes, mediaType: listType, digest: sha256Bytes(bytes) };
+  }
+  await destination.putManifest(manifest);
+  return result(top, manifest, instances, changed);
+}
+
+function result(
+  top: ManifestBytes,
+  manifest: ManifestBytes,
+  instances: CopiedInstance[],
+  changed: boolean,
+): CopyResult {
+  return {
+    manifestDigest: manifest.digest,
+    manifest,
+    instances,
+    sourceDigest: top.digest,
+    manifestChanged: changed,
+  };
+}

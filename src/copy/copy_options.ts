@@ -1,0 +1,85 @@
+/**
+ * The options, progress events and result of {@linkcode copyImage}.
+ *
+ * @module
+ */
+import type { ManifestBytes, TransportContext } from "../transports/types.ts";
+import type { Platform } from "../types/mod.ts";
+
+/** What happened to one blob during a copy. */
+export type CopyProgressKind = "blob-start" | "blob-bytes" | "blob-done" | "blob-skipped";
+
+/** One progress report of a copy. */
+export interface CopyProgressEvent {
+  /** What happened: started, moved bytes, finished, or skipped (the destination has it). */
+  kind: CopyProgressKind;
+  /** The digest of the blob as the source has it. */
+  digest: string;
+  /** The size of the blob as the source has it (-1 when unknown). */
+  size: number;
+  /** How many bytes of the blob were read from the source so far. */
+  bytes: number;
+}
+
+/** The layer compression a copy should produce. */
+export type CopyCompressionFormat = "gzip" | "zstd";
+
+/** Options of {@linkcode copyImage}. */
+export interface CopyOptions {
+  /** What the transports need: file system, `fetch`, TLS, temporary directory. */
+  context: TransportContext;
+  /**
+   * The platform whose instance is copied when the source is a manifest list (ignored
+   * with `all`). @default the host's platform (Linux on macOS)
+   */
+  platform?: Platform;
+  /**
+   * Copy every instance of a manifest list and the list itself; the list's bytes (and so
+   * its digest) are kept when no instance changed. @default false
+   */
+  all?: boolean;
+  /** How many blobs are copied at the same time. @default 6 */
+  concurrency?: number;
+  /**
+   * Recompress layers into this format; `undefined` keeps each layer's compression (unless
+   * the destination asks otherwise). @default undefined
+   */
+  compressionFormat?: CopyCompressionFormat;
+  /** Write the manifest with this exact MIME type, converting it if needed. @default keep */
+  manifestType?: string;
+  /** Receives progress events, synchronously; it must not throw. */
+  onProgress?: (event: CopyProgressEvent) => void;
+  /** Cancels the copy; the destination is closed without a commit. */
+  signal?: AbortSignal;
+  /** How many times a blob copy is retried after a transient failure. @default 3 */
+  retries?: number;
+  /** The pause before each retry, in milliseconds. @default 1000 */
+  retryDelayMs?: number;
+  /** The largest config blob read into memory, in bytes. @default 16 MiB */
+  maxConfigSize?: number;
+}
+
+/** One copied instance of a manifest list. */
+export interface CopiedInstance {
+  /** The instance's digest in the source list. */
+  sourceDigest: string;
+  /** The instance manifest as written to the destination. */
+  manifest: ManifestBytes;
+}
+
+/** What {@linkcode copyImage} wrote. */
+export interface CopyResult {
+  /** The digest of the top-level manifest written (the list's when a list was copied). */
+  manifestDigest: string;
+  /** The top-level manifest written, byte for byte. */
+  manifest: ManifestBytes;
+  /** The instances written, for a list copied with `all`; empty otherwise. */
+  instances: CopiedInstance[];
+  /** The digest of the source's top-level manifest. */
+  sourceDigest: string;
+  /**
+   * Whether the manifest written differs from the source's: for a list copied with `all`,
+   * the list; otherwise the (chosen instance's) image manifest.
+   */
+  manifestChanged: boolean;
+}

@@ -1,0 +1,18 @@
+/**
+ * The file-system seam: the {@linkcode FileSystem} interface, a disk implementation over
+ * `node:fs/promises` and an in-memory one.
+ *
+ * @example
+ * ```ts
+ * import { MemoryFileSystem } from "./mod.ts";
+ * const fs = new MemoryFileSystem();
+ * await fs.writeFile("/hello.txt", "hi");
+ * console.log(await fs.readTextFile("/hello.txt")); // "hi"
+ * ```
+ *
+ * @module
+ */
+export type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
+export { exists, isNotFound, writeFileAtomic } from "./file_system.ts";
+export { NodeFileSystem } from "./node_fs.ts";
+export { MemoryFileSystem } from "./memory_fs.ts";

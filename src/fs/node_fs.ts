@@ -1,0 +1,122 @@
+/**
+ * The {@linkcode FileSystem} over `node:fs/promises`, which Deno, Node and Bun all provide.
+ *
+ * @module
+ */
+import * as fsp from "node:fs/promises";
+import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
+
+/** A {@linkcode FileSystem} backed by the real disk. */
+export class NodeFileSystem implements FileSystem {
+  /** Reads a whole file. */
+  async readFile(path: string): Promise<Uint8Array> {
+    const buffer = await fsp.readFile(path);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  /** Reads a whole file as UTF-8 text. */
+  readTextFile(path: string): Promise<string> {
+    return fsp.readFile(path, "utf8");
+  }
+
+  /** Creates or replaces a file with `data`. */
+  async writeFile(
+    path: string,
+    data: Uint8Array | string,
+    options?: WriteFileOptions,
+  ): Promise<void> {
+    const handle = await fsp.open(path, "w", options?.mode ?? 0o644);
+    try {
+      await handle.writeFile(data);
+      if (options?.sync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Streams a file's bytes. */
+  async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
+    const handle = await fsp.open(path, "r");
+    const chunkSize = 256 * 1024;
+    let closed = false;
+    const close = async () => {
+      if (!closed) {
+        closed = true;
+        await handle.close();
+      }
+    };
+    return new ReadableStream<Uint8Array>({
+      type: "bytes",
+      async pull(controller) {
+        const buffer = new Uint8Array(chunkSize);
+        const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
+        if (bytesRead === 0) {
+          await close();
+          controller.close();
+          return;
+        }
+        controller.enqueue(buffer.subarray(0, bytesRead));
+      },
+      async cancel() {
+        await close();
+      },
+    });
+  }
+
+  /** Creates or replaces a file and returns a stream that writes into it. */
+  async openWrite(
+    path: string,
+    options?: WriteFileOptions,
+  ): Promise<WritableStream<Uint8Array>> {
+    const handle = await fsp.open(path, "w", options?.mode ?? 0o644);
+    return new WritableStream<Uint8Array>({
+      async write(chunk) {
+        let offset = 0;
+        while (offset < chunk.byteLength) {
+          const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+          offset += bytesWritten;
+        }
+      },
+      async close() {
+        if (options?.sync) await handle.sync();
+        await handle.close();
+      },
+      async abort() {
+        await handle.close();
+      },
+    });
+  }
+
+  /** Renames `from` to `to`. */
+  rename(from: string, to: string): Promise<void> {
+    return fsp.rename(from, to);
+  }
+
+  /** Creates a directory. */
+  async mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void> {
+    await fsp.mkdir(path, { recursive: options?.recursive ?? false, mode: options?.mode });
+  }
+
+  /** Lists the names in a directory. */
+  readDir(path: string): Promise<string[]> {
+    return fsp.readdir(path);
+  }
+
+  /** Describes a path without following a final symbolic link. */
+  async stat(path: string): Promise<FileInfo> {
+    const info = await fsp.lstat(path);
+    return {
+      isFile: info.isFile(),
+      isDirectory: info.isDirectory(),
+      isSymlink: info.isSymbolicLink(),
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      mode: info.mode & 0o7777,
+    };
+  }
+
+  /** Removes a file or directory tree; a missing path is not an error. */
+  async remove(path: string, options?: { recursive?: boolean }): Promise<void> {
+    await fsp.rm(path, { recursive: options?.recursive ?? false, force: true });
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Blob reads on one endpoint: a verified stream that resumes with `Range` after a cut
+ * connection, and `HEAD`.
+ *
+ * @module
+ */
+import { RegistryError, StevedoreError } from "../errors.ts";
+import { parseDigest, verifier } from "./_digest.ts";
+import type { Endpoint } from "./_endpoint.ts";
+import { AttemptTimeoutError, discard, type HttpContext } from "./_http.ts";
+import { checkRepository, describeRef, repoScope } from "./_names.ts";
+import type { CallOptions, GetBlobOptions } from "./types.ts";
+
+/** A body that ended before all its bytes arrived. */
+class PrematureEnd extends Error {
+  constructor(read: number, total: number) {
+    super(`body ended after ${read} of ${total} bytes`);
+    this.name = "PrematureEnd";
+  }
+}
+
+function declaredLength(response: Response): number | undefined {
+  const value = Number(response.headers.get("content-length") ?? "NaN");
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+async function readWithTimeout(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
+  if (ms <= 0) return await reader.read();
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    handle = setTimeout(() => reject(new AttemptTimeoutError(ms)), ms);
+  });
+  try {
+    return await Promise.race([reader.read(), timeout]);
+  } finally {
+    clearTimeout(handle);
+  }
+}
+
+function emptyReader(): ReadableStreamDefaultReader<Uint8Array> {
+  return new ReadableStream<Uint8Array>({ start: (c) => c.close() }).getReader();
+}
+
+/**
+ * Streams a blob, verified against `digest` (and `options.size`) while it flows. A cut
+ * connection is resumed from where it stopped, up to the retry limit.
+ */
+export async function getBlob(
+  endpoint: Endpoint,
+  ctx: HttpContext,
+  repo: string,
+  digest: string,
+  options: GetBlobOptions = {},
+): Promise<ReadableStream<Uint8Array>> {
+  checkRepository(repo);
+  parseDigest(digest);
+  const what = describeRef(endpoint.registry, repo, digest);
+  const { signal } = options;
+  const policy = ctx.retry;
+  const open = (offset: number) =>
+    endpoint.send({
+      method: "GET",
+      path: `/v2/${repo}/blobs/${digest}`,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : undefined,
+      scopes: [repoScope(repo, "pull")],
+      what,
+      kind: "blob",
+      signal,
+    });
+
+  const first = await open(0);
+  const total = options.size ?? declaredLength(first);
+  let reader = first.body?.getReader() ?? emptyReader();
+  let offset = 0;
+  let skip = 0;
+  let resumes = 0;
+
+  const reopen = async () => {
+    const response = await open(offset);
+    if (response.status === 206) {
+      const range = /^bytes (\d+)-/.exec(response.headers.get("content-range") ?? "");
+      if (range && Number(range[1]) !== offset) {
+        await discard(response);
+        throw new RegistryError(what, 206, `asked for bytes from ${offset}, got ${range[1]}`);
+      }
+      skip = 0;
+    } else {
+      skip = offset; // the registry ignored Range and starts over
+    }
+    reader = response.body?.getReader() ?? emptyReader();
+  };
+
+  const source = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let chunk: Uint8Array;
+        try {
+          const result = await readWithTimeout(reader, ctx.timeoutMs);
+          if (result.done) {
+            if (total !== undefined && offset < total) throw new PrematureEnd(offset, total);
+            controller.close();
+            return;
+          }
+          chunk = result.value;
+        } catch (error) {
+          reader.cancel().catch(() => {});
+          if (signal?.aborted) return controller.error(signal.reason);
+          if (error instanceof StevedoreError) return controller.error(error);
+          if (resumes >= policy.maxRetries) {
+            const reason = error instanceof Error ? error.message : String(error);
+            return controller.error(
+              new RegistryError(what, 0, `connection lost after ${offset} bytes: ${reason}`, {
+                cause: error,
+              }),
+            );
+          }
+          resumes++;
+          try {
+            await policy.sleep(policy.delayMs, signal);
+            await reopen();
+          } catch (reopenError) {
+            return controller.error(reopenError);
+          }
+          continue;
+        }
+        if (skip > 0) {
+          if (chunk.byteLength <= skip) {
+            skip -= chunk.byteLength;
+            continue;
+          }
+          chunk = chunk.subarray(skip);
+          skip = 0;
+        }
+        offset += chunk.byteLength;
+        controller.enqueue(chunk);
+        return;
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return source.pipeThrough(verifier(digest, options.size, what));
+}
+
+/** The size of a blob, `-1` when the registry does not tell it, `undefined` when absent. */
+export async function headBlob(
+  endpoint: Endpoint,
+  repo: string,
+  digest: string,
+  options: CallOptions = {},
+): Promise<number | undefined> {
+  checkRepository(repo);
+  parseDigest(digest);
+  const response = await endpoint.send({
+    method: "HEAD",
+    path: `/v2/${repo}/blobs/${digest}`,
+    scopes: [repoScope(repo, "pull")],
+    what: describeRef(endpoint.registry, repo, digest),
+    kind: "blob",
+    signal: options.signal,
+    accept: [404],
+  });
+  await discard(response);
+  if (response.status === 404) return undefined;
+  return declaredLength(response) ?? -1;
+}

@@ -1,0 +1,234 @@
+/**
+ * One registry endpoint (a host): scheme detection by pinging `/v2/`, authentication,
+ * retries and manual redirects that never carry credentials to another origin.
+ *
+ * @module
+ */
+import { RegistryError } from "../errors.ts";
+import { parseAuthChallenges } from "./auth_challenge.ts";
+import { Authenticator } from "./_auth.ts";
+import { connectionError, type ResourceKind, responseError } from "./_errors.ts";
+import { discard, fetchOnce, type HttpContext, withRetries } from "./_http.ts";
+import type { Credentials, RepoPrefixRewrite } from "./types.ts";
+
+/** One request to an endpoint. */
+export interface RequestSpec {
+  method: "GET" | "HEAD" | "PUT" | "POST" | "PATCH" | "DELETE";
+  /** A path below the endpoint (`/v2/...`) or an absolute URL (an upload location). */
+  path: string;
+  /** Query parameters to add. */
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string | ReadableStream<Uint8Array>;
+  /** The token scopes the request needs, e.g. `repository:app:pull`. */
+  scopes: readonly string[];
+  /** Names the resource in error messages. */
+  what: string;
+  /** Decides what a 404 means. */
+  kind: ResourceKind;
+  signal?: AbortSignal;
+  /** Unsuccessful statuses handed back instead of thrown (e.g. 404 for `HEAD`). */
+  accept?: readonly number[];
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/** The host that serves a registry's API (`docker.io` is served elsewhere). */
+export function apiHost(registry: string): string {
+  return registry === "docker.io" || registry === "index.docker.io"
+    ? "registry-1.docker.io"
+    : registry;
+}
+
+/** Applies a mirror's prefix rewrite; `undefined` when the repository is not below it. */
+export function rewriteRepository(repo: string, rewrite?: RepoPrefixRewrite): string | undefined {
+  if (!rewrite) return repo;
+  const { from, to } = rewrite;
+  let rest: string;
+  if (from === "") rest = repo;
+  else if (repo === from) rest = "";
+  else if (repo.startsWith(`${from}/`)) rest = repo.slice(from.length + 1);
+  else return undefined;
+  return [to, rest].filter((part) => part !== "").join("/");
+}
+
+/** A registry host with its scheme, challenges and tokens. */
+export class Endpoint {
+  /** The registry as named by the caller, `host[:port]`. */
+  readonly registry: string;
+  /** Whether plain HTTP may be used. */
+  readonly insecure: boolean;
+  /** How repository paths change here. */
+  readonly rewrite: RepoPrefixRewrite | undefined;
+  readonly #namespaceProxy: string | undefined;
+  readonly #host: string;
+  readonly #ctx: HttpContext;
+  readonly #auth: Authenticator;
+  #origin: Promise<string> | undefined;
+  #originValue = "";
+
+  constructor(
+    ctx: HttpContext,
+    registry: string,
+    options: {
+      host?: string;
+      insecure?: boolean;
+      rewrite?: RepoPrefixRewrite;
+      namespaceProxy?: string;
+      credentials: () => Promise<Credentials | undefined>;
+    },
+  ) {
+    this.#ctx = ctx;
+    this.registry = registry;
+    this.#host = options.host ?? apiHost(registry);
+    this.insecure = options.insecure ?? false;
+    this.rewrite = options.rewrite;
+    this.#namespaceProxy = options.namespaceProxy;
+    this.#auth = new Authenticator(ctx, registry, options.credentials);
+  }
+
+  /** The scheme and host requests go to, found by pinging `/v2/` once. */
+  origin(signal?: AbortSignal): Promise<string> {
+    this.#origin ??= this.#ping(signal).then(
+      (origin) => {
+        this.#originValue = origin;
+        return origin;
+      },
+      (error) => {
+        this.#origin = undefined;
+        throw error;
+      },
+    );
+    return this.#origin;
+  }
+
+  /** An absolute URL for a `Location` the registry answered (which may be relative). */
+  resolve(location: string): string {
+    return new URL(location, this.#originValue || `https://${this.#host}`).href;
+  }
+
+  async #ping(signal: AbortSignal | undefined): Promise<string> {
+    const what = `${this.registry}/v2/`;
+    const attempt = async (scheme: string, replayable: boolean) => {
+      const url = new URL(`${scheme}://${this.#host}/v2/`);
+      const init = { method: "GET", headers: { "user-agent": this.#ctx.userAgent } };
+      const response = await withRetries(
+        this.#ctx.retry,
+        signal,
+        replayable,
+        () => fetchOnce(this.#ctx, url, init, signal),
+      );
+      if (response.ok || response.status === 401) {
+        this.#auth.setChallenges(parseAuthChallenges(response.headers.get("www-authenticate")));
+        await discard(response);
+        return url.origin;
+      }
+      throw await responseError(response, "other", what);
+    };
+    try {
+      return await attempt("https", !this.insecure);
+    } catch (error) {
+      if (!this.insecure || signal?.aborted) {
+        throw signal?.aborted ? error : connectionError(error, what);
+      }
+    }
+    try {
+      return await attempt("http", true);
+    } catch (error) {
+      throw signal?.aborted ? error : connectionError(error, what);
+    }
+  }
+
+  /**
+   * Sends a request with authentication, retries and redirects. Resolves with a successful
+   * (or `spec.accept`ed) response; otherwise rejects with the mapped stevedore error.
+   */
+  async send(spec: RequestSpec): Promise<Response> {
+    const signal = spec.signal;
+    const origin = await this.origin(signal);
+    const url = new URL(spec.path, origin);
+    for (const [key, value] of Object.entries(spec.query ?? {})) url.searchParams.set(key, value);
+    if (this.#namespaceProxy !== undefined && url.origin === origin) {
+      url.searchParams.set("ns", this.#namespaceProxy);
+    }
+    const replayable = !(spec.body instanceof ReadableStream);
+    let authorization = await this.#auth.authorization(spec.scopes, signal);
+    let response = await this.#attempt(spec, url, authorization, signal, replayable);
+    if (response.status === 401 && replayable) {
+      const challenges = parseAuthChallenges(response.headers.get("www-authenticate"));
+      const scopes = await this.#auth.renew(challenges, authorization, spec.scopes);
+      if (scopes) {
+        await discard(response);
+        authorization = await this.#auth.authorization(scopes, signal);
+        response = await this.#attempt(spec, url, authorization, signal, replayable);
+      }
+    }
+    if (response.ok || spec.accept?.includes(response.status)) return response;
+    throw await responseError(response, spec.kind, spec.what);
+  }
+
+  async #attempt(
+    spec: RequestSpec,
+    url: URL,
+    authorization: string | undefined,
+    signal: AbortSignal | undefined,
+    replayable: boolean,
+  ): Promise<Response> {
+    try {
+      return await withRetries(
+        this.#ctx.retry,
+        signal,
+        replayable,
+        () => this.#follow(spec, url, authorization, signal),
+      );
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw connectionError(error, spec.what);
+    }
+  }
+
+  /** One attempt, following redirects of `GET`/`HEAD` by hand. */
+  async #follow(
+    spec: RequestSpec,
+    url: URL,
+    authorization: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    const follows = spec.method === "GET" || spec.method === "HEAD";
+    let current = url;
+    for (let hop = 0;; hop++) {
+      const headers = new Headers(spec.headers);
+      headers.set("user-agent", this.#ctx.userAgent);
+      // Credentials stay with the registry: a redirect elsewhere (a CDN) gets none.
+      if (authorization && current.origin === this.#originValue) {
+        headers.set("authorization", authorization);
+      }
+      const init: RequestInit & { duplex?: "half" } = {
+        method: spec.method,
+        headers,
+        body: spec.body as BodyInit | undefined,
+        redirect: "manual",
+      };
+      // A streamed upload may take long before the answer comes: no timeout for it.
+      const streamed = spec.body instanceof ReadableStream;
+      if (streamed) init.duplex = "half";
+      const timeoutMs = streamed ? 0 : this.#ctx.timeoutMs;
+      const response = await fetchOnce(this.#ctx, current, init, signal, timeoutMs);
+      if (response.type === "opaqueredirect") {
+        // The runtime hides the target; let it follow (fetch drops Authorization across
+        // origins by itself).
+        const follow: RequestInit = { ...init, redirect: "follow" };
+        return await fetchOnce(this.#ctx, current, follow, signal, timeoutMs);
+      }
+      if (!follows || !REDIRECTS.has(response.status)) return response;
+      const location = response.headers.get("location");
+      if (!location) return response;
+      await discard(response);
+      if (hop >= MAX_REDIRECTS) {
+        throw new RegistryError(spec.what, response.status, "too many redirects");
+      }
+      current = new URL(location, current);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Turns registry answers and connection failures into stevedore errors.
+ *
+ * @module
+ */
+import {
+  BlobUnknownError,
+  DeniedError,
+  ManifestUnknownError,
+  RegistryError,
+  StevedoreError,
+  UnauthorizedError,
+} from "../errors.ts";
+import { AttemptTimeoutError, readLimited } from "./_http.ts";
+
+/** What a request was about, which decides what a 404 means. */
+export type ResourceKind = "manifest" | "blob" | "other";
+
+/** One entry of a registry's `{"errors": [...]}` body. */
+interface RegistryErrorEntry {
+  code?: unknown;
+  message?: unknown;
+}
+
+/** A registry's own description of a failure, kept as the `cause`. */
+class RegistryAnswer extends Error {
+  constructor(readonly status: number, readonly codes: string[], message: string) {
+    super(message);
+    this.name = "RegistryAnswer";
+  }
+}
+
+async function describe(response: Response): Promise<RegistryAnswer> {
+  let codes: string[] = [];
+  let text = "";
+  try {
+    const bytes = await readLimited(response, 64 * 1024, () => new RangeError("too large"));
+    text = new TextDecoder().decode(bytes).trim();
+    const body = JSON.parse(text) as { errors?: RegistryErrorEntry[] };
+    if (Array.isArray(body.errors)) {
+      codes = body.errors.map((e) => String(e.code ?? "")).filter((c) => c !== "");
+      const parts = body.errors.map((e) =>
+        [e.code, e.message].filter((x) => typeof x === "string" && x !== "").join(": ")
+      );
+      text = parts.filter((p) => p !== "").join("; ");
+    }
+  } catch {
+    // not JSON (or unreadable): keep the raw text, if any
+  }
+  const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  const detail = text === ""
+    ? `registry answered ${status}`
+    : `registry answered ${status}: ${text}`;
+  return new RegistryAnswer(response.status, codes, detail.slice(0, 500));
+}
+
+/** Builds the error for an unsuccessful response about `what` (consumes its body). */
+export async function responseError(
+  response: Response,
+  kind: ResourceKind,
+  what: string,
+): Promise<StevedoreError> {
+  const answer = await describe(response);
+  const has = (code: string) => answer.codes.includes(code);
+  const options = { cause: answer };
+  if (response.status === 401 || has("UNAUTHORIZED")) {
+    return new UnauthorizedError(what, answer.message, options);
+  }
+  if (response.status === 403 || has("DENIED")) {
+    return new DeniedError(what, answer.message, options);
+  }
+  if (has("MANIFEST_UNKNOWN") || (kind === "manifest" && response.status === 404)) {
+    return new ManifestUnknownError(what, options);
+  }
+  if (
+    has("BLOB_UNKNOWN") || has("BLOB_UPLOAD_UNKNOWN") ||
+    (kind === "blob" && response.status === 404)
+  ) {
+    return new BlobUnknownError(what, options);
+  }
+  return new RegistryError(what, response.status, answer.message, options);
+}
+
+/** Builds the error for a request that got no answer at all. */
+export function connectionError(error: unknown, what: string): StevedoreError {
+  if (error instanceof StevedoreError) return error;
+  const reason = error instanceof AttemptTimeoutError
+    ? error.message
+    : `connection failed: ${error instanceof Error ? error.message : String(error)}`;
+  return new RegistryError(what, 0, reason, { cause: error });
+}

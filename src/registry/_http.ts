@@ -1,0 +1,208 @@
+/**
+ * Low-level HTTP helpers of the registry client: combined signals, per-attempt timeouts,
+ * retries with `Retry-After`, and classification of transient failures.
+ *
+ * @module
+ */
+import { StevedoreError } from "../errors.ts";
+import type { FetchLike } from "./types.ts";
+
+/** The retry settings, resolved. */
+export interface RetryPolicy {
+  maxRetries: number;
+  delayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
+}
+
+/** Everything a request needs besides its own parameters. */
+export interface HttpContext {
+  fetch: FetchLike;
+  userAgent: string;
+  retry: RetryPolicy;
+  /** 0 = no timeout. */
+  timeoutMs: number;
+}
+
+/** Statuses worth another try. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+/** The error a per-attempt timeout raises. */
+export class AttemptTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** Combines signals: aborted when any of them is. */
+export function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const list = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (list.length <= 1) return list[0];
+  const native = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any;
+  if (typeof native === "function") return native.call(AbortSignal, list);
+  const controller = new AbortController();
+  for (const signal of list) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener("abort", () => controller.abort(signal.reason), {
+      once: true,
+      signal: controller.signal,
+    });
+  }
+  return controller.signal;
+}
+
+/** Waits `ms` milliseconds, or rejects when `signal` aborts. */
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * Calls `fetch` once; when `timeoutMs` > 0 the attempt is aborted if no response headers
+ * arrive in time (the response body is not limited).
+ */
+export async function fetchOnce(
+  ctx: HttpContext,
+  url: URL,
+  init: RequestInit,
+  signal: AbortSignal | undefined,
+  timeoutMs: number = ctx.timeoutMs,
+): Promise<Response> {
+  if (timeoutMs <= 0) return await ctx.fetch(url.href, { ...init, signal });
+  const timer = new AbortController();
+  const handle = setTimeout(() => timer.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
+  try {
+    return await ctx.fetch(url.href, { ...init, signal: anySignal([signal, timer.signal]) });
+  } catch (error) {
+    if (timer.signal.aborted && !signal?.aborted) throw timer.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(handle);
+  }
+}
+
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ConnectionRefused",
+  "ConnectionClosed",
+  "ConnectionReset",
+]);
+
+/** Tells whether a thrown error is a transient network failure (not a caller's abort). */
+export function isTransientError(error: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return false;
+  if (error instanceof StevedoreError) return false;
+  if (error instanceof AttemptTimeoutError || error instanceof TypeError) return true;
+  if (typeof error !== "object" || error === null) return false;
+  const { name, code } = error as { name?: unknown; code?: unknown };
+  if (name === "TimeoutError") return true;
+  return typeof code === "string" && TRANSIENT_CODES.has(code);
+}
+
+/** How long a `Retry-After` header asks to wait, in milliseconds. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null) return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^[A-Za-z]{3},? /.test(text)) return undefined; // an HTTP date starts with a day name
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+/** Reads and drops a response body so the connection can be reused. */
+export async function discard(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // nothing to do: the body is unusable anyway
+  }
+}
+
+/**
+ * Runs `send` until it answers with a non-retryable status or the retries run out; a
+ * transient error is retried too. With `replayable` false, `send` runs exactly once.
+ */
+export async function withRetries(
+  policy: RetryPolicy,
+  signal: AbortSignal | undefined,
+  replayable: boolean,
+  send: () => Promise<Response>,
+): Promise<Response> {
+  for (let attempt = 0;; attempt++) {
+    const canRetry = replayable && attempt < policy.maxRetries;
+    let response: Response;
+    try {
+      response = await send();
+    } catch (error) {
+      if (!canRetry || !isTransientError(error, signal)) throw error;
+      await policy.sleep(policy.delayMs, signal);
+      continue;
+    }
+    if (!canRetry || !RETRYABLE_STATUSES.has(response.status)) return response;
+    const asked = retryAfterMs(response.headers.get("retry-after"), policy.now());
+    await discard(response);
+    await policy.sleep(Math.min(asked ?? policy.delayMs, policy.maxDelayMs), signal);
+  }
+}
+
+/** Reads a body into memory, refusing more than `limit` bytes. */
+export async function readLimited(
+  response: Response,
+  limit: number,
+  tooLarge: () => Error,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get("content-length") ?? "NaN");
+  if (declared > limit) {
+    await discard(response);
+    throw tooLarge();
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,260 @@
+/**
+ * Blob uploads on one endpoint: monolithic (`POST`, then `PUT` with the body), chunked
+ * (`POST`, `PATCH`es with `Content-Range`, `PUT ?digest=`), and cross-repository mounts.
+ *
+ * @module
+ */
+import { DigestMismatchError, RegistryError } from "../errors.ts";
+import { digestOf, parseDigest, verifier } from "./_digest.ts";
+import type { Endpoint } from "./_endpoint.ts";
+import { discard } from "./_http.ts";
+import { checkRepository, describeRef, repoScope } from "./_names.ts";
+import type { CallOptions, MountResult, PutBlobOptions } from "./types.ts";
+
+const OCTET_STREAM = "application/octet-stream";
+
+/** An upload session: where to send the data, and the smallest chunk the registry takes. */
+interface UploadSession {
+  location: string;
+  minChunk: number;
+}
+
+function session(endpoint: Endpoint, response: Response, what: string): UploadSession {
+  const location = response.headers.get("location");
+  if (!location) {
+    throw new RegistryError(what, response.status, "the registry gave no upload location");
+  }
+  const minChunk = Number(response.headers.get("oci-chunk-min-length") ?? "0");
+  return {
+    location: endpoint.resolve(location),
+    minChunk: Number.isSafeInteger(minChunk) && minChunk > 0 ? minChunk : 0,
+  };
+}
+
+async function startUpload(
+  endpoint: Endpoint,
+  repo: string,
+  what: string,
+  signal: AbortSignal | undefined,
+): Promise<UploadSession> {
+  const response = await endpoint.send({
+    method: "POST",
+    path: `/v2/${repo}/blobs/uploads/`,
+    scopes: [repoScope(repo, "pull,push")],
+    what,
+    kind: "other",
+    signal,
+  });
+  await discard(response);
+  return session(endpoint, response, what);
+}
+
+/** Cuts bytes or a stream into pieces of exactly `size` bytes (the last may be shorter). */
+async function* pieces(
+  data: Uint8Array | ReadableStream<Uint8Array>,
+  size: number,
+): AsyncGenerator<Uint8Array> {
+  if (data instanceof Uint8Array) {
+    for (let start = 0; start < data.byteLength; start += size) {
+      yield data.subarray(start, start + size);
+    }
+    return;
+  }
+  const reader = data.getReader();
+  let buffer = new Uint8Array(size);
+  let filled = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      let at = 0;
+      while (at < value.byteLength) {
+        const take = Math.min(size - filled, value.byteLength - at);
+        buffer.set(value.subarray(at, at + take), filled);
+        filled += take;
+        at += take;
+        if (filled === size) {
+          yield buffer;
+          buffer = new Uint8Array(size);
+          filled = 0;
+        }
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+/**
+ * Uploads a blob of `size` bytes with `digest`, in one `PUT` or in `PATCH` chunks. Bytes
+ * are checked before anything is sent; a stream is checked as it flows, and a mismatch
+ * aborts the upload before it is committed.
+ */
+export async function putBlob(
+  endpoint: Endpoint,
+  repo: string,
+  digest: string,
+  size: number,
+  data: Uint8Array | ReadableStream<Uint8Array>,
+  options: PutBlobOptions = {},
+): Promise<void> {
+  checkRepository(repo);
+  const algorithm = parseDigest(digest);
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`Invalid blob size ${size}`);
+  const chunkSize = options.chunkSize ?? 0;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 0) {
+    throw new RangeError(`Invalid chunk size ${chunkSize}`);
+  }
+  const what = describeRef(endpoint.registry, repo, digest);
+  const { signal } = options;
+  let failure: unknown;
+  if (data instanceof Uint8Array) {
+    const actual = await digestOf(data, algorithm);
+    if (actual !== digest || data.byteLength !== size) {
+      throw new DigestMismatchError(what, digest, actual, data.byteLength, size);
+    }
+  } else {
+    data = recordingErrors(data.pipeThrough(verifier(digest, size, what)), (e) => failure = e);
+  }
+  const upload = options.location === undefined
+    ? await startUpload(endpoint, repo, what, signal)
+    : { location: endpoint.resolve(options.location), minChunk: 0 };
+  try {
+    await send(endpoint, repo, upload, data, { digest, size, chunkSize, what, signal });
+  } catch (error) {
+    // Best effort: drop the half-done session so the registry can forget it.
+    if (!signal?.aborted) await cancelUpload(endpoint, repo, upload.location, what);
+    throw failure ?? error;
+  }
+}
+
+/** Passes a stream through, telling `onError` why it failed (fetch hides that). */
+function recordingErrors(
+  stream: ReadableStream<Uint8Array>,
+  onError: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        onError(error);
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+async function cancelUpload(
+  endpoint: Endpoint,
+  repo: string,
+  location: string,
+  what: string,
+): Promise<void> {
+  try {
+    const response = await endpoint.send({
+      method: "DELETE",
+      path: location,
+      scopes: [repoScope(repo, "pull,push")],
+      what,
+      kind: "other",
+      accept: [400, 404, 405],
+    });
+    await discard(response);
+  } catch {
+    // the session expires on its own
+  }
+}
+
+async function send(
+  endpoint: Endpoint,
+  repo: string,
+  upload: UploadSession,
+  data: Uint8Array | ReadableStream<Uint8Array>,
+  blob: {
+    digest: string;
+    size: number;
+    chunkSize: number;
+    what: string;
+    signal: AbortSignal | undefined;
+  },
+): Promise<void> {
+  const { digest, size, chunkSize, what, signal } = blob;
+  const scopes = [repoScope(repo, "pull,push")];
+  let location = upload.location;
+
+  if (chunkSize > 0) {
+    let start = 0;
+    for await (const piece of pieces(data, Math.max(chunkSize, upload.minChunk))) {
+      const response = await endpoint.send({
+        method: "PATCH",
+        path: location,
+        headers: {
+          "content-type": OCTET_STREAM,
+          "content-range": `${start}-${start + piece.byteLength - 1}`,
+        },
+        body: piece,
+        scopes,
+        what,
+        kind: "other",
+        signal,
+      });
+      await discard(response);
+      location = session(endpoint, response, what).location;
+      upload.location = location; // where a cancel must go now
+      start += piece.byteLength;
+    }
+    data = new Uint8Array(0);
+  }
+
+  const headers: Record<string, string> = { "content-type": OCTET_STREAM };
+  if (data instanceof ReadableStream) headers["content-length"] = String(size);
+  const response = await endpoint.send({
+    method: "PUT",
+    path: location,
+    query: { digest },
+    headers,
+    body: data,
+    scopes,
+    what,
+    kind: "other",
+    signal,
+  });
+  await discard(response);
+}
+
+/**
+ * Asks the registry to link a blob of `fromRepo` into `repo` without uploading it. When it
+ * does not, the upload session it opened instead is returned for {@linkcode putBlob}.
+ */
+export async function mountBlob(
+  endpoint: Endpoint,
+  repo: string,
+  digest: string,
+  fromRepo: string,
+  options: CallOptions = {},
+): Promise<MountResult> {
+  checkRepository(repo);
+  checkRepository(fromRepo);
+  parseDigest(digest);
+  const what = describeRef(endpoint.registry, repo, digest);
+  const response = await endpoint.send({
+    method: "POST",
+    path: `/v2/${repo}/blobs/uploads/`,
+    query: { mount: digest, from: fromRepo },
+    scopes: [repoScope(repo, "pull,push"), repoScope(fromRepo, "pull")],
+    what,
+    kind: "other",
+    signal: options.signal,
+  });
+  await discard(response);
+  if (response.status === 201) return { mounted: true };
+  return { mounted: false, location: session(endpoint, response, what).location };
+}

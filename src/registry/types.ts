@@ -1,0 +1,164 @@
+/**
+ * The public shapes of the registry client: credentials, options and results.
+ *
+ * @module
+ */
+
+/** A `fetch`-compatible function; the client never calls the global one directly. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * Credentials for one registry: a user name and password (or token used as password), or
+ * an OAuth2 identity (refresh) token as `docker login` stores it.
+ */
+export type Credentials =
+  | { username: string; password: string }
+  | { identityToken: string };
+
+/**
+ * Where credentials come from: fixed credentials (used for the primary registry only), or a
+ * function asked once per registry host (mirrors included).
+ */
+export type CredentialsSource =
+  | Credentials
+  | ((registry: string) => Credentials | undefined | Promise<Credentials | undefined>);
+
+/** How failed requests are retried. */
+export interface RetryOptions {
+  /** How many times a request is retried after the first attempt. @default 3 */
+  maxRetries?: number;
+  /** The pause before each retry, in milliseconds. @default 1000 */
+  delayMs?: number;
+  /** The longest pause a `Retry-After` answer may impose, in milliseconds. @default 60000 */
+  maxDelayMs?: number;
+}
+
+/**
+ * Rewrites repository paths for a mirror: a repository equal to `from`, or below it, gets
+ * `from` replaced by `to`. An empty `from` matches every repository (and prepends `to`).
+ */
+export interface RepoPrefixRewrite {
+  /** The repository prefix on the primary registry, without the host. */
+  from: string;
+  /** The replacement on the mirror, without the host. */
+  to: string;
+}
+
+/** One place to read from: a mirror or the primary registry. */
+export interface RegistryEndpoint {
+  /** The registry host, `host[:port]`. */
+  registry: string;
+  /** Whether plain HTTP may be used when HTTPS fails. @default false */
+  insecure?: boolean;
+  /** How repository paths change on this endpoint. @default no change */
+  repoPrefixRewrite?: RepoPrefixRewrite;
+  /** The `ns` query parameter a namespace proxy wants on every request. @default none */
+  namespaceProxy?: string;
+}
+
+/** Options of {@linkcode RegistryClient}. */
+export interface RegistryClientOptions {
+  /** The primary registry host, `host[:port]`; `docker.io` talks to Docker Hub. */
+  registry: string;
+  /** The `fetch` to use. @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Credentials, or a function that finds them for a registry host. @default anonymous */
+  credentials?: CredentialsSource;
+  /** Whether plain HTTP may be used for the primary registry when HTTPS fails. @default false */
+  insecure?: boolean;
+  /**
+   * `false` means the same as `insecure: true`. Certificate checks themselves are the
+   * injected `fetch`'s business. @default true
+   */
+  tlsVerify?: boolean;
+  /** The `User-Agent` header. @default "stevedore/0.1.0" */
+  userAgent?: string;
+  /** How failed requests are retried. @default { maxRetries: 3, delayMs: 1000 } */
+  retry?: RetryOptions;
+  /** Cancels every request of this client. */
+  signal?: AbortSignal;
+  /**
+   * How long to wait for response headers (streamed uploads excepted), and for each piece
+   * of a blob body, in milliseconds; 0 waits forever. @default 0
+   */
+  timeoutMs?: number;
+  /** Where reads go, in order (mirrors, then the primary). @default the primary only */
+  endpoints?: RegistryEndpoint[];
+  /** The current time in milliseconds (token expiry, `Retry-After` dates). @default Date.now */
+  now?: () => number;
+  /** Waits `ms` milliseconds before a retry. @default a timer */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Options every call accepts. */
+export interface CallOptions {
+  /** Cancels this call. */
+  signal?: AbortSignal;
+}
+
+/** A manifest as fetched: its exact bytes, media type and digest. */
+export interface FetchedManifest {
+  /** The manifest exactly as received. */
+  bytes: Uint8Array;
+  /** Its media type (from `Content-Type`, or sniffed from the bytes). */
+  mediaType: string;
+  /** The digest of `bytes`, `algorithm:hex`. */
+  digest: string;
+}
+
+/** What a `HEAD` on a manifest tells. */
+export interface ManifestDescriptor {
+  /** The manifest's media type. */
+  mediaType: string;
+  /** The manifest's digest. */
+  digest: string;
+  /** The manifest's size in bytes. */
+  size: number;
+}
+
+/** Options of {@linkcode RegistryClient.getManifest}. */
+export interface GetManifestOptions extends CallOptions {
+  /** The media types to accept. @default every manifest and index type */
+  accept?: readonly string[];
+}
+
+/** Options of {@linkcode RegistryClient.getBlob}. */
+export interface GetBlobOptions extends CallOptions {
+  /** The expected size; a different size is rejected. @default not checked */
+  size?: number;
+}
+
+/** Options of {@linkcode RegistryClient.putBlob}. */
+export interface PutBlobOptions extends CallOptions {
+  /** Upload in `PATCH` chunks of this many bytes; 0 uploads in one `PUT`. @default 0 */
+  chunkSize?: number;
+  /** An upload session already opened (e.g. by a mount that did not mount). */
+  location?: string;
+}
+
+/** The answer to a cross-repository mount. */
+export type MountResult =
+  | { mounted: true }
+  | { mounted: false; location: string };
+
+/** Options of listing calls. */
+export interface ListOptions extends CallOptions {
+  /** How many entries to ask for per page (`n`). @default the registry's choice */
+  pageSize?: number;
+  /** The most entries to return. @default all */
+  limit?: number;
+}
+
+/** One row of a v1 search answer. */
+export interface SearchResult {
+  /** The repository name. */
+  name: string;
+  /** Its description. */
+  description: string;
+  /** How many stars it has. */
+  star_count: number;
+  /** Whether it is an official image. */
+  is_official: boolean;
+  /** Whether it is an automated build. */
+  is_automated: boolean;
+}

@@ -1,0 +1,203 @@
+/**
+ * Safe extraction of a tar stream into a fresh folder. Only regular files and folders are
+ * created on disk; links are kept as a table and resolved on lookup, so no entry can make
+ * a later write (or read) land outside the folder.
+ *
+ * @module
+ */
+import type { FileSystem } from "../../fs/mod.ts";
+import { InvalidArchiveError } from "../../errors.ts";
+import { readTar } from "./tar_reader.ts";
+import { joinPath } from "./safe_path.ts";
+
+/** How many links a lookup follows before giving up. */
+const MAX_LINK_HOPS = 40;
+
+/** Options of {@linkcode extractTar}. */
+export interface ExtractTarOptions {
+  /** Names the archive in error messages. */
+  what: string;
+  /** Stops the extraction. */
+  signal?: AbortSignal;
+  /** Extracts only the regular files this accepts (links and folders are always kept). */
+  filter?: (path: string) => boolean;
+}
+
+/** An archive extracted by {@linkcode extractTar}: files on disk plus a link table. */
+export class ExtractedArchive {
+  /** The folder holding the extracted files. */
+  readonly root: string;
+  readonly #fs: FileSystem;
+  readonly #what: string;
+  readonly #files: Map<string, number>;
+  readonly #links: Map<string, string>;
+
+  /** Wraps what {@linkcode extractTar} produced. */
+  constructor(
+    fs: FileSystem,
+    root: string,
+    what: string,
+    files: Map<string, number>,
+    links: Map<string, string>,
+  ) {
+    this.#fs = fs;
+    this.root = root;
+    this.#what = what;
+    this.#files = files;
+    this.#links = links;
+  }
+
+  /** The clean paths of all regular files, in archive order. */
+  files(): string[] {
+    return [...this.#files.keys()];
+  }
+
+  /** Resolves links in `path`; returns the regular file it names, or `undefined`. */
+  resolve(path: string): string | undefined {
+    let parts = path.split("/").filter((part) => part !== "" && part !== ".");
+    for (let hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+      let replaced = false;
+      for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join("/");
+        const target = this.#links.get(prefix);
+        if (target === undefined) continue;
+        parts = [...target.split("/").filter((part) => part !== ""), ...parts.slice(i)];
+        replaced = true;
+        break;
+      }
+      if (!replaced) {
+        if (parts.includes("..")) return undefined;
+        const clean = parts.join("/");
+        return this.#files.has(clean) ? clean : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** Tells whether `path` names a regular file (directly or through links). */
+  has(path: string): boolean {
+    return this.resolve(path) !== undefined;
+  }
+
+  /** The size of the file at `path`; throws `Missing` when there is none. */
+  size(path: string): number {
+    return this.#files.get(this.#require(path))!;
+  }
+
+  /** The on-disk path of the file at `path`; throws `Missing` when there is none. */
+  realPath(path: string): string {
+    return joinPath(this.root, this.#require(path));
+  }
+
+  /** Reads the whole file at `path` (for small metadata files). */
+  readFile(path: string): Promise<Uint8Array> {
+    return this.#fs.readFile(this.realPath(path));
+  }
+
+  /** Streams the file at `path`. */
+  open(path: string): Promise<ReadableStream<Uint8Array>> {
+    return this.#fs.openRead(this.realPath(path));
+  }
+
+  /** Deletes the extracted files. */
+  async remove(): Promise<void> {
+    await this.#fs.remove(this.root, { recursive: true });
+  }
+
+  #require(path: string): string {
+    const resolved = this.resolve(path);
+    if (resolved === undefined) {
+      throw new InvalidArchiveError(this.#what, "Missing", `no file "${path}" in the archive`);
+    }
+    return resolved;
+  }
+}
+
+/**
+ * Extracts `stream` into `root` (created if needed; it should be a fresh folder). On any
+ * failure, `root` is removed again and the error is rethrown.
+ */
+export async function extractTar(
+  fs: FileSystem,
+  stream: ReadableStream<Uint8Array>,
+  root: string,
+  options: ExtractTarOptions,
+): Promise<ExtractedArchive> {
+  const { what } = options;
+  const files = new Map<string, number>();
+  const links = new Map<string, string>();
+  const dirs = new Set<string>([""]);
+  await fs.mkdir(root, { recursive: true });
+  try {
+    for await (const entry of readTar(stream, options)) {
+      checkParents(entry.path, files, links, what);
+      switch (entry.kind) {
+        case "directory":
+          if (!dirs.has(entry.path)) {
+            await fs.mkdir(joinPath(root, entry.path), { recursive: true });
+            dirs.add(entry.path);
+          }
+          break;
+        case "symlink":
+        case "link":
+          if (dirs.has(entry.path)) {
+            throw new InvalidArchiveError(what, "Duplicate", `entry "${entry.path}" appears twice`);
+          }
+          links.set(entry.path, entry.linkTarget!);
+          break;
+        case "file": {
+          if (dirs.has(entry.path)) {
+            throw new InvalidArchiveError(what, "Duplicate", `entry "${entry.path}" appears twice`);
+          }
+          if (options.filter && !options.filter(entry.path)) break;
+          const parent = entry.path.split("/").slice(0, -1).join("/");
+          if (!dirs.has(parent)) {
+            await fs.mkdir(joinPath(root, parent), { recursive: true });
+            let folder = parent;
+            while (folder !== "" && !dirs.has(folder)) {
+              dirs.add(folder);
+              folder = folder.split("/").slice(0, -1).join("/");
+            }
+          }
+          const sink = await fs.openWrite(joinPath(root, entry.path));
+          await entry.body.pipeTo(sink, { signal: options.signal });
+          files.set(entry.path, entry.size);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  } catch (error) {
+    await fs.remove(root, { recursive: true }).catch(() => {});
+    throw error;
+  }
+  return new ExtractedArchive(fs, root, what, files, links);
+}
+
+/** Rejects an entry that sits below a file or a link of the same archive. */
+function checkParents(
+  path: string,
+  files: Map<string, number>,
+  links: Map<string, string>,
+  what: string,
+): void {
+  const parts = path.split("/");
+  for (let i = 1; i < parts.length; i++) {
+    const prefix = parts.slice(0, i).join("/");
+    if (links.has(prefix)) {
+      throw new InvalidArchiveError(
+        what,
+        "LinkEscape",
+        `entry "${path}" lies below the link "${prefix}"`,
+      );
+    }
+    if (files.has(prefix)) {
+      throw new InvalidArchiveError(
+        what,
+        "Duplicate",
+        `entry "${path}" lies below the file "${prefix}"`,
+      );
+    }
+  }
+}

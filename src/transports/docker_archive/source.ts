@@ -1,0 +1,189 @@
+/**
+ * Reading one image of a `docker save` archive. The manifest is synthesized as Docker
+ * schema 2 the way containers/image does: layer digests are the uncompressed diff IDs,
+ * with the media type `application/vnd.docker.image.rootfs.diff.tar.gzip`.
+ *
+ * @module
+ */
+import { BlobUnknownError, InvalidArchiveError, ManifestUnknownError } from "../../errors.ts";
+import { parseNormalizedName } from "../../reference/mod.ts";
+import { MediaType } from "../../types/mod.ts";
+import type {
+  BlobInfo,
+  ImageReference,
+  ImageSource,
+  ManifestBytes,
+  TransportContext,
+} from "../types.ts";
+import type { ExtractedArchive } from "../_tar/mod.ts";
+import { tempPath } from "../_temp.ts";
+import { gunzipIfCompressed, isGzip, peekStream, sha256Digest } from "../_streams.ts";
+import { parseJsonObject } from "../_manifest_type.ts";
+import { type ArchiveImage, openDockerArchive } from "./_archive_reader.ts";
+import type { DockerArchiveReference } from "./reference.ts";
+
+/** The full form of a stored tag, or `undefined` when it does not parse. */
+export function normalizedRepoTag(tag: string): string | undefined {
+  try {
+    const ref = parseNormalizedName(tag);
+    return ref.digest === undefined ? ref.tagNameOnly().toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Picks the image a reference names among `images`. */
+export function selectArchiveImage<T extends { repoTags: string[] }>(
+  images: T[],
+  reference: { tag?: string; index?: number },
+  what: string,
+): T {
+  if (reference.tag !== undefined) {
+    const found = images.find((image) =>
+      image.repoTags.some((tag) => normalizedRepoTag(tag) === reference.tag)
+    );
+    if (found === undefined) throw new ManifestUnknownError(`${what}`);
+    return found;
+  }
+  if (reference.index !== undefined) {
+    const found = images[reference.index];
+    if (found === undefined) {
+      throw new ManifestUnknownError(what, {
+        cause: new RangeError(`the archive holds ${images.length} image(s)`),
+      });
+    }
+    return found;
+  }
+  if (images.length === 1) return images[0];
+  if (images.length === 0) throw new InvalidArchiveError(what, "Missing", "no image in archive");
+  throw new InvalidArchiveError(
+    what,
+    "Format",
+    `the archive holds ${images.length} images; choose one with :NAME or :@INDEX`,
+  );
+}
+
+/** Opens the image `reference` selects. */
+export async function openDockerArchiveSource(
+  reference: DockerArchiveReference,
+  context: TransportContext,
+): Promise<ImageSource> {
+  const what = reference.toString();
+  const root = tempPath(context.tmpDir, "docker-archive");
+  const opened = await openDockerArchive(context.fs, reference.path, root, {
+    what,
+    signal: context.signal,
+  });
+  try {
+    const image = selectArchiveImage(opened.images, reference, what);
+    return new DockerArchiveSource(reference, opened.files, image);
+  } catch (error) {
+    await opened.files.remove().catch(() => {});
+    throw error;
+  }
+}
+
+interface LayerInfo {
+  path: string;
+  size: number;
+}
+
+/** An {@linkcode ImageSource} over one image of an extracted archive. */
+export class DockerArchiveSource implements ImageSource {
+  /** Where the image is read from. */
+  readonly reference: ImageReference;
+  readonly #files: ExtractedArchive;
+  readonly #image: ArchiveImage;
+  readonly #configDigest: string;
+  #manifest: ManifestBytes | undefined;
+  #layers = new Map<string, LayerInfo>();
+
+  /** Wraps `image` of the extracted archive `files`. */
+  constructor(reference: ImageReference, files: ExtractedArchive, image: ArchiveImage) {
+    this.reference = reference;
+    this.#files = files;
+    this.#image = image;
+    this.#configDigest = sha256Digest(image.config);
+  }
+
+  /** The tags stored for the image. */
+  get repoTags(): string[] {
+    return [...this.#image.repoTags];
+  }
+
+  /** Returns the synthesized schema 2 manifest; archives hold no lists. */
+  async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
+    if (instanceDigest !== undefined) {
+      throw new ManifestUnknownError(`${this.reference}@${instanceDigest}`);
+    }
+    this.#manifest ??= await this.#buildManifest();
+    return this.#manifest;
+  }
+
+  async #buildManifest(): Promise<ManifestBytes> {
+    const what = this.reference.toString();
+    const config = parseJsonObject(this.#image.config, `${what} config`);
+    const rootfs = config.rootfs as { diff_ids?: unknown } | undefined;
+    const diffIds = Array.isArray(rootfs?.diff_ids) ? rootfs.diff_ids as string[] : [];
+    if (diffIds.length !== this.#image.layers.length) {
+      throw new InvalidArchiveError(
+        what,
+        "Format",
+        `the config lists ${diffIds.length} layers, the archive ${this.#image.layers.length}`,
+      );
+    }
+    const layers = [];
+    for (let i = 0; i < diffIds.length; i++) {
+      const path = this.#image.layers[i];
+      const size = await this.#uncompressedSize(path);
+      this.#layers.set(diffIds[i], { path, size });
+      layers.push({ mediaType: MediaType.DockerLayerGzip, size, digest: diffIds[i] });
+    }
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MediaType.DockerManifest,
+      config: {
+        mediaType: MediaType.DockerConfig,
+        size: this.#image.config.length,
+        digest: this.#configDigest,
+      },
+      layers,
+    };
+    const bytes = new TextEncoder().encode(JSON.stringify(manifest));
+    return { bytes, mediaType: MediaType.DockerManifest, digest: sha256Digest(bytes) };
+  }
+
+  async #uncompressedSize(path: string): Promise<number> {
+    const peeked = await peekStream(await this.#files.open(path), 2);
+    if (!isGzip(peeked.head)) {
+      await peeked.stream.cancel();
+      return this.#files.size(path);
+    }
+    let size = 0;
+    const stream = await gunzipIfCompressed(peeked.stream, path);
+    await stream.pipeTo(
+      new WritableStream({
+        write(chunk) {
+          size += chunk.length;
+        },
+      }),
+    );
+    return size;
+  }
+
+  /** Streams the config or a layer (inflated if it is stored compressed). */
+  async getBlob(blob: BlobInfo): Promise<ReadableStream<Uint8Array>> {
+    if (blob.digest === this.#configDigest) {
+      return new Blob([this.#image.config as Uint8Array<ArrayBuffer>]).stream();
+    }
+    await this.getManifest();
+    const layer = this.#layers.get(blob.digest);
+    if (layer === undefined) throw new BlobUnknownError(`${this.reference}@${blob.digest}`);
+    return gunzipIfCompressed(await this.#files.open(layer.path), layer.path);
+  }
+
+  /** Removes the extracted archive. */
+  async close(): Promise<void> {
+    await this.#files.remove();
+  }
+}

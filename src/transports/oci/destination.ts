@@ -1,0 +1,123 @@
+/**
+ * Writing one image (or index) into an OCI image layout; `index.json` changes on commit.
+ *
+ * @module
+ */
+import type { FileSystem } from "../../fs/mod.ts";
+import { Annotation, type Descriptor } from "../../types/mod.ts";
+import type {
+  BlobInfo,
+  ImageDestination,
+  ImageReference,
+  LayerCompressionWish,
+  ManifestBytes,
+  TransportContext,
+} from "../types.ts";
+import {
+  addToIndex,
+  emptyIndex,
+  hasLayoutBlob,
+  OCI_MANIFEST_TYPES,
+  readIndex,
+  writeIndex,
+  writeLayoutBlob,
+} from "./_layout.ts";
+
+/** An {@linkcode ImageDestination} into the OCI image layout at a folder. */
+export class OciLayoutDestination implements ImageDestination {
+  /** Where the image is written. */
+  readonly reference: ImageReference;
+  readonly #fs: FileSystem;
+  readonly #signal: AbortSignal | undefined;
+  readonly #dir: string;
+  readonly #refName: string | undefined;
+  #top: Descriptor | undefined;
+  #committed = false;
+
+  /** Writes into the layout at `dir`, naming the image `refName` in `index.json`. */
+  constructor(
+    reference: ImageReference,
+    context: TransportContext,
+    dir: string,
+    refName: string | undefined,
+  ) {
+    this.reference = reference;
+    this.#fs = context.fs;
+    this.#signal = context.signal;
+    this.#dir = dir;
+    this.#refName = refName;
+  }
+
+  /** OCI manifests and indexes only. */
+  supportedManifestTypes(): readonly string[] {
+    return OCI_MANIFEST_TYPES;
+  }
+
+  /** Layers are stored as they come. */
+  desiredLayerCompression(): LayerCompressionWish {
+    return "preserve";
+  }
+
+  /** An OCI layout can hold indexes. */
+  supportsManifestLists(): boolean {
+    return true;
+  }
+
+  /** Tells whether `blobs/` already holds the blob. */
+  hasBlob(blob: BlobInfo): Promise<boolean> {
+    return hasLayoutBlob(this.#fs, this.#dir, blob.digest, blob.size);
+  }
+
+  /** Stores a blob under `blobs/<alg>/<hex>` (renamed into place once complete). */
+  async putBlob(
+    blob: BlobInfo,
+    stream: ReadableStream<Uint8Array>,
+    options?: { signal?: AbortSignal },
+  ): Promise<void> {
+    const signal = options?.signal ?? this.#signal;
+    await writeLayoutBlob(this.#fs, this.#dir, blob.digest, blob.size, stream, signal);
+  }
+
+  /** Stores a manifest blob; the top-level one is added to `index.json` on commit. */
+  async putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void> {
+    await writeLayoutBlob(
+      this.#fs,
+      this.#dir,
+      manifest.digest,
+      manifest.bytes.length,
+      new Blob([manifest.bytes as Uint8Array<ArrayBuffer>]).stream(),
+      this.#signal,
+    );
+    if (instanceDigest !== undefined) return;
+    const descriptor: Descriptor = {
+      mediaType: manifest.mediaType,
+      digest: manifest.digest,
+      size: manifest.bytes.length,
+    };
+    if (this.#refName !== undefined) {
+      descriptor.annotations = { [Annotation.RefName]: this.#refName };
+    }
+    this.#top = descriptor;
+  }
+
+  /** Adds the image to `index.json` (atomically replaced). */
+  async commit(): Promise<void> {
+    if (this.#top === undefined) {
+      throw new TypeError("Cannot commit an OCI layout destination before putManifest");
+    }
+    const what = this.reference.toString();
+    const index = await readIndex(this.#fs, this.#dir, what) ?? emptyIndex();
+    await writeIndex(this.#fs, this.#dir, addToIndex(index, this.#top));
+    this.#committed = true;
+  }
+
+  /** Nothing to release; blobs written without a commit stay unreferenced. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Whether {@linkcode commit} succeeded. */
+  get committed(): boolean {
+    return this.#committed;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The `oci:` transport: OCI image layouts (`oci-layout`, `index.json`,
+ * `blobs/<alg>/<hex>`), addressed as `oci:PATH[:REF]`.
+ *
+ * @example
+ * ```ts
+ * import { ociTransport } from "./mod.ts";
+ * const ref = ociTransport.parse("/tmp/layout:v1");
+ * console.log(ref.toString()); // "oci:/tmp/layout:v1"
+ * ```
+ *
+ * @module
+ */
+import type { Transport } from "../types.ts";
+import { OciReference, splitPathAndRef } from "./reference.ts";
+
+/** The `oci` transport. */
+export const ociTransport: Transport = {
+  name: "oci",
+  parse(withinTransport: string): OciReference {
+    const { path, refName } = splitPathAndRef("oci", withinTransport);
+    return new OciReference(ociTransport, path, refName);
+  },
+};
+
+export { dockerNameOf, isValidOciRefName, OciReference, splitPathAndRef } from "./reference.ts";
+export {
+  OciLayoutSource,
+  type OciLayoutSourceOptions,
+  openOciLayoutSource,
+  selectIndexEntry,
+} from "./source.ts";
+export { OciLayoutDestination } from "./destination.ts";
+export { describeIndex, listOciLayoutImages, type OciLayoutImage } from "./list.ts";
+export { addToIndex, blobPath, OCI_LAYOUT_CONTENT, splitDigest } from "./_layout.ts";

@@ -1,0 +1,129 @@
+/**
+ * The transport seam: a {@linkcode Transport} parses the part of `name:rest` after the
+ * colon into an {@linkcode ImageReference}, which opens an {@linkcode ImageSource} to read
+ * an image or an {@linkcode ImageDestination} to write one. The copy engine knows nothing
+ * but these interfaces.
+ *
+ * @module
+ */
+import type { FileSystem } from "../fs/mod.ts";
+
+/** A blob or manifest descriptor as the transports exchange it. */
+export interface BlobInfo {
+  /** The content digest, `algorithm:hex`. */
+  digest: string;
+  /** The size in bytes, or -1 when unknown. */
+  size: number;
+  /** The media type, when known. */
+  mediaType?: string;
+  /** Download URLs of a foreign layer. */
+  urls?: string[];
+  /** Descriptor annotations. */
+  annotations?: Record<string, string>;
+}
+
+/** A manifest as read from a source: the exact bytes, their media type and digest. */
+export interface ManifestBytes {
+  /** The manifest exactly as stored or received; never re-serialized. */
+  bytes: Uint8Array;
+  /** The manifest's media type. */
+  mediaType: string;
+  /** The digest of `bytes`. */
+  digest: string;
+}
+
+/** What the platform-, network- and disk-dependent parts of a transport need. */
+export interface TransportContext {
+  /** The file system for path-based transports. */
+  fs: FileSystem;
+  /** The `fetch` used for registries and the Docker Engine API. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Environment variables (e.g. `DOCKER_HOST`). @default {} */
+  env?: Record<string, string | undefined>;
+  /** Whether TLS must be verified for registries; `false` also allows plain HTTP. */
+  tlsVerify?: boolean;
+  /** Cancels everything the transport does. */
+  signal?: AbortSignal;
+  /** A directory for temporary files of path-based transports. @default the target's folder */
+  tmpDir?: string;
+}
+
+/** A parsed, transport-qualified image location such as `oci:/tmp/layout:app`. */
+export interface ImageReference {
+  /** The transport this reference belongs to. */
+  readonly transport: Transport;
+  /** The part after `transport:`, as it would be parsed again. */
+  readonly withinTransport: string;
+  /**
+   * The image name this location carries (a tag in an archive, an OCI ref name that is a
+   * valid reference), in full form such as `docker.io/library/alpine:latest`, if any.
+   */
+  readonly dockerReference: string | undefined;
+  /** The full form, `transport:withinTransport`. */
+  toString(): string;
+  /** Opens the image for reading. */
+  newSource(context: TransportContext): Promise<ImageSource>;
+  /** Opens the location for writing an image. */
+  newDestination(context: TransportContext): Promise<ImageDestination>;
+}
+
+/** Reads one image (or manifest list) from a location. */
+export interface ImageSource {
+  /** Where the image is read from. */
+  readonly reference: ImageReference;
+  /**
+   * Reads the top-level manifest, or the manifest with `instanceDigest` that a manifest
+   * list at this location refers to.
+   */
+  getManifest(instanceDigest?: string): Promise<ManifestBytes>;
+  /**
+   * Streams a blob (config or layer). The bytes are not yet verified: the reader checks
+   * them against `blob.digest` and `blob.size`.
+   */
+  getBlob(blob: BlobInfo, options?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
+  /** Releases what the source holds (open files, temporary extractions). */
+  close(): Promise<void>;
+}
+
+/** How a destination wants layers compressed. */
+export type LayerCompressionWish = "preserve" | "compress" | "decompress";
+
+/** Writes one image (or manifest list) into a location; nothing is visible before commit. */
+export interface ImageDestination {
+  /** Where the image is written. */
+  readonly reference: ImageReference;
+  /** The manifest media types this destination accepts, preferred first. */
+  supportedManifestTypes(): readonly string[];
+  /** Whether layers should be compressed, decompressed or kept as they are. */
+  desiredLayerCompression(): LayerCompressionWish;
+  /** Whether this destination can hold manifest lists (and thus several instances). */
+  supportsManifestLists(): boolean;
+  /** Tells whether the destination already has `blob`; skipping the copy is then safe. */
+  hasBlob(blob: BlobInfo): Promise<boolean>;
+  /**
+   * Stores a blob. `stream` is already verified by the caller against `blob`; the
+   * destination must still not make a blob visible if the stream errors.
+   */
+  putBlob(
+    blob: BlobInfo,
+    stream: ReadableStream<Uint8Array>,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
+  /**
+   * Stores a manifest; with `instanceDigest` it is one instance of a list whose own
+   * manifest is stored last, without it.
+   */
+  putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void>;
+  /** Makes everything written visible at once. */
+  commit(): Promise<void>;
+  /** Releases resources; without a prior commit, discards everything written. */
+  close(): Promise<void>;
+}
+
+/** A named way of addressing images, such as `oci` or `docker`. */
+export interface Transport {
+  /** The prefix name, without the colon (`"oci-archive"`). */
+  readonly name: string;
+  /** Parses the part after `name:`; throws the transport's own error when invalid. */
+  parse(withinTransport: string): ImageReference;
+}

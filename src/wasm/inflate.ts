@@ -1,0 +1,155 @@
+/**
+ * The inflate kernel (raw DEFLATE and gzip, streaming, bounded memory) compiled from
+ * `wasm/inflate.ts`, with a typed wrapper. The module is compiled once; each decoder is an
+ * instance of its own (about 400 KiB of memory), and finished ones are pooled for reuse.
+ *
+ * @module
+ */
+
+import { decodeBase64 } from "./_instantiate.ts";
+import { inflateBase64 } from "./inflate_bytes.ts";
+
+/** What an inflater decodes: gzip (any number of members) or raw DEFLATE. */
+export type InflateFormat = "gzip" | "raw";
+
+/** Progress reported by {@linkcode WasmInflater.decode}: all input so far is used. */
+export const INFLATE_NEED_INPUT = 0;
+/** Progress reported by {@linkcode WasmInflater.decode}: take the output and call again. */
+export const INFLATE_OUTPUT_FULL = 1;
+/** Progress reported by {@linkcode WasmInflater.decode}: the stream ended properly. */
+export const INFLATE_DONE = 2;
+
+/** Why the kernel refused its input, by the negative code `decode` returns. */
+export type InflateErrorKind =
+  | "BadHeader"
+  | "BadBlockType"
+  | "BadCodes"
+  | "DistanceTooFar"
+  | "StoredLength"
+  | "BadCrc"
+  | "BadLength"
+  | "Truncated"
+  | "TrailingGarbage"
+  | "BadHeaderCrc"
+  | "BadSymbol"
+  | "Unknown";
+
+const ERROR_KINDS: Record<number, InflateErrorKind> = {
+  [-1]: "BadHeader",
+  [-2]: "BadBlockType",
+  [-3]: "BadCodes",
+  [-4]: "DistanceTooFar",
+  [-5]: "StoredLength",
+  [-6]: "BadCrc",
+  [-7]: "BadLength",
+  [-8]: "Truncated",
+  [-9]: "TrailingGarbage",
+  [-10]: "BadHeaderCrc",
+  [-11]: "BadSymbol",
+};
+
+/** The error kind of a negative status returned by {@linkcode WasmInflater.decode}. */
+export function inflateErrorKind(status: number): InflateErrorKind {
+  return ERROR_KINDS[status] ?? "Unknown";
+}
+
+interface InflateExports {
+  memory: WebAssembly.Memory;
+  reset(gzip: number): void;
+  inputSpace(): number;
+  inputEnd(): number;
+  inputCommit(n: number): void;
+  inputLeft(): number;
+  outputPtr(): number;
+  outputLen(): number;
+  outputConsumed(): void;
+  decode(final: number): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+const pool: InflateExports[] = [];
+const POOL_MAX = 4;
+
+function instantiate(): InflateExports {
+  const reused = pool.pop();
+  if (reused !== undefined) return reused;
+  compiled ??= new WebAssembly.Module(decodeBase64(inflateBase64));
+  const instance = new WebAssembly.Instance(compiled, {
+    env: {
+      abort(): never {
+        throw new Error("inflate kernel aborted");
+      },
+    },
+  });
+  return instance.exports as unknown as InflateExports;
+}
+
+/**
+ * One streaming decoder. Feed input with {@linkcode write}, run {@linkcode decode}, and
+ * take what it produced with {@linkcode takeOutput} after every call; call
+ * {@linkcode release} when done with it.
+ */
+export class WasmInflater {
+  #kernel: InflateExports | undefined;
+  #memory: Uint8Array;
+
+  /** Starts a decoder for `format`. */
+  constructor(format: InflateFormat) {
+    this.#kernel = instantiate();
+    this.#kernel.reset(format === "gzip" ? 1 : 0);
+    this.#memory = new Uint8Array(this.#kernel.memory.buffer);
+  }
+
+  #live(): InflateExports {
+    if (this.#kernel === undefined) throw new TypeError("Cannot use a released inflater");
+    return this.#kernel;
+  }
+
+  /**
+   * Copies as much of `bytes` as fits into the decoder's input buffer (up to 64 KiB at a
+   * time) and returns how many bytes it took; 0 means: decode first.
+   */
+  write(bytes: Uint8Array): number {
+    const kernel = this.#live();
+    const room = kernel.inputSpace();
+    const n = Math.min(room, bytes.length);
+    if (n === 0) return 0;
+    this.#memory.set(n === bytes.length ? bytes : bytes.subarray(0, n), kernel.inputEnd());
+    kernel.inputCommit(n);
+    return n;
+  }
+
+  /**
+   * Decodes as far as the input and the output buffer allow. Returns
+   * {@linkcode INFLATE_NEED_INPUT}, {@linkcode INFLATE_OUTPUT_FULL}, {@linkcode INFLATE_DONE},
+   * or a negative error code (see {@linkcode inflateErrorKind}). `final` says no more input
+   * will be written, so running out of it means the data is truncated.
+   */
+  decode(final: boolean): number {
+    return this.#live().decode(final ? 1 : 0);
+  }
+
+  /** Takes (copies out) the bytes decoded since the last call, if any. */
+  takeOutput(): Uint8Array<ArrayBuffer> | undefined {
+    const kernel = this.#live();
+    const len = kernel.outputLen();
+    if (len === 0) return undefined;
+    const ptr = kernel.outputPtr();
+    const out = this.#memory.slice(ptr, ptr + len);
+    kernel.outputConsumed();
+    return out;
+  }
+
+  /** Input bytes written but not used (after the end: bytes that followed the stream). */
+  inputLeft(): number {
+    return this.#live().inputLeft();
+  }
+
+  /** Returns the decoder's instance to the pool; the inflater is unusable afterwards. */
+  release(): void {
+    const kernel = this.#kernel;
+    if (kernel === undefined) return;
+    this.#kernel = undefined;
+    if (pool.length < POOL_MAX) pool.push(kernel);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Starts the real CNCF distribution registry (`docker-registry serve`, Debian's package)
+ * on a free local port with a temporary storage root, optionally behind htpasswd Basic
+ * auth. Works on Deno, Node and Bun through `node:` modules.
+ *
+ * @module
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+
+/** Where the registry binary is looked for unless `$DOCKER_REGISTRY_BIN` says otherwise. */
+export const REGISTRY_BINARY = "/usr/bin/docker-registry";
+
+/** Options of {@linkcode startRegistry}. */
+export interface StartRegistryOptions {
+  /** Require these credentials (htpasswd, bcrypt) for every request. @default open */
+  auth?: { username: string; password: string };
+}
+
+/** A running registry. */
+export interface RegistryServer {
+  /** `127.0.0.1:PORT`, as a registry host name. */
+  registry: string;
+  /** `http://127.0.0.1:PORT`. */
+  url: string;
+  /** The temporary directory holding config, htpasswd and storage. */
+  root: string;
+  /** Stops the registry and removes its directory. */
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function registryBinary(): string {
+  const binary = process.env.DOCKER_REGISTRY_BIN ?? REGISTRY_BINARY;
+  if (!existsSync(binary)) {
+    throw new Error(
+      `The distribution registry binary is missing at ${binary}: install the Debian ` +
+        `package "docker-registry" (or set DOCKER_REGISTRY_BIN) to run these tests`,
+    );
+  }
+  return binary;
+}
+
+function configYaml(root: string, port: number, htpasswd: string | undefined): string {
+  const lines = [
+    "version: 0.1",
+    "log:",
+    "  level: error",
+    "  accesslog:",
+    "    disabled: true",
+    "storage:",
+    "  filesystem:",
+    `    rootdirectory: ${join(root, "data")}`,
+    "  delete:",
+    "    enabled: true",
+    "  maintenance:",
+    "    uploadpurging:",
+    "      enabled: false",
+    "http:",
+    `  addr: 127.0.0.1:${port}`,
+  ];
+  if (htpasswd !== undefined) {
+    lines.push("auth:", "  htpasswd:", "    realm: stevedore-test", `    path: ${htpasswd}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Starts a registry and resolves once `/v2/` answers. */
+export async function startRegistry(options: StartRegistryOptions = {}): Promise<RegistryServer> {
+  const binary = registryBinary();
+  const root = await mkdtemp(join(tmpdir(), "stevedore-registry-"));
+  let htpasswd: string | undefined;
+  if (options.auth) {
+    htpasswd = join(root, "htpasswd");
+    const line = execFileSync(
+      "htpasswd",
+      ["-Bbn", options.auth.username, options.auth.password],
+      { encoding: "utf8" },
+    );
+    await writeFile(htpasswd, line.trim() + "\n");
+  }
+  const port = await freePort();
+  const config = join(root, "config.yml");
+  await writeFile(config, configYaml(root, port, htpasswd));
+
+  const child = spawn(binary, ["serve", config], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (text: string) => {
+    log = (log + text).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      if (!await waitForExit(child, 5000)) {
+        child.kill("SIGKILL");
+        await waitForExit(child, 5000);
+      }
+    }
+    child.stderr?.destroy();
+    await rm(root, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`docker-registry exited (${child.exitCode}) on start: ${log}`);
+    }
+    try {
+      const response = await fetch(`${url}/v2/`);
+      await response.body?.cancel();
+      if (response.status === 200 || response.status === 401) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`docker-registry did not answer on ${url} in time: ${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { registry: `127.0.0.1:${port}`, url, root, stop };
+}
