@@ -369,3 +369,58 @@ export class ManifestConversionError extends StevedoreError {
     this.target = target;
   }
 }
+
+/** An image filter (`key=value` or `key!=value`) that is malformed or unsupported. */
+export class InvalidFilterError extends StevedoreError {
+  /** The filter as given. */
+  readonly input: string;
+
+  /** Builds the error for the filter `input`. */
+  constructor(input: string, detail: string, options?: StevedoreErrorOptions) {
+    super("InvalidFilter", 400, `Cannot use filter "${input}": ${detail}`, options);
+    this.input = input;
+  }
+}
+
+/** An image that cannot be removed or changed in its current state (read-only, in use, tags). */
+export class ImageConflictError extends StevedoreError {
+  /** The image ID. */
+  readonly imageId: string;
+
+  /** Builds the error for `action` (e.g. "remove image") on the image `imageId`. */
+  constructor(action: string, imageId: string, detail: string, options?: StevedoreErrorOptions) {
+    super("ImageConflict", 409, `Cannot ${action} "${imageId}": ${detail}`, options);
+    this.imageId = imageId;
+  }
+}
+
+/** A tag or untag request that is not allowed (by ID, by digest, or an unknown tag). */
+export class TagError extends StevedoreError {
+  /** The name given. */
+  readonly input: string;
+
+  /** Builds the error for `action` ("tag" or "untag") with the name `input`. */
+  constructor(action: "tag" | "untag", input: string, detail: string, httpStatus = 400) {
+    const code = httpStatus === 404 ? "TagUnknown" : "InvalidTag";
+    super(code, httpStatus, `Cannot ${action} "${input}": ${detail}`);
+    this.input = input;
+  }
+}
+
+/** Every pull candidate failed; `errors` holds each candidate's failure, in order. */
+export class PullError extends StevedoreError {
+  /** The failures, one per candidate tried. */
+  readonly errors: unknown[];
+
+  /** Builds the error for the pull of `input` from the candidates' `errors`. */
+  constructor(input: string, errors: unknown[]) {
+    const lines = errors.map((e) => `\n * ${e instanceof Error ? e.message : String(e)}`);
+    super(
+      "PullFailed",
+      500,
+      `Cannot pull "${input}": ${errors.length} errors occurred while pulling:${lines.join("")}`,
+      { cause: errors[0] },
+    );
+    this.errors = errors;
+  }
+}

@@ -87,6 +87,7 @@ const SLACK: usize = 64;
 const FAST_IN: usize = 16;
 const FAST_OUT: usize = 270;
 const MAX_MATCH: usize = 258;
+const LIT_MASK: usize = (1 << LITLEN_ROOT) - 1;
 
 const BASE: usize = (__heap_base + 63) & ~(<usize>63);
 const FIXED_LIT: usize = BASE;
@@ -475,7 +476,10 @@ function slowSymbol(final: bool): i32 {
   return CONTINUE;
 }
 
-/** The unchecked loop, run while input and output room are plentiful. */
+/**
+ * The unchecked loop, run while input and output room are plentiful. Each turn starts
+ * with the next literal/length entry already looked up from at least 56 fresh bits.
+ */
 function fast(): i32 {
   let bb = In.bitbuf;
   let cnt = In.bitcnt;
@@ -487,23 +491,53 @@ function fast(): i32 {
   const dt = distTable;
   const hs = histStart;
   let result = SLOW;
+  bb |= load<u64>(ip) << cnt;
+  ip += (63 - cnt) >>> 3;
+  cnt |= 56;
+  let e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
   while (ip <= ipLimit && op <= opLimit) {
-    bb |= load<u64>(ip) << cnt;
-    ip += (63 - cnt) >>> 3;
-    cnt |= 56;
-    let e = load<u32>(lt + ((<usize>bb & ((1 << LITLEN_ROOT) - 1)) << 2));
+    if (<i32>e < 0) {
+      // Up to three literals per refill: each takes at most 15 of the 56+ bits.
+      bb >>= e & 0xff;
+      cnt -= e & 0xff;
+      store<u8>(op, <u8>(e >>> 16));
+      e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
+      if (<i32>e < 0) {
+        bb >>= e & 0xff;
+        cnt -= e & 0xff;
+        store<u8>(op, <u8>(e >>> 16), 1);
+        e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
+        if (<i32>e < 0) {
+          bb >>= e & 0xff;
+          cnt -= e & 0xff;
+          store<u8>(op, <u8>(e >>> 16), 2);
+          op += 3;
+          bb |= load<u64>(ip) << cnt;
+          ip += (63 - cnt) >>> 3;
+          cnt |= 56;
+          e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
+          continue;
+        }
+        op++;
+      }
+      op++;
+      // At least 26 bits remain: enough for any length symbol with its extra bits.
+    }
     if (e & ENTRY_LINK) {
       bb >>= LITLEN_ROOT;
       cnt -= LITLEN_ROOT;
       e = load<u32>(lt + ((<usize>(e >>> 16) + (<usize>bb & ((1 << ((e >>> 8) & 15)) - 1))) << 2));
-    }
-    if (<i32>e < 0) {
-      const t = e & 0xff;
-      bb >>= t;
-      cnt -= t;
-      store<u8>(op, <u8>(e >>> 16));
-      op++;
-      continue;
+      if (<i32>e < 0) {
+        bb >>= e & 0xff;
+        cnt -= e & 0xff;
+        store<u8>(op, <u8>(e >>> 16));
+        op++;
+        bb |= load<u64>(ip) << cnt;
+        ip += (63 - cnt) >>> 3;
+        cnt |= 56;
+        e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
+        continue;
+      }
     }
     if (e & (ENTRY_EOB | ENTRY_INVALID)) {
       if (e & ENTRY_INVALID) {
@@ -521,6 +555,12 @@ function fast(): i32 {
     const len = (e >>> 16) + ((<u32>bb & ((1 << t) - 1)) >>> ((e >>> 8) & 15));
     bb >>= t;
     cnt -= t;
+    if (cnt < 28) {
+      // After literals: refill for the distance (at most 15 + 13 bits).
+      bb |= load<u64>(ip) << cnt;
+      ip += (63 - cnt) >>> 3;
+      cnt |= 56;
+    }
     e = load<u32>(dt + ((<usize>bb & ((1 << DIST_ROOT) - 1)) << 2));
     if (e & ENTRY_LINK) {
       bb >>= DIST_ROOT;
@@ -539,6 +579,11 @@ function fast(): i32 {
       result = fail(ERR_DISTANCE);
       break;
     }
+    // Look the next symbol up before copying, so the two overlap.
+    bb |= load<u64>(ip) << cnt;
+    ip += (63 - cnt) >>> 3;
+    cnt |= 56;
+    e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
     copyMatch(op, dist, <usize>len);
     op += len;
   }

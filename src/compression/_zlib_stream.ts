@@ -21,7 +21,11 @@ const MESSAGES: Array<[string, CompressionErrorReason]> = [
  * The CompressionError for an error thrown by `node:zlib`. `afterFirstMember` says the
  * data began with a gzip magic, so a later "incorrect header check" is trailing garbage.
  */
-export function zlibError(what: string, error: unknown, afterFirstMember: boolean): CompressionError {
+export function zlibError(
+  what: string,
+  error: unknown,
+  afterFirstMember: boolean,
+): CompressionError {
   if (error instanceof CompressionError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const lower = message.toLowerCase();
@@ -51,11 +55,12 @@ export function zlibStream(
   what: string,
   level = 6,
 ): TransformStream<Uint8Array, Uint8Array> {
+  const chunkSize = 128 * 1024;
   const engine = mode === "gunzip"
-    ? zlib.createGunzip()
+    ? zlib.createGunzip({ chunkSize })
     : mode === "inflateRaw"
-    ? zlib.createInflateRaw()
-    : zlib.createGzip({ level });
+    ? zlib.createInflateRaw({ chunkSize })
+    : zlib.createGzip({ level, chunkSize });
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let failure: unknown;
   let rejectPending: ((error: unknown) => void) | undefined;

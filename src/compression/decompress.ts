@@ -5,7 +5,7 @@
  */
 
 import { CompressionError } from "../errors.ts";
-import { type CompressionBackend } from "./_backend.ts";
+import type { CompressionBackend } from "./_backend.ts";
 import { gunzipStream } from "./gunzip.ts";
 import { type CompressionKind, SNIFF_LENGTH, sniffCompression } from "./sniff.ts";
 import { zstdDecompressStream } from "./zstd.ts";
@@ -59,8 +59,8 @@ function streamFor(
     case "bzip2":
     case "xz":
       return new TransformStream<Uint8Array, Uint8Array>({
-        start() {
-          throw new CompressionError(what, "Unsupported", `${kind} is not supported`);
+        start(controller) {
+          controller.error(new CompressionError(what, "Unsupported", `${kind} is not supported`));
         },
       });
     default:
@@ -89,7 +89,13 @@ function sniffingStream(options: DecompressOptions): TransformStream<Uint8Array,
       offset += part.length;
     }
     head.length = 0;
-    const decoder = streamFor(sniffCompression(bytes), options);
+    let decoder: TransformStream<Uint8Array, Uint8Array>;
+    try {
+      decoder = streamFor(sniffCompression(bytes), options);
+    } catch (error) {
+      rejectReader(error);
+      throw error;
+    }
     const writer = decoder.writable.getWriter();
     inner = writer;
     resolveReader(decoder.readable.getReader());

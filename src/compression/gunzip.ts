@@ -47,7 +47,9 @@ const AUTO_INFLATE = "wasm";
  * console.log(text); // "hello"
  * ```
  */
-export function gunzipStream(options: InflateOptions = {}): TransformStream<Uint8Array, Uint8Array> {
+export function gunzipStream(
+  options: InflateOptions = {},
+): TransformStream<Uint8Array, Uint8Array> {
   return inflateStream("gzip", options);
 }
 
@@ -86,7 +88,11 @@ export function gunzip(bytes: Uint8Array, options: InflateOptions = {}): Uint8Ar
   }
   // zlib stops quietly at a zero byte after a member: only zero bytes may follow.
   if (bytes.subarray(result.engine.bytesWritten).some((b) => b !== 0)) {
-    throw new CompressionError(what, "TrailingGarbage", "unexpected bytes after the end of the data");
+    throw new CompressionError(
+      what,
+      "TrailingGarbage",
+      "unexpected bytes after the end of the data",
+    );
   }
   const out = result.buffer;
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

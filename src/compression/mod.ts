@@ -16,7 +16,7 @@
  */
 export { type CompressionKind, SNIFF_LENGTH, sniffCompression } from "./sniff.ts";
 export type { CompressionBackend } from "./_backend.ts";
-export { gunzip, gunzipStream, inflateRawStream, type InflateOptions } from "./gunzip.ts";
+export { gunzip, gunzipStream, type InflateOptions, inflateRawStream } from "./gunzip.ts";
 export { gzip, type GzipOptions, gzipStream } from "./gzip.ts";
-export { type ZstdOptions, zstdDecompressStream } from "./zstd.ts";
+export { zstdDecompressStream, type ZstdOptions } from "./zstd.ts";
 export { type DecompressOptions, decompressStream } from "./decompress.ts";

@@ -16,7 +16,8 @@ import type {
 } from "../transports/types.ts";
 import type { Descriptor, LayerCompression } from "../types/mod.ts";
 import type { CopyProgressEvent } from "./copy_options.ts";
-import { compressor, decompressor, hasher, meter, verifier } from "./_streams.ts";
+import { compressor, decompressor, meter, verifier } from "./_streams.ts";
+import { digestingStream } from "../digest/mod.ts";
 import { withRetries } from "./_tasks.ts";
 
 /** How one blob is to be written. */
@@ -138,11 +139,11 @@ export class BlobCopier {
       let size = 0;
       await withRetries(
         () => {
-          const count = hasher();
+          const count = digestingStream();
           const all =
-            () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count.stream];
-          return this.#transfer(blob, target, all, signal).then(() => {
-            size = count.result().size;
+            () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count];
+          return this.#transfer(blob, target, all, signal).then(async () => {
+            size = (await count.result).size;
           });
         },
         retries,
@@ -185,11 +186,13 @@ export class BlobCopier {
     await fs.mkdir(dir, { recursive: true });
     const path = `${dir}/.stevedore-copy-${crypto.randomUUID()}`;
     try {
-      const count = hasher();
+      const count = digestingStream();
       let stream = await this.#read(blob, signal);
       for (const stage of stages()) stream = stream.pipeThrough(stage);
-      await stream.pipeThrough(count.stream).pipeTo(await fs.openWrite(path));
-      const { digest, size } = count.result();
+      await stream.pipeThrough(count).pipeTo(await fs.openWrite(path));
+      const result = await count.result;
+      const digest = result.digest.toString();
+      const size = result.size;
       const target: Descriptor = { ...blob, mediaType: plan.mediaType, digest, size };
       if (!(await destination.hasBlob(toInfo(target)))) {
         const spooled = (await fs.openRead(path)).pipeThrough(verifier(digest, size, path));

@@ -40,3 +40,20 @@ export async function computeDigest(
   }
   return hasher.digest();
 }
+
+/**
+ * The digest of bytes (or UTF-8 text) held in memory, computed synchronously.
+ *
+ * @example
+ * ```ts
+ * digestBytes("abc").toString(); // "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+ * ```
+ */
+export function digestBytes(
+  data: Uint8Array | string,
+  options: ComputeDigestOptions = {},
+): Digest {
+  const hasher = createHasher(options);
+  hasher.update(typeof data === "string" ? new TextEncoder().encode(data) : data);
+  return hasher.digest();
+}

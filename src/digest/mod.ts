@@ -24,7 +24,7 @@ export {
   type HasherOptions,
   resolveBackend,
 } from "./hasher.ts";
-export { computeDigest, type ComputeDigestOptions } from "./compute_digest.ts";
+export { computeDigest, type ComputeDigestOptions, digestBytes } from "./compute_digest.ts";
 export { digestVerifier, type DigestVerifierOptions } from "./digest_verifier.ts";
 export {
   type DigestingStream,

@@ -1,6 +1,7 @@
 /**
  * The file-system seam: the {@linkcode FileSystem} interface, a disk implementation over
- * `node:fs/promises` and an in-memory one.
+ * `node:fs/promises`, an in-memory one, and the process facts (pid, liveness, host name)
+ * the store lock needs.
  *
  * @example
  * ```ts
@@ -16,3 +17,4 @@ export type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 export { exists, isNotFound, writeFileAtomic } from "./file_system.ts";
 export { NodeFileSystem } from "./node_fs.ts";
 export { MemoryFileSystem } from "./memory_fs.ts";
+export { currentPid, hostName, isProcessAlive } from "./process.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { RegistryError, StevedoreError } from "../errors.ts";
-import { parseDigest, verifier } from "./_digest.ts";
+import { Digest, digestVerifier } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
 import { AttemptTimeoutError, discard, type HttpContext } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
@@ -56,7 +56,7 @@ export async function getBlob(
   options: GetBlobOptions = {},
 ): Promise<ReadableStream<Uint8Array>> {
   checkRepository(repo);
-  parseDigest(digest);
+  Digest.parse(digest);
   const what = describeRef(endpoint.registry, repo, digest);
   const { signal } = options;
   const policy = ctx.retry;
@@ -143,7 +143,7 @@ export async function getBlob(
       return reader.cancel(reason);
     },
   });
-  return source.pipeThrough(verifier(digest, options.size, what));
+  return source.pipeThrough(digestVerifier(digest, { size: options.size, what }));
 }
 
 /** The size of a blob, `-1` when the registry does not tell it, `undefined` when absent. */
@@ -154,7 +154,7 @@ export async function headBlob(
   options: CallOptions = {},
 ): Promise<number | undefined> {
   checkRepository(repo);
-  parseDigest(digest);
+  Digest.parse(digest);
   const response = await endpoint.send({
     method: "HEAD",
     path: `/v2/${repo}/blobs/${digest}`,

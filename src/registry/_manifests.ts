@@ -10,7 +10,7 @@ import {
   schema1DigestPayload,
 } from "../manifest/mod.ts";
 import { isSchema1Type, MediaType } from "../types/mod.ts";
-import { digestOf, parseDigest } from "./_digest.ts";
+import { computeDigest, Digest, type DigestAlgorithm } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
 import { discard, readLimited } from "./_http.ts";
 import {
@@ -51,14 +51,14 @@ function manifestMediaType(response: Response, bytes: Uint8Array): string {
 }
 
 /** The digest of a manifest: over the bytes, or a signed schema 1's signed payload. */
-function manifestDigest(
+async function manifestDigest(
   bytes: Uint8Array,
   mediaType: string,
-  algorithm: string,
+  algorithm: DigestAlgorithm,
   what: string,
 ): Promise<string> {
   const covered = isSchema1Type(mediaType) ? schema1DigestPayload(bytes, what) : bytes;
-  return digestOf(covered, algorithm);
+  return (await computeDigest(covered, { algorithm })).toString();
 }
 
 /** Fetches a manifest by tag or digest; a digest reference is verified. */
@@ -87,7 +87,7 @@ export async function getManifest(
   );
   const mediaType = manifestMediaType(response, bytes);
   const byDigest = isDigestReference(reference);
-  const algorithm = byDigest ? parseDigest(reference) : "sha256";
+  const algorithm = byDigest ? Digest.parse(reference).algorithm : "sha256";
   const digest = await manifestDigest(bytes, mediaType, algorithm, what);
   if (byDigest && digest !== reference) {
     throw new DigestMismatchError(what, reference, digest, bytes.byteLength);
@@ -140,7 +140,7 @@ export async function putManifest(
   checkTagOrDigest(reference);
   const what = describeRef(endpoint.registry, repo, reference);
   const byDigest = isDigestReference(reference);
-  const algorithm = byDigest ? parseDigest(reference) : "sha256";
+  const algorithm = byDigest ? Digest.parse(reference).algorithm : "sha256";
   const digest = await manifestDigest(bytes, mediaType, algorithm, what);
   if (byDigest && digest !== reference) {
     throw new DigestMismatchError(what, reference, digest, bytes.byteLength);

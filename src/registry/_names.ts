@@ -6,7 +6,7 @@
  */
 import { InvalidReferenceError } from "../errors.ts";
 import { isValidTag } from "../reference/mod.ts";
-import { parseDigest } from "./_digest.ts";
+import { Digest } from "../digest/mod.ts";
 
 const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
@@ -28,7 +28,7 @@ export function isDigestReference(reference: string): boolean {
 
 /** Throws unless `reference` is a tag or a supported digest. */
 export function checkTagOrDigest(reference: string): void {
-  if (isDigestReference(reference)) parseDigest(reference);
+  if (isDigestReference(reference)) Digest.parse(reference);
   else if (!isValidTag(reference)) {
     throw new InvalidReferenceError(reference, "TagInvalidFormat", "invalid tag");
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { DigestMismatchError, RegistryError } from "../errors.ts";
-import { digestOf, parseDigest, verifier } from "./_digest.ts";
+import { computeDigest, Digest, digestVerifier } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
 import { discard } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
@@ -100,7 +100,7 @@ export async function putBlob(
   options: PutBlobOptions = {},
 ): Promise<void> {
   checkRepository(repo);
-  const algorithm = parseDigest(digest);
+  const { algorithm } = Digest.parse(digest);
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`Invalid blob size ${size}`);
   const chunkSize = options.chunkSize ?? 0;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 0) {
@@ -110,12 +110,15 @@ export async function putBlob(
   const { signal } = options;
   let failure: unknown;
   if (data instanceof Uint8Array) {
-    const actual = await digestOf(data, algorithm);
+    const actual = (await computeDigest(data, { algorithm })).toString();
     if (actual !== digest || data.byteLength !== size) {
       throw new DigestMismatchError(what, digest, actual, data.byteLength, size);
     }
   } else {
-    data = recordingErrors(data.pipeThrough(verifier(digest, size, what)), (e) => failure = e);
+    data = recordingErrors(
+      data.pipeThrough(digestVerifier(digest, { size, what })),
+      (e) => failure = e,
+    );
   }
   const upload = options.location === undefined
     ? await startUpload(endpoint, repo, what, signal)
@@ -243,7 +246,7 @@ export async function mountBlob(
 ): Promise<MountResult> {
   checkRepository(repo);
   checkRepository(fromRepo);
-  parseDigest(digest);
+  Digest.parse(digest);
   const what = describeRef(endpoint.registry, repo, digest);
   const response = await endpoint.send({
     method: "POST",

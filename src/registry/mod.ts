@@ -22,7 +22,6 @@ export { type AuthChallenge, parseAuthChallenges } from "./auth_challenge.ts";
 export { MANIFEST_ACCEPT } from "./_manifests.ts";
 export type {
   CallOptions,
-  Credentials,
   CredentialsSource,
   FetchedManifest,
   FetchLike,

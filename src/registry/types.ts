@@ -7,13 +7,8 @@
 /** A `fetch`-compatible function; the client never calls the global one directly. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/**
- * Credentials for one registry: a user name and password (or token used as password), or
- * an OAuth2 identity (refresh) token as `docker login` stores it.
- */
-export type Credentials =
-  | { username: string; password: string }
-  | { identityToken: string };
+import type { Credentials } from "../config/mod.ts";
+export type { Credentials };
 
 /**
  * Where credentials come from: fixed credentials (used for the primary registry only), or a

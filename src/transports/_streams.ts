@@ -1,42 +1,15 @@
 /**
- * Small stream helpers the path-based transports share: SHA-256 over bytes and streams,
- * gzip sniffing and inflation.
+ * Small stream helpers the path-based transports share: SHA-256 over bytes, gzip sniffing
+ * and inflation.
  *
  * @module
  */
-import { createHash } from "node:crypto";
-import { CompressionError, StevedoreError } from "../errors.ts";
+import { digestBytes } from "../digest/mod.ts";
+import { gunzipStream } from "../compression/mod.ts";
 
 /** The `sha256:<hex>` digest of `bytes`. */
 export function sha256Digest(bytes: Uint8Array | string): string {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-
-/** A pass-through stream that hashes (SHA-256) and counts what flows through it. */
-export function hashingStream(): {
-  stream: TransformStream<Uint8Array, Uint8Array>;
-  result: () => { digest: string; size: number };
-} {
-  const hash = createHash("sha256");
-  let size = 0;
-  let digest: string | undefined;
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      hash.update(chunk);
-      size += chunk.length;
-      controller.enqueue(chunk);
-    },
-    flush() {
-      digest = `sha256:${hash.digest("hex")}`;
-    },
-  });
-  return {
-    stream,
-    result: () => {
-      if (digest === undefined) throw new Error("The stream has not finished");
-      return { digest, size };
-    },
-  };
+  return digestBytes(bytes).toString();
 }
 
 /** Tells whether `bytes` start with the gzip magic number. */
@@ -88,45 +61,12 @@ export async function peekStream(
   return { head: head.subarray(0, Math.min(count, head.length)), stream: rest };
 }
 
-/** Inflates a gzip stream; malformed or truncated input errors with {@linkcode CompressionError}. */
+/** Inflates a gzip stream; malformed or truncated input errors with a `CompressionError`. */
 export function gunzip(
   stream: ReadableStream<Uint8Array>,
   what: string,
 ): ReadableStream<Uint8Array> {
-  const inflated = stream.pipeThrough(
-    new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
-  );
-  const reader = inflated.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await reader.read();
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      } catch (error) {
-        if (
-          error instanceof StevedoreError ||
-          /^E[A-Z]+$/.test(String((error as { code?: unknown })?.code))
-        ) {
-          controller.error(error);
-          return;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        const truncated = /end|truncat|incomplete|premature/i.test(message);
-        controller.error(
-          new CompressionError(
-            what,
-            truncated ? "Truncated" : "BadBlock",
-            truncated ? "the gzip stream is truncated" : `the gzip stream is corrupt (${message})`,
-            { cause: error },
-          ),
-        );
-      }
-    },
-    async cancel(reason) {
-      await reader.cancel(reason).catch(() => {});
-    },
-  }, { highWaterMark: 0 });
+  return stream.pipeThrough(gunzipStream({ what }));
 }
 
 /** Returns `stream` inflated when it is gzip-compressed, else unchanged. */

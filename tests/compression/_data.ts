@@ -217,9 +217,15 @@ export function hasCommand(name: string): boolean {
   return result.error === undefined && result.status === 0;
 }
 
-/** Runs `command` with `input` on stdin and returns its stdout; throws if it fails. */
-export function runCommand(command: string, args: string[], input: Uint8Array): Uint8Array {
-  const result = spawnSync(command, args, { input, maxBuffer: 1 << 30 });
+/**
+ * Runs `command` and returns its stdout; throws if it fails. (Give input as files: Deno's
+ * spawnSync can deadlock feeding a large stdin to a command that writes a large stdout.)
+ */
+export function runCommand(command: string, args: string[]): Uint8Array {
+  const result = spawnSync(command, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 1 << 30,
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr?.toString()}`);

@@ -9,7 +9,6 @@ import { gunzip, gunzipStream, inflateRawStream } from "../../src/compression/mo
 import {
   BitWriter,
   concat,
-  gzipHeader,
   gzipMember,
   hasCommand,
   Rng,
@@ -45,8 +44,16 @@ const badInputs: Array<[string, Uint8Array, string]> = [
   ["a wrong length", flipped(good, -1), "BadLength"],
   ["bad magic", flipped(good, 1), "BadHeader"],
   ["plain text", bytes("this is not gzip at all"), "BadHeader"],
-  ["another method", gzipMember(new Uint8Array([3, 0]), new Uint8Array(0), { method: 7 }), "BadHeader"],
-  ["reserved flags", gzipMember(new Uint8Array([3, 0]), new Uint8Array(0), { flags: 0x20 }), "BadHeader"],
+  [
+    "another method",
+    gzipMember(new Uint8Array([3, 0]), new Uint8Array(0), { method: 7 }),
+    "BadHeader",
+  ],
+  [
+    "reserved flags",
+    gzipMember(new Uint8Array([3, 0]), new Uint8Array(0), { flags: 0x20 }),
+    "BadHeader",
+  ],
   [
     "a wrong header CRC-16",
     gzipMember(zlib.deflateRawSync(content), content, { headerCrc: true, badHeaderCrc: true }),
@@ -93,7 +100,10 @@ const badInputs: Array<[string, Uint8Array, string]> = [
   ],
   [
     "distance code 30",
-    gzipMember(fixedBlock((w) => w.code(0x30 + 97, 8).code(0b0000001, 7).code(30, 5)), bytes("aaaa")),
+    gzipMember(
+      fixedBlock((w) => w.code(0x30 + 97, 8).code(0b0000001, 7).code(30, 5)),
+      bytes("aaaa"),
+    ),
     "BadBlock",
   ],
 ];
@@ -111,10 +121,15 @@ describe("gunzipStream", () => {
             const level = [0, 1, 6, 9][(i + (kind === "text" ? 1 : 0)) % 4];
             const packed = new Uint8Array(zlib.gzipSync(data, { level }));
             const maxPiece = [1, 100, 4096, 70_000, 1 << 20][rng.below(5)];
-            const pieces = size > 1 << 20 && maxPiece < 4096 ? [packed] : rng.split(packed, maxPiece);
+            const pieces = size > 1 << 20 && maxPiece < 4096
+              ? [packed]
+              : rng.split(packed, maxPiece);
             const out = await runStream(gunzipStream({ backend }), pieces);
             assert.equal(out.length, data.length, `size ${size} ${kind} level ${level}`);
-            assert.ok(Buffer.from(out).equals(Buffer.from(data)), `size ${size} ${kind} level ${level}`);
+            assert.ok(
+              Buffer.from(out).equals(Buffer.from(data)),
+              `size ${size} ${kind} level ${level}`,
+            );
           }
         }
       });
@@ -143,7 +158,9 @@ describe("gunzipStream", () => {
         for (const fields of headers) {
           const member = gzipMember(zlib.deflateRawSync(content), content, fields);
           const big = fields.name !== undefined && fields.name.length > 1000;
-          const pieces = big ? new Rng(6).split(member, 3000) : [...member].map((b) => new Uint8Array([b]));
+          const pieces = big
+            ? new Rng(6).split(member, 3000)
+            : [...member].map((b) => new Uint8Array([b]));
           assert.deepEqual(await runStream(gunzipStream({ backend }), pieces), content);
         }
       });
@@ -157,7 +174,10 @@ describe("gunzipStream", () => {
             assert.equal(error.code, "InvalidCompressedData");
             assert.match(error.message, /^Cannot decompress "blob": /);
           }
-          assert.throws(() => gunzip(input, { backend }), (e) => e instanceof CompressionError && e.reason === reason);
+          assert.throws(
+            () => gunzip(input, { backend }),
+            (e) => e instanceof CompressionError && e.reason === reason,
+          );
         });
       }
 
@@ -173,11 +193,15 @@ describe("gunzipStream", () => {
           const file = join(dir, "data.bin");
           await writeFile(file, data);
           for (const level of ["-1", "-9"]) {
-            const fromFile = runCommand("gzip", [level, "-c", file], new Uint8Array(0));
-            assert.equal(fromFile[3] & 8, 8, "gzip stores the file name");
-            const fromStdin = runCommand("gzip", [level, "-c"], data);
-            const packed = concat(fromFile, fromStdin); // two members, as `cat a.gz b.gz`
-            const out = await runStream(gunzipStream({ backend }), new Rng(8).split(packed, 100_000));
+            const named = runCommand("gzip", [level, "-c", file]);
+            assert.equal(named[3] & 8, 8, "gzip stores the file name");
+            const nameless = runCommand("gzip", [level, "-n", "-c", file]);
+            assert.equal(nameless[3] & 8, 0, "gzip -n stores no file name");
+            const packed = concat(named, nameless); // two members, as `cat a.gz b.gz`
+            const out = await runStream(
+              gunzipStream({ backend }),
+              new Rng(8).split(packed, 100_000),
+            );
             assert.ok(Buffer.from(out).equals(Buffer.from(concat(data, data))), `gzip ${level}`);
           }
         } finally {

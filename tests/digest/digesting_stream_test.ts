@@ -33,4 +33,22 @@ describe("digestingStream", () => {
     assert.equal(digest.algorithm, "sha512");
     assert.equal(digest.hex, createHash("sha512").update("abc").digest("hex"));
   });
+
+  it("rejects its result when the source fails", async () => {
+    const tap = digestingStream();
+    const failing = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(10));
+        controller.error(new Error("connection reset"));
+      },
+    });
+    await assert.rejects(failing.pipeThrough(tap).pipeTo(new WritableStream()), /reset/);
+    await assert.rejects(tap.result, /connection reset/);
+  });
+
+  it("rejects its result when the reader cancels", async () => {
+    const tap = digestingStream({ backend: "wasm" });
+    await tap.readable.cancel(new Error("not needed"));
+    await assert.rejects(tap.result, /not needed/);
+  });
 });

@@ -26,12 +26,12 @@ export const KIND_DIST: i32 = 1;
 export const KIND_CODELEN: i32 = 2;
 
 /** Index bits of the first level, per kind. */
-export const LITLEN_ROOT: u32 = 10;
+export const LITLEN_ROOT: u32 = 11;
 export const DIST_ROOT: u32 = 8;
 export const CODELEN_ROOT: u32 = 7;
 
 /** Entries reserved per table: enough for any valid code with these roots. */
-export const LITLEN_ENTRIES: usize = 2048;
+export const LITLEN_ENTRIES: usize = 4096;
 export const DIST_ENTRIES: usize = 1024;
 export const CODELEN_ENTRIES: usize = 128;
 

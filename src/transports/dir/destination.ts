@@ -5,7 +5,7 @@
  * @module
  */
 import { type FileSystem, isNotFound, writeFileAtomic } from "../../fs/mod.ts";
-import { DigestMismatchError, UnsupportedTransportError } from "../../errors.ts";
+import { UnsupportedTransportError } from "../../errors.ts";
 import { MediaType } from "../../types/mod.ts";
 import type {
   BlobInfo,
@@ -14,7 +14,7 @@ import type {
   ManifestBytes,
   TransportContext,
 } from "../types.ts";
-import { hashingStream } from "../_streams.ts";
+import { digestVerifier } from "../../digest/mod.ts";
 import { DIR_VERSION, dirBlobPath, dirManifestPath } from "./_paths.ts";
 import type { DirReference } from "./reference.ts";
 
@@ -107,24 +107,15 @@ export class DirDestination implements ImageDestination {
     const target = dirBlobPath(this.reference.path, blob.digest);
     const temporary = `${this.reference.path}/.tmp-${crypto.randomUUID()}`;
     try {
-      const hasher = hashingStream();
-      await stream.pipeThrough(hasher.stream).pipeTo(await this.#fs.openWrite(temporary), {
+      const verified = stream.pipeThrough(
+        digestVerifier(blob.digest, {
+          size: blob.size >= 0 ? blob.size : undefined,
+          what: blob.digest,
+        }),
+      );
+      await verified.pipeTo(await this.#fs.openWrite(temporary), {
         signal: options?.signal ?? this.#signal,
       });
-      const actual = hasher.result();
-      const checkDigest = blob.digest.startsWith("sha256:");
-      if (
-        (checkDigest && actual.digest !== blob.digest) ||
-        (blob.size >= 0 && actual.size !== blob.size)
-      ) {
-        throw new DigestMismatchError(
-          blob.digest,
-          blob.digest,
-          actual.digest,
-          actual.size,
-          blob.size,
-        );
-      }
       await this.#fs.rename(temporary, target);
     } catch (error) {
       await this.#fs.remove(temporary).catch(() => {});

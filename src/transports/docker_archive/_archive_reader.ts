@@ -7,7 +7,8 @@
 import type { FileSystem } from "../../fs/mod.ts";
 import { InvalidArchiveError } from "../../errors.ts";
 import { type ExtractedArchive, extractTar, openArchiveStream } from "../_tar/mod.ts";
-import { gunzipIfCompressed, hashingStream, sha256Digest } from "../_streams.ts";
+import { gunzipIfCompressed, sha256Digest } from "../_streams.ts";
+import { digestingStream } from "../../digest/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
 import { legacyImages, parseArchiveManifest, parseRepositories } from "./_archive_format.ts";
 
@@ -95,10 +96,10 @@ async function legacyImage(
   const layers = chain.map((id) => `${id}/layer.tar`);
   const diffIds: string[] = [];
   for (const layer of layers) {
-    const hasher = hashingStream();
+    const tap = digestingStream();
     const stream = await gunzipIfCompressed(await files.open(layer), `${what}/${layer}`);
-    await stream.pipeThrough(hasher.stream).pipeTo(new WritableStream());
-    diffIds.push(hasher.result().digest);
+    await stream.pipeThrough(tap).pipeTo(new WritableStream());
+    diffIds.push((await tap.result).digest.toString());
   }
   const config: Record<string, unknown> = { ...top };
   for (const key of ["id", "parent", "Size", "parent_id", "layer_id", "throwaway"]) {

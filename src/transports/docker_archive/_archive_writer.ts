@@ -5,11 +5,11 @@
  * @module
  */
 import { type FileSystem, isNotFound } from "../../fs/mod.ts";
-import { DigestMismatchError } from "../../errors.ts";
 import type { BlobInfo } from "../types.ts";
 import { type TarWriteEntry, writeTarAtomic } from "../_tar/mod.ts";
 import { parentDir, tempPath } from "../_temp.ts";
-import { hashingStream, sha256Digest } from "../_streams.ts";
+import { sha256Digest } from "../_streams.ts";
+import { digestingStream, digestVerifier } from "../../digest/mod.ts";
 import { splitDigest } from "../oci/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
 import { sortedJson } from "./_archive_format.ts";
@@ -83,14 +83,15 @@ export class DockerArchiveWriter {
     const target = this.#blobFile(blob.digest);
     const temporary = `${target}.tmp-${crypto.randomUUID()}`;
     try {
-      const hasher = hashingStream();
-      await stream.pipeThrough(hasher.stream).pipeTo(await this.#fs.openWrite(temporary), {
-        signal,
-      });
-      const { digest, size } = hasher.result();
-      if (digest !== blob.digest || (blob.size >= 0 && size !== blob.size)) {
-        throw new DigestMismatchError(blob.digest, blob.digest, digest, size, blob.size);
-      }
+      const verified = stream.pipeThrough(
+        digestVerifier(blob.digest, {
+          size: blob.size >= 0 ? blob.size : undefined,
+          what: blob.digest,
+        }),
+      );
+      const tap = digestingStream();
+      await verified.pipeThrough(tap).pipeTo(await this.#fs.openWrite(temporary), { signal });
+      const { size } = await tap.result;
       await this.#fs.rename(temporary, target);
       this.#blobs.set(blob.digest, size);
     } catch (error) {

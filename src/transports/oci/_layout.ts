@@ -5,10 +5,10 @@
  * @module
  */
 import { type FileSystem, isNotFound, writeFileAtomic } from "../../fs/mod.ts";
-import { DigestMismatchError, InvalidArchiveError, InvalidDigestError } from "../../errors.ts";
+import { InvalidArchiveError, InvalidDigestError } from "../../errors.ts";
 import { Annotation, type Descriptor, type ImageIndex, MediaType } from "../../types/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
-import { hashingStream } from "../_streams.ts";
+import { digestVerifier } from "../../digest/mod.ts";
 
 /** The content of the `oci-layout` file this code writes. */
 export const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion": "1.0.0"}';
@@ -155,19 +155,10 @@ export async function writeLayoutBlob(
   await fs.mkdir(folder, { recursive: true });
   const temporary = `${folder}/.tmp-${crypto.randomUUID()}`;
   try {
-    const hasher = hashingStream();
-    await stream.pipeThrough(hasher.stream).pipeTo(await fs.openWrite(temporary), { signal });
-    const actual = hasher.result();
-    const checkDigest = digest.startsWith("sha256:");
-    if ((checkDigest && actual.digest !== digest) || (size >= 0 && actual.size !== size)) {
-      throw new DigestMismatchError(
-        digest,
-        digest,
-        checkDigest ? actual.digest : digest,
-        actual.size,
-        size < 0 ? undefined : size,
-      );
-    }
+    const verified = stream.pipeThrough(
+      digestVerifier(digest, { size: size >= 0 ? size : undefined, what: digest }),
+    );
+    await verified.pipeTo(await fs.openWrite(temporary), { signal });
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.remove(temporary).catch(() => {});

@@ -1,0 +1,289 @@
+/**
+ * The one entry point: {@linkcode Runtime} opens the store and the configuration and
+ * wires the operations (each a function over a {@linkcode RuntimeContext}) together.
+ *
+ * @module
+ */
+import { homedir, tmpdir, userInfo } from "node:os";
+import {
+  createCredentialHelperRunner,
+  type CredentialHelperRunner,
+  type CredentialsContext,
+  defaultStorageRoot,
+  loadRegistriesConf,
+  type RegistriesConf,
+} from "../config/mod.ts";
+import { ImageNotFoundError } from "../errors.ts";
+import { EventChannel, type ImageEvent } from "../events/mod.ts";
+import { type FileSystem, NodeFileSystem } from "../fs/mod.ts";
+import { lookupImage } from "../lookup/mod.ts";
+import {
+  defaultPlatform,
+  normalizePlatformChoice,
+  parsePlatform,
+  type PlatformChoice,
+} from "../platform/mod.ts";
+import { normalizeName } from "../reference/mod.ts";
+import type { FetchLike } from "../registry/mod.ts";
+import { openStore } from "../store/mod.ts";
+import type { ImageRecord, ImageStore } from "../store/types.ts";
+import { containersStorageTransport } from "../transports/containers_storage/mod.ts";
+import type { Platform } from "../types/mod.ts";
+import type { ContainerInfo, LookupOptions, LookupResult } from "./context.ts";
+import { type ImageSummary, listImages, type ListImagesOptions } from "./list_images.ts";
+import { pull, type PullContext, type PullOptions } from "./pull.ts";
+import {
+  removeImages,
+  type RemoveImagesOptions,
+  type RemoveImagesResult,
+} from "./remove_images.ts";
+import { tag, untag } from "./tag.ts";
+import { diskUsage, type DiskUsageResult } from "./disk_usage.ts";
+import { history, type HistoryRow } from "./history.ts";
+import { type ImageData, inspect, type InspectOptions } from "./inspect.ts";
+import { prune, type PruneOptions } from "./prune.ts";
+import { tree, type TreeOptions } from "./tree.ts";
+
+/** Options of {@linkcode Runtime.open}. */
+export interface RuntimeOptions {
+  /** The store's root directory. @default defaultStorageRoot() */
+  root?: string;
+  /** The file system for the store, configuration and path transports. @default NodeFileSystem */
+  fs?: FileSystem;
+  /** A registries.conf to read instead of the default files. @default the standard files */
+  registriesConf?: string;
+  /** The credential file to read (`--authfile`). @default the standard auth files */
+  authFile?: string;
+  /**
+   * The platform to work for. Given explicitly, it counts as a custom platform for pulls
+   * and lookups (like a SystemContext's choices). @default the host's
+   */
+  platform?: string | PlatformChoice;
+  /**
+   * The platform used when none is asked for; unlike `platform` it is not a custom
+   * platform. @default the host's (Linux on macOS)
+   */
+  hostPlatform?: Platform;
+  /** An already opened store to use (then `root` is ignored). @default openStore({ root, fs }) */
+  store?: ImageStore;
+  /** The `fetch` registries are reached with. @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Environment variables for configuration paths and credentials. @default {} */
+  env?: Record<string, string | undefined>;
+  /** The user's home directory. @default os.homedir() */
+  homeDir?: string;
+  /** The effective user ID (0 is root). @default os.userInfo().uid */
+  uid?: number;
+  /** Lists containers that use images. @default none */
+  listContainers?: () => Promise<ContainerInfo[]>;
+  /** Removes a container. @default none */
+  removeContainer?: (id: string) => Promise<void>;
+  /** Whether stdin and stdout are terminals (short-name prompts). @default false */
+  isTTY?: boolean;
+  /** Asks the user to pick a short-name candidate. @default none */
+  prompt?: (message: string, choices: string[]) => Promise<string>;
+  /** Receives warnings. @default console.warn */
+  warn?: (message: string) => void;
+  /** The clock. @default () => new Date() */
+  now?: () => Date;
+  /** Runs `docker-credential-*` helpers. @default a child-process runner */
+  credentialHelperRunner?: CredentialHelperRunner;
+  /** A directory for temporary files. @default os.tmpdir() */
+  tmpDir?: string;
+}
+
+function explicitPlatform(
+  platform: string | PlatformChoice | undefined,
+): PlatformChoice | undefined {
+  if (platform === undefined) return undefined;
+  const choice = typeof platform === "string" ? parsePlatform(platform) : platform;
+  return normalizePlatformChoice(choice);
+}
+
+/** The image runtime: pull, look up, list, tag and remove images of one store. */
+export class Runtime {
+  readonly #ctx: PullContext;
+  readonly #conf: RegistriesConf;
+
+  private constructor(ctx: PullContext, conf: RegistriesConf) {
+    this.#ctx = ctx;
+    this.#conf = conf;
+  }
+
+  /**
+   * Opens the store and reads registries.conf.
+   *
+   * @example
+   * ```ts ignore
+   * const runtime = await Runtime.open({ root: "/tmp/store" });
+   * const [image] = await runtime.pull("alpine");
+   * ```
+   */
+  static async open(options: RuntimeOptions = {}): Promise<Runtime> {
+    const fs = options.fs ?? new NodeFileSystem();
+    const env = { ...(options.env ?? {}) };
+    const homeDir = options.homeDir ?? homedir();
+    const uid = options.uid ?? Math.max(userInfo().uid, 0);
+    const warn = options.warn ?? ((message: string) => console.warn(message));
+    const now = options.now ?? (() => new Date());
+    const root = options.root ?? defaultStorageRoot({ env, homeDir, uid });
+    const conf = await loadRegistriesConf({
+      fs,
+      env,
+      homeDir,
+      uid,
+      path: options.registriesConf,
+      warn,
+    });
+    const store = options.store ?? await openStore({ root, fs, now });
+    const customPlatform = explicitPlatform(options.platform);
+    const host = options.hostPlatform ?? defaultPlatform();
+    const platform: Platform = customPlatform ? { ...host, ...customPlatform } as Platform : host;
+    if (customPlatform && !customPlatform.architecture) delete platform.variant;
+    const credentials: CredentialsContext = {
+      fs,
+      env,
+      homeDir,
+      uid,
+      credentialHelpers: conf.credentialHelpers,
+      runCredentialHelper: options.credentialHelperRunner ?? createCredentialHelperRunner({ env }),
+      warn,
+    };
+    if (options.authFile !== undefined) credentials.authFile = options.authFile;
+    const ctx: PullContext = {
+      store,
+      fs,
+      events: new EventChannel({ warn }),
+      platform,
+      now,
+      warn,
+      registriesConf: conf,
+      credentials,
+      storage: containersStorageTransport(store),
+      lookup: (name: string, lookupOptions?: LookupOptions) =>
+        lookupImage(store, conf, name, lookupOptions, {
+          platform,
+          platformChoice: customPlatform,
+          warn,
+        }),
+      isTTY: options.isTTY ?? false,
+      tmpDir: options.tmpDir ?? tmpdir(),
+    };
+    if (customPlatform) ctx.customPlatform = customPlatform;
+    if (options.fetch) ctx.fetch = options.fetch;
+    if (options.prompt) ctx.prompt = options.prompt;
+    if (options.listContainers) ctx.listContainers = options.listContainers;
+    if (options.removeContainer) ctx.removeContainer = options.removeContainer;
+    return new Runtime(ctx, conf);
+  }
+
+  /** The local image store. */
+  get store(): ImageStore {
+    return this.#ctx.store;
+  }
+
+  /** The registries configuration in use. */
+  get registriesConf(): RegistriesConf {
+    return this.#conf;
+  }
+
+  /** The platform images are pulled and looked up for. */
+  get platform(): Platform {
+    return { ...this.#ctx.platform };
+  }
+
+  /** Pulls an image (see {@linkcode pull}); a per-call `authFile` overrides the runtime's. */
+  pull(name: string, options: PullOptions = {}): Promise<ImageRecord[]> {
+    const ctx = options.authFile === undefined ? this.#ctx : {
+      ...this.#ctx,
+      credentials: { ...this.#ctx.credentials, authFile: options.authFile },
+    };
+    return pull(ctx, name, options);
+  }
+
+  /** Looks up a local image by name, ID, ID prefix or digest. */
+  lookupImage(name: string, options: LookupOptions = {}): Promise<LookupResult> {
+    return this.#ctx.lookup(name, options);
+  }
+
+  /** Whether a usable image exists: unknown or corrupted images give `false`. */
+  async exists(name: string): Promise<boolean> {
+    try {
+      const { image } = await this.#ctx.lookup(name);
+      return !(await this.#ctx.store.isCorrupted(image));
+    } catch (error) {
+      if (error instanceof ImageNotFoundError) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The name a local image is known under, else the normalized name (`localhost/` for
+   * short names, also for an image found by ID); `""` stays `""`.
+   */
+  async resolveName(name: string): Promise<string> {
+    if (name === "") return "";
+    try {
+      const found = await this.#ctx.lookup(name);
+      if (!found.byId && found.resolvedName !== "") return found.resolvedName;
+    } catch (error) {
+      if (!(error instanceof ImageNotFoundError)) throw error;
+    }
+    return normalizeName(name).toString();
+  }
+
+  /** The image events written from now on, until `signal` aborts or the loop breaks. */
+  events(signal?: AbortSignal): AsyncIterableIterator<ImageEvent> {
+    return this.#ctx.events.subscribe(signal);
+  }
+
+  /** Lists images, optionally filtered. */
+  listImages(options: ListImagesOptions = {}): Promise<ImageSummary[]> {
+    return listImages(this.#ctx, options);
+  }
+
+  /** Removes images by name (or, without names, by filters / all). */
+  removeImages(names: string[], options: RemoveImagesOptions = {}): Promise<RemoveImagesResult> {
+    return removeImages(this.#ctx, names, options);
+  }
+
+  /** Adds `newName` to the image `name`. */
+  tag(name: string, newName: string): Promise<ImageRecord> {
+    return tag(this.#ctx, name, newName);
+  }
+
+  /** Removes `oldName` from the image `name`. */
+  untag(name: string, oldName: string): Promise<ImageRecord> {
+    return untag(this.#ctx, name, oldName);
+  }
+
+  /** Describes an image (libimage's `Inspect`). */
+  inspect(name: string, options: InspectOptions = {}): Promise<ImageData> {
+    return inspect(this.#ctx, name, options);
+  }
+
+  /** The build history of an image, newest first. */
+  history(name: string): Promise<HistoryRow[]> {
+    return history(this.#ctx, name);
+  }
+
+  /** The layer tree of an image, as printable text. */
+  tree(name: string, options: TreeOptions = {}): Promise<string> {
+    return tree(this.#ctx, name, options);
+  }
+
+  /** Disk usage per image and in total. */
+  diskUsage(): Promise<DiskUsageResult> {
+    return diskUsage(this.#ctx);
+  }
+
+  /** Removes dangling (or, with `all`, unused) images. */
+  prune(options: PruneOptions = {}): Promise<RemoveImagesResult> {
+    return prune(this.#ctx, options);
+  }
+
+  /** Releases the runtime; nothing is held open between operations. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

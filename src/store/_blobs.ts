@@ -1,0 +1,115 @@
+/**
+ * The store's blobs: content-addressed files under `blobs/<algorithm>/<hex>`, written to
+ * `tmp/` first, verified while written and renamed into place only when complete.
+ *
+ * @module
+ */
+import { Digest, digestVerifier } from "../digest/mod.ts";
+import { BlobUnknownError } from "../errors.ts";
+import { currentPid, type FileSystem, isNotFound } from "../fs/mod.ts";
+
+/** The path of blob `digest` under the store `root`; a malformed digest throws. */
+export function blobPath(root: string, digest: string): string {
+  const parsed = Digest.parse(digest);
+  return `${root}/blobs/${parsed.algorithm}/${parsed.hex}`;
+}
+
+/**
+ * The name of a new temporary file: `<pid>-<uuid>`, so that garbage collection can tell
+ * the files of a dead writer.
+ */
+export function temporaryName(): string {
+  return `${currentPid()}-${crypto.randomUUID()}`;
+}
+
+/** The writer's process ID encoded in a temporary file's name, if any. */
+export function temporaryWriter(name: string): number | undefined {
+  const match = /^(\d+)-/.exec(name);
+  return match === null ? undefined : Number(match[1]);
+}
+
+/** Whether blob `digest` is stored (with `size` bytes, when `size` is given and >= 0). */
+export async function hasStoredBlob(
+  fs: FileSystem,
+  root: string,
+  digest: string,
+  size?: number,
+): Promise<boolean> {
+  try {
+    const info = await fs.stat(blobPath(root, digest));
+    return info.isFile && (size === undefined || size < 0 || info.size === size);
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** The size of stored blob `digest`, or `undefined` when it is missing. */
+export async function storedBlobSize(
+  fs: FileSystem,
+  root: string,
+  digest: string,
+): Promise<number | undefined> {
+  try {
+    return (await fs.stat(blobPath(root, digest))).size;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Writes `stream` as blob `digest`: into `tmp/`, through a verifier of the digest (and of
+ * `size` when >= 0), flushed, then renamed into place. A failure leaves nothing behind.
+ */
+export async function writeStoredBlob(
+  fs: FileSystem,
+  root: string,
+  digest: string,
+  size: number,
+  stream: ReadableStream<Uint8Array>,
+): Promise<void> {
+  const target = blobPath(root, digest);
+  const verifier = digestVerifier(digest, {
+    ...(size >= 0 ? { size } : {}),
+    what: digest,
+  });
+  const temporary = `${root}/tmp/${temporaryName()}`;
+  try {
+    const sink = await fs.openWrite(temporary, { sync: true });
+    await stream.pipeThrough(verifier).pipeTo(sink);
+    await fs.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+    await fs.rename(temporary, target);
+  } catch (error) {
+    await fs.remove(temporary).catch(() => {});
+    throw error;
+  }
+}
+
+/** Streams stored blob `digest`; a missing blob throws {@linkcode BlobUnknownError}. */
+export async function openStoredBlob(
+  fs: FileSystem,
+  root: string,
+  digest: string,
+): Promise<ReadableStream<Uint8Array>> {
+  try {
+    return await fs.openRead(blobPath(root, digest));
+  } catch (error) {
+    if (isNotFound(error)) throw new BlobUnknownError(digest, { cause: error });
+    throw error;
+  }
+}
+
+/** Reads stored blob `digest` whole; a missing blob throws {@linkcode BlobUnknownError}. */
+export async function readStoredBlob(
+  fs: FileSystem,
+  root: string,
+  digest: string,
+): Promise<Uint8Array> {
+  try {
+    return await fs.readFile(blobPath(root, digest));
+  } catch (error) {
+    if (isNotFound(error)) throw new BlobUnknownError(digest, { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Pure edits of the record list: commit (add or merge), name changes, manifest
+ * replacement and deletion. Each returns a new list and never changes its input.
+ *
+ * @module
+ */
+import { Digest } from "../digest/mod.ts";
+import { ImageNotFoundError } from "../errors.ts";
+import { copyRecord } from "./_records.ts";
+import type { ImageRecord, NamesChange, NewImage } from "./types.ts";
+
+const ID = /^[0-9a-f]{64}$/;
+
+function unique(values: Iterable<string>): string[] {
+  return [...new Set(values)];
+}
+
+function checkDigest(what: string, digest: string): void {
+  if (!Digest.isValid(digest)) throw new TypeError(`${what} is not a valid digest: "${digest}"`);
+}
+
+/** Checks a {@linkcode NewImage} given by a caller; throws TypeError when malformed. */
+export function checkNewImage(image: NewImage): void {
+  if (typeof image.id !== "string" || !ID.test(image.id)) {
+    throw new TypeError(`An image ID must be 64 lowercase hex digits, got "${image.id}"`);
+  }
+  checkDigest("The manifest digest", image.manifestDigest);
+  if (typeof image.manifestMediaType !== "string" || image.manifestMediaType === "") {
+    throw new TypeError("The manifest media type is required");
+  }
+  for (const digest of image.extraDigests ?? []) checkDigest("An extra digest", digest);
+  for (const digest of image.layers ?? []) checkDigest("A layer digest", digest);
+  for (const digest of image.diffIds ?? []) checkDigest("A diff ID", digest);
+  for (const name of image.names ?? []) checkName(name);
+}
+
+function checkName(name: string): void {
+  if (typeof name !== "string" || name === "" || /\s/.test(name)) {
+    throw new TypeError(`An image name must be a non-empty string without spaces: "${name}"`);
+  }
+}
+
+/**
+ * Gives `names` to the record at `index` of `records` (mutated in place, which the caller
+ * owns): other records lose them, and each moves to the front of the owner's history.
+ */
+function giveNames(records: ImageRecord[], index: number, names: readonly string[]): void {
+  if (names.length === 0) return;
+  const wanted = new Set(names);
+  for (let i = 0; i < records.length; i++) {
+    if (i === index) continue;
+    const other = records[i];
+    if (other.names.some((name) => wanted.has(name))) {
+      records[i] = { ...other, names: other.names.filter((name) => !wanted.has(name)) };
+    }
+  }
+  const owner = records[index];
+  records[index] = {
+    ...owner,
+    names: unique([...owner.names, ...names]),
+    namesHistory: unique([...[...names].reverse(), ...owner.namesHistory]),
+  };
+}
+
+/** Options of {@linkcode commitRecord} the store fills in. */
+export interface CommitFacts {
+  /** The time of the commit, ISO 8601. */
+  now: string;
+  /** The size of the manifest blob. */
+  manifestSize: number;
+}
+
+/**
+ * Adds `image` to `records`, or merges it into the record with the same ID: the new
+ * manifest digest goes first, earlier digests stay, names move to it, `incomplete` is
+ * cleared; fields the caller leaves out keep their stored values.
+ */
+export function commitRecord(
+  records: readonly ImageRecord[],
+  image: NewImage,
+  facts: CommitFacts,
+): { records: ImageRecord[]; record: ImageRecord } {
+  const next = [...records];
+  let index = next.findIndex((record) => record.id === image.id);
+  const old = index < 0 ? undefined : next[index];
+  const record: ImageRecord = {
+    id: image.id,
+    names: old ? [...old.names] : [],
+    namesHistory: old ? [...old.namesHistory] : [],
+    digests: unique([
+      image.manifestDigest,
+      ...(image.extraDigests ?? []),
+      ...(old?.digests ?? []),
+    ]),
+    manifestDigest: image.manifestDigest,
+    manifestMediaType: image.manifestMediaType,
+    manifestSize: facts.manifestSize,
+    isManifestList: image.isManifestList ?? old?.isManifestList ?? false,
+    diffIds: [...(image.diffIds ?? old?.diffIds ?? [])],
+    layers: [...(image.layers ?? old?.layers ?? [])],
+    size: image.size ?? old?.size ?? 0,
+    created: image.created ?? old?.created ?? "",
+    added: old?.added ?? facts.now,
+    readOnly: image.readOnly ?? old?.readOnly ?? false,
+  };
+  const platform = image.platform ?? old?.platform;
+  if (platform !== undefined) record.platform = { ...platform };
+  if (index < 0) {
+    next.push(record);
+    index = next.length - 1;
+  } else {
+    next[index] = record;
+  }
+  giveNames(next, index, unique(image.names ?? []));
+  return { records: next, record: copyRecord(next[index]) };
+}
+
+/** Applies a {@linkcode NamesChange} to the record with ID `id`. */
+export function changeRecordNames(
+  records: readonly ImageRecord[],
+  id: string,
+  change: NamesChange,
+): { records: ImageRecord[]; record: ImageRecord } {
+  const next = [...records];
+  const index = next.findIndex((record) => record.id === id);
+  if (index < 0) throw new ImageNotFoundError(id);
+  for (const name of [...(change.add ?? []), ...(change.remove ?? [])]) checkName(name);
+  const removed = new Set(change.remove ?? []);
+  if (removed.size > 0) {
+    next[index] = { ...next[index], names: next[index].names.filter((n) => !removed.has(n)) };
+  }
+  giveNames(next, index, unique((change.add ?? []).filter((name) => !removed.has(name))));
+  return { records: next, record: copyRecord(next[index]) };
+}
+
+/** Points the record `id` at another manifest (its digest goes first in `digests`). */
+export function replaceRecordManifest(
+  records: readonly ImageRecord[],
+  id: string,
+  manifestDigest: string,
+  manifestMediaType: string,
+  manifestSize: number,
+): { records: ImageRecord[]; record: ImageRecord } {
+  checkDigest("The manifest digest", manifestDigest);
+  const next = [...records];
+  const index = next.findIndex((record) => record.id === id);
+  if (index < 0) throw new ImageNotFoundError(id);
+  const old = next[index];
+  next[index] = {
+    ...old,
+    manifestDigest,
+    manifestMediaType,
+    manifestSize,
+    digests: unique([manifestDigest, ...old.digests]),
+    ...(old.isManifestList ? { size: manifestSize } : {}),
+  };
+  return { records: next, record: copyRecord(next[index]) };
+}
+
+/** Removes the record `id`. */
+export function deleteRecord(records: readonly ImageRecord[], id: string): ImageRecord[] {
+  const next = records.filter((record) => record.id !== id);
+  if (next.length === records.length) throw new ImageNotFoundError(id);
+  return next;
+}

@@ -1,0 +1,216 @@
+/**
+ * The store's lock: a promise queue serializes callers inside one process, and a lock
+ * directory (`mkdir` is atomic) serializes processes. The directory holds an owner file
+ * (`{pid, host, acquiredAt, token}`); a waiter breaks the lock of an owner that died on
+ * this host, so a killed process cannot leave the store locked forever.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { StoreLockedError } from "../errors.ts";
+import { currentPid, type FileSystem, hostName, isNotFound, isProcessAlive } from "../fs/mod.ts";
+
+/** Who holds a lock directory. */
+export interface LockOwner {
+  /** The holder's process ID. */
+  pid: number;
+  /** The holder's host name. */
+  host: string;
+  /** When it took the lock, ISO 8601. */
+  acquiredAt: string;
+  /** A random value naming this one acquisition. */
+  token: string;
+}
+
+/** What a waiter sees of a held lock directory. */
+interface Observed {
+  owner: LockOwner | undefined;
+  mtimeMs: number;
+}
+
+/** How long a lock directory may exist without an owner file before it counts as stale. */
+const OWNERLESS_GRACE_MS = 5_000;
+/** The longest pause between two attempts, in milliseconds. */
+const MAX_BACKOFF_MS = 50;
+
+/** The locks the current async call chain holds (for re-entrance). */
+const held = new AsyncLocalStorage<ReadonlySet<StoreLock>>();
+
+function errorCode(error: unknown): unknown {
+  return (error as { code?: unknown })?.code;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const value = JSON.parse(text);
+    if (
+      typeof value?.pid === "number" && typeof value.host === "string" &&
+      typeof value.token === "string" && typeof value.acquiredAt === "string"
+    ) return value as LockOwner;
+  } catch {
+    // A damaged owner file is treated like a missing one.
+  }
+  return undefined;
+}
+
+/** Writes `owner.json` into `dir` with a rename, so readers see all of it or nothing. */
+async function writeOwner(fs: FileSystem, dir: string, owner: LockOwner): Promise<void> {
+  const temporary = `${dir}/owner.json.tmp-${owner.token}`;
+  await fs.writeFile(temporary, JSON.stringify(owner));
+  await fs.rename(temporary, `${dir}/owner.json`);
+}
+
+function newOwner(): LockOwner {
+  return {
+    pid: currentPid(),
+    host: hostName(),
+    acquiredAt: new Date().toISOString(),
+    token: crypto.randomUUID(),
+  };
+}
+
+/** The cross-process, in-process and re-entrant lock of one store root. */
+export class StoreLock {
+  /** The lock directory. */
+  readonly dir: string;
+  readonly #fs: FileSystem;
+  readonly #root: string;
+  readonly #timeoutMs: number;
+  #queue: Promise<void> = Promise.resolve();
+
+  /** A lock for the store at `root`; waiting longer than `timeoutMs` fails. */
+  constructor(fs: FileSystem, root: string, timeoutMs: number) {
+    this.#fs = fs;
+    this.#root = root;
+    this.dir = `${root}/lock`;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  /** Whether the current async call chain holds this lock. */
+  get isHeld(): boolean {
+    return held.getStore()?.has(this) ?? false;
+  }
+
+  /** Runs `fn` holding the lock; a call chain that already holds it just runs `fn`. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.isHeld) return await fn();
+    const previous = this.#queue;
+    let done!: () => void;
+    this.#queue = new Promise((resolve) => done = resolve);
+    try {
+      await previous;
+      const token = await this.#acquire();
+      try {
+        return await held.run(new Set([...(held.getStore() ?? []), this]), fn);
+      } finally {
+        await this.#release(token);
+      }
+    } finally {
+      done();
+    }
+  }
+
+  async #acquire(): Promise<string> {
+    const deadline = Date.now() + this.#timeoutMs;
+    let backoff = 1;
+    for (;;) {
+      try {
+        await this.#fs.mkdir(this.dir);
+      } catch (error) {
+        if (errorCode(error) !== "EEXIST") throw error;
+        const observed = await this.#observe(this.dir);
+        if (observed === undefined || await this.#breakIfStale(observed)) continue;
+        if (Date.now() >= deadline) {
+          const who = observed.owner === undefined
+            ? "an unknown process"
+            : `process ${observed.owner.pid} on ${observed.owner.host} since ${observed.owner.acquiredAt}`;
+          throw new StoreLockedError(
+            this.#root,
+            `held by ${who} for longer than ${this.#timeoutMs} ms`,
+          );
+        }
+        await sleep(backoff + Math.random() * backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        continue;
+      }
+      const owner = newOwner();
+      try {
+        await writeOwner(this.#fs, this.dir, owner);
+      } catch (error) {
+        await this.#fs.remove(this.dir, { recursive: true }).catch(() => {});
+        throw error;
+      }
+      return owner.token;
+    }
+  }
+
+  async #release(token: string): Promise<void> {
+    const observed = await this.#observe(this.dir);
+    if (observed?.owner?.token !== token) return; // Not ours any more: leave it alone.
+    const aside = `${this.#root}/lock.released-${token}`;
+    await this.#fs.rename(this.dir, aside);
+    await this.#fs.remove(aside, { recursive: true });
+  }
+
+  /** Reads a lock directory's owner; `undefined` when the directory is gone. */
+  async #observe(dir: string): Promise<Observed | undefined> {
+    let mtimeMs: number;
+    try {
+      mtimeMs = (await this.#fs.stat(dir)).mtimeMs;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+    try {
+      return { owner: parseOwner(await this.#fs.readTextFile(`${dir}/owner.json`)), mtimeMs };
+    } catch (error) {
+      if (isNotFound(error)) return { owner: undefined, mtimeMs };
+      throw error;
+    }
+  }
+
+  /** Whether the holder `observed` can no longer release its lock. */
+  #isStale(observed: Observed): boolean {
+    const owner = observed.owner;
+    if (owner === undefined) return Date.now() - observed.mtimeMs > OWNERLESS_GRACE_MS;
+    if (owner.host !== hostName()) return false; // Cannot tell: wait (or time out).
+    if (owner.pid === currentPid()) return false; // Another store object of this process.
+    return !isProcessAlive(owner.pid);
+  }
+
+  /**
+   * Breaks the lock if its holder `observed` is dead. Only the holder of the breaker
+   * directory may break, and only if the lock still has the owner it judged stale, so two
+   * waiters never both break it (nor break a fresh lock). Returns true to retry at once.
+   */
+  async #breakIfStale(observed: Observed): Promise<boolean> {
+    if (!this.#isStale(observed)) return false;
+    const breaker = `${this.#root}/lock.break`;
+    try {
+      await this.#fs.mkdir(breaker);
+    } catch (error) {
+      if (errorCode(error) !== "EEXIST") throw error;
+      const other = await this.#observe(breaker);
+      if (other !== undefined && this.#isStale(other)) {
+        await this.#fs.remove(breaker, { recursive: true });
+      }
+      return false;
+    }
+    try {
+      await writeOwner(this.#fs, breaker, newOwner());
+      const again = await this.#observe(this.dir);
+      if (again === undefined) return true;
+      if (again.owner?.token !== observed.owner?.token || !this.#isStale(again)) return false;
+      const aside = `${this.#root}/lock.stale-${crypto.randomUUID()}`;
+      await this.#fs.rename(this.dir, aside);
+      await this.#fs.remove(aside, { recursive: true });
+      return true;
+    } finally {
+      await this.#fs.remove(breaker, { recursive: true });
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The local image store: image records (ID, names, digests, layers, platform, times) and
+ * content-addressed blobs on a {@linkcode FileSystem}, written atomically under a
+ * cross-process lock that a killed process cannot leave held. The store folder is also a
+ * valid OCI image layout (`oci:ROOT:docker.io/library/alpine:latest` works in skopeo).
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "./mod.ts";
+ * import { MemoryFileSystem } from "../fs/mod.ts";
+ * const store = await openStore({ root: "/store", fs: new MemoryFileSystem() });
+ * console.log((await store.images()).length); // 0
+ * ```
+ *
+ * @module
+ */
+export type { ImageRecord, ImageStore, NamesChange, NewImage, StoreProblem } from "./types.ts";
+export { LocalImageStore, openStore, type OpenStoreOptions } from "./local_image_store.ts";
+export type { GcOptions } from "./_maintenance.ts";

@@ -1,0 +1,162 @@
+/**
+ * The local image store's data model: image records and the store interface the runtime,
+ * lookup and the `containers-storage:` transport build on.
+ *
+ * On disk (see DESIGN.md) the store is also a valid OCI image layout: blobs live at
+ * `blobs/sha256/<hex>`, `index.json` names every named image's manifest with an
+ * `org.opencontainers.image.ref.name` annotation equal to the full image name, and the
+ * image records live in `images.json`, written atomically under a cross-process lock.
+ *
+ * @module
+ */
+import type { Platform } from "../types/mod.ts";
+
+/** One image (or manifest list) in the store. */
+export interface ImageRecord {
+  /**
+   * The image ID: the hex of the config digest for images; a random 64-hex value for
+   * manifest lists (as libimage does).
+   */
+  id: string;
+  /**
+   * Full names such as `docker.io/library/alpine:latest` or `quay.io/x/y@sha256:...`;
+   * a name belongs to at most one image in the store.
+   */
+  names: string[];
+  /** Every name this image ever had, most recent first (libimage's NamesHistory). */
+  namesHistory: string[];
+  /**
+   * Manifest digests that identify this image: its own manifest's digest first, then
+   * e.g. the digest of the manifest list it was pulled through.
+   */
+  digests: string[];
+  /** The digest of the manifest stored for this image (the first entry of `digests`). */
+  manifestDigest: string;
+  /** The media type of that manifest. */
+  manifestMediaType: string;
+  /** The size of that manifest in bytes (for `index.json`); filled in by the store. */
+  manifestSize?: number;
+  /** True when this record is a manifest list (its manifest is an index). */
+  isManifestList: boolean;
+  /** For images: the uncompressed layer digests (config `rootfs.diff_ids`), base first. */
+  diffIds: string[];
+  /** For images: the layer blob digests as stored, base first. */
+  layers: string[];
+  /** Sum of the stored blob sizes (config + layers, or the list manifest). */
+  size: number;
+  /** When the image was created (config `created`), ISO 8601; empty when unknown. */
+  created: string;
+  /** When the image was added to this store, ISO 8601. */
+  added: string;
+  /** The platform the image's config declares. */
+  platform?: Platform;
+  /** Read-only images cannot be removed or untagged. */
+  readOnly: boolean;
+  /**
+   * True while an image is being written or after a write was killed: lookup treats such
+   * an image as corrupted and the next pull repairs it.
+   */
+  incomplete?: boolean;
+}
+
+/** A change to an image's names; the store applies it atomically under its lock. */
+export interface NamesChange {
+  /** Names to add (moved away from any other image that holds them). */
+  add?: string[];
+  /** Names to remove. */
+  remove?: string[];
+}
+
+/** What `check()` finds wrong in a store. */
+export interface StoreProblem {
+  /** The image concerned, if any. */
+  imageId?: string;
+  /** The blob concerned, if any. */
+  digest?: string;
+  /** What is wrong, e.g. "incomplete", "missing blob", "digest mismatch". */
+  kind: "incomplete" | "missing-blob" | "corrupt-blob" | "bad-record" | "index-out-of-sync";
+  /** A human description. */
+  message: string;
+}
+
+/** Fields a writer gives when committing an image; the store fills in the rest. */
+export interface NewImage {
+  /** The image ID (config digest hex, or a random ID for a list). */
+  id: string;
+  /** The manifest's digest; the manifest blob must already be stored. */
+  manifestDigest: string;
+  /** The manifest's media type. */
+  manifestMediaType: string;
+  /** Further digests identifying the image (e.g. the list it came from). */
+  extraDigests?: string[];
+  /** Names to give it (moved away from other images). */
+  names?: string[];
+  /** Whether this is a manifest list. */
+  isManifestList?: boolean;
+  /** Layer blob digests, base first (images only). */
+  layers?: string[];
+  /** Uncompressed layer digests, base first (images only). */
+  diffIds?: string[];
+  /** Total stored size. */
+  size?: number;
+  /** Creation time from the config. */
+  created?: string;
+  /** The config's platform. */
+  platform?: Platform;
+  /** Mark the image read-only. */
+  readOnly?: boolean;
+}
+
+/**
+ * The local image store. All mutations take the store's cross-process lock and write
+ * `images.json` (and `index.json`) atomically; readers never see half-written state.
+ * Every method reloads the records if another process changed them.
+ */
+export interface ImageStore {
+  /** The store's root directory. */
+  readonly root: string;
+  /** All image records, in the order they were added. */
+  images(): Promise<ImageRecord[]>;
+  /** The record with exactly this ID, if any. */
+  imageById(id: string): Promise<ImageRecord | undefined>;
+  /** The record holding exactly this full name, if any. */
+  imageByName(name: string): Promise<ImageRecord | undefined>;
+  /** Records whose `digests` include `digest`. */
+  imagesByDigest(digest: string): Promise<ImageRecord[]>;
+  /** Records whose ID starts with `prefix` (for ID-prefix lookups). */
+  imagesByIdPrefix(prefix: string): Promise<ImageRecord[]>;
+  /** Tells whether a blob is stored (and, if `size` is given, has that size). */
+  hasBlob(digest: string, size?: number): Promise<boolean>;
+  /** Streams a stored blob. */
+  readBlob(digest: string): Promise<ReadableStream<Uint8Array>>;
+  /** Reads a small stored blob (manifest, config) whole. */
+  readBlobBytes(digest: string): Promise<Uint8Array>;
+  /**
+   * Stores a blob: the stream is verified against `digest` (and `size` when >= 0) while
+   * written to a temporary file, which is renamed into place only when complete.
+   */
+  putBlob(digest: string, size: number, stream: ReadableStream<Uint8Array>): Promise<void>;
+  /**
+   * Adds or updates an image record: a record with the same ID gains the new digests and
+   * names (libimage's behaviour when re-pulling); names move away from other images.
+   */
+  commitImage(image: NewImage): Promise<ImageRecord>;
+  /** Adds and removes names of an image. */
+  changeNames(id: string, change: NamesChange): Promise<ImageRecord>;
+  /** Replaces a manifest list's stored manifest (manifest list editing). */
+  replaceManifest(
+    id: string,
+    manifestDigest: string,
+    manifestMediaType: string,
+  ): Promise<ImageRecord>;
+  /** Removes an image record; its blobs stay until `gc()`. */
+  deleteImage(id: string): Promise<void>;
+  /** Tells whether an image's manifest, config and layers are all present and complete. */
+  isCorrupted(record: ImageRecord): Promise<boolean>;
+  /** Deletes blobs no record references (and stale temporary files); returns their digests. */
+  gc(): Promise<string[]>;
+  /** Finds damage: incomplete records, missing or corrupt blobs, an out-of-sync index. */
+  check(options?: { verifyBlobs?: boolean }): Promise<StoreProblem[]>;
+  /** Runs `fn` holding the store's lock (re-entrant within one `withLock` call chain). */
+  withLock<T>(fn: () => Promise<T>): Promise<T>;
+}

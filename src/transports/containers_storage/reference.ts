@@ -1,0 +1,126 @@
+/**
+ * `containers-storage:` references: an image of the local store, named by a full image
+ * name (`containers-storage:alpine` is `docker.io/library/alpine:latest`) or by its ID
+ * (`containers-storage:@<id>`, `containers-storage:sha256:<id>`).
+ *
+ * @module
+ */
+import { InvalidReferenceError } from "../../errors.ts";
+import { parseNormalizedName } from "../../reference/mod.ts";
+import type { ImageStore } from "../../store/types.ts";
+import type {
+  ImageDestination,
+  ImageReference,
+  ImageSource,
+  Transport,
+  TransportContext,
+} from "../types.ts";
+import { ContainersStorageDestination } from "./destination.ts";
+import { openContainersStorageSource } from "./source.ts";
+
+/** What a `containers-storage:` string names: an image name or an image ID. */
+export type StorageTarget = { name: string; id?: undefined } | { id: string; name?: undefined };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * Parses the part after `containers-storage:`: `@<id>`, `sha256:<id>` or a bare 64-hex ID
+ * name an image by ID; anything else must be an image name, normalized Docker-style (a
+ * short name gets `docker.io/`, a name without tag or digest gets `:latest`).
+ */
+export function parseStorageTarget(withinTransport: string): StorageTarget {
+  const input = `containers-storage:${withinTransport}`;
+  if (withinTransport === "") {
+    throw new InvalidReferenceError(input, "NameEmpty", "no image name or ID was given");
+  }
+  if (withinTransport.startsWith("[")) {
+    throw new InvalidReferenceError(
+      input,
+      "InvalidFormat",
+      "store specifications ([driver@root]) are not supported",
+    );
+  }
+  const id = withinTransport.startsWith("@")
+    ? withinTransport.slice(1)
+    : withinTransport.startsWith("sha256:")
+    ? withinTransport.slice("sha256:".length)
+    : HEX64.test(withinTransport)
+    ? withinTransport
+    : undefined;
+  if (id !== undefined) {
+    if (!HEX64.test(id)) {
+      throw new InvalidReferenceError(input, "InvalidFormat", "an image ID has 64 hex digits");
+    }
+    return { id };
+  }
+  const ref = parseNormalizedName(withinTransport);
+  return { name: ref.digest === undefined ? ref.tagNameOnly().toString() : ref.toString() };
+}
+
+/** Options of a `containers-storage:` reference. */
+export interface ContainersStorageReferenceOptions {
+  /**
+   * Digests to add to the image committed through this reference, e.g. the digest of the
+   * manifest list a single instance was pulled from. @default []
+   */
+  extraDigests?: string[];
+}
+
+/** A `containers-storage:` reference into one {@linkcode ImageStore}. */
+export class ContainersStorageReference implements ImageReference {
+  /** The transport, `containers-storage`. */
+  readonly transport: Transport;
+  /** The store the image lives in. */
+  readonly store: ImageStore;
+  /** The full image name, when the reference names one. */
+  readonly name: string | undefined;
+  /** The image ID, when the reference gives one. */
+  readonly id: string | undefined;
+  /** Digests added to the image on commit. */
+  readonly extraDigests: readonly string[];
+
+  /** Builds a reference to `target` in `store`. */
+  constructor(
+    transport: Transport,
+    store: ImageStore,
+    target: StorageTarget,
+    options: ContainersStorageReferenceOptions = {},
+  ) {
+    this.transport = transport;
+    this.store = store;
+    this.name = target.name;
+    this.id = target.id;
+    this.extraDigests = [...(options.extraDigests ?? [])];
+  }
+
+  /** The name, or `@<id>`. */
+  get withinTransport(): string {
+    return this.name ?? `@${this.id}`;
+  }
+
+  /** The full image name, when the reference names one. */
+  get dockerReference(): string | undefined {
+    return this.name;
+  }
+
+  /** `containers-storage:NAME` or `containers-storage:@ID`. */
+  toString(): string {
+    return `${this.transport.name}:${this.withinTransport}`;
+  }
+
+  /** The same reference whose commit also records `extraDigests`. */
+  withExtraDigests(extraDigests: string[]): ContainersStorageReference {
+    const target = this.name !== undefined ? { name: this.name } : { id: this.id! };
+    return new ContainersStorageReference(this.transport, this.store, target, { extraDigests });
+  }
+
+  /** Opens the stored image for reading (the context is not needed: the store has its fs). */
+  newSource(_context: TransportContext): Promise<ImageSource> {
+    return openContainersStorageSource(this);
+  }
+
+  /** Opens the store for writing an image under this name. */
+  newDestination(_context: TransportContext): Promise<ImageDestination> {
+    return Promise.resolve(new ContainersStorageDestination(this));
+  }
+}

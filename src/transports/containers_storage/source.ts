@@ -1,0 +1,84 @@
+/**
+ * Reading an image (or manifest list) out of the local store.
+ *
+ * @module
+ */
+import { BlobUnknownError, ImageNotFoundError, ManifestUnknownError } from "../../errors.ts";
+import { parseNormalizedName } from "../../reference/mod.ts";
+import type { ImageRecord, ImageStore } from "../../store/types.ts";
+import type { BlobInfo, ImageSource, ManifestBytes } from "../types.ts";
+import { manifestMediaType } from "../_manifest_type.ts";
+import type { ContainersStorageReference } from "./reference.ts";
+
+/**
+ * Finds the record a reference names: by ID; by exact name; for `name@digest`, an image
+ * with that digest, preferring one named in the same repository.
+ */
+export async function resolveStorageRecord(
+  store: ImageStore,
+  reference: ContainersStorageReference,
+): Promise<ImageRecord | undefined> {
+  if (reference.id !== undefined) return await store.imageById(reference.id);
+  const name = reference.name!;
+  const exact = await store.imageByName(name);
+  if (exact !== undefined) return exact;
+  const ref = parseNormalizedName(name);
+  if (ref.digest === undefined) return undefined;
+  const candidates = await store.imagesByDigest(ref.digest);
+  const repo = ref.name;
+  return candidates.find((record) =>
+    record.names.some((n) => n.startsWith(`${repo}:`) || n.startsWith(`${repo}@`))
+  ) ?? candidates[0];
+}
+
+/** Opens the image `reference` names; a missing image throws `ImageNotFoundError`. */
+export async function openContainersStorageSource(
+  reference: ContainersStorageReference,
+): Promise<ContainersStorageSource> {
+  const record = await resolveStorageRecord(reference.store, reference);
+  if (record === undefined) throw new ImageNotFoundError(reference.toString());
+  return new ContainersStorageSource(reference, record);
+}
+
+/** An {@linkcode ImageSource} over one record of the local store. */
+export class ContainersStorageSource implements ImageSource {
+  /** Where the image is read from. */
+  readonly reference: ContainersStorageReference;
+  /** The record being read. */
+  readonly record: ImageRecord;
+  readonly #store: ImageStore;
+
+  /** Reads `record` from the reference's store. */
+  constructor(reference: ContainersStorageReference, record: ImageRecord) {
+    this.reference = reference;
+    this.record = record;
+    this.#store = reference.store;
+  }
+
+  /** The record's manifest, or the stored instance `instanceDigest` of its list. */
+  async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
+    const digest = instanceDigest ?? this.record.manifestDigest;
+    const what = `${this.reference}@${digest}`;
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.#store.readBlobBytes(digest);
+    } catch (error) {
+      if (error instanceof BlobUnknownError) throw new ManifestUnknownError(what, { cause: error });
+      throw error;
+    }
+    const mediaType = instanceDigest === undefined
+      ? this.record.manifestMediaType
+      : manifestMediaType(bytes, what);
+    return { bytes, mediaType, digest };
+  }
+
+  /** Streams a stored blob. */
+  getBlob(blob: BlobInfo): Promise<ReadableStream<Uint8Array>> {
+    return this.#store.readBlob(blob.digest);
+  }
+
+  /** Nothing to release. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

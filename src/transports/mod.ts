@@ -1,0 +1,32 @@
+/**
+ * Transports: where images live. One folder a transport (`docker`, `oci`, `oci_archive`,
+ * `docker_archive`, `dir`, `containers_storage`), each with the same file names, and one
+ * prefix table that turns `transport:rest` strings into references.
+ *
+ * @example
+ * ```ts
+ * import { parseImageReference } from "./mod.ts";
+ * const reference = parseImageReference("oci:/tmp/layout:app");
+ * console.log(reference?.transport.name); // "oci"
+ * ```
+ *
+ * @module
+ */
+export type {
+  BlobInfo,
+  ImageDestination,
+  ImageReference,
+  ImageSource,
+  LayerCompressionWish,
+  ManifestBytes,
+  Transport,
+  TransportContext,
+} from "./types.ts";
+export { parseImageReference, registerTransport, transports } from "./registry.ts";
+export { createDockerTransport, dockerTransport } from "./docker/mod.ts";
+export type { DockerTransportOptions } from "./docker/mod.ts";
+export { ociTransport } from "./oci/mod.ts";
+export { ociArchiveTransport } from "./oci_archive/mod.ts";
+export { dockerArchiveTransport, DockerArchiveWriter } from "./docker_archive/mod.ts";
+export { dirTransport, parseDirReference } from "./dir/mod.ts";
+export { containersStorageTransport } from "./containers_storage/mod.ts";
