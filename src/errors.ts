@@ -424,3 +424,68 @@ export class PullError extends StevedoreError {
     this.errors = errors;
   }
 }
+
+/** A command line that cannot be run: an unknown command or flag, a missing or bad value. */
+export class UsageError extends StevedoreError {
+  /** Builds the error for the argument `input`. */
+  constructor(input: string, detail: string) {
+    super("Usage", 400, `Cannot use "${input}": ${detail}`);
+  }
+}
+
+/** An image that was asked for as a manifest list but is a single image. */
+export class NotAManifestListError extends StevedoreError {
+  /** The name given. */
+  readonly input: string;
+
+  /** Builds the error for `action` (e.g. "look up manifest list") on `input`. */
+  constructor(action: string, input: string, options?: StevedoreErrorOptions) {
+    super(
+      "NotAManifestList",
+      400,
+      `Cannot ${action} "${input}": image is not a manifest list`,
+      options,
+    );
+    this.input = input;
+  }
+}
+
+/** A payload no supported image format could load; `errors` holds each format's failure. */
+export class LoadError extends StevedoreError {
+  /** The failures, one per format tried, in order. */
+  readonly errors: { format: string; error: unknown }[];
+
+  /** Builds the error for the payload `input` from the formats' failures. */
+  constructor(input: string, errors: { format: string; error: unknown }[]) {
+    const lines = errors.map(({ format, error }) =>
+      `\n * ${format}: ${error instanceof Error ? error.message : String(error)}`
+    );
+    super(
+      "LoadFailed",
+      400,
+      `Cannot load "${input}": payload does not match any of the supported image formats:${
+        lines.join("")
+      }`,
+      { cause: errors[0]?.error },
+    );
+    this.errors = errors;
+  }
+}
+
+/** Every registry searched failed; `errors` holds each registry's failure, in order. */
+export class SearchError extends StevedoreError {
+  /** The failures, one per registry. */
+  readonly errors: unknown[];
+
+  /** Builds the error for the search `term` from the registries' `errors`. */
+  constructor(term: string, errors: unknown[]) {
+    const lines = errors.map((e) => `\n * ${e instanceof Error ? e.message : String(e)}`);
+    super(
+      "SearchFailed",
+      502,
+      `Cannot search "${term}": ${errors.length} errors occurred:${lines.join("")}`,
+      { cause: errors[0] },
+    );
+    this.errors = errors;
+  }
+}

@@ -51,7 +51,8 @@ export function digestingStream(options: DigestingStreamOptions = {}): Digesting
   });
   // Nobody may be waiting for the result of a stream that failed.
   result.catch(() => {});
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
+  // `cancel` is part of the Streams standard but missing from older DOM typings.
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
     transform(chunk, controller) {
       hasher.update(chunk);
       controller.enqueue(chunk);
@@ -62,6 +63,7 @@ export function digestingStream(options: DigestingStreamOptions = {}): Digesting
     cancel(reason) {
       fail(reason);
     },
-  });
+  };
+  const stream = new TransformStream<Uint8Array, Uint8Array>(transformer);
   return Object.assign(stream, { result });
 }

@@ -18,3 +18,4 @@ export { exists, isNotFound, writeFileAtomic } from "./file_system.ts";
 export { NodeFileSystem } from "./node_fs.ts";
 export { MemoryFileSystem } from "./memory_fs.ts";
 export { currentPid, hostName, isProcessAlive } from "./process.ts";
+export { NodeRootfsWriter, type RootfsEntryInfo, type RootfsWriter } from "./rootfs_writer.ts";

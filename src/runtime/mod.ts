@@ -1,7 +1,7 @@
 /**
  * The image runtime: {@linkcode Runtime} opens a store with its configuration and offers
- * pull, lookup, list, tag, untag and remove, with image events delivered after each
- * operation. The operations are also exported as functions over a
+ * pull, lookup, list, tag, untag and remove, save, load, import, push and search, with
+ * image events delivered after each operation. The operations are also exported as functions over a
  * {@linkcode RuntimeContext}.
  *
  * @example
@@ -30,3 +30,26 @@ export { history, type HistoryRow } from "./history.ts";
 export { type ImageData, inspect, type InspectOptions, inspectRecord } from "./inspect.ts";
 export { prune, type PruneOptions } from "./prune.ts";
 export { tree, type TreeOptions } from "./tree.ts";
+export {
+  type AnnotateInstanceOptions,
+  createManifestList,
+  type ImageListSelection,
+  type LookupInstanceOptions,
+  lookupManifestList,
+  ManifestList,
+  type ManifestListAddOptions,
+  type ManifestListData,
+  type ManifestListPushOptions,
+  type RegistryAccessOptions,
+} from "./manifest_list.ts";
+export { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
+export { save, type SaveFormat, type SaveOptions } from "./save.ts";
+export { load, type LoadOptions } from "./load.ts";
+export { importImage, type ImportOptions } from "./import_image.ts";
+export { push, type PushOptions } from "./push.ts";
+export {
+  type ImageSearchResult,
+  parseSearchFilters,
+  search,
+  type SearchOptions,
+} from "./search.ts";

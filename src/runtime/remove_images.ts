@@ -8,7 +8,12 @@
 import type { ImageRecord } from "../store/types.ts";
 import type { ContainerInfo, RuntimeContext } from "./context.ts";
 import type { ImageEvent } from "../events/mod.ts";
-import { ImageConflictError, ImageNotFoundError, StevedoreError } from "../errors.ts";
+import {
+  ImageConflictError,
+  ImageNotFoundError,
+  NotAManifestListError,
+  StevedoreError,
+} from "../errors.ts";
 import { isNotFound } from "../fs/mod.ts";
 import { ImageView } from "./_image_view.ts";
 import type { LayerTree } from "./_layer_tree.ts";
@@ -98,11 +103,7 @@ export async function removeImages(
           options.lookupManifest ? { manifestList: true } : { forRemoval: true },
         );
         if (options.lookupManifest && !found.image.isManifestList) {
-          throw new StevedoreError(
-            "NotAManifestList",
-            400,
-            `Cannot remove manifest list "${name}": image is not a manifest list`,
-          );
+          throw new NotAManifestListError("remove manifest list", name);
         }
         const image = found.image;
         const resolved = found.resolvedName;

@@ -43,6 +43,13 @@ import { history, type HistoryRow } from "./history.ts";
 import { type ImageData, inspect, type InspectOptions } from "./inspect.ts";
 import { prune, type PruneOptions } from "./prune.ts";
 import { tree, type TreeOptions } from "./tree.ts";
+import { createManifestList, lookupManifestList, type ManifestList } from "./manifest_list.ts";
+import { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
+import { save, type SaveOptions } from "./save.ts";
+import { load, type LoadOptions } from "./load.ts";
+import { importImage, type ImportOptions } from "./import_image.ts";
+import { push, type PushOptions } from "./push.ts";
+import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
 
 /** Options of {@linkcode Runtime.open}. */
 export interface RuntimeOptions {
@@ -280,6 +287,57 @@ export class Runtime {
   /** Removes dangling (or, with `all`, unused) images. */
   prune(options: PruneOptions = {}): Promise<RemoveImagesResult> {
     return prune(this.#ctx, options);
+  }
+
+  /** Creates an empty manifest list named `name` (normalized) with a random ID. */
+  createManifestList(name: string): Promise<ManifestList> {
+    return createManifestList(this.#ctx, name);
+  }
+
+  /** The manifest list `name` refers to; a single image gives `NotAManifestListError`. */
+  lookupManifestList(name: string): Promise<ManifestList> {
+    return lookupManifestList(this.#ctx, name);
+  }
+
+  /** Extracts the root file system of the image `name` into `dir`. */
+  unpack(name: string, dir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
+    return unpack(this.#ctx, name, dir, options);
+  }
+
+  /** Saves images to an archive, an OCI layout or a `dir:` folder (see {@linkcode save}). */
+  save(names: string[], options: SaveOptions): Promise<void> {
+    return save(this.#ctx, names, options);
+  }
+
+  /** Loads every image of an archive or folder (see {@linkcode load}); returns the names. */
+  load(input: string | ReadableStream<Uint8Array>, options: LoadOptions = {}): Promise<string[]> {
+    return load(this.#ctx, input, options);
+  }
+
+  /** Imports a root file system tarball as an image; returns `sha256:<id>`. */
+  importImage(
+    source: string | ReadableStream<Uint8Array>,
+    options: ImportOptions = {},
+  ): Promise<string> {
+    return importImage(this.#ctx, source, options);
+  }
+
+  /**
+   * Pushes a local image (see {@linkcode push}); returns the pushed manifest digest. A
+   * per-call `authFile` overrides the runtime's.
+   */
+  push(source: string, destination = "", options: PushOptions = {}): Promise<string> {
+    return push(this.#withAuthFile(options.authFile), source, destination, options);
+  }
+
+  /** Searches registries, or lists a repository's tags (see {@linkcode search}). */
+  search(term: string, options: SearchOptions = {}): Promise<ImageSearchResult[]> {
+    return search(this.#withAuthFile(options.authFile), term, options);
+  }
+
+  #withAuthFile(authFile: string | undefined): PullContext {
+    if (authFile === undefined) return this.#ctx;
+    return { ...this.#ctx, credentials: { ...this.#ctx.credentials, authFile } };
   }
 
   /** Releases the runtime; nothing is held open between operations. */

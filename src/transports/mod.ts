@@ -30,3 +30,4 @@ export { ociArchiveTransport } from "./oci_archive/mod.ts";
 export { dockerArchiveTransport, DockerArchiveWriter } from "./docker_archive/mod.ts";
 export { dirTransport, parseDirReference } from "./dir/mod.ts";
 export { containersStorageTransport } from "./containers_storage/mod.ts";
+export { dockerDaemonTransport } from "./docker_daemon/mod.ts";

@@ -16,6 +16,7 @@ import { ociArchiveTransport } from "./oci_archive/mod.ts";
 import { dockerArchiveTransport } from "./docker_archive/mod.ts";
 import { dirTransport } from "./dir/mod.ts";
 import { dockerTransport } from "./docker/mod.ts";
+import { dockerDaemonTransport } from "./docker_daemon/mod.ts";
 
 /** The known transports by name. Add more with {@linkcode registerTransport}. */
 export const transports: Map<string, Transport> = new Map();
@@ -32,6 +33,7 @@ for (
     ociArchiveTransport,
     dockerArchiveTransport,
     dirTransport,
+    dockerDaemonTransport,
   ]
 ) {
   registerTransport(transport);

@@ -99,6 +99,11 @@ const badInputs: Array<[string, Uint8Array, string]> = [
     "BadBlock",
   ],
   [
+    "a distance reaching into the previous member",
+    concat(good, gzipMember(fixedBlock((w) => w.code(0b0000001, 7).code(0, 5)), bytes("\n\n\n"))),
+    "BadBlock",
+  ],
+  [
     "distance code 30",
     gzipMember(
       fixedBlock((w) => w.code(0x30 + 97, 8).code(0b0000001, 7).code(30, 5)),
@@ -131,6 +136,20 @@ describe("gunzipStream", () => {
               `size ${size} ${kind} level ${level}`,
             );
           }
+        }
+      });
+
+      it("copies a match from exactly 32 KiB back, the whole window", async () => {
+        const block = new Rng(12).bytes(32768);
+        const stored = concat(new Uint8Array([0, 0x00, 0x80, 0xff, 0x7f]), block);
+        // Fixed block: length 258 (symbol 285), distance code 29 with 13 extra bits all set.
+        const match = fixedBlock((w) => w.code(0xc5, 8).code(29, 5).bits(8191, 13));
+        const expected = concat(block, block.subarray(0, 258));
+        const member = gzipMember(concat(stored, match), expected);
+        assert.deepEqual(new Uint8Array(zlib.gunzipSync(member)), expected);
+        for (const maxPiece of [1 << 20, 100]) {
+          const pieces = new Rng(13).split(member, maxPiece);
+          assert.deepEqual(await runStream(gunzipStream({ backend }), pieces), expected);
         }
       });
 

@@ -1,0 +1,88 @@
+/**
+ * What `login` and `logout` share: the credential file and context, the key a registry
+ * argument stands for, and the registry's settings from registries.conf.
+ *
+ * @module
+ */
+import { homedir, userInfo } from "node:os";
+import {
+  createCredentialHelperRunner,
+  type CredentialsContext,
+  findRegistry,
+  loadRegistriesConf,
+  primaryAuthFile,
+} from "../config/mod.ts";
+import { UsageError } from "../errors.ts";
+import { NodeFileSystem } from "../fs/mod.ts";
+import { boolFlag, type ParsedArgs } from "./_args.ts";
+import type { CommandContext } from "./_command.ts";
+
+/** The credential file to write and the context to read credentials. */
+export interface AuthContext {
+  /** The file `login` writes and `logout` edits. */
+  path: string;
+  /** The context for reading credentials. */
+  credentials: CredentialsContext;
+}
+
+function uidOf(): number {
+  try {
+    return Math.max(userInfo().uid, 0);
+  } catch {
+    return 1000;
+  }
+}
+
+/** The credential file and context for `--authfile` (or the defaults). */
+export async function authContext(
+  ctx: CommandContext,
+  authFile: string | undefined,
+): Promise<AuthContext> {
+  const env = ctx.io.env;
+  const homeDir = env.HOME ?? homedir();
+  const uid = uidOf();
+  const fs = new NodeFileSystem();
+  const conf = await loadRegistriesConf({
+    fs,
+    env,
+    homeDir,
+    uid,
+    ...(ctx.registriesConf === undefined ? {} : { path: ctx.registriesConf }),
+  });
+  const credentials: CredentialsContext = {
+    fs,
+    env,
+    homeDir,
+    uid,
+    credentialHelpers: conf.credentialHelpers,
+    runCredentialHelper: createCredentialHelperRunner({ env }),
+  };
+  if (authFile !== undefined) credentials.authFile = authFile;
+  return { path: primaryAuthFile(credentials), credentials };
+}
+
+/** The auth-file key of a registry argument (`https://` and trailing `/` dropped). */
+export function registryKey(input: string): string {
+  const key = input.replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  if (key === "" || /\s/.test(key)) throw new UsageError(input, "invalid registry");
+  if (key === "index.docker.io" || key === "registry-1.docker.io") return "docker.io";
+  return key;
+}
+
+/** Whether plain HTTP may be used for `host` (registries.conf `insecure` or `--tls-verify=false`). */
+export async function registrySettings(
+  ctx: CommandContext,
+  host: string,
+  args: ParsedArgs,
+): Promise<{ insecure: boolean }> {
+  if (args.values["tls-verify"] !== undefined) return { insecure: !boolFlag(args, "tls-verify") };
+  const env = ctx.io.env;
+  const conf = await loadRegistriesConf({
+    fs: new NodeFileSystem(),
+    env,
+    homeDir: env.HOME ?? homedir(),
+    uid: uidOf(),
+    ...(ctx.registriesConf === undefined ? {} : { path: ctx.registriesConf }),
+  });
+  return { insecure: findRegistry(conf, host)?.insecure ?? false };
+}

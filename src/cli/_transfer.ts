@@ -1,0 +1,55 @@
+/**
+ * The registry flags shared by `pull`, `push`, `search`, `login` and `manifest push`:
+ * `--tls-verify`, `--authfile`, `--creds`, `--retry`, `--retry-delay`.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import type { FlagSpecs, ParsedArgs } from "./_args.ts";
+import { boolFlag, stringFlag } from "./_args.ts";
+
+/** The flags. */
+export const transferFlags: FlagSpecs = {
+  authfile: { type: "string", help: "Path of the authentication file", valueName: "path" },
+  creds: {
+    type: "string",
+    help: "Use USERNAME[:PASSWORD] for accessing the registry",
+    valueName: "credentials",
+  },
+  "tls-verify": {
+    type: "boolean",
+    help: "Require HTTPS and verify certificates when contacting registries (default true)",
+  },
+  retry: { type: "string", help: "Number of times to retry in case of failure", valueName: "uint" },
+  "retry-delay": {
+    type: "string",
+    help: "Delay between retries in case of failure (e.g. 2s)",
+    valueName: "duration",
+  },
+};
+
+/** What the flags ask for, as pull/push options. */
+export interface TransferOptions {
+  /** `--authfile`. */
+  authFile?: string;
+  /** `--creds` as `user[:password]`. */
+  credentials?: string;
+  /** `--tls-verify`. */
+  tlsVerify?: boolean;
+}
+
+/** The options the flags give. @throws {UsageError} for empty credentials. */
+export function transferOptions(args: ParsedArgs): TransferOptions {
+  const options: TransferOptions = {};
+  const authFile = stringFlag(args, "authfile");
+  if (authFile !== undefined) options.authFile = authFile;
+  const creds = stringFlag(args, "creds");
+  if (creds !== undefined) {
+    if (creds === "" || creds.startsWith(":")) {
+      throw new UsageError("--creds", "username must not be empty");
+    }
+    options.credentials = creds;
+  }
+  if (args.values["tls-verify"] !== undefined) options.tlsVerify = boolFlag(args, "tls-verify");
+  return options;
+}

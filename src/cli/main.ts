@@ -1,0 +1,187 @@
+/**
+ * The command line's dispatcher: finds the subcommand, parses its flags, opens the
+ * runtime on demand, runs it and turns failures into one `Error: …` line and an exit code.
+ *
+ * @module
+ */
+import { homedir, userInfo } from "node:os";
+import { defaultStorageRoot } from "../config/storage_paths.ts";
+import { UsageError } from "../errors.ts";
+import type { ImageEvent } from "../events/mod.ts";
+import type { Runtime, RuntimeOptions } from "../runtime/mod.ts";
+import { GLOBAL_FLAGS, helpText, parseCommandArgs, stringFlag } from "./_args.ts";
+import type { CommandContext } from "./_command.ts";
+import { COMMANDS, GROUPS } from "./_commands.ts";
+import { errorLine, EXIT_USAGE, exitCodeOf } from "./_errors.ts";
+import type { CliIO } from "./_io.ts";
+
+export type { CliIO } from "./_io.ts";
+
+/** The program's name in messages. */
+export const PROGRAM = "stevedore";
+
+/** The command words and the remaining arguments. */
+function splitCommand(args: string[]): { words: string[]; rest: string[] } {
+  const words: string[] = [];
+  const rest: string[] = [];
+  for (let x = 0; x < args.length; x++) {
+    const arg = args[x];
+    if (arg === "--") {
+      rest.push(...args.slice(x));
+      break;
+    }
+    if (arg.startsWith("-")) {
+      rest.push(arg);
+      const name = arg.replace(/^--?/, "");
+      if (GLOBAL_FLAGS[name]?.type === "string" && x + 1 < args.length) rest.push(args[++x]);
+      continue;
+    }
+    const complete = words.length === 1 && !GROUPS.includes(words[0]);
+    if (words.length === 2 || complete) {
+      rest.push(arg);
+      continue;
+    }
+    words.push(arg);
+  }
+  return { words, rest };
+}
+
+function topHelp(): string {
+  const lines = [
+    "Manage container images (pull, push, list, inspect, remove, save, load, ...).",
+    "",
+    "Usage:",
+    `  ${PROGRAM} [options] COMMAND`,
+    "",
+    "Commands:",
+  ];
+  const names = Object.keys(COMMANDS).filter((name) => !name.startsWith("image "));
+  const width = Math.max(...names.map((name) => name.length)) + 3;
+  for (const name of names) lines.push(`  ${name.padEnd(width)}${COMMANDS[name].summary}`);
+  lines.push("  image ...".padEnd(width + 2) + "The same, and ls, rm, prune, tree, exists");
+  lines.push("", "Options:");
+  for (const [name, spec] of Object.entries(GLOBAL_FLAGS)) {
+    const flag = `  --${name}${spec.type === "string" ? ` ${spec.valueName ?? "string"}` : ""}`;
+    lines.push(flag.padEnd(30) + spec.help);
+  }
+  lines.push("  --version".padEnd(30) + "Print the version");
+  return lines.join("\n") + "\n";
+}
+
+function groupHelp(group: string): string {
+  const lines = [`Usage:\n  ${PROGRAM} ${group} COMMAND\n`, "Commands:"];
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    if (name.startsWith(`${group} `)) {
+      lines.push(`  ${name.slice(group.length + 1).padEnd(12)}${entry.summary}`);
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+function resolveRoot(io: CliIO, explicit: string | undefined): string {
+  if (explicit) return explicit;
+  if (io.env.STEVEDORE_ROOT) return io.env.STEVEDORE_ROOT;
+  let uid = 1000;
+  try {
+    uid = Math.max(userInfo().uid, 0);
+  } catch {
+    // No user database entry: not root.
+  }
+  return defaultStorageRoot({ env: io.env, homeDir: io.env.HOME ?? homedir(), uid });
+}
+
+/**
+ * Runs the command line `io.args` and resolves with the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * const code = await main({ args: ["images"], env: {}, ...streams });
+ * ```
+ */
+export async function main(io: CliIO): Promise<number> {
+  const out = async (text: string) => await io.stdout(text);
+  const err = async (text: string) => await io.stderr(text);
+  const { words, rest } = splitCommand(io.args);
+  if (words.length === 0) {
+    if (rest.includes("--version") || rest.includes("-v")) words.push("version");
+    else if (rest.includes("--help") || rest.includes("-h")) {
+      await out(topHelp());
+      return 0;
+    } else {
+      await err(topHelp());
+      await err(errorLine(new UsageError(PROGRAM, "missing command")));
+      return EXIT_USAGE;
+    }
+  }
+  const key = words.join(" ");
+  const entry = COMMANDS[key];
+  if (!entry) {
+    if (words.length === 1 && GROUPS.includes(words[0])) {
+      if (rest.includes("--help") || rest.includes("-h")) {
+        await out(groupHelp(words[0]));
+        return 0;
+      }
+      await err(groupHelp(words[0]));
+      await err(errorLine(new UsageError(`${PROGRAM} ${key}`, "missing command")));
+      return EXIT_USAGE;
+    }
+    await err(errorLine(new UsageError(`${PROGRAM} ${key}`, "unrecognized command")));
+    return EXIT_USAGE;
+  }
+  const collected: ImageEvent[] = [];
+  const abort = new AbortController();
+  let collector: Promise<void> | undefined;
+  let runtime: Runtime | undefined;
+  let root = "";
+  try {
+    const command = await entry.load();
+    const parsed = parseCommandArgs(rest, command.flags);
+    if (parsed.values.help === true) {
+      await out(helpText(command.usage, command.description, command.flags, command.aliases));
+      return 0;
+    }
+    root = resolveRoot(io, stringFlag(parsed, "root"));
+    const registriesConf = stringFlag(parsed, "registries-conf");
+    const ctx: CommandContext = {
+      io,
+      root,
+      openRuntime: async (options: Partial<RuntimeOptions> = {}) => {
+        if (runtime) return runtime;
+        const { Runtime } = await import("../runtime/mod.ts");
+        const opened = await Runtime.open({
+          root,
+          env: io.env,
+          isTTY: io.isTTY.stdin && io.isTTY.stdout,
+          warn: (message) => void io.stderr(`WARNING: ${message}\n`),
+          ...(registriesConf === undefined ? {} : { registriesConf }),
+          ...options,
+        });
+        runtime = opened;
+        const iterator = opened.events(abort.signal);
+        collector = (async () => {
+          for await (const event of iterator) collected.push(event);
+        })().catch(() => {});
+        return opened;
+      },
+      out,
+      err,
+      now: () => new Date(),
+    };
+    if (registriesConf !== undefined) ctx.registriesConf = registriesConf;
+    return (await command.run(ctx, parsed)) ?? 0;
+  } catch (error) {
+    await err(errorLine(error));
+    return exitCodeOf(error);
+  } finally {
+    if (collector) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      abort.abort();
+      await collector;
+      if (collected.length > 0) {
+        const { NodeFileSystem } = await import("../fs/mod.ts");
+        const { writeEvents } = await import("./_event_file.ts");
+        await writeEvents(new NodeFileSystem(), root, collected).catch(() => {});
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * `stevedore push`: pushes a local image like `podman push`, with progress on standard
+ * error.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import type { PushOptions } from "../runtime/mod.ts";
+import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
+import type { Command } from "./_command.ts";
+import { ProgressPrinter } from "./_progress.ts";
+import { transferFlags, transferOptions } from "./_transfer.ts";
+
+const MANIFEST_TYPES: Record<string, string> = {
+  oci: "application/vnd.oci.image.manifest.v1+json",
+  v2s2: "application/vnd.docker.distribution.manifest.v2+json",
+  v2s1: "application/vnd.docker.distribution.manifest.v1+prettyjws",
+};
+
+/** The `push` command. */
+export const command: Command = {
+  name: "push",
+  usage: "stevedore push [options] IMAGE [DESTINATION]",
+  description: "Push an image from local storage to a registry (or another transport).",
+  aliases: ["image push"],
+  flags: {
+    ...transferFlags,
+    "compression-format": {
+      type: "string",
+      help: "Compression format for the layers (gzip or zstd)",
+      valueName: "format",
+    },
+    format: {
+      type: "string",
+      short: "f",
+      help: "Manifest type (oci, v2s2, v2s1)",
+      valueName: "format",
+    },
+    "digestfile": {
+      type: "string",
+      help: "Write the digest of the pushed image to this file",
+      valueName: "path",
+    },
+    quiet: { type: "boolean", short: "q", help: "Suppress output information when pushing images" },
+  },
+  async run(ctx, args) {
+    expectArgs("push", args.positionals, 1, 2);
+    const progress = new ProgressPrinter({
+      write: (text) => void ctx.err(text),
+      tty: ctx.io.isTTY.stderr,
+      quiet: boolFlag(args, "quiet"),
+    });
+    const options: PushOptions = { ...transferOptions(args), onProgress: progress.onProgress };
+    const compression = stringFlag(args, "compression-format");
+    if (compression !== undefined) {
+      if (compression !== "gzip" && compression !== "zstd") {
+        throw new UsageError(`--compression-format=${compression}`, "must be gzip or zstd");
+      }
+      options.compressionFormat = compression;
+    }
+    const format = stringFlag(args, "format");
+    if (format !== undefined) {
+      if (!(format in MANIFEST_TYPES)) {
+        throw new UsageError(`--format=${format}`, "must be oci, v2s2 or v2s1");
+      }
+      options.manifestType = MANIFEST_TYPES[format];
+    }
+    const retries = intFlag(args, "retry");
+    if (retries !== undefined) options.retries = retries;
+    const delay = durationFlag(args, "retry-delay");
+    if (delay !== undefined) options.retryDelayMs = delay;
+    const runtime = await ctx.openRuntime();
+    const [source, destination = ""] = args.positionals;
+    const { image } = await runtime.lookupImage(source);
+    const digest = await runtime.push(source, destination, options);
+    progress.finish(`sha256:${image.id}`);
+    const digestFile = stringFlag(args, "digestfile");
+    if (digestFile !== undefined) {
+      const { NodeFileSystem } = await import("../fs/mod.ts");
+      await new NodeFileSystem().writeFile(digestFile, digest);
+    }
+  },
+};

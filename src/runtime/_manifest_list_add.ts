@@ -1,0 +1,216 @@
+/**
+ * The reading half of `ManifestList.add`: finds what a name refers to (a transport
+ * reference, else `docker://` probed, else a local image), picks the instances to add,
+ * copies each into the local store (so the list can be pushed later) and returns their
+ * descriptors with platforms.
+ *
+ * @module
+ */
+import { copyImage } from "../copy/mod.ts";
+import { digestBytes } from "../digest/mod.ts";
+import {
+  DigestMismatchError,
+  ImageNotFoundError,
+  InvalidManifestError,
+  ManifestUnknownError,
+} from "../errors.ts";
+import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
+import { chooseInstance, completePlatform, formatPlatform } from "../platform/mod.ts";
+import type { ImageReference, ImageSource, ManifestBytes } from "../transports/types.ts";
+import type { Descriptor, Platform } from "../types/mod.ts";
+import {
+  accessContext,
+  dockerReference,
+  parseQualified,
+  pinnedReference,
+  type RegistryAccessOptions,
+} from "./_manifest_list_refs.ts";
+import type { PullContext } from "./_pull_types.ts";
+
+/** What the reading half needs from the add options. */
+export interface AddSourceOptions extends RegistryAccessOptions {
+  /** Add every instance of a list. */
+  all?: boolean;
+  /** The platform whose instance of a list is added. */
+  platform: Platform;
+}
+
+/** What was found: the descriptors to add and the digest `add` reports. */
+export interface AddedInstances {
+  /** One descriptor per instance, with its platform. */
+  descriptors: Descriptor[];
+  /** The list's digest (with `all`) or the single instance's digest. */
+  digest: string;
+}
+
+/** The reference `name` means, with its source opened and its top manifest read. */
+async function openNamed(
+  ctx: PullContext,
+  name: string,
+  options: RegistryAccessOptions,
+): Promise<{ ref: ImageReference; source: ImageSource; top: ManifestBytes }> {
+  const context = accessContext(ctx, options);
+  const qualified = parseQualified(ctx, name, options);
+  if (qualified !== undefined) {
+    const source = await qualified.newSource(context);
+    try {
+      return { ref: qualified, source, top: await source.getManifest() };
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+  }
+  let probeError: unknown;
+  try {
+    // A probe: no retries, so that a name that is only local is found quickly.
+    const ref = dockerReference(ctx, `//${name}`, options, 0);
+    const source = await ref.newSource(context);
+    try {
+      return { ref, source, top: await source.getManifest() };
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+  } catch (error) {
+    probeError = error;
+  }
+  let found;
+  try {
+    found = await ctx.lookup(name);
+  } catch (error) {
+    if (!(error instanceof ImageNotFoundError)) throw error;
+    throw new ImageNotFoundError(name, { cause: probeError });
+  }
+  const ref = ctx.storage.parse(`@${found.image.id}`);
+  const source = await ref.newSource(context);
+  return { ref, source, top: await source.getManifest() };
+}
+
+/** The platform an image's config declares, as an index entry records it. */
+async function configPlatform(
+  source: ImageSource,
+  manifest: ManifestBytes,
+  what: string,
+): Promise<{ platform: Platform; configDigest: string }> {
+  const parsed = parseManifest(manifest.bytes, { what, contentType: manifest.mediaType });
+  if (parsed.kind !== "image") {
+    throw new InvalidManifestError(what, "an instance must be an image manifest");
+  }
+  const config = parsed.manifest.config;
+  const bytes = new Uint8Array(
+    await new Response(await source.getBlob({ digest: config.digest, size: config.size }))
+      .arrayBuffer(),
+  );
+  const parsedConfig = parseImageConfig(bytes, { what: config.digest }).config;
+  const platform: Platform = { os: parsedConfig.os, architecture: parsedConfig.architecture };
+  if (parsedConfig.variant) platform.variant = parsedConfig.variant;
+  if (parsedConfig["os.version"]) platform["os.version"] = parsedConfig["os.version"];
+  if (parsedConfig["os.features"]?.length) {
+    platform["os.features"] = [...parsedConfig["os.features"]];
+  }
+  return { platform, configDigest: config.digest };
+}
+
+/**
+ * Copies the image manifest `manifest` of `ref` into the store (unless an image with that
+ * manifest is stored already) and returns its descriptor.
+ */
+async function storeInstance(
+  ctx: PullContext,
+  ref: ImageReference,
+  source: ImageSource,
+  manifest: ManifestBytes,
+  listed: Descriptor | undefined,
+  options: RegistryAccessOptions,
+): Promise<Descriptor> {
+  const what = `${ref}@${manifest.digest}`;
+  const { platform, configDigest } = await configPlatform(source, manifest, what);
+  let written = manifest;
+  const holders = await ctx.store.imagesByDigest(manifest.digest);
+  const stored = [];
+  for (const holder of holders) {
+    if (!holder.isManifestList && !(await ctx.store.isCorrupted(holder))) stored.push(holder);
+  }
+  if (stored.length === 0) {
+    if (!configDigest.startsWith("sha256:")) {
+      throw new InvalidManifestError(what, `the config digest ${configDigest} is not sha256`);
+    }
+    const result = await copyImage(
+      pinnedReference(ref, manifest),
+      ctx.storage.parse(`@${configDigest.slice("sha256:".length)}`),
+      {
+        context: accessContext(ctx, options),
+        signal: options.signal,
+        retries: options.retries,
+        retryDelayMs: options.retryDelayMs,
+      },
+    );
+    written = result.manifest;
+  }
+  const descriptor: Descriptor = {
+    mediaType: written.mediaType,
+    digest: written.digest,
+    size: written.bytes.length,
+    platform: listed?.platform ? structuredClone(listed.platform) : platform,
+  };
+  if (listed?.annotations) descriptor.annotations = { ...listed.annotations };
+  if (listed?.urls) descriptor.urls = [...listed.urls];
+  return descriptor;
+}
+
+/**
+ * Resolves `name`, copies the instances to add into the store and returns their
+ * descriptors (in the source list's order).
+ *
+ * @throws {ImageNotFoundError} when the name is neither reachable nor a local image.
+ * @throws {ManifestUnknownError} when a list has no instance for the platform.
+ */
+export async function readInstances(
+  ctx: PullContext,
+  name: string,
+  options: AddSourceOptions,
+): Promise<AddedInstances> {
+  const { ref, source, top } = await openNamed(ctx, name, options);
+  try {
+    const what = ref.toString();
+    const parsed = parseManifest(top.bytes, { what, contentType: top.mediaType });
+    if (parsed.kind === "schema1") {
+      throw new InvalidManifestError(what, "Docker schema 1 images cannot be added to a list");
+    }
+    if (parsed.kind === "image") {
+      const descriptor = await storeInstance(ctx, ref, source, top, undefined, options);
+      return { descriptors: [descriptor], digest: descriptor.digest };
+    }
+    let entries = parsed.index.manifests;
+    if (!options.all) {
+      const want = completePlatform({}, options.platform);
+      const entry = chooseInstance(parsed.index, want);
+      if (entry === undefined) {
+        throw new ManifestUnknownError(`${what} (no instance for ${formatPlatform(want)})`);
+      }
+      entries = [entry];
+    }
+    const descriptors: Descriptor[] = [];
+    for (const entry of entries) {
+      const manifest = await source.getManifest(entry.digest);
+      const actual = digestBytes(manifest.bytes).toString();
+      if (actual !== entry.digest) {
+        throw new DigestMismatchError(
+          entry.digest,
+          entry.digest,
+          actual,
+          manifest.bytes.length,
+          entry.size,
+        );
+      }
+      descriptors.push(
+        await storeInstance(ctx, ref, source, { ...manifest, digest: entry.digest }, entry, {
+          ...options,
+        }),
+      );
+    }
+    return { descriptors, digest: options.all ? top.digest : descriptors[0].digest };
+  } finally {
+    await source.close();
+  }
+}

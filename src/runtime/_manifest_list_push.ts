@@ -1,0 +1,111 @@
+/**
+ * Pushing a stored manifest list: one instance (`system`), all of them (`all`), or the
+ * chosen ones under a list that names only them (`specific`).
+ *
+ * @module
+ */
+import { type CopyCompressionFormat, copyImage } from "../copy/mod.ts";
+import { digestBytes } from "../digest/mod.ts";
+import { ManifestUnknownError } from "../errors.ts";
+import { parseIndex, serializeIndex } from "../manifest/mod.ts";
+import type { ImageRecord } from "../store/types.ts";
+import type { ImageReference } from "../transports/types.ts";
+import { MediaType } from "../types/mod.ts";
+import {
+  accessContext,
+  parseQualified,
+  pinnedReference,
+  type RegistryAccessOptions,
+} from "./_manifest_list_refs.ts";
+import type { PullContext } from "./_pull_types.ts";
+
+/** Which images of a list a push copies (containers/image's ImageListSelection). */
+export type ImageListSelection = "system" | "all" | "specific";
+
+/** Options of `ManifestList.push`. */
+export interface ManifestListPushOptions extends RegistryAccessOptions {
+  /**
+   * `system`: only the instance for the runtime's platform, pushed as a single image;
+   * `all`: every instance and the list; `specific`: the `instances` and a list naming only
+   * them. @default "system"
+   */
+  selection?: ImageListSelection;
+  /** The instance digests pushed with `selection: "specific"`. @default [] */
+  instances?: string[];
+  /** Recompress layers into this format. @default keep each layer's */
+  compressionFormat?: CopyCompressionFormat;
+  /**
+   * The manifest MIME type to write; a list type is mapped to its per-instance type for a
+   * single image, and an image type to its list type for a list. @default keep
+   */
+  manifestType?: string;
+}
+
+const LIST_OF: Record<string, string> = {
+  [MediaType.DockerManifest]: MediaType.DockerManifestList,
+  [MediaType.OciManifest]: MediaType.OciIndex,
+};
+const INSTANCE_OF: Record<string, string> = {
+  [MediaType.DockerManifestList]: MediaType.DockerManifest,
+  [MediaType.OciIndex]: MediaType.OciManifest,
+};
+
+/** The destination of a push: a transport reference, else a `docker://` name. */
+function destinationOf(
+  ctx: PullContext,
+  dest: string,
+  options: RegistryAccessOptions,
+): ImageReference {
+  if (dest === "") throw new TypeError("Cannot push a manifest list: no destination given");
+  return parseQualified(ctx, dest, options) ??
+    parseQualified(ctx, `docker://${dest}`, options)!;
+}
+
+/** Pushes the list `record` to `dest`; returns the digest of the manifest written. */
+export async function pushList(
+  ctx: PullContext,
+  record: ImageRecord,
+  dest: string,
+  options: ManifestListPushOptions,
+): Promise<string> {
+  const destination = destinationOf(ctx, dest, options);
+  const selection = options.selection ?? "system";
+  if (!["system", "all", "specific"].includes(selection)) {
+    throw new RangeError(`Cannot push with image list selection "${selection}"`);
+  }
+  let source: ImageReference = ctx.storage.parse(`@${record.id}`);
+  if (selection === "specific") {
+    const bytes = await ctx.store.readBlobBytes(record.manifestDigest);
+    const index = parseIndex(bytes, { what: record.manifestDigest }).index;
+    const wanted = new Set(options.instances ?? []);
+    for (const digest of wanted) {
+      if (!index.manifests.some((entry) => entry.digest === digest)) {
+        throw new ManifestUnknownError(`${digest} (not in manifest list ${record.id})`);
+      }
+    }
+    const filtered = { ...index, manifests: index.manifests.filter((e) => wanted.has(e.digest)) };
+    const edited = serializeIndex(filtered);
+    source = pinnedReference(source, {
+      bytes: edited,
+      mediaType: record.manifestMediaType,
+      digest: digestBytes(edited).toString(),
+    });
+  }
+  let manifestType = options.manifestType;
+  if (manifestType !== undefined) {
+    manifestType = selection === "system"
+      ? INSTANCE_OF[manifestType] ?? manifestType
+      : LIST_OF[manifestType] ?? manifestType;
+  }
+  const result = await copyImage(source, destination, {
+    context: accessContext(ctx, options),
+    platform: ctx.platform,
+    all: selection !== "system",
+    compressionFormat: options.compressionFormat,
+    manifestType,
+    signal: options.signal,
+    retries: options.retries,
+    retryDelayMs: options.retryDelayMs,
+  });
+  return result.manifestDigest;
+}

@@ -1,0 +1,124 @@
+/**
+ * References a manifest list operation reads from or writes to: `docker://` references
+ * carrying the caller's credentials and the registries.conf `insecure` flag, and a
+ * "pinned" reference whose top-level manifest is given bytes (one instance of a list, or
+ * an edited list), everything else read from the wrapped source.
+ *
+ * @module
+ */
+import { findRegistry } from "../config/mod.ts";
+import { parseDockerName } from "../transports/docker/mod.ts";
+import { createDockerTransport } from "../transports/docker/mod.ts";
+import { parseImageReference } from "../transports/registry.ts";
+import type {
+  ImageDestination,
+  ImageReference,
+  ImageSource,
+  ManifestBytes,
+  TransportContext,
+} from "../transports/types.ts";
+import { credentialSource, explicitCredentials } from "./_pull_credentials.ts";
+import type { PullCredentials } from "./_pull_credentials.ts";
+import type { PullContext } from "./_pull_types.ts";
+
+/** Registry access options of the manifest list operations. */
+export interface RegistryAccessOptions {
+  /** Verify TLS; `false` also allows plain HTTP. @default true (or registries.conf) */
+  tlsVerify?: boolean;
+  /** Credentials, `user[:password]` or an object. @default the auth files */
+  credentials?: PullCredentials;
+  /** The credential file to read. @default the runtime's */
+  authFile?: string;
+  /** How many times a failed request or blob copy is retried. @default 3 */
+  retries?: number;
+  /** The pause before a retry, in milliseconds. @default 1000 */
+  retryDelayMs?: number;
+  /** Cancels the operation. */
+  signal?: AbortSignal;
+}
+
+/** The transport context of an operation. */
+export function accessContext(ctx: PullContext, options: RegistryAccessOptions): TransportContext {
+  const context: TransportContext = { fs: ctx.fs };
+  if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
+  if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
+  if (options.signal !== undefined) context.signal = options.signal;
+  if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
+  return context;
+}
+
+/**
+ * A `docker://` reference for `withinTransport` (`//NAME`) with the caller's credentials,
+ * the registry's `insecure` flag and `retries`.
+ */
+export function dockerReference(
+  ctx: PullContext,
+  withinTransport: string,
+  options: RegistryAccessOptions,
+  retries = options.retries,
+): ImageReference {
+  const name = parseDockerName(withinTransport);
+  const credentials = options.authFile === undefined
+    ? ctx.credentials
+    : { ...ctx.credentials, authFile: options.authFile };
+  const retry: { maxRetries?: number; delayMs?: number } = {};
+  if (retries !== undefined) retry.maxRetries = retries;
+  if (options.retryDelayMs !== undefined) retry.delayMs = options.retryDelayMs;
+  const client: { insecure?: boolean; retry: typeof retry } = { retry };
+  if (findRegistry(ctx.registriesConf, name.toString())?.insecure) client.insecure = true;
+  const transport = createDockerTransport({
+    credentials: credentialSource(explicitCredentials(options), credentials, name),
+    client,
+  });
+  return transport.parse(withinTransport);
+}
+
+/**
+ * Parses a transport-qualified reference (`containers-storage:` over the runtime's store,
+ * `docker://` with credentials, or any registered transport); `undefined` when `input`
+ * has no known transport prefix.
+ */
+export function parseQualified(
+  ctx: PullContext,
+  input: string,
+  options: RegistryAccessOptions,
+): ImageReference | undefined {
+  const storage = `${ctx.storage.name}:`;
+  if (input.startsWith(storage)) return ctx.storage.parse(input.slice(storage.length));
+  const parsed = parseImageReference(input);
+  if (parsed === undefined) return undefined;
+  if (parsed.transport.name === "docker") {
+    return dockerReference(ctx, parsed.withinTransport, options);
+  }
+  return parsed;
+}
+
+/**
+ * A reference reading like `inner` except that its top-level manifest is `top`: one
+ * instance of a list copied on its own, or an edited list pushed in place of the stored
+ * one. It cannot be written to.
+ */
+export function pinnedReference(inner: ImageReference, top: ManifestBytes): ImageReference {
+  const reference: ImageReference = {
+    transport: inner.transport,
+    withinTransport: inner.withinTransport,
+    dockerReference: inner.dockerReference,
+    toString: () => `${inner}@${top.digest}`,
+    async newSource(context: TransportContext): Promise<ImageSource> {
+      const source = await inner.newSource(context);
+      return {
+        reference,
+        getManifest: (instanceDigest?: string) =>
+          instanceDigest === undefined || instanceDigest === top.digest
+            ? Promise.resolve({ ...top, bytes: top.bytes.slice() })
+            : source.getManifest(instanceDigest),
+        getBlob: (blob, opts) => source.getBlob(blob, opts),
+        close: () => source.close(),
+      };
+    },
+    newDestination(): Promise<ImageDestination> {
+      return Promise.reject(new TypeError(`Cannot write to "${reference}": it is read-only`));
+    },
+  };
+  return reference;
+}

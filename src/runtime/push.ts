@@ -1,0 +1,151 @@
+/**
+ * Pushing a local image (libimage's `Push`) to a registry or any other transport, with
+ * a `push` event written after the lookup even when the push failed.
+ *
+ * @module
+ */
+import { type CopyCompressionFormat, copyImage, type CopyProgressEvent } from "../copy/mod.ts";
+import { InvalidReferenceError } from "../errors.ts";
+import { parseNormalizedName } from "../reference/mod.ts";
+import {
+  DockerArchiveReference,
+  dockerArchiveTransport,
+  normalizeArchiveTag,
+} from "../transports/docker_archive/mod.ts";
+import { parseImageReference } from "../transports/registry.ts";
+import type { ImageReference, TransportContext } from "../transports/types.ts";
+import { MediaType } from "../types/mod.ts";
+import {
+  type CredentialOptions,
+  credentialSource,
+  explicitCredentials,
+  registryReference,
+} from "./_pull_credentials.ts";
+import type { PullContext } from "./_pull_types.ts";
+
+/** Options of {@linkcode push}. */
+export interface PushOptions extends CredentialOptions {
+  /** Recompress layers into this format (dropped when the destination needs gzip). */
+  compressionFormat?: CopyCompressionFormat;
+  /** Write the manifest with this exact MIME type. @default keep */
+  manifestType?: string;
+  /** Verify TLS; `false` also allows plain HTTP. @default true */
+  tlsVerify?: boolean;
+  /** How many times a failed transfer is retried. @default 3 */
+  retries?: number;
+  /** The pause before a retry, in milliseconds. @default 1000 */
+  retryDelayMs?: number;
+  /** Receives copy progress. */
+  onProgress?: (event: CopyProgressEvent) => void;
+  /** Cancels the push. */
+  signal?: AbortSignal;
+}
+
+/** The destination reference: transport-qualified, or a registry name (`docker://`). */
+function destinationReference(
+  ctx: PullContext,
+  destination: string,
+  options: PushOptions,
+): ImageReference {
+  const colon = destination.indexOf(":");
+  if (colon > 0 && destination.slice(0, colon) === ctx.storage.name) {
+    return ctx.storage.parse(destination.slice(colon + 1));
+  }
+  const parsed = parseImageReference(destination);
+  if (parsed !== undefined && parsed.transport.name !== "docker") return parsed;
+  const name = destination.startsWith("docker://") ? destination.slice(9) : destination;
+  const candidate = parseNormalizedName(name);
+  const tagged = candidate.digest === undefined ? candidate.tagNameOnly() : candidate;
+  return registryReference(tagged, {
+    conf: ctx.registriesConf,
+    credentials: credentialSource(explicitCredentials(options), ctx.credentials, tagged),
+    retries: options.retries,
+    retryDelayMs: options.retryDelayMs,
+  });
+}
+
+/** A docker-archive destination that also carries the source's resolved, tagged name. */
+function withArchiveTag(reference: ImageReference, resolvedName: string): ImageReference {
+  if (!(reference instanceof DockerArchiveReference) || reference.writer !== undefined) {
+    return reference;
+  }
+  let tag: string;
+  try {
+    const named = parseNormalizedName(resolvedName);
+    if (named.tag === undefined || named.digest !== undefined) return reference;
+    tag = normalizeArchiveTag(resolvedName);
+  } catch {
+    return reference;
+  }
+  const selector = reference.tag === undefined ? {} : { tag: reference.tag };
+  return new DockerArchiveReference(dockerArchiveTransport, reference.path, selector, undefined, [
+    tag,
+  ]);
+}
+
+/** Whether the destination can only hold gzip (or uncompressed) layers. */
+function needsGzip(reference: ImageReference, manifestType: string | undefined): boolean {
+  const transport = reference.transport.name;
+  return transport === "docker-archive" || transport === "docker-daemon" ||
+    manifestType === MediaType.DockerManifest;
+}
+
+/**
+ * Pushes the local image `source` to `destination` and returns the digest of the manifest
+ * written. An empty destination means the image's resolved name; a destination without a
+ * transport is a registry name (`docker://`). Credentials, TLS and retries work as for
+ * pulls; a `docker-archive:` destination gets the resolved name as a tag.
+ *
+ * @example
+ * ```ts ignore
+ * const digest = await push(ctx, "alpine", "registry.example/team/alpine:1");
+ * ```
+ *
+ * @throws {ImageNotFoundError} when `source` is not a local image.
+ * @throws {InvalidReferenceError} when the destination does not parse (or is empty for an
+ * image referred to by ID).
+ * @throws {TypeError} with more than one credential source.
+ */
+export async function push(
+  ctx: PullContext,
+  source: string,
+  destination = "",
+  options: PushOptions = {},
+): Promise<string> {
+  explicitCredentials(options);
+  const found = await ctx.lookup(source);
+  const target = destination === "" ? found.resolvedName : destination;
+  try {
+    if (target === "") {
+      throw new InvalidReferenceError(
+        source,
+        "NameEmpty",
+        "no destination given and the image has no name to push to",
+      );
+    }
+    const reference = withArchiveTag(
+      destinationReference(ctx, target, options),
+      found.resolvedName,
+    );
+    const drop = options.compressionFormat !== undefined &&
+      options.compressionFormat !== "gzip" && needsGzip(reference, options.manifestType);
+    const context: TransportContext = { fs: ctx.fs };
+    if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
+    if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
+    if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
+    if (options.signal !== undefined) context.signal = options.signal;
+    const result = await copyImage(ctx.storage.parse(`@${found.image.id}`), reference, {
+      context,
+      platform: ctx.platform,
+      compressionFormat: drop ? undefined : options.compressionFormat,
+      manifestType: options.manifestType,
+      onProgress: options.onProgress,
+      signal: options.signal,
+      retries: options.retries,
+      retryDelayMs: options.retryDelayMs,
+    });
+    return result.manifestDigest;
+  } finally {
+    await ctx.events.write({ type: "push", id: found.image.id, name: target, time: ctx.now() });
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * Saving local images (libimage's `Save`): one image into an OCI archive, an OCI layout
+ * or a `dir:` folder, or one or more images into a `docker save` archive; to a path or a
+ * stream, with one `save` event per requested name, written even when the save failed.
+ *
+ * @module
+ */
+import { copyImage, type CopyProgressEvent } from "../copy/mod.ts";
+import { InvalidReferenceError, UnsupportedTransportError } from "../errors.ts";
+import { normalizeName } from "../reference/mod.ts";
+import { parseDirReference } from "../transports/dir/mod.ts";
+import {
+  DockerArchiveWriter,
+  dockerArchiveWriterReference,
+} from "../transports/docker_archive/mod.ts";
+import { OciArchiveReference, ociArchiveTransport } from "../transports/oci_archive/mod.ts";
+import { OciReference, ociTransport } from "../transports/oci/mod.ts";
+import type { ImageReference, TransportContext } from "../transports/types.ts";
+import { MediaType } from "../types/mod.ts";
+import type { LookupResult } from "./context.ts";
+import type { PullContext } from "./_pull_types.ts";
+
+/** The formats {@linkcode save} writes. */
+export type SaveFormat = "oci-archive" | "oci-dir" | "docker-dir" | "docker-archive";
+
+const FORMATS: readonly string[] = ["oci-archive", "oci-dir", "docker-dir", "docker-archive"];
+
+/** Options of {@linkcode save}. */
+export interface SaveOptions {
+  /** The format: an archive (`oci-archive`, `docker-archive`) or a folder. */
+  format: SaveFormat;
+  /**
+   * Where to write: a path, or a stream that receives the archive (archive formats only;
+   * the archive is written to a temporary file first, then streamed).
+   */
+  output: string | WritableStream<Uint8Array>;
+  /** More tags for a `docker-archive` of one image; unparseable ones are skipped. @default [] */
+  additionalTags?: string[];
+  /** Compress the layers of a `docker-dir` folder. @default false */
+  compress?: boolean;
+  /** Receives copy progress. */
+  onProgress?: (event: CopyProgressEvent) => void;
+  /** Cancels the save; nothing complete-looking is left behind. */
+  signal?: AbortSignal;
+}
+
+function transportContext(ctx: PullContext, signal: AbortSignal | undefined): TransportContext {
+  const context: TransportContext = { fs: ctx.fs };
+  if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
+  if (signal !== undefined) context.signal = signal;
+  return context;
+}
+
+async function writeSaveEvent(ctx: PullContext, id: string, path: string): Promise<void> {
+  await ctx.events.write({ type: "save", id, name: path, time: ctx.now() });
+}
+
+/** The tags of additional names: unparseable ones skipped, untagged ones refused. */
+function additionalTagsOf(tags: readonly string[]): string[] {
+  const result: string[] = [];
+  for (const tag of tags) {
+    let named;
+    try {
+      named = normalizeName(tag);
+    } catch {
+      continue;
+    }
+    if (named.tag === undefined) {
+      throw new InvalidReferenceError(
+        tag,
+        "InvalidFormat",
+        `invalid additional tag: normalized to untagged "${named}"`,
+      );
+    }
+    result.push(named.toString());
+  }
+  return result;
+}
+
+/** The tag a looked-up name gives an archive image, if it is a tagged name. */
+function resolvedTag(found: LookupResult): string | undefined {
+  if (found.byId || found.resolvedName === "") return undefined;
+  try {
+    const named = normalizeName(found.resolvedName);
+    return named.tag === undefined ? undefined : named.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+async function saveSingle(
+  ctx: PullContext,
+  name: string,
+  path: string,
+  eventName: string,
+  options: SaveOptions,
+): Promise<void> {
+  const found = await ctx.lookup(name);
+  try {
+    const tag = found.byId || found.resolvedName === "" ? undefined : found.resolvedName;
+    let destination: ImageReference;
+    let manifestType: string | undefined;
+    switch (options.format) {
+      case "oci-archive":
+        destination = new OciArchiveReference(ociArchiveTransport, path, tag);
+        break;
+      case "oci-dir":
+        destination = new OciReference(ociTransport, path, tag);
+        manifestType = MediaType.OciManifest;
+        break;
+      default:
+        destination = parseDirReference(path, { forceCompress: options.compress ?? false });
+        manifestType = MediaType.DockerManifest;
+    }
+    await copyImage(ctx.storage.parse(`@${found.image.id}`), destination, {
+      context: transportContext(ctx, options.signal),
+      platform: ctx.platform,
+      manifestType,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+  } finally {
+    await writeSaveEvent(ctx, found.image.id, eventName);
+  }
+}
+
+async function saveDockerArchive(
+  ctx: PullContext,
+  names: readonly string[],
+  path: string,
+  eventName: string,
+  options: SaveOptions,
+): Promise<void> {
+  const extra = additionalTagsOf(options.additionalTags ?? []);
+  const order: string[] = [];
+  const tagsById = new Map<string, string[]>();
+  const events: string[] = [];
+  try {
+    for (const name of new Set(names)) {
+      const found = await ctx.lookup(name);
+      events.push(found.image.id);
+      let tags = tagsById.get(found.image.id);
+      if (tags === undefined) {
+        tagsById.set(found.image.id, tags = [...extra]);
+        order.push(found.image.id);
+      }
+      const tag = resolvedTag(found);
+      if (tag !== undefined) tags.push(tag);
+    }
+    const context = transportContext(ctx, options.signal);
+    const writer = new DockerArchiveWriter(ctx.fs, path, {
+      tmpDir: ctx.tmpDir,
+      signal: options.signal,
+    });
+    try {
+      for (const id of order) {
+        const tags = [...new Set(tagsById.get(id))];
+        await copyImage(ctx.storage.parse(`@${id}`), dockerArchiveWriterReference(writer, tags), {
+          context,
+          platform: ctx.platform,
+          manifestType: MediaType.DockerManifest,
+          onProgress: options.onProgress,
+          signal: options.signal,
+        });
+      }
+      await writer.commit();
+    } finally {
+      await writer.close();
+    }
+  } finally {
+    for (const id of events) await writeSaveEvent(ctx, id, eventName);
+  }
+}
+
+function checkArguments(names: readonly string[], options: SaveOptions): void {
+  if (names.length === 0) throw new TypeError("no image specified for saving images");
+  if (!FORMATS.includes(options.format)) {
+    throw new UnsupportedTransportError(
+      String(options.format),
+      "unsupported format for saving images",
+    );
+  }
+  if (names.length > 1) {
+    if (options.format !== "docker-archive") {
+      throw new UnsupportedTransportError(
+        options.format,
+        "unsupported format for saving multiple images (only docker-archive)",
+      );
+    }
+    if ((options.additionalTags ?? []).length > 0) {
+      throw new TypeError(
+        "tags are not supported for saving multiple images (only docker-archive)",
+      );
+    }
+  }
+  if (options.compress && options.format !== "docker-dir") {
+    throw new TypeError("compress can only be set when the format is docker-dir");
+  }
+  if (typeof options.output !== "string" && !options.format.endsWith("-archive")) {
+    throw new TypeError(`Cannot save "${options.format}" to a stream: not an archive format`);
+  }
+  if (typeof options.output === "string" && options.output === "") {
+    throw new TypeError("the output path is empty");
+  }
+}
+
+/**
+ * Saves the images `names` (names, IDs or digests of local images).
+ *
+ * `oci-archive` and `oci-dir` hold one image, named by its resolved name unless it was
+ * given by ID; `docker-dir` holds one image as a `dir:` folder (Docker schema 2);
+ * `docker-archive` holds several, grouped by image ID, each tagged with its resolved
+ * names (and `additionalTags` for a single name). Archives are written atomically. Each
+ * requested name gets a `save` event named after the output (`-` for a stream), even when
+ * the save failed after the lookup.
+ *
+ * @example
+ * ```ts ignore
+ * await save(ctx, ["alpine", "busybox"], { format: "docker-archive", output: "/tmp/a.tar" });
+ * ```
+ *
+ * @throws {ImageNotFoundError} when a name is not a local image.
+ * @throws {UnsupportedTransportError} for an unknown format, or several names in another
+ * format than `docker-archive`.
+ * @throws {InvalidReferenceError} for an additional tag that normalizes to an untagged name.
+ * @throws {TypeError} without names, or with additional tags for several names.
+ */
+export async function save(
+  ctx: PullContext,
+  names: readonly string[],
+  options: SaveOptions,
+): Promise<void> {
+  checkArguments(names, options);
+  const output = options.output;
+  const path = typeof output === "string"
+    ? output
+    : `${(ctx.tmpDir ?? ".").replace(/\/+$/, "")}/.stevedore-save-${crypto.randomUUID()}.tar`;
+  // A stream's events are named "-", like the CLI's stdout.
+  const eventName = typeof output === "string" ? output : "-";
+  try {
+    if (options.format === "docker-archive") {
+      await saveDockerArchive(ctx, names, path, eventName, options);
+    } else {
+      await saveSingle(ctx, names[0], path, eventName, options);
+    }
+    if (typeof output !== "string") {
+      await (await ctx.fs.openRead(path)).pipeTo(output, { signal: options.signal });
+    }
+  } catch (error) {
+    if (typeof output !== "string") await output.abort(error).catch(() => {});
+    throw error;
+  } finally {
+    if (typeof output !== "string") await ctx.fs.remove(path).catch(() => {});
+  }
+}

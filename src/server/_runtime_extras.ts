@@ -1,0 +1,64 @@
+/**
+ * The runtime operations behind the routes that stream (save, load, import, push, search),
+ * adapted to the shapes the routes need; a missing one makes its route answer 501.
+ *
+ * @module
+ */
+import type { Runtime } from "../runtime/mod.ts";
+import type { PullOptions } from "../runtime/mod.ts";
+
+/** One search result. */
+export interface SearchHit {
+  /** The repository name. */
+  name: string;
+  /** Its description. */
+  description?: string;
+  /** Its star count. */
+  stars?: number;
+  /** Whether it is an official image. */
+  official?: boolean;
+  /** Whether it is an automated build. */
+  automated?: boolean;
+}
+
+type Auth = Pick<PullOptions, "username" | "password" | "identityToken">;
+
+/** The optional operations, adapted to what the routes need. */
+export interface RuntimeExtras {
+  /** Writes a docker-archive of `names` to `output`. */
+  save?: (names: string[], output: WritableStream<Uint8Array>) => Promise<void>;
+  /** Loads a docker-archive or OCI archive; returns the loaded names (or IDs). */
+  load?: (input: ReadableStream<Uint8Array>) => Promise<string[]>;
+  /** Imports a root-file-system tarball; returns the image ID. */
+  importImage?: (
+    input: ReadableStream<Uint8Array>,
+    options: { reference?: string; changes: string[]; message?: string },
+  ) => Promise<string>;
+  /** Pushes a local image to a registry reference; returns the manifest digest. */
+  push?: (name: string, destination: string, auth: Auth) => Promise<string | undefined>;
+  /** Searches registries. */
+  search?: (
+    term: string,
+    options: { limit: number; filters: string[] } & Auth,
+  ) => Promise<SearchHit[]>;
+}
+
+/** The runtime's save, load, import, push and search, adapted to what the routes need. */
+export function extras(runtime: Runtime): RuntimeExtras {
+  return {
+    save: (names, output) => runtime.save(names, { format: "docker-archive", output }),
+    load: (input) => runtime.load(input),
+    importImage: (input, options) => runtime.importImage(input, options),
+    push: (name, destination, auth) => runtime.push(name, `docker://${destination}`, auth),
+    search: async (term, options) => {
+      const hits = await runtime.search(term, options);
+      return hits.map((hit) => ({
+        name: hit.Name,
+        description: hit.Description,
+        stars: hit.Stars,
+        official: hit.Official !== "",
+        automated: hit.Automated !== "",
+      }));
+    },
+  };
+}

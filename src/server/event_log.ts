@@ -1,0 +1,79 @@
+/**
+ * A bounded log of the runtime's image events, so that `/events?since=...` can replay the
+ * recent past and follow new events live.
+ *
+ * @module
+ */
+import type { ImageEvent } from "../events/mod.ts";
+import type { Runtime } from "../runtime/mod.ts";
+
+/** How many events the log keeps. */
+export const EVENT_LOG_SIZE = 1000;
+
+/** The recent image events of a runtime, and a way to wait for new ones. */
+export class EventLog {
+  readonly #events: ImageEvent[] = [];
+  readonly #waiters = new Set<() => void>();
+  readonly #abort = new AbortController();
+  #dropped = 0;
+
+  /** Starts recording the events of `runtime`. */
+  constructor(runtime: Runtime) {
+    const iterator = runtime.events(this.#abort.signal);
+    (async () => {
+      for await (const event of iterator) this.add(event);
+    })().catch(() => {});
+  }
+
+  /** Records an event and wakes the followers. */
+  add(event: ImageEvent): void {
+    this.#events.push(event);
+    if (this.#events.length > EVENT_LOG_SIZE) {
+      this.#events.shift();
+      this.#dropped++;
+    }
+    const waiters = [...this.#waiters];
+    this.#waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** The recorded events, oldest first. */
+  get events(): readonly ImageEvent[] {
+    return this.#events;
+  }
+
+  /**
+   * The events with `time >= since` (milliseconds), replayed then followed until
+   * `until` (milliseconds) has passed or `signal` aborts.
+   */
+  async *follow(since: number, until: number, signal: AbortSignal): AsyncGenerator<ImageEvent> {
+    let next = this.#dropped;
+    while (!signal.aborted) {
+      next = Math.max(next, this.#dropped);
+      while (next - this.#dropped < this.#events.length) {
+        const event = this.#events[next++ - this.#dropped];
+        const time = event.time.getTime();
+        if (time > until) return;
+        if (time >= since) yield event;
+      }
+      if (Date.now() > until) return;
+      const waiters = this.#waiters;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, Math.max(0, Math.min(until - Date.now() + 1, 1000)));
+        function done() {
+          clearTimeout(timer);
+          waiters.delete(done);
+          signal.removeEventListener("abort", done);
+          resolve();
+        }
+        waiters.add(done);
+        signal.addEventListener("abort", done);
+      });
+    }
+  }
+
+  /** Stops recording. */
+  close(): void {
+    this.#abort.abort();
+  }
+}

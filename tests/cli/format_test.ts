@@ -1,0 +1,101 @@
+// The CLI's formatting and argument helpers: durations, sizes, tables and templates.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { UsageError } from "../../src/errors.ts";
+import { parseCommandArgs, parseDuration } from "../../src/cli/_args.ts";
+import {
+  alignColumns,
+  formatRows,
+  humanDuration,
+  humanSize,
+  parseTemplate,
+} from "../../src/cli/_format.ts";
+
+describe("humanDuration and humanSize", () => {
+  it("follow go-units", () => {
+    assert.equal(humanDuration(500), "Less than a second");
+    assert.equal(humanDuration(1000), "1 second");
+    assert.equal(humanDuration(59_000), "59 seconds");
+    assert.equal(humanDuration(90_000), "About a minute");
+    assert.equal(humanDuration(45 * 60_000), "45 minutes");
+    assert.equal(humanDuration(65 * 60_000), "About an hour");
+    assert.equal(humanDuration(2 * 3600_000), "2 hours");
+    assert.equal(humanDuration(3 * 86400_000), "3 days");
+    assert.equal(humanDuration(21 * 86400_000), "3 weeks");
+    assert.equal(humanDuration(90 * 86400_000), "3 months");
+    assert.equal(humanDuration(3 * 365 * 86400_000), "3 years");
+    assert.equal(humanSize(5_590_000), "5.59 MB");
+    assert.equal(humanSize(999), "999 B");
+    assert.equal(humanSize(1_000), "1 kB");
+    assert.equal(humanSize(123_456_789), "123 MB");
+  });
+});
+
+describe("templates", () => {
+  const row = { ID: "abc", Repository: "docker.io/x", Tag: "1", Labels: { a: "b" }, N: { M: 3 } };
+
+  it("renders fields, nested fields, json and functions", () => {
+    assert.equal(parseTemplate("{{.Repository}}:{{.Tag}}").render(row), "docker.io/x:1");
+    assert.equal(parseTemplate("{{.N.M}}").render(row), "3");
+    assert.equal(parseTemplate("{{json .Labels}}").render(row), '{"a":"b"}');
+    assert.equal(parseTemplate("{{upper .Tag}}{{.ID | upper}}").render(row), "1ABC");
+    assert.equal(parseTemplate("{{.Labels}}").render(row), "map[a:b]");
+    assert.equal(parseTemplate("a\\tb").render(row), "a\tb");
+  });
+
+  it("rejects unknown fields and malformed actions", () => {
+    assert.throws(() => parseTemplate("{{.Nope}}").render(row), UsageError);
+    assert.throws(() => parseTemplate("{{.ID"), UsageError);
+    assert.throws(() => parseTemplate("{{nofunc .ID}}"), UsageError);
+  });
+
+  it("aligns tables like tabwriter and prints JSON arrays", () => {
+    assert.deepEqual(alignColumns(["A\tBB\tC", "xxxxxxxxxxxxxx\ty\tz"]), [
+      "A               BB          C",
+      "xxxxxxxxxxxxxx  y           z",
+    ]);
+    const text = formatRows([row], "table {{.ID}}\t{{.Tag}}", (r) => r, {
+      defaultFormat: "",
+      headers: { ID: "IMAGE ID" },
+    });
+    assert.equal(text, "IMAGE ID    TAG\nabc         1\n");
+    assert.deepEqual(
+      JSON.parse(formatRows([row], "json", (r) => ({ id: r.ID }), { defaultFormat: "" })),
+      [
+        { id: "abc" },
+      ],
+    );
+  });
+});
+
+describe("parseCommandArgs", () => {
+  const flags = {
+    quiet: { type: "boolean" as const, short: "q", help: "" },
+    filter: { type: "string" as const, multiple: true, help: "" },
+  };
+
+  it("parses booleans with =false, repeated flags and global flags", () => {
+    const parsed = parseCommandArgs(
+      ["--quiet=false", "--filter", "a=1", "--filter=b=2", "--root", "/r", "x"],
+      flags,
+    );
+    assert.equal(parsed.values.quiet, false);
+    assert.deepEqual(parsed.values.filter, ["a=1", "b=2"]);
+    assert.equal(parsed.values.root, "/r");
+    assert.deepEqual(parsed.positionals, ["x"]);
+  });
+
+  it("throws UsageError for unknown flags, missing values and bad booleans", () => {
+    assert.throws(() => parseCommandArgs(["--nope"], flags), /unknown flag/);
+    assert.throws(() => parseCommandArgs(["--filter"], flags), UsageError);
+    assert.throws(() => parseCommandArgs(["--quiet=maybe"], flags), /invalid boolean/);
+    assert.throws(() => parseCommandArgs(["--log-level=loud"], flags), /invalid log level/);
+  });
+
+  it("parses Go durations", () => {
+    assert.equal(parseDuration("1m30s"), 90_000);
+    assert.equal(parseDuration("500ms"), 500);
+    assert.equal(parseDuration("1x"), undefined);
+    assert.equal(parseDuration(""), undefined);
+  });
+});
