@@ -5,7 +5,8 @@
 // buffer and returns its free room), writes up to that many bytes at `inputEnd()`,
 // `inputCommit(n)`, then `decode(final)` until it returns NEED_INPUT, copying the output
 // at `outputPtr()` (`outputLen()` bytes) and calling `outputConsumed()` after every call.
-// `final` says no more input will come. Status codes are below; errors are sticky.
+// `final` says no more input will come. Status codes are in lib/inflate_status.ts;
+// errors are sticky until the next reset.
 //
 // Output is written straight into a buffer that also serves as the 32 KiB window: when
 // it fills up, the last 32 KiB slide to its front. Structures that must be read whole
@@ -23,9 +24,6 @@ import {
   CODELEN_ROOT,
   DIST_ENTRIES,
   DIST_ROOT,
-  ENTRY_EOB,
-  ENTRY_INVALID,
-  ENTRY_LINK,
   KIND_CODELEN,
   KIND_DIST,
   KIND_LITLEN,
@@ -33,6 +31,8 @@ import {
   LITLEN_ROOT,
 } from "./lib/inflate_tables";
 import { GZIP_HEADER_DONE, gzipHeader, gzipHeaderReset } from "./lib/inflate_gzip";
+import * as Codes from "./lib/inflate_codes";
+import { decodeFast, decodeSlow, FAST_IN } from "./lib/inflate_codes";
 import * as In from "./lib/inflate_input";
 import {
   alignToByte,
@@ -49,23 +49,20 @@ import {
 import {
   CONTINUE,
   DONE,
+  END_OF_BLOCK,
   ERR_BAD_BLOCK_TYPE,
   ERR_BAD_CODES,
   ERR_BAD_CRC,
   ERR_BAD_HEADER,
   ERR_BAD_LENGTH,
-  ERR_BAD_SYMBOL,
-  ERR_DISTANCE,
   ERR_STORED_LENGTH,
   ERR_TRAILING,
   ERR_TRUNCATED,
+  LIMITS,
   NEED_INPUT,
   OUTPUT_FULL,
   SHORT,
 } from "./lib/inflate_status";
-
-/** Internal: the unchecked loop stopped at its limits. */
-const SLOW: i32 = 101;
 
 // Decoder states.
 const S_GZIP_HEADER: i32 = 0;
@@ -84,10 +81,8 @@ const S_ERROR: i32 = 10;
 const WINDOW: usize = 32 << 10;
 const OUT_CAP: usize = 256 << 10;
 const SLACK: usize = 64;
-const FAST_IN: usize = 16;
 const FAST_OUT: usize = 270;
 const MAX_MATCH: usize = 258;
-const LIT_MASK: usize = (1 << LITLEN_ROOT) - 1;
 
 const BASE: usize = (__heap_base + 63) & ~(<usize>63);
 const FIXED_LIT: usize = BASE;
@@ -414,212 +409,22 @@ function between(final: bool): i32 {
 /** Decodes literal/length symbols until the end of the block or of input or room. */
 function codes(final: bool): i32 {
   while (true) {
+    let r: i32;
     if (In.inEnd - In.inP >= FAST_IN && OUT_END - outP >= FAST_OUT) {
-      const r = fast();
-      if (r != SLOW) return r;
+      r = decodeFast(litTable, distTable, histStart, outP, OUT_END - FAST_OUT);
+      outP = Codes.out;
+      if (r != LIMITS) return afterSymbols(r);
     }
-    const r = slowSymbol(final);
-    if (r != CONTINUE) return r;
-    if (state != S_CODES) return CONTINUE;
+    if (OUT_END - outP < MAX_MATCH) return OUTPUT_FULL;
+    r = decodeSlow(litTable, distTable, histStart, outP);
+    outP = Codes.out;
+    if (r == SHORT) return starve(final);
+    if (r != CONTINUE) return afterSymbols(r);
   }
 }
 
-/** Decodes one literal/length symbol (and its distance) with every check. */
-function slowSymbol(final: bool): i32 {
-  if (OUT_END - outP < MAX_MATCH) return OUTPUT_FULL;
-  fill();
-  let bb = In.bitbuf;
-  const avail = In.bitcnt;
-  let e = load<u32>(litTable + ((<usize>bb & ((1 << LITLEN_ROOT) - 1)) << 2));
-  let used: u32 = 0;
-  if (e & ENTRY_LINK) {
-    used = LITLEN_ROOT;
-    bb >>= LITLEN_ROOT;
-    e = load<u32>(litTable + ((<usize>(e >>> 16) + (<usize>bb & ((1 << ((e >>> 8) & 15)) - 1))) << 2));
-  }
-  let total = e & 0xff;
-  if (used + total > avail) return starve(final);
-  if (e & ENTRY_INVALID) return fail(ERR_BAD_SYMBOL);
-  if (<i32>e < 0) {
-    store<u8>(outP, <u8>(e >>> 16));
-    outP++;
-    consume(used + total);
-    return CONTINUE;
-  }
-  if (e & ENTRY_EOB) {
-    consume(used + total);
-    state = lastBlock ? S_END : S_BLOCK;
-    return CONTINUE;
-  }
-  const len = (e >>> 16) + ((<u32>bb & ((1 << total) - 1)) >>> ((e >>> 8) & 15));
-  used += total;
-  bb = In.bitbuf >> used;
-  e = load<u32>(distTable + ((<usize>bb & ((1 << DIST_ROOT) - 1)) << 2));
-  if (e & ENTRY_LINK) {
-    used += DIST_ROOT;
-    bb >>= DIST_ROOT;
-    e = load<u32>(distTable + ((<usize>(e >>> 16) + (<usize>bb & ((1 << ((e >>> 8) & 15)) - 1))) << 2));
-  }
-  total = e & 0xff;
-  if (used + total > avail) return starve(final);
-  if (e & ENTRY_INVALID) return fail(ERR_BAD_SYMBOL);
-  const dist = (e >>> 16) + ((<u32>bb & ((1 << total) - 1)) >>> ((e >>> 8) & 15));
-  if (<usize>dist > outP - histStart) return fail(ERR_DISTANCE);
-  consume(used + total);
-  let src = outP - dist;
-  const end = outP + len;
-  while (outP < end) {
-    store<u8>(outP, load<u8>(src));
-    outP++;
-    src++;
-  }
+function afterSymbols(r: i32): i32 {
+  if (r != END_OF_BLOCK) return fail(r);
+  state = lastBlock ? S_END : S_BLOCK;
   return CONTINUE;
-}
-
-/**
- * The unchecked loop, run while input and output room are plentiful. Each turn starts
- * with the next literal/length entry already looked up from at least 56 fresh bits.
- */
-function fast(): i32 {
-  let bb = In.bitbuf;
-  let cnt = In.bitcnt;
-  let ip = In.inP;
-  let op = outP;
-  const ipLimit = In.inEnd - FAST_IN;
-  const opLimit = OUT_END - FAST_OUT;
-  const lt = litTable;
-  const dt = distTable;
-  const hs = histStart;
-  let result = SLOW;
-  bb |= load<u64>(ip) << cnt;
-  ip += (63 - cnt) >>> 3;
-  cnt |= 56;
-  let e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
-  while (ip <= ipLimit && op <= opLimit) {
-    if (<i32>e < 0) {
-      // Up to three literals per refill: each takes at most 15 of the 56+ bits.
-      bb >>= e & 0xff;
-      cnt -= e & 0xff;
-      store<u8>(op, <u8>(e >>> 16));
-      e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
-      if (<i32>e < 0) {
-        bb >>= e & 0xff;
-        cnt -= e & 0xff;
-        store<u8>(op, <u8>(e >>> 16), 1);
-        e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
-        if (<i32>e < 0) {
-          bb >>= e & 0xff;
-          cnt -= e & 0xff;
-          store<u8>(op, <u8>(e >>> 16), 2);
-          op += 3;
-          bb |= load<u64>(ip) << cnt;
-          ip += (63 - cnt) >>> 3;
-          cnt |= 56;
-          e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
-          continue;
-        }
-        op++;
-      }
-      op++;
-      // At least 26 bits remain: enough for any length symbol with its extra bits.
-    }
-    if (e & ENTRY_LINK) {
-      bb >>= LITLEN_ROOT;
-      cnt -= LITLEN_ROOT;
-      e = load<u32>(lt + ((<usize>(e >>> 16) + (<usize>bb & ((1 << ((e >>> 8) & 15)) - 1))) << 2));
-      if (<i32>e < 0) {
-        bb >>= e & 0xff;
-        cnt -= e & 0xff;
-        store<u8>(op, <u8>(e >>> 16));
-        op++;
-        bb |= load<u64>(ip) << cnt;
-        ip += (63 - cnt) >>> 3;
-        cnt |= 56;
-        e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
-        continue;
-      }
-    }
-    if (e & (ENTRY_EOB | ENTRY_INVALID)) {
-      if (e & ENTRY_INVALID) {
-        result = fail(ERR_BAD_SYMBOL);
-        break;
-      }
-      const t = e & 0xff;
-      bb >>= t;
-      cnt -= t;
-      state = lastBlock ? S_END : S_BLOCK;
-      result = CONTINUE;
-      break;
-    }
-    let t = e & 0xff;
-    const len = (e >>> 16) + ((<u32>bb & ((1 << t) - 1)) >>> ((e >>> 8) & 15));
-    bb >>= t;
-    cnt -= t;
-    if (cnt < 28) {
-      // After literals: refill for the distance (at most 15 + 13 bits).
-      bb |= load<u64>(ip) << cnt;
-      ip += (63 - cnt) >>> 3;
-      cnt |= 56;
-    }
-    e = load<u32>(dt + ((<usize>bb & ((1 << DIST_ROOT) - 1)) << 2));
-    if (e & ENTRY_LINK) {
-      bb >>= DIST_ROOT;
-      cnt -= DIST_ROOT;
-      e = load<u32>(dt + ((<usize>(e >>> 16) + (<usize>bb & ((1 << ((e >>> 8) & 15)) - 1))) << 2));
-    }
-    if (e & ENTRY_INVALID) {
-      result = fail(ERR_BAD_SYMBOL);
-      break;
-    }
-    t = e & 0xff;
-    const dist = <usize>((e >>> 16) + ((<u32>bb & ((1 << t) - 1)) >>> ((e >>> 8) & 15)));
-    bb >>= t;
-    cnt -= t;
-    if (dist > op - hs) {
-      result = fail(ERR_DISTANCE);
-      break;
-    }
-    // Look the next symbol up before copying, so the two overlap.
-    bb |= load<u64>(ip) << cnt;
-    ip += (63 - cnt) >>> 3;
-    cnt |= 56;
-    e = load<u32>(lt + ((<usize>bb & LIT_MASK) << 2));
-    copyMatch(op, dist, <usize>len);
-    op += len;
-  }
-  In.setReader(bb, cnt, ip);
-  outP = op;
-  return result;
-}
-
-/** Copies a match of `len` bytes from `dist` back; may write up to 15 bytes past it. */
-// @ts-ignore: decorator
-@inline function copyMatch(op: usize, dist: usize, len: usize): void {
-  let src = op - dist;
-  const end = op + len;
-  if (dist >= 16) {
-    do {
-      v128.store(op, v128.load(src));
-      op += 16;
-      src += 16;
-    } while (op < end);
-  } else if (dist >= 8) {
-    do {
-      store<u64>(op, load<u64>(src));
-      op += 8;
-      src += 8;
-    } while (op < end);
-  } else if (dist == 1) {
-    const v = i64x2.splat(<i64>load<u8>(src) * 0x0101010101010101);
-    do {
-      v128.store(op, v);
-      op += 16;
-    } while (op < end);
-  } else {
-    do {
-      store<u8>(op, load<u8>(src));
-      op++;
-      src++;
-    } while (op < end);
-  }
 }

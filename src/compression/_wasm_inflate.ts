@@ -63,16 +63,24 @@ export function wasmInflateCodec(format: InflateFormat, what: string): SyncCodec
 }
 
 /** Decodes all of `bytes` (gzip or raw DEFLATE) at once with the WASM kernel. */
-export function wasmInflateAll(bytes: Uint8Array, format: InflateFormat, what: string): Uint8Array {
+export function wasmInflateAll(
+  bytes: Uint8Array,
+  format: InflateFormat,
+  what: string,
+): Uint8Array<ArrayBuffer> {
   const codec = wasmInflateCodec(format, what);
-  const parts: Uint8Array[] = [];
+  const parts: Uint8Array<ArrayBuffer>[] = [];
   try {
     let offset = 0;
     while (offset < bytes.length) {
       offset += codec.write(bytes.subarray(offset));
-      for (let out = codec.read(false); out !== undefined; out = codec.read(false)) parts.push(out);
+      for (let out = codec.read(false); out !== undefined; out = codec.read(false)) {
+        parts.push(out as Uint8Array<ArrayBuffer>);
+      }
     }
-    for (let out = codec.read(true); out !== undefined; out = codec.read(true)) parts.push(out);
+    for (let out = codec.read(true); out !== undefined; out = codec.read(true)) {
+      parts.push(out as Uint8Array<ArrayBuffer>);
+    }
   } finally {
     codec.close();
   }
@@ -80,7 +88,7 @@ export function wasmInflateAll(bytes: Uint8Array, format: InflateFormat, what: s
 }
 
 /** Joins byte arrays. */
-export function concat(parts: Uint8Array[]): Uint8Array {
+export function concat(parts: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
   if (parts.length === 1) return parts[0];
   let total = 0;
   for (const part of parts) total += part.length;

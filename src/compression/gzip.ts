@@ -25,7 +25,10 @@ export interface GzipOptions {
   backend?: CompressionBackend;
 }
 
-/** Compression was measured fastest with `node:zlib` on Deno, Node and Bun. */
+/**
+ * Compression was measured fastest with `node:zlib` on Deno, Node and Bun (level 6,
+ * 256 MiB of text-like data: 28-48 MB/s against 18-29 for fflate).
+ */
 const AUTO_DEFLATE = "native";
 
 /** How much input the portable codec takes per step, bounding each step's output. */
@@ -83,11 +86,10 @@ export function gzipStream(options: GzipOptions = {}): TransformStream<Uint8Arra
 }
 
 /** Compresses `bytes` held whole in memory into one gzip member. */
-export function gzip(bytes: Uint8Array, options: GzipOptions = {}): Uint8Array {
+export function gzip(bytes: Uint8Array, options: GzipOptions = {}): Uint8Array<ArrayBuffer> {
   const level = checkLevel(options.level);
-  if (resolveBackend(options.backend, AUTO_DEFLATE) === "native") {
-    const out = zlib.gzipSync(bytes, { level });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  }
-  return gzipSync(bytes, { level });
+  const out = resolveBackend(options.backend, AUTO_DEFLATE) === "native"
+    ? zlib.gzipSync(bytes, { level })
+    : gzipSync(bytes, { level });
+  return new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength);
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { homedir, tmpdir, userInfo } from "node:os";
+import { homedir, userInfo } from "node:os";
 import {
   createCredentialHelperRunner,
   type CredentialHelperRunner,
@@ -95,7 +95,7 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** Runs `docker-credential-*` helpers. @default a child-process runner */
   credentialHelperRunner?: CredentialHelperRunner;
-  /** A directory for temporary files. @default os.tmpdir() */
+  /** A directory for temporary files. @default the store's `tmp/` folder */
   tmpDir?: string;
 }
 
@@ -143,6 +143,10 @@ export class Runtime {
       warn,
     });
     const store = options.store ?? await openStore({ root, fs, now });
+    // Temporary files live beside the store by default: same file system (renames work, an
+    // in-memory store needs no disk) and the store's gc removes what a killed process left.
+    const tmpDir = options.tmpDir ?? `${store.root.replace(/\/+$/, "")}/tmp`;
+    await fs.mkdir(tmpDir, { recursive: true });
     const customPlatform = explicitPlatform(options.platform);
     const host = options.hostPlatform ?? defaultPlatform();
     const platform: Platform = customPlatform ? { ...host, ...customPlatform } as Platform : host;
@@ -174,7 +178,7 @@ export class Runtime {
           warn,
         }),
       isTTY: options.isTTY ?? false,
-      tmpDir: options.tmpDir ?? tmpdir(),
+      tmpDir,
     };
     if (customPlatform) ctx.customPlatform = customPlatform;
     if (options.fetch) ctx.fetch = options.fetch;

@@ -95,14 +95,18 @@ export class WasmInflater {
 
   /** Starts a decoder for `format`. */
   constructor(format: InflateFormat) {
-    this.#kernel = instantiate();
-    this.#kernel.reset(format === "gzip" ? 1 : 0);
-    this.#memory = new Uint8Array(this.#kernel.memory.buffer);
+    const kernel = instantiate();
+    kernel.reset(format === "gzip" ? 1 : 0);
+    this.#kernel = kernel;
+    this.#memory = new Uint8Array(kernel.memory.buffer);
   }
 
   #live(): InflateExports {
-    if (this.#kernel === undefined) throw new TypeError("Cannot use a released inflater");
-    return this.#kernel;
+    const kernel = this.#kernel;
+    if (kernel === undefined) throw new TypeError("Cannot use a released inflater");
+    // The kernel sizes its memory once at start; renew the view should it ever grow.
+    if (this.#memory.byteLength === 0) this.#memory = new Uint8Array(kernel.memory.buffer);
+    return kernel;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as zlib from "node:zlib";
+import process from "node:process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -285,6 +286,31 @@ describe("gunzipStream", () => {
       });
     });
   }
+
+  it("picks node:zlib for auto, and the WASM kernel when STEVEDORE_KERNELS=wasm", async () => {
+    // The two backends word a CRC mismatch differently, which tells which one ran.
+    const saved = process.env.STEVEDORE_KERNELS;
+    const badCrc = flipped(good, -8);
+    const message = async () => {
+      const error = await streamError(gunzipStream(), [badCrc]);
+      assert.ok(error instanceof CompressionError && error.reason === "BadChecksum");
+      return error.message;
+    };
+    try {
+      delete process.env.STEVEDORE_KERNELS;
+      assert.match(await message(), /incorrect data check/);
+      process.env.STEVEDORE_KERNELS = "wasm";
+      assert.match(await message(), /CRC-32 does not match the data/);
+      assert.throws(() => gunzip(badCrc), /CRC-32 does not match the data/);
+      assert.match(
+        String(await streamError(gunzipStream({ backend: "native" }), [badCrc])),
+        /incorrect data check/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.STEVEDORE_KERNELS;
+      else process.env.STEVEDORE_KERNELS = saved;
+    }
+  });
 
   it("refuses an unknown backend", () => {
     assert.throws(() => gunzipStream({ backend: "fast" as "wasm" }), TypeError);

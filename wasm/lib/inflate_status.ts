@@ -33,5 +33,9 @@ export const ERR_BAD_SYMBOL: i32 = -11;
 
 /** Internal: the step finished; go on. */
 export const CONTINUE: i32 = 100;
+/** Internal: the unchecked symbol loop stopped at its limits. */
+export const LIMITS: i32 = 101;
 /** Internal: the input ran out inside a structure read as a whole. */
 export const SHORT: i32 = 102;
+/** Internal: the end-of-block symbol was decoded. */
+export const END_OF_BLOCK: i32 = 103;
