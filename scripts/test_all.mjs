@@ -102,7 +102,9 @@ try {
     check("wasm staleness", process.execPath, [join(root, "wasm", "build.mjs"), "--check"]);
     check("deno fmt", bin("deno"), ["fmt", "--check"]);
     check("deno lint", bin("deno"), ["lint"]);
-    check("deno check", bin("deno"), ["check", "mod.ts", "cli.ts", "tests/", "bench/"]);
+    check("deno check", bin("deno"), ["check", "mod.ts", "cli.ts", "server.ts", "tests/", "bench/"]);
+    check("jsr publish (dry run)", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
+    check("npm pack (dry run, builds dist/)", "npm", ["pack", "--dry-run", "--silent"]);
   }
   const files = testFiles();
   if (files.length === 0) throw new Error("no test files matched");

@@ -76,7 +76,7 @@ export class DockerArchiveWriter {
   async putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    signal = this.#signal,
+    signal: AbortSignal | undefined = this.#signal,
   ): Promise<void> {
     this.#checkOpen();
     await this.#fs.mkdir(this.#staging, { recursive: true });
