@@ -14,6 +14,7 @@ import {
   WasmInflater,
 } from "../wasm/inflate.ts";
 import type { SyncCodec } from "./_codec_stream.ts";
+import { concatBytes } from "../streams/mod.ts";
 
 const ERRORS: Record<InflateErrorKind, [CompressionErrorReason, string]> = {
   BadHeader: ["BadHeader", "not gzip data (bad magic number, method or flags)"],
@@ -84,19 +85,5 @@ export function wasmInflateAll(
   } finally {
     codec.close();
   }
-  return concat(parts);
-}
-
-/** Joins byte arrays. */
-export function concat(parts: Uint8Array<ArrayBuffer>[]): Uint8Array<ArrayBuffer> {
-  if (parts.length === 1) return parts[0];
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { posix } from "node:path";
 import { CredentialHelperError } from "../errors.ts";
 import { checkHelperName, type CredentialHelperRunner } from "./credential_helper.ts";
+import { concatBytes } from "../streams/mod.ts";
 
 /** Options of {@linkcode createCredentialHelperRunner}. */
 export interface CredentialHelperRunnerOptions {
@@ -21,18 +22,6 @@ export interface CredentialHelperRunnerOptions {
    * @default the current process's environment
    */
   env?: Record<string, string | undefined>;
-}
-
-function concat(chunks: Uint8Array[]): string {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.byteLength;
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /**
@@ -83,12 +72,14 @@ export function createCredentialHelperRunner(
         finish(new CredentialHelperError(name, action, "", undefined, { cause: error }));
       });
       child.on("close", (code) => {
-        const out = concat(stdout);
+        const out = new TextDecoder().decode(concatBytes(stdout));
         if (code === 0) {
           finish(undefined, out);
           return;
         }
-        const output = out.trim() !== "" ? out.trim() : concat(stderr).trim();
+        const output = out.trim() !== ""
+          ? out.trim()
+          : new TextDecoder().decode(concatBytes(stderr)).trim();
         finish(new CredentialHelperError(name, action, output, code ?? -1));
       });
       // A helper that exits without reading its input must not crash the caller.

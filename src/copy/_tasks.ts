@@ -6,23 +6,7 @@
  */
 import { RegistryError } from "../errors.ts";
 
-/** A signal aborted when any of `signals` is. */
-export function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const list = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (list.length <= 1) return list[0];
-  const controller = new AbortController();
-  for (const signal of list) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener("abort", () => controller.abort(signal.reason), {
-      once: true,
-      signal: controller.signal,
-    });
-  }
-  return controller.signal;
-}
+export { anySignal } from "../streams/mod.ts";
 
 /**
  * Runs `task` over `items` with at most `limit` at a time. On the first failure the

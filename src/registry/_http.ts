@@ -5,6 +5,7 @@
  * @module
  */
 import { StevedoreError } from "../errors.ts";
+import { anySignal, readLimited as readAll } from "../streams/mod.ts";
 import type { FetchLike } from "./types.ts";
 
 /** The retry settings, resolved. */
@@ -36,25 +37,7 @@ export class AttemptTimeoutError extends Error {
   }
 }
 
-/** Combines signals: aborted when any of them is. */
-export function anySignal(signals: readonly (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const list = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (list.length <= 1) return list[0];
-  const native = (AbortSignal as { any?: (signals: AbortSignal[]) => AbortSignal }).any;
-  if (typeof native === "function") return native.call(AbortSignal, list);
-  const controller = new AbortController();
-  for (const signal of list) {
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      break;
-    }
-    signal.addEventListener("abort", () => controller.abort(signal.reason), {
-      once: true,
-      signal: controller.signal,
-    });
-  }
-  return controller.signal;
-}
+export { anySignal };
 
 /** Waits `ms` milliseconds, or rejects when `signal` aborts. */
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -183,26 +166,7 @@ export async function readLimited(
     await discard(response);
     throw tooLarge();
   }
-  if (!response.body) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    parts.push(value);
-  }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  const bytes = await readAll(response.body, limit);
+  if (bytes === undefined) throw tooLarge();
+  return bytes;
 }

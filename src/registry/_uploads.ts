@@ -10,6 +10,7 @@ import type { Endpoint } from "./_endpoint.ts";
 import { discard } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
 import type { CallOptions, MountResult, PutBlobOptions } from "./types.ts";
+import { mapStreamErrors } from "../streams/mod.ts";
 
 const OCTET_STREAM = "application/octet-stream";
 
@@ -137,21 +138,9 @@ function recordingErrors(
   stream: ReadableStream<Uint8Array>,
   onError: (error: unknown) => void,
 ): ReadableStream<Uint8Array> {
-  const reader = stream.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        onError(error);
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
+  return mapStreamErrors(stream, (error) => {
+    onError(error);
+    return error;
   });
 }
 

@@ -5,6 +5,7 @@
  * @module
  */
 import { ImageNotFoundError, StevedoreError } from "../errors.ts";
+import { readLimited } from "../streams/mod.ts";
 
 /** The largest JSON request body accepted, in bytes. */
 export const MAX_JSON_BODY = 1024 * 1024;
@@ -46,23 +47,9 @@ export function errorResponse(error: unknown): Response {
 /** Reads a request body of at most `limit` bytes; throws a 413 `HttpError` beyond. */
 export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "-1");
-  if (declared > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  if (request.body) {
-    for await (const chunk of request.body) {
-      length += chunk.byteLength;
-      if (length > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
-      chunks.push(chunk);
-    }
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  const bytes = declared > limit ? undefined : await readLimited(request.body, limit);
+  if (bytes === undefined) throw new HttpError(413, `request body larger than ${limit} bytes`);
+  return bytes;
 }
 
 /** Reads a JSON body (at most {@linkcode MAX_JSON_BODY}); an empty body gives `fallback`. */

@@ -6,24 +6,13 @@
  */
 import { computeDigest } from "../../digest/mod.ts";
 import { DigestMismatchError } from "../../errors.ts";
+import { concatBytes } from "../../streams/mod.ts";
 import type { RegistryStorage, StoredManifest, UploadSession } from "./storage.ts";
 
 interface Repository {
   blobs: Set<string>;
   manifests: Map<string, StoredManifest>;
   tags: Map<string, string>;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.byteLength;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 function isDigest(reference: string): boolean {
@@ -108,7 +97,7 @@ export class MemoryRegistryStorage implements RegistryStorage {
         }
       },
       async commit(digest) {
-        const data = concat(chunks);
+        const data = concatBytes(chunks);
         const actual = (await computeDigest(data)).toString();
         if (actual !== digest) {
           throw new DigestMismatchError(`upload ${id}`, digest, actual, data.byteLength);

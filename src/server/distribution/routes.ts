@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { DigestMismatchError } from "../../errors.ts";
+import { readLimited } from "../../streams/mod.ts";
 import type { RegistryStorage } from "./storage.ts";
 
 /** The largest manifest the endpoint accepts, in bytes. */
@@ -50,25 +51,9 @@ function paginate(items: string[], url: URL, path: string): { page: string[]; li
   return { page: rest };
 }
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
+async function readManifestBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
   const declared = Number(request.headers.get("content-length") ?? "-1");
-  if (declared > limit) return undefined;
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  if (request.body) {
-    for await (const chunk of request.body) {
-      length += chunk.byteLength;
-      if (length > limit) return undefined;
-      chunks.push(chunk);
-    }
-  }
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return declared > limit ? undefined : await readLimited(request.body, limit);
 }
 
 function referencedDigests(document: unknown): string[] {
@@ -191,7 +176,7 @@ export function distributionApp(storage: RegistryStorage, options: DistributionO
       });
     }
     if (method === "PUT") {
-      const bytes = await readLimited(c.req.raw, MAX_MANIFEST_BYTES);
+      const bytes = await readManifestBody(c.req.raw, MAX_MANIFEST_BYTES);
       if (!bytes) {
         return registryError(c, 413, "SIZE_INVALID", `manifest larger than ${MAX_MANIFEST_BYTES}`);
       }

@@ -8,6 +8,7 @@
 import { createTarDecoder, type ParsedTarEntry } from "modern-tar";
 import { InvalidArchiveError, type InvalidArchiveReason } from "../../errors.ts";
 import { MAX_TAR_PATH_LENGTH, normalizeEntryPath, resolveLinkTarget } from "./safe_path.ts";
+import { mapStreamErrors } from "../../streams/mod.ts";
 
 /** The total size of the PAX records one entry may carry. */
 export const MAX_PAX_BYTES = 64 * 1024;
@@ -155,19 +156,5 @@ export async function* readTar(
 
 /** Re-throws decoder failures inside an entry body as typed errors. */
 function mapBodyErrors(body: ReadableStream<Uint8Array>, what: string): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(mapDecoderError(error, what));
-      }
-    },
-    async cancel(reason) {
-      await reader.cancel(reason).catch(() => {});
-    },
-  }, { highWaterMark: 0 });
+  return mapStreamErrors(body, (error) => mapDecoderError(error, what));
 }

@@ -1,0 +1,18 @@
+/**
+ * Small byte and stream utilities the other modules share: joining byte arrays, reading a
+ * stream with a size limit, mapping a stream's errors, combining abort signals.
+ *
+ * @example
+ * ```ts
+ * import { concatBytes, readLimited } from "./mod.ts";
+ * const joined = concatBytes([new Uint8Array([1]), new Uint8Array([2, 3])]);
+ * console.log(joined.length); // 3
+ * console.log(await readLimited(new Blob([joined]).stream(), 2)); // undefined: too large
+ * ```
+ *
+ * @module
+ */
+export { concatBytes } from "./concat_bytes.ts";
+export { readLimited } from "./read_limited.ts";
+export { mapStreamErrors } from "./map_stream_errors.ts";
+export { anySignal } from "./any_signal.ts";
