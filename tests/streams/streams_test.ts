@@ -24,12 +24,13 @@ describe("streams", () => {
   });
 
   it("mapStreamErrors turns a failure into the mapped error", async () => {
+    let pulls = 0;
     const failing = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new Uint8Array([1]));
-        controller.error(new Error("socket closed"));
+      pull(controller) {
+        if (pulls++ === 0) controller.enqueue(new Uint8Array([1]));
+        else controller.error(new Error("socket closed"));
       },
-    });
+    }, { highWaterMark: 0 });
     const mapped = mapStreamErrors(failing, (error) => new RangeError(`mapped: ${error}`));
     const reader = mapped.getReader();
     assert.deepEqual([...(await reader.read()).value!], [1]);
