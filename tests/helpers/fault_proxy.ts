@@ -185,7 +185,9 @@ function parseRequest(data: Uint8Array): RawRequest | undefined {
   const headers: Record<string, string> = {};
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
-    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    if (colon > 0) {
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
   }
   const rest = data.subarray(headEnd + 4);
   let body: Uint8Array | undefined;
@@ -257,7 +259,12 @@ export async function startFaultProxy(
       entry.status = action.status;
       entry.bodyLength = body.length;
       entry.bodySent = raw.method === "HEAD" ? 0 : body.length;
-      socket.end(concat([head(action.status, headers, body.length), ...(raw.method === "HEAD" ? [] : [body])]));
+      socket.end(
+        concat([
+          head(action.status, headers, body.length),
+          ...(raw.method === "HEAD" ? [] : [body]),
+        ]),
+      );
       return;
     }
 
@@ -311,6 +318,11 @@ export async function startFaultProxy(
     socket.on("data", (chunk: Uint8Array) => {
       if (handled) return;
       buffered = concat([buffered, new Uint8Array(chunk)]);
+      // A TLS handshake (a client probing https first) is refused like a plain-HTTP server.
+      if (buffered[0] === 0x16) {
+        socket.destroy();
+        return;
+      }
       let raw: RawRequest | undefined;
       try {
         raw = parseRequest(buffered);

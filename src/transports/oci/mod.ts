@@ -23,7 +23,13 @@ export const ociTransport: Transport = {
   },
 };
 
-export { dockerNameOf, isValidOciRefName, OciReference, splitPathAndRef } from "./reference.ts";
+export {
+  dockerNameOf,
+  isValidOciRefName,
+  LayoutEntryReference,
+  OciReference,
+  splitPathAndRef,
+} from "./reference.ts";
 export {
   OciLayoutSource,
   type OciLayoutSourceOptions,

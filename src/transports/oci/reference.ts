@@ -54,11 +54,14 @@ export function dockerNameOf(refName: string | undefined): string | undefined {
   }
 }
 
-/** An `oci:` reference. */
-export class OciReference implements ImageReference {
-  /** The transport, `oci`. */
+/**
+ * A `PATH[:REF]` reference to an OCI layout entry; the `oci:` and `oci-archive:`
+ * references share everything but how they open.
+ */
+export abstract class LayoutEntryReference implements ImageReference {
+  /** The transport. */
   readonly transport: Transport;
-  /** The layout folder. */
+  /** The layout folder or archive file. */
   readonly path: string;
   /** The ref name inside the layout, if one was given. */
   readonly refName: string | undefined;
@@ -80,11 +83,19 @@ export class OciReference implements ImageReference {
     return dockerNameOf(this.refName);
   }
 
-  /** `oci:PATH[:REF]`. */
+  /** `transport:PATH[:REF]`. */
   toString(): string {
     return `${this.transport.name}:${this.withinTransport}`;
   }
 
+  /** Opens the entry for reading. */
+  abstract newSource(context: TransportContext): Promise<ImageSource>;
+  /** Opens the location for writing. */
+  abstract newDestination(context: TransportContext): Promise<ImageDestination>;
+}
+
+/** An `oci:` reference. */
+export class OciReference extends LayoutEntryReference {
   /** Opens the layout entry for reading. */
   newSource(context: TransportContext): Promise<ImageSource> {
     return openOciLayoutSource(this, context.fs, this.path, this.refName);
