@@ -197,4 +197,16 @@ describe("distribution endpoint", () => {
     assert.equal(deleted.status, 202);
     assert.equal((await app.request("/v2/app/manifests/v1")).status, 404);
   });
+
+  it("answers the v1 search API with matching repositories", async () => {
+    const app = distributionApp(new MemoryRegistryStorage());
+    await pushImage(app, "team/app", "v1");
+    await pushImage(app, "team/tool", "v1");
+    const response = await app.request("/v1/search?q=app&n=10");
+    const body = await response.json();
+    assert.equal(body.num_results, 1);
+    assert.deepEqual(body.results.map((r: { name: string }) => r.name), ["team/app"]);
+    const none = await (await app.request("/v1/search?q=nothing")).json();
+    assert.deepEqual(none.results, []);
+  });
 });

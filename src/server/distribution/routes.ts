@@ -1,7 +1,7 @@
 /**
  * The OCI distribution API (`/v2/...`) as a Hono app over a {@linkcode RegistryStorage}:
  * pull and push of manifests and blobs, monolithic and chunked uploads, cross-repository
- * mounts, tag listing and the catalog, with `Link` pagination.
+ * mounts, tag listing and the catalog, with `Link` pagination, and the v1 search API.
  *
  * @module
  */
@@ -108,6 +108,24 @@ export function distributionApp(storage: RegistryStorage, options: DistributionO
   };
   app.get("/v2", ping);
   app.get("/v2/", ping);
+
+  // The v1 search API (what `docker search` and `podman search` ask): repositories whose
+  // name contains the query, which a plain distribution registry does not offer.
+  app.get("/v1/search", async (c) => {
+    const url = new URL(c.req.url);
+    const query = (url.searchParams.get("q") ?? "").toLowerCase();
+    const wanted = Number(url.searchParams.get("n") ?? "25");
+    const limit = Number.isInteger(wanted) && wanted > 0 ? Math.min(wanted, 100) : 25;
+    const matches = (await storage.listRepositories()).filter((name) => name.includes(query));
+    const results = matches.slice(0, limit).map((name) => ({
+      name,
+      description: "",
+      star_count: 0,
+      is_official: false,
+      is_automated: false,
+    }));
+    return c.json({ num_results: matches.length, query, results });
+  });
 
   app.get("/v2/_catalog", async (c) => {
     const url = new URL(c.req.url);
