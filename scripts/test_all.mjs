@@ -100,6 +100,8 @@ function suite(runtime, command, commandArgs, junitPath) {
 try {
   if (runChecks) {
     check("wasm staleness", process.execPath, [join(root, "wasm", "build.mjs"), "--check"]);
+    // `npm install` rebuilt the kernels in place: they must equal what is committed.
+    check("wasm output committed", "git", ["diff", "--exit-code", "--stat", "--", "src/wasm/"]);
     check("deno fmt", bin("deno"), ["fmt", "--check"]);
     check("deno lint", bin("deno"), ["lint"]);
     check("deno check", bin("deno"), ["check", "mod.ts", "cli.ts", "server.ts", "tests/", "bench/"]);
