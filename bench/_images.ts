@@ -244,7 +244,9 @@ export async function benchImage(name: BenchImageName): Promise<BenchImage> {
   const image = await generate(name, layout);
   console.error(
     `generated ${name}: ${image.layers} layer(s), ${mib(image.compressedBytes)} MiB gzip ` +
-      `(${mib(image.uncompressedBytes)} MiB tar) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `(${mib(image.uncompressedBytes)} MiB tar) in ${
+        ((performance.now() - t0) / 1000).toFixed(1)
+      } s`,
   );
   return image;
 }

@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { copyImage } from "../src/copy/mod.ts";
 import { NodeFileSystem } from "../src/fs/mod.ts";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
-import { benchImage, type BenchImage, mib, pushImage } from "./_images.ts";
+import { type BenchImage, benchImage, mib, pushImage } from "./_images.ts";
 import {
   median,
   numberOption,
@@ -83,7 +83,9 @@ async function timeImage(
   const skopeoMs: number[] = [];
   for (let run = 0; run <= runs; run++) {
     // Run 0 warms the page cache and the JIT; it is not counted.
-    for (const [tool, fn, times] of [["ours", ours, oursMs], ["skopeo", theirs, skopeoMs]] as const) {
+    for (
+      const [tool, fn, times] of [["ours", ours, oursMs], ["skopeo", theirs, skopeoMs]] as const
+    ) {
       const dest = join(work, `${tool}-${image.name}-${run}`);
       const ms = await timeMs(() => fn(source, dest));
       if (run > 0) times.push(ms);
@@ -100,7 +102,13 @@ async function timeImage(
     runs,
   };
   return [
-    { ...base, tool: "stevedore", median_ms: round(o), min_ms: round(oursMs[0]), ratio: round(o / s, 2) },
+    {
+      ...base,
+      tool: "stevedore",
+      median_ms: round(o),
+      min_ms: round(oursMs[0]),
+      ratio: round(o / s, 2),
+    },
     { ...base, tool: "skopeo", median_ms: round(s), min_ms: round(skopeoMs[0]), ratio: 1 },
   ];
 }

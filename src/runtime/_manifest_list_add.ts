@@ -19,13 +19,13 @@ import { chooseInstance, completePlatform, formatPlatform } from "../platform/mo
 import type { ImageReference, ImageSource, ManifestBytes } from "../transports/types.ts";
 import type { Descriptor, Platform } from "../types/mod.ts";
 import {
-  accessContext,
   dockerReference,
   parseQualified,
   pinnedReference,
   type RegistryAccessOptions,
 } from "./_manifest_list_refs.ts";
 import type { PullContext } from "./_pull_types.ts";
+import { transportContext } from "./_pull_copy.ts";
 
 /** What the reading half needs from the add options. */
 export interface AddSourceOptions extends RegistryAccessOptions {
@@ -49,7 +49,7 @@ async function openNamed(
   name: string,
   options: RegistryAccessOptions,
 ): Promise<{ ref: ImageReference; source: ImageSource; top: ManifestBytes }> {
-  const context = accessContext(ctx, options);
+  const context = transportContext(ctx, options);
   const qualified = parseQualified(ctx, name, options);
   if (qualified !== undefined) {
     const source = await qualified.newSource(context);
@@ -139,7 +139,7 @@ async function storeInstance(
       pinnedReference(ref, manifest),
       ctx.storage.parse(`@${configDigest.slice("sha256:".length)}`),
       {
-        context: accessContext(ctx, options),
+        context: transportContext(ctx, options),
         signal: options.signal,
         retries: options.retries,
         retryDelayMs: options.retryDelayMs,

@@ -12,12 +12,12 @@ import type { ImageRecord } from "../store/types.ts";
 import type { ImageReference } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
 import {
-  accessContext,
   parseQualified,
   pinnedReference,
   type RegistryAccessOptions,
 } from "./_manifest_list_refs.ts";
 import type { PullContext } from "./_pull_types.ts";
+import { transportContext } from "./_pull_copy.ts";
 
 /** Which images of a list a push copies (containers/image's ImageListSelection). */
 export type ImageListSelection = "system" | "all" | "specific";
@@ -98,7 +98,7 @@ export async function pushList(
       : LIST_OF[manifestType] ?? manifestType;
   }
   const result = await copyImage(source, destination, {
-    context: accessContext(ctx, options),
+    context: transportContext(ctx, options),
     platform: ctx.platform,
     all: selection !== "system",
     compressionFormat: options.compressionFormat,

@@ -37,16 +37,6 @@ export interface RegistryAccessOptions {
   signal?: AbortSignal;
 }
 
-/** The transport context of an operation. */
-export function accessContext(ctx: PullContext, options: RegistryAccessOptions): TransportContext {
-  const context: TransportContext = { fs: ctx.fs };
-  if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
-  if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
-  if (options.signal !== undefined) context.signal = options.signal;
-  if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
-  return context;
-}
-
 /**
  * A `docker://` reference for `withinTransport` (`//NAME`) with the caller's credentials,
  * the registry's `insecure` flag and `retries`.

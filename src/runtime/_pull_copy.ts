@@ -13,8 +13,11 @@ import type { ImageReference, ImageSource, TransportContext } from "../transport
 import type { Platform } from "../types/mod.ts";
 import type { PullContext, PullOptions } from "./_pull_types.ts";
 
-/** The transport context of a pull. */
-export function transportContext(ctx: PullContext, options: PullOptions): TransportContext {
+/** The transport context of an operation that reads or writes through transports. */
+export function transportContext(
+  ctx: PullContext,
+  options: { tlsVerify?: boolean; signal?: AbortSignal },
+): TransportContext {
   const context: TransportContext = { fs: ctx.fs };
   if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
   if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;

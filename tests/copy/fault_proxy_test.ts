@@ -68,7 +68,7 @@ function source(maxRetries = 3) {
 }
 
 let dirs = 0;
-async function layoutDir(): Promise<string> {
+function layoutDir(): string {
   return join(work, `layout-${dirs++}`);
 }
 
@@ -77,7 +77,7 @@ async function copyThrough(script: (r: ProxiedRequest) => FaultAction, retries =
   proxy.clearLog();
   proxy.script = script;
   const { ref, sleeps } = source();
-  const dir = await layoutDir();
+  const dir = layoutDir();
   const copy = copyImage(ref, `oci:${dir}:${TAG}`, {
     context: { fs, tlsVerify: false, tmpDir: work },
     retries,
@@ -164,7 +164,7 @@ describe("copy through a fault-injecting proxy", () => {
       const [digest, n] = attempt(request);
       // The first two answers for every blob (the plain GET and the first resume) are cut.
       if (digest === undefined || n >= 2) return { type: "pass" };
-      return { type: "cut", fraction: 0.05 + random() * 0.9 };
+      return { type: "cut", fraction: 0.1 + random() * 0.8 };
     });
     const result = await copy;
     assert.equal(result.manifestDigest, image.manifest.digest);
@@ -177,9 +177,16 @@ describe("copy through a fault-injecting proxy", () => {
       const gets = proxy.log.filter((e) => blobGetDigest(e) === digest);
       assert.equal(gets.length, 3, `three GETs of ${digest}`);
       assert.equal(gets[0].headers.range, undefined);
-      // The resumes ask for exactly the bytes that were not received yet.
-      assert.equal(gets[1].headers.range, `bytes=${gets[0].bodySent}-`);
-      assert.equal(gets[2].headers.range, `bytes=${gets[0].bodySent + gets[1].bodySent}-`);
+      // Each resume starts after the bytes received so far: some of what the proxy sent
+      // before closing may be dropped by the client, never more than was sent.
+      let start = 0;
+      for (let i = 1; i < gets.length; i++) {
+        const match = /^bytes=(\d+)-$/.exec(gets[i].headers.range ?? "");
+        assert.ok(match, `GET ${i} of ${digest} has no Range`);
+        const next = Number(match[1]);
+        assert.ok(next > start && next <= start + gets[i - 1].bodySent, `${next} after ${start}`);
+        start = next;
+      }
       assert.ok(gets[0].bodySent > 0 && gets[0].bodySent < gets[0].bodyLength);
       assert.deepEqual(gets.map((e) => e.status), [200, 206, 206]);
     }
@@ -258,7 +265,7 @@ describe("copy through a fault-injecting proxy", () => {
     assert.deepEqual(await layoutRefs(dir), []);
   });
 
-  it("rejects a bad script value as a pass-through", async () => {
+  it("treats a throwing script as pass-through", async () => {
     // A script that throws is treated as "pass": the proxy never breaks a test by itself.
     const { copy } = await copyThrough(() => {
       throw new Error("script bug");
@@ -290,7 +297,7 @@ describe("pull into a store through a fault-injecting proxy", () => {
     proxy.script = (request) => {
       const [digest, n] = attempt(request);
       if (digest === undefined || n >= 2) return { type: "pass" };
-      return { type: "cut", fraction: 0.05 + random() * 0.9 };
+      return { type: "cut", fraction: 0.1 + random() * 0.8 };
     };
     const runtime = await openRuntime();
     const [record] = await runtime.pull(`${proxy.host}/${REPO}:${TAG}`, {

@@ -74,6 +74,9 @@ export interface FaultProxyOptions {
   script?: FaultScript;
 }
 
+/** How long a cut connection stays open after its partial body was written. */
+const CUT_LINGER_MS = 30;
+
 const PASS: FaultAction = { type: "pass" };
 const encoder = new TextEncoder();
 const HOP_BY_HOP = new Set([
@@ -277,7 +280,9 @@ export async function startFaultProxy(
       response = await fetch(origin + raw.path, {
         method: raw.method,
         headers: forward,
-        body: raw.method === "GET" || raw.method === "HEAD" ? undefined : raw.body,
+        body: raw.method === "GET" || raw.method === "HEAD"
+          ? undefined
+          : raw.body as Uint8Array<ArrayBuffer>,
         redirect: "manual",
       });
     } catch {
@@ -306,14 +311,19 @@ export async function startFaultProxy(
       sent = body.subarray(0, Math.max(0, Math.min(body.length - 1, upTo)));
     }
     entry.bodySent = sent.length;
-    socket.end(concat([head(response.status, headers, declared), sent]));
+    const bytes = concat([head(response.status, headers, declared), sent]);
+    if (action.type !== "cut") return void socket.end(bytes);
+    // Let the partial body arrive and be read before the connection drops, as when a
+    // network fails mid-transfer (a close right behind the data may make a client drop
+    // what it had buffered).
+    socket.write(bytes, () => setTimeout(() => socket.destroy(), CUT_LINGER_MS));
   };
 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
-    let buffered = new Uint8Array(0);
+    let buffered: Uint8Array = new Uint8Array(0);
     let handled = false;
     socket.on("data", (chunk: Uint8Array) => {
       if (handled) return;

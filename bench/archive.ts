@@ -1,0 +1,137 @@
+/**
+ * Archive benchmark: `Runtime.save` and `Runtime.load` of the 20-layer and the 200 MiB
+ * images, as `docker-archive` and `oci-archive`, against `skopeo copy` in the same run.
+ *
+ * - save: ours goes store → archive; skopeo goes `oci:` layout → archive.
+ * - load: ours goes archive → a fresh store; skopeo goes archive → a fresh `oci:` layout.
+ *   Both load the archive skopeo wrote (so both read the same bytes).
+ *
+ * One warm-up, then the median of `--runs` (default 3) for each.
+ *
+ *   deno run -A bench/archive.ts [--runs 3]   (or: npx tsx bench/archive.ts, bun bench/archive.ts)
+ *
+ * Environment: `BENCH_RUNS`, `BENCH_CACHE_DIR` (see `_images.ts`).
+ *
+ * @module
+ */
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { copyImage } from "../src/copy/mod.ts";
+import { NodeFileSystem } from "../src/fs/mod.ts";
+import { Runtime } from "../src/runtime/mod.ts";
+import { containersStorageTransport } from "../src/transports/containers_storage/mod.ts";
+import { type BenchImage, benchImage, mib, ociRef } from "./_images.ts";
+import { median, numberOption, report, round, runtimeName, timeMs } from "./_report.ts";
+import { hasSkopeo, skopeoCopy } from "./_skopeo.ts";
+
+type Format = "docker-archive" | "oci-archive";
+
+const runs = numberOption("runs", "BENCH_RUNS", 3);
+
+function openRuntime(work: string, root: string): Promise<Runtime> {
+  return Runtime.open({ root, env: {}, homeDir: work, warn: () => {} });
+}
+
+/** `docker-archive:PATH:NAME` or `oci-archive:PATH:v1`. */
+function archiveRef(format: Format, path: string, name: string): string {
+  return format === "docker-archive" ? `docker-archive:${path}:${name}` : `oci-archive:${path}:v1`;
+}
+
+/** Median of `fn(run)` over `runs` runs after one warm-up; `after` cleans up each run. */
+async function measure(
+  fn: (run: number) => Promise<unknown>,
+  after: (run: number) => Promise<unknown>,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const ms = await timeMs(() => fn(run));
+    if (run > 0) times.push(ms);
+    await after(run);
+  }
+  return times;
+}
+
+async function benchFormat(
+  work: string,
+  runtime: Runtime,
+  image: BenchImage,
+  format: Format,
+): Promise<Record<string, string | number>[]> {
+  const name = `localhost/bench/${image.name}:v1`;
+  const path = (tool: string, run: number) => join(work, `${tool}-${format}-${run}.tar`);
+  const remove = (p: string) => rm(p, { recursive: true, force: true });
+
+  const saveOurs = await measure(
+    (run) => runtime.save([name], { format, output: path("ours", run) }),
+    (run) => remove(path("ours", run)),
+  );
+  const saveSkopeo = await measure(
+    (run) => skopeoCopy(ociRef(image), archiveRef(format, path("skopeo", run), name)),
+    (run) => run === 0 ? Promise.resolve() : remove(path("skopeo", run)),
+  );
+  // Both loads read the archive of skopeo's warm-up run.
+  const archive = path("skopeo", 0);
+  const archiveSize = (await stat(archive)).size;
+  const loadOurs = await measure(
+    async (run) => {
+      const fresh = await openRuntime(work, join(work, `load-store-${run}`));
+      await fresh.load(archive);
+    },
+    (run) => remove(join(work, `load-store-${run}`)),
+  );
+  const loadSkopeo = await measure(
+    (run) =>
+      skopeoCopy(archiveRef(format, archive, name), `oci:${join(work, `load-oci-${run}`)}:v1`),
+    (run) => remove(join(work, `load-oci-${run}`)),
+  );
+  await remove(archive);
+
+  const rows: Record<string, string | number>[] = [];
+  const base = {
+    runtime: runtimeName(),
+    image: image.name,
+    format,
+    archive_MiB: Number(mib(archiveSize)),
+    runs,
+  };
+  for (
+    const [op, o, s] of [["save", saveOurs, saveSkopeo], ["load", loadOurs, loadSkopeo]] as const
+  ) {
+    const om = median(o);
+    const sm = median(s);
+    rows.push(
+      {
+        ...base,
+        op,
+        tool: "stevedore",
+        median_ms: round(om),
+        min_ms: round(o[0]),
+        ratio: round(om / sm, 2),
+      },
+      { ...base, op, tool: "skopeo", median_ms: round(sm), min_ms: round(s[0]), ratio: 1 },
+    );
+  }
+  return rows;
+}
+
+if (!hasSkopeo()) throw new Error("skopeo is required at /usr/bin/skopeo");
+const work = await mkdtemp(join(tmpdir(), "stevedore-bench-archive-"));
+try {
+  const runtime = await openRuntime(work, join(work, "store"));
+  const rows: Record<string, string | number>[] = [];
+  for (const imageName of ["many", "big"] as const) {
+    const image = await benchImage(imageName);
+    await copyImage(
+      ociRef(image),
+      containersStorageTransport(runtime.store).parse(`localhost/bench/${image.name}:v1`),
+      { context: { fs: new NodeFileSystem() } },
+    );
+    for (const format of ["docker-archive", "oci-archive"] as const) {
+      rows.push(...await benchFormat(work, runtime, image, format));
+    }
+  }
+  report(rows);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
