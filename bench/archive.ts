@@ -6,7 +6,8 @@
  * - load: ours goes archive → a fresh store; skopeo goes archive → a fresh `oci:` layout.
  *   Both load the archive skopeo wrote (so both read the same bytes).
  *
- * One warm-up, then the median of `--runs` (default 3) for each.
+ * The four operations run interleaved; one warm-up round, then the median of `--runs`
+ * (default 3) rounds.
  *
  *   deno run -A bench/archive.ts [--runs 3]   (or: npx tsx bench/archive.ts, bun bench/archive.ts)
  *
@@ -38,20 +39,6 @@ function archiveRef(format: Format, path: string, name: string): string {
   return format === "docker-archive" ? `docker-archive:${path}:${name}` : `oci-archive:${path}:v1`;
 }
 
-/** Median of `fn(run)` over `runs` runs after one warm-up; `after` cleans up each run. */
-async function measure(
-  fn: (run: number) => Promise<unknown>,
-  after: (run: number) => Promise<unknown>,
-): Promise<number[]> {
-  const times: number[] = [];
-  for (let run = 0; run <= runs; run++) {
-    const ms = await timeMs(() => fn(run));
-    if (run > 0) times.push(ms);
-    await after(run);
-  }
-  return times;
-}
-
 async function benchFormat(
   work: string,
   runtime: Runtime,
@@ -61,30 +48,37 @@ async function benchFormat(
   const name = `localhost/bench/${image.name}:v1`;
   const path = (tool: string, run: number) => join(work, `${tool}-${format}-${run}.tar`);
   const remove = (p: string) => rm(p, { recursive: true, force: true });
-
-  const saveOurs = await measure(
-    (run) => runtime.save([name], { format, output: path("ours", run) }),
-    (run) => remove(path("ours", run)),
-  );
-  const saveSkopeo = await measure(
-    (run) => skopeoCopy(ociRef(image), archiveRef(format, path("skopeo", run), name)),
-    (run) => run === 0 ? Promise.resolve() : remove(path("skopeo", run)),
-  );
-  // Both loads read the archive of skopeo's warm-up run.
+  // Both loads read the archive of skopeo's warm-up save (run 0).
   const archive = path("skopeo", 0);
+  const saveOurs: number[] = [];
+  const saveSkopeo: number[] = [];
+  const loadOurs: number[] = [];
+  const loadSkopeo: number[] = [];
+  // Interleaved, so that a change of load on the machine slows both tools alike; run 0
+  // warms the page cache and the JIT and is not counted.
+  for (let run = 0; run <= runs; run++) {
+    const keep = (times: number[], ms: number) => run > 0 && times.push(ms);
+    keep(saveOurs, await timeMs(() => runtime.save([name], { format, output: path("ours", run) })));
+    await remove(path("ours", run));
+    keep(
+      saveSkopeo,
+      await timeMs(() => skopeoCopy(ociRef(image), archiveRef(format, path("skopeo", run), name))),
+    );
+    if (run > 0) await remove(path("skopeo", run));
+    const store = join(work, `load-store-${run}`);
+    keep(
+      loadOurs,
+      await timeMs(async () => (await openRuntime(work, store)).load(archive)),
+    );
+    await remove(store);
+    const layout = join(work, `load-oci-${run}`);
+    keep(
+      loadSkopeo,
+      await timeMs(() => skopeoCopy(archiveRef(format, archive, name), `oci:${layout}:v1`)),
+    );
+    await remove(layout);
+  }
   const archiveSize = (await stat(archive)).size;
-  const loadOurs = await measure(
-    async (run) => {
-      const fresh = await openRuntime(work, join(work, `load-store-${run}`));
-      await fresh.load(archive);
-    },
-    (run) => remove(join(work, `load-store-${run}`)),
-  );
-  const loadSkopeo = await measure(
-    (run) =>
-      skopeoCopy(archiveRef(format, archive, name), `oci:${join(work, `load-oci-${run}`)}:v1`),
-    (run) => remove(join(work, `load-oci-${run}`)),
-  );
   await remove(archive);
 
   const rows: Record<string, string | number>[] = [];

@@ -11,11 +11,12 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { copyImage } from "../src/copy/mod.ts";
 import { NodeFileSystem } from "../src/fs/mod.ts";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
@@ -54,10 +55,34 @@ async function child(source: string, dest: string): Promise<void> {
   console.log(JSON.stringify({ baselineKiB: before.rssKiB, hwmKiB: after.hwmKiB, ms }));
 }
 
-function runChild(source: string, dest: string): Promise<{ hwmKiB: number; baselineKiB: number }> {
-  const [command, ...args] = runtimeCommand(fileURLToPath(import.meta.url));
+/**
+ * The same child on plain Node with the built package (`dist/mod.js`, no tsx loader), as
+ * npm users run it.
+ */
+function distChildArgs(source: string, dest: string): string[] {
+  const mod = pathToFileURL(join(repoRoot, "dist", "mod.js")).href;
+  const script = `
+    import { readFileSync } from "node:fs";
+    const { copyImage, NodeFileSystem } = await import(${JSON.stringify(mod)});
+    const mem = (f) => Number(new RegExp("^" + f + ":\\s+(\\d+)", "m")
+      .exec(readFileSync("/proc/self/status", "utf8"))[1]);
+    const baselineKiB = mem("VmRSS");
+    await copyImage(${JSON.stringify(`docker://${source}`)}, ${JSON.stringify(`oci:${dest}:v1`)},
+      { context: { fs: new NodeFileSystem(), tlsVerify: false } });
+    console.log(JSON.stringify({ baselineKiB, hwmKiB: mem("VmHWM") }));`;
+  return [process.execPath, "--input-type=module", "-e", script];
+}
+
+function runChild(
+  source: string,
+  dest: string,
+  dist = false,
+): Promise<{ hwmKiB: number; baselineKiB: number }> {
+  const [command, ...args] = dist
+    ? distChildArgs(source, dest)
+    : [...runtimeCommand(fileURLToPath(import.meta.url)), "--rss-child", source, dest];
   return new Promise((resolve, reject) => {
-    const proc = spawn(command, [...args, "--rss-child", source, dest], {
+    const proc = spawn(command, args, {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -136,18 +161,31 @@ async function main(): Promise<void> {
         measureRss: true,
       });
       await rm(join(work, "rss-skopeo"), { recursive: true, force: true });
+      const label = `huge (${mib(image.compressedBytes)} MiB gzip)`;
+      const rssRows: Record<string, string | number>[] = [{
+        runtime: runtimeName(),
+        image: label,
+        tool: "stevedore",
+        peak_rss_MiB: round(oursRss.hwmKiB / 1024),
+        idle_rss_MiB: round(oursRss.baselineKiB / 1024),
+      }];
+      if (runtimeName() === "node" && existsSync(join(repoRoot, "dist", "mod.js"))) {
+        const dist = await runChild(source, join(work, "rss-dist"), true);
+        await rm(join(work, "rss-dist"), { recursive: true, force: true });
+        rssRows.push({
+          runtime: "node",
+          image: label,
+          tool: "stevedore (dist/, no tsx)",
+          peak_rss_MiB: round(dist.hwmKiB / 1024),
+          idle_rss_MiB: round(dist.baselineKiB / 1024),
+        });
+      }
       console.log("");
       report([
+        ...rssRows,
         {
           runtime: runtimeName(),
-          image: `huge (${mib(image.compressedBytes)} MiB gzip)`,
-          tool: "stevedore",
-          peak_rss_MiB: round(oursRss.hwmKiB / 1024),
-          idle_rss_MiB: round(oursRss.baselineKiB / 1024),
-        },
-        {
-          runtime: runtimeName(),
-          image: `huge (${mib(image.compressedBytes)} MiB gzip)`,
+          image: label,
           tool: "skopeo",
           peak_rss_MiB: skopeo.maxRssKiB === undefined ? "n/a" : round(skopeo.maxRssKiB / 1024),
           idle_rss_MiB: "",

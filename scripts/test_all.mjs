@@ -104,7 +104,14 @@ try {
     check("wasm output committed", "git", ["diff", "--exit-code", "--stat", "--", "src/wasm/"]);
     check("deno fmt", bin("deno"), ["fmt", "--check"]);
     check("deno lint", bin("deno"), ["lint"]);
-    check("deno check", bin("deno"), ["check", "mod.ts", "cli.ts", "server.ts", "tests/", "bench/"]);
+    check("deno check", bin("deno"), [
+      "check",
+      "mod.ts",
+      "cli.ts",
+      "server.ts",
+      "tests/",
+      "bench/",
+    ]);
     check("jsr publish (dry run)", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
     check("npm pack (dry run, builds dist/)", "npm", ["pack", "--dry-run", "--silent"]);
   }

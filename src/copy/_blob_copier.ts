@@ -139,11 +139,13 @@ export class BlobCopier {
       let size = 0;
       await withRetries(
         () => {
-          const count = digestingStream();
+          // The verifier hashes the converted bytes already; only their count is missing.
+          let counted = 0;
+          const count = meter((total) => counted = total, undefined);
           const all =
             () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count];
-          return this.#transfer(blob, target, all, signal).then(async () => {
-            size = (await count.result).size;
+          return this.#transfer(blob, target, all, signal).then(() => {
+            size = counted;
           });
         },
         retries,

@@ -144,7 +144,12 @@ export async function removeImages(
       }
     }
   }
-  return { reports: remover.reports(), errors };
+  const reports = remover.reports();
+  if (reports.some((report) => report.removed)) {
+    // Free the disk space: blobs no remaining image (or copy in progress) uses.
+    await ctx.store.gc().catch((error) => ctx.warn(`Cannot free unused blobs: ${error}`));
+  }
+  return { reports, errors };
 }
 
 class Remover {

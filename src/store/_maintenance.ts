@@ -8,6 +8,7 @@ import { Digest, digestVerifier } from "../digest/mod.ts";
 import { type FileSystem, isNotFound, isProcessAlive } from "../fs/mod.ts";
 import { blobPath, hasStoredBlob, temporaryWriter } from "./_blobs.ts";
 import { recordProblem } from "./_records.ts";
+import { leasedDigests } from "./_leases.ts";
 import type { ImageRecord, StoreProblem } from "./types.ts";
 
 /** Options of garbage collection. */
@@ -108,9 +109,10 @@ async function listDir(fs: FileSystem, path: string): Promise<string[]> {
 }
 
 /**
- * Removes (the caller holds the store lock) every blob no record references, temporary
- * blob files whose writer is dead or that are older than `tmpMaxAgeMs`, and the leftovers
- * of interrupted record writes and lock releases. Returns the removed blobs' digests.
+ * Removes (the caller holds the store lock) every blob that neither a record nor a live
+ * writer's lease references, temporary blob files whose writer is dead or that are older
+ * than `tmpMaxAgeMs`, and the leftovers of interrupted record writes and lock releases.
+ * Returns the removed blobs' digests.
  */
 export async function collectGarbage(
   fs: FileSystem,
@@ -123,14 +125,22 @@ export async function collectGarbage(
     for (const digest of recordBlobs(record)) keep.add(digest);
     for (const digest of record.digests) keep.add(digest);
   }
-  const removed: string[] = [];
+  // List first, then read the leases: a writer leases a blob before it appears, so a
+  // blob seen in the listing is either unleased garbage or named by a lease read after.
+  const candidates: string[] = [];
   for (const algorithm of await listDir(fs, `${root}/blobs`)) {
     for (const hex of await listDir(fs, `${root}/blobs/${algorithm}`)) {
       const digest = `${algorithm}:${hex}`;
-      if (keep.has(digest)) continue;
-      await fs.remove(`${root}/blobs/${algorithm}/${hex}`);
-      removed.push(digest);
+      if (!keep.has(digest)) candidates.push(digest);
     }
+  }
+  const leased = await leasedDigests(fs, root);
+  const removed: string[] = [];
+  for (const digest of candidates) {
+    if (leased.has(digest)) continue;
+    const [algorithm, hex] = digest.split(":");
+    await fs.remove(`${root}/blobs/${algorithm}/${hex}`);
+    removed.push(digest);
   }
   const maxAge = options.tmpMaxAgeMs ?? 3_600_000;
   const now = Date.now();

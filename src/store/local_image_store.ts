@@ -22,6 +22,7 @@ import {
   replaceRecordManifest,
 } from "./_edits.ts";
 import { StoreLock } from "./_lock.ts";
+import { BlobLease } from "./_leases.ts";
 import { checkStore, collectGarbage, type GcOptions, isRecordCorrupted } from "./_maintenance.ts";
 import {
   copyRecord,
@@ -213,7 +214,7 @@ export class LocalImageStore implements ImageStore {
   }
 
   /**
-   * Deletes blobs no record references, temporary files of dead writers or older than
+   * Deletes blobs no record or live lease references, temporary files of dead writers or older than
    * `options.tmpMaxAgeMs`, and leftovers of interrupted writes; returns the blob digests.
    */
   gc(options: GcOptions = {}): Promise<string[]> {
@@ -221,6 +222,11 @@ export class LocalImageStore implements ImageStore {
       await this.#refresh();
       return await collectGarbage(this.#fs, this.root, this.#state.index.records, options);
     });
+  }
+
+  /** Starts a lease that keeps the blobs added to it through `gc()` until released. */
+  leaseBlobs(): BlobLease {
+    return new BlobLease(this.#fs, this.root);
   }
 
   /** Finds damage: incomplete records, missing or corrupt blobs, an out-of-sync index. */

@@ -14,6 +14,13 @@
  *
  * @module
  */
-export type { ImageRecord, ImageStore, NamesChange, NewImage, StoreProblem } from "./types.ts";
+export type {
+  BlobLeaseHandle,
+  ImageRecord,
+  ImageStore,
+  NamesChange,
+  NewImage,
+  StoreProblem,
+} from "./types.ts";
 export { LocalImageStore, openStore, type OpenStoreOptions } from "./local_image_store.ts";
 export type { GcOptions } from "./_maintenance.ts";

@@ -153,10 +153,26 @@ export interface ImageStore {
   deleteImage(id: string): Promise<void>;
   /** Tells whether an image's manifest, config and layers are all present and complete. */
   isCorrupted(record: ImageRecord): Promise<boolean>;
-  /** Deletes blobs no record references (and stale temporary files); returns their digests. */
+  /**
+   * Deletes blobs that no record and no live lease references (and stale temporary
+   * files); returns their digests.
+   */
   gc(): Promise<string[]>;
+  /**
+   * Starts a lease: blobs added to it survive `gc()` (in any process) until it is
+   * released, so a copy in progress keeps the blobs it wrote or reuses before it commits.
+   */
+  leaseBlobs?(): BlobLeaseHandle;
   /** Finds damage: incomplete records, missing or corrupt blobs, an out-of-sync index. */
   check(options?: { verifyBlobs?: boolean }): Promise<StoreProblem[]>;
   /** Runs `fn` holding the store's lock (re-entrant within one `withLock` call chain). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** A set of blobs protected from garbage collection while an image is being written. */
+export interface BlobLeaseHandle {
+  /** Protects `digest` until the lease is released. */
+  add(digest: string): Promise<void>;
+  /** Ends the protection. */
+  release(): Promise<void>;
 }

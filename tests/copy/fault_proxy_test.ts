@@ -73,7 +73,7 @@ function layoutDir(): string {
 }
 
 /** Runs a copy through the proxy into a new OCI layout. */
-async function copyThrough(script: (r: ProxiedRequest) => FaultAction, retries = 3) {
+function copyThrough(script: (r: ProxiedRequest) => FaultAction, retries = 3) {
   proxy.clearLog();
   proxy.script = script;
   const { ref, sleeps } = source();
@@ -145,7 +145,7 @@ const layerDigests = () => image.layers.map((l) => l.digest);
 
 describe("copy through a fault-injecting proxy", () => {
   it("passes a clean copy through and counts the requests", async () => {
-    const { copy, dir } = await copyThrough(() => ({ type: "pass" }));
+    const { copy, dir } = copyThrough(() => ({ type: "pass" }));
     const result = await copy;
     assert.equal(result.manifestDigest, image.manifest.digest);
     const blobs = await layoutBlobs(dir);
@@ -160,7 +160,7 @@ describe("copy through a fault-injecting proxy", () => {
   it("resumes blobs cut at random offsets with Range and writes identical bytes", async () => {
     const random = seededRandom(0x5eed);
     const attempt = attempts();
-    const { copy, dir, sleeps } = await copyThrough((request) => {
+    const { copy, dir, sleeps } = copyThrough((request) => {
       const [digest, n] = attempt(request);
       // The first two answers for every blob (the plain GET and the first resume) are cut.
       if (digest === undefined || n >= 2) return { type: "pass" };
@@ -197,7 +197,7 @@ describe("copy through a fault-injecting proxy", () => {
 
   it("retries 500 and 503 answers and succeeds", async () => {
     const attempt = attempts();
-    const { copy, dir, sleeps } = await copyThrough((request) => {
+    const { copy, dir, sleeps } = copyThrough((request) => {
       const [digest, n] = attempt(request);
       if (digest === undefined || n >= 2) return { type: "pass" };
       return { type: "status", status: n === 0 ? 500 : 503 };
@@ -215,7 +215,7 @@ describe("copy through a fault-injecting proxy", () => {
 
   it("honours Retry-After of a 429 answer", async () => {
     const attempt = attempts();
-    const { copy, sleeps } = await copyThrough((request) => {
+    const { copy, sleeps } = copyThrough((request) => {
       const [digest, n] = attempt(request);
       if (digest === undefined || n >= 1) return { type: "pass" };
       return { type: "status", status: 429, retryAfter: "1" };
@@ -229,7 +229,7 @@ describe("copy through a fault-injecting proxy", () => {
 
   it("rejects flipped bytes with DigestMismatchError and keeps the blob out", async () => {
     const bad = image.layers[1].digest;
-    const { copy, dir } = await copyThrough((request) =>
+    const { copy, dir } = copyThrough((request) =>
       blobGetDigest(request) === bad ? { type: "corrupt" } : { type: "pass" }
     );
     await assert.rejects(copy, (error: unknown) => {
@@ -249,7 +249,7 @@ describe("copy through a fault-injecting proxy", () => {
 
   it("gives up on a registry that keeps answering 503 with RegistryError", async () => {
     const bad = image.layers[0].digest;
-    const { copy, dir } = await copyThrough(
+    const { copy, dir } = copyThrough(
       (request) =>
         blobGetDigest(request) === bad ? { type: "status", status: 503 } : { type: "pass" },
       1,
@@ -267,7 +267,7 @@ describe("copy through a fault-injecting proxy", () => {
 
   it("treats a throwing script as pass-through", async () => {
     // A script that throws is treated as "pass": the proxy never breaks a test by itself.
-    const { copy } = await copyThrough(() => {
+    const { copy } = copyThrough(() => {
       throw new Error("script bug");
     });
     assert.equal((await copy).manifestDigest, image.manifest.digest);

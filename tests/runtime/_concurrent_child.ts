@@ -19,8 +19,6 @@ export interface ChildReport {
   ownId: string;
   /** Whether this child's last action on its own image was removing it. */
   ownRemoved: boolean;
-  /** Pulls that failed because a concurrent gc removed a blob, and were retried. */
-  retriedPulls: number;
   /** How many iterations ran. */
   iterations: number;
 }
@@ -40,26 +38,11 @@ const shared = `${registry}/conc/shared:latest`;
 const mine = (kind: string, i: number) => `localhost/c${k}/${kind}:${i}`;
 const expected = new Map<string, string>();
 const removed = new Set<string>();
-let retriedPulls = 0;
 
-function isGcRace(error: unknown, depth = 0): boolean {
-  if (depth > 5 || typeof error !== "object" || error === null) return false;
-  const e = error as { code?: unknown; cause?: unknown; errors?: unknown[] };
-  if (e.code === "Corrupted" || e.code === "BlobUnknown") return true;
-  return [e.cause, ...(e.errors ?? [])].some((inner) => isGcRace(inner, depth + 1));
-}
-
-/** Pulls `name`; a pull broken by the other process's gc is tried again. */
+/** Pulls `name`; blob leases keep the other process's gc from breaking it. */
 async function pull(name: string, policy: "missing" | "always"): Promise<string> {
-  for (let attempt = 0;; attempt++) {
-    try {
-      const [record] = await runtime.pull(name, { policy, retries: 2, retryDelayMs: 5 });
-      return record.id;
-    } catch (error) {
-      if (attempt >= 4 || !isGcRace(error)) throw error;
-      retriedPulls++;
-    }
-  }
+  const [record] = await runtime.pull(name, { policy, retries: 2, retryDelayMs: 5 });
+  return record.id;
 }
 
 function expect(name: string, id: string): void {
@@ -119,7 +102,6 @@ const report: ChildReport = {
   removed: [...removed],
   ownId,
   ownRemoved,
-  retriedPulls,
   iterations: count,
 };
 await writeFile(reportPath, JSON.stringify(report));

@@ -188,3 +188,17 @@ describe("removeImages", () => {
     ]);
   });
 });
+
+describe("removeImages and disk space", () => {
+  it("frees the blobs of removed images and keeps those other images use", async () => {
+    const { ctx, store } = await makeContext();
+    const a = await buildImage(store, { names: ["localhost/a:1"] });
+    const b = await buildImage(store, { names: ["localhost/b:1"] });
+    const { errors } = await removeImages(ctx, ["a:1"]);
+    assert.deepEqual(errors, []);
+    for (const layer of a.layers) assert.equal(await store.hasBlob(layer.digest), false);
+    assert.equal(await store.hasBlob(a.manifestDigest), false);
+    for (const layer of b.layers) assert.equal(await store.hasBlob(layer.digest), true);
+    assert.equal(await store.hasBlob(b.manifestDigest), true);
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { CorruptedError, InvalidManifestError } from "../../errors.ts";
 import { parseImageConfig, parseImageManifest, parseManifest } from "../../manifest/mod.ts";
-import type { ImageRecord, ImageStore } from "../../store/types.ts";
+import type { BlobLeaseHandle, ImageRecord, ImageStore } from "../../store/types.ts";
 import { MediaType, type Platform } from "../../types/mod.ts";
 import type { BlobInfo, ImageDestination, LayerCompressionWish, ManifestBytes } from "../types.ts";
 import type { ContainersStorageReference } from "./reference.ts";
@@ -37,6 +37,7 @@ export class ContainersStorageDestination implements ImageDestination {
   readonly #instances = new Map<string, ManifestBytes>();
   #top: ManifestBytes | undefined;
   #committed: ImageRecord | undefined;
+  #lease: BlobLeaseHandle | undefined;
 
   /** Writes into the store of `reference`, under its name (if any). */
   constructor(reference: ContainersStorageReference) {
@@ -59,18 +60,29 @@ export class ContainersStorageDestination implements ImageDestination {
     return true;
   }
 
-  /** Tells whether the store has the blob (with its size, when known). */
-  hasBlob(blob: BlobInfo): Promise<boolean> {
-    return this.#store.hasBlob(blob.digest, blob.size >= 0 ? blob.size : undefined);
+  /**
+   * Tells whether the store has the blob (with its size, when known). A blob found is
+   * leased first, under the store's lock, so a concurrent `gc()` cannot remove it before
+   * the commit.
+   */
+  async hasBlob(blob: BlobInfo): Promise<boolean> {
+    const size = blob.size >= 0 ? blob.size : undefined;
+    if (!this.#store.leaseBlobs) return await this.#store.hasBlob(blob.digest, size);
+    return await this.#store.withLock(async () => {
+      await this.#leaseOf(blob.digest);
+      return await this.#store.hasBlob(blob.digest, size);
+    });
   }
 
-  /** Stores a blob (verified, and renamed into place only when complete). */
-  putBlob(blob: BlobInfo, stream: ReadableStream<Uint8Array>): Promise<void> {
-    return this.#store.putBlob(blob.digest, blob.size, stream);
+  /** Stores a blob (leased, verified, and renamed into place only when complete). */
+  async putBlob(blob: BlobInfo, stream: ReadableStream<Uint8Array>): Promise<void> {
+    await this.#leaseOf(blob.digest);
+    await this.#store.putBlob(blob.digest, blob.size, stream);
   }
 
   /** Stores a manifest blob; the top-level one (no `instanceDigest`) is committed. */
   async putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void> {
+    await this.#leaseOf(manifest.digest);
     await this.#store.putBlob(manifest.digest, manifest.bytes.length, streamOf(manifest.bytes));
     if (instanceDigest !== undefined) this.#instances.set(manifest.digest, manifest);
     else this.#top = manifest;
@@ -120,9 +132,17 @@ export class ContainersStorageDestination implements ImageDestination {
     return this.#committed;
   }
 
-  /** Nothing to release; blobs written without a commit are left for `gc()`. */
-  close(): Promise<void> {
-    return Promise.resolve();
+  /** Releases the blob lease; blobs written without a commit are left for `gc()`. */
+  async close(): Promise<void> {
+    const lease = this.#lease;
+    this.#lease = undefined;
+    await lease?.release();
+  }
+
+  async #leaseOf(digest: string): Promise<void> {
+    if (!this.#store.leaseBlobs) return;
+    this.#lease ??= this.#store.leaseBlobs();
+    await this.#lease.add(digest);
   }
 
   async #commitImage(

@@ -9,7 +9,7 @@ import type { BlobInfo } from "../types.ts";
 import { type TarWriteEntry, writeTarAtomic } from "../_tar/mod.ts";
 import { parentDir, tempPath } from "../_temp.ts";
 import { sha256Digest } from "../_streams.ts";
-import { digestingStream, digestVerifier } from "../../digest/mod.ts";
+import { digestVerifier } from "../../digest/mod.ts";
 import { splitDigest } from "../oci/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
 import { sortedJson } from "./_archive_format.ts";
@@ -89,9 +89,15 @@ export class DockerArchiveWriter {
           what: blob.digest,
         }),
       );
-      const tap = digestingStream();
-      await verified.pipeThrough(tap).pipeTo(await this.#fs.openWrite(temporary), { signal });
-      const { size } = await tap.result;
+      // The verifier hashes the bytes already; only count them here.
+      let size = 0;
+      const count = new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          size += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      await verified.pipeThrough(count).pipeTo(await this.#fs.openWrite(temporary), { signal });
       await this.#fs.rename(temporary, target);
       this.#blobs.set(blob.digest, size);
     } catch (error) {
