@@ -64,8 +64,8 @@ function distChildArgs(source: string, dest: string): string[] {
   const script = `
     import { readFileSync } from "node:fs";
     const { copyImage, NodeFileSystem } = await import(${JSON.stringify(mod)});
-    const mem = (f) => Number(new RegExp("^" + f + ":\\s+(\\d+)", "m")
-      .exec(readFileSync("/proc/self/status", "utf8"))[1]);
+    const mem = (f) => parseInt(readFileSync("/proc/self/status", "utf8").split("\\n")
+      .find((line) => line.startsWith(f + ":")).slice(f.length + 1));
     const baselineKiB = mem("VmRSS");
     await copyImage(${JSON.stringify(`docker://${source}`)}, ${JSON.stringify(`oci:${dest}:v1`)},
       { context: { fs: new NodeFileSystem(), tlsVerify: false } });

@@ -169,9 +169,15 @@ export class BlobCopier {
     stages: () => TransformStream<Uint8Array, Uint8Array>[],
     signal?: AbortSignal,
   ): Promise<void> {
-    let stream = await this.#read(blob, signal);
-    for (const stage of stages()) stream = stream.pipeThrough(stage);
-    await this.#options.destination.putBlob(toInfo(target), stream, { signal });
+    const { source, destination } = this.#options;
+    const list = stages();
+    // Hash each blob once: skip our check when the source's stream or (for bytes stored
+    // unchanged) the destination already verifies the digest and size.
+    const checked = source.verifiesBlobs === true ||
+      (list.length === 0 && destination.verifiesBlobs === true);
+    let stream = await this.#read(blob, signal, !checked);
+    for (const stage of list) stream = stream.pipeThrough(stage);
+    await destination.putBlob(toInfo(target), stream, { signal });
     this.#emit("blob-done", blob, blob.size);
   }
 
@@ -189,7 +195,7 @@ export class BlobCopier {
     const path = `${dir}/.stevedore-copy-${crypto.randomUUID()}`;
     try {
       const count = digestingStream();
-      let stream = await this.#read(blob, signal);
+      let stream = await this.#read(blob, signal, this.#options.source.verifiesBlobs !== true);
       for (const stage of stages()) stream = stream.pipeThrough(stage);
       await stream.pipeThrough(count).pipeTo(await fs.openWrite(path));
       const result = await count.result;
@@ -208,12 +214,15 @@ export class BlobCopier {
   }
 
   /** Opens `blob` at the source, metered and verified. */
-  async #read(blob: Descriptor, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  async #read(
+    blob: Descriptor,
+    signal: AbortSignal | undefined,
+    verify: boolean,
+  ): Promise<ReadableStream<Uint8Array>> {
     this.#emit("blob-start", blob, 0);
-    const stream = await this.#options.source.getBlob(toInfo(blob), { signal });
-    return stream
-      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal))
-      .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
+    const stream = (await this.#options.source.getBlob(toInfo(blob), { signal }))
+      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal));
+    return verify ? stream.pipeThrough(verifier(blob.digest, blob.size, blob.digest)) : stream;
   }
 
   #emit(kind: CopyProgressEvent["kind"], blob: Descriptor, bytes: number): void {

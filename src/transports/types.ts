@@ -83,6 +83,12 @@ export interface ImageSource {
   getBlob(blob: BlobInfo, options?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
   /** Releases what the source holds (open files, temporary extractions). */
   close(): Promise<void>;
+  /**
+   * True when the streams of `getBlob` check themselves: they error at their end if the
+   * bytes do not match the blob's digest and size. The copy engine then does not hash
+   * them a second time.
+   */
+  readonly verifiesBlobs?: boolean;
 }
 
 /** How a destination wants layers compressed. */
@@ -116,6 +122,11 @@ export interface ImageDestination {
   putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void>;
   /** Makes everything written visible at once. */
   commit(): Promise<void>;
+  /**
+   * True when `putBlob` itself checks the digest and size of what it stores and stores
+   * nothing on a mismatch; the copy engine then does not hash an unchanged blob twice.
+   */
+  readonly verifiesBlobs?: boolean;
   /** Releases resources; without a prior commit, discards everything written. */
   close(): Promise<void>;
 }

@@ -31,6 +31,8 @@ function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
 
 /** An {@linkcode ImageDestination} into an {@linkcode ImageStore}. */
 export class ContainersStorageDestination implements ImageDestination {
+  /** The store checks every blob it is given. */
+  readonly verifiesBlobs = true;
   /** Where the image is written. */
   readonly reference: ContainersStorageReference;
   readonly #store: ImageStore;

@@ -60,6 +60,8 @@ export async function openDirDestination(
 
 /** An {@linkcode ImageDestination} into a `dir:` folder. */
 export class DirDestination implements ImageDestination {
+  /** Every blob is checked before it is renamed into place. */
+  readonly verifiesBlobs = true;
   /** Where the image is written. */
   readonly reference: DirReference;
   readonly #fs: FileSystem;

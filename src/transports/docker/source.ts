@@ -11,6 +11,8 @@ import type { DockerImageReference } from "./reference.ts";
 
 /** An image in a registry, opened for reading. */
 export class DockerImageSource implements ImageSource {
+  /** Blob streams come verified from the registry client. */
+  readonly verifiesBlobs = true;
   /** Where the image is read from. */
   readonly reference: DockerImageReference;
   readonly #client: RegistryClient;

@@ -17,6 +17,8 @@ import type { DockerArchiveWriter } from "./_archive_writer.ts";
 
 /** An {@linkcode ImageDestination} adding one image to a {@linkcode DockerArchiveWriter}. */
 export class DockerArchiveDestination implements ImageDestination {
+  /** The archive writer checks every blob it stages. */
+  readonly verifiesBlobs = true;
   /** Where the image is written. */
   readonly reference: ImageReference;
   readonly #writer: DockerArchiveWriter;

@@ -25,6 +25,8 @@ import {
 
 /** An {@linkcode ImageDestination} into the OCI image layout at a folder. */
 export class OciLayoutDestination implements ImageDestination {
+  /** Every blob is checked before it is renamed into place. */
+  readonly verifiesBlobs = true;
   /** Where the image is written. */
   readonly reference: ImageReference;
   readonly #fs: FileSystem;
