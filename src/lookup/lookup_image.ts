@@ -176,7 +176,10 @@ async function lookupInRepoTags(
   const wanted = trimmed.tagNameOnly();
   const repo = wanted.name;
   const suffix = `/${repo}:${wanted.tag}`;
-  for (const record of await ctx.store.images()) {
+  const records = ctx.store.imagesWithNameSuffix
+    ? await ctx.store.imagesWithNameSuffix(suffix)
+    : await ctx.store.images();
+  for (const record of records) {
     for (const stored of record.names) {
       // Cheap pre-filter: a full stored name always has a domain before the repository.
       if (!stored.endsWith(suffix)) continue;

@@ -131,6 +131,13 @@ export class LocalImageStore implements ImageStore {
     return (await this.#current()).records.map(copyRecord);
   }
 
+  /** Records holding a name that ends with `suffix`; only the matches are copied. */
+  async imagesWithNameSuffix(suffix: string): Promise<ImageRecord[]> {
+    return (await this.#current()).records
+      .filter((record) => record.names.some((name) => name.endsWith(suffix)))
+      .map(copyRecord);
+  }
+
   /** The record with exactly this ID, if any. */
   async imageById(id: string): Promise<ImageRecord | undefined> {
     const record = (await this.#current()).byId(id);

@@ -123,6 +123,11 @@ export interface ImageStore {
   imageByName(name: string): Promise<ImageRecord | undefined>;
   /** Records whose `digests` include `digest`. */
   imagesByDigest(digest: string): Promise<ImageRecord[]>;
+  /**
+   * Records holding a name that ends with `suffix` (for short-name lookups); cheaper than
+   * `images()` because only the matches are copied.
+   */
+  imagesWithNameSuffix?(suffix: string): Promise<ImageRecord[]>;
   /** Records whose ID starts with `prefix` (for ID-prefix lookups). */
   imagesByIdPrefix(prefix: string): Promise<ImageRecord[]>;
   /** Tells whether a blob is stored (and, if `size` is given, has that size). */
