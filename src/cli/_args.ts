@@ -33,6 +33,13 @@ export interface ParsedArgs {
 }
 
 /** The flags every command accepts. */
+/** The `--format` flag shared by the listing commands (JSON or a Go template). */
+export const FORMAT_FLAG: FlagSpec = {
+  type: "string",
+  help: "Change the output format to JSON or a Go template",
+  valueName: "format",
+};
+
 export const GLOBAL_FLAGS: FlagSpecs = {
   root: { type: "string", help: "Path to the image store", valueName: "path" },
   "registries-conf": {

@@ -5,7 +5,7 @@
  */
 import { UsageError } from "../errors.ts";
 import type { ImageSummary } from "../runtime/mod.ts";
-import { boolFlag, expectArgs, listFlag, stringFlag } from "./_args.ts";
+import { boolFlag, expectArgs, FORMAT_FLAG, listFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { formatRows, humanSize, timeAgo } from "./_format.ts";
 import { displayId, splitRepoTag } from "./_names.ts";
@@ -96,11 +96,7 @@ export const command: Command = {
       help: "Filter output based on conditions provided (key=value)",
       valueName: "filter",
     },
-    format: {
-      type: "string",
-      help: "Change the output format to JSON or a Go template",
-      valueName: "format",
-    },
+    format: FORMAT_FLAG,
     noheading: { type: "boolean", short: "n", help: "Do not print column headings" },
     "no-trunc": { type: "boolean", help: "Do not truncate output" },
     quiet: { type: "boolean", short: "q", help: "Display only image IDs" },

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { expectArgs, stringFlag } from "./_args.ts";
+import { expectArgs, FORMAT_FLAG, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { parseTemplate } from "./_format.ts";
 import { hostOsArch, VERSION } from "./version.ts";
@@ -36,12 +36,7 @@ export const command: Command = {
   usage: "stevedore info [options]",
   description: "Display information about the host, the image store and the registries.",
   flags: {
-    format: {
-      type: "string",
-      short: "f",
-      help: "Change the output format to JSON or a Go template",
-      valueName: "format",
-    },
+    format: { ...FORMAT_FLAG, short: "f" },
   },
   async run(ctx, args) {
     expectArgs("info", args.positionals, 0, 0);

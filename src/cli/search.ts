@@ -4,7 +4,7 @@
  * @module
  */
 import type { ImageSearchResult, SearchOptions } from "../runtime/mod.ts";
-import { boolFlag, expectArgs, intFlag, listFlag, stringFlag } from "./_args.ts";
+import { boolFlag, expectArgs, FORMAT_FLAG, intFlag, listFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { formatRows } from "./_format.ts";
 import { transferOptions } from "./_transfer.ts";
@@ -30,11 +30,7 @@ export const command: Command = {
       help: "Filter output (stars, is-official, is-automated)",
       valueName: "filter",
     },
-    format: {
-      type: "string",
-      help: "Change the output format to JSON or a Go template",
-      valueName: "format",
-    },
+    format: FORMAT_FLAG,
     limit: { type: "string", help: "Limit the number of results", valueName: "int" },
     "list-tags": { type: "boolean", help: "List the tags of the input registry" },
     "no-trunc": { type: "boolean", help: "Do not truncate the output" },

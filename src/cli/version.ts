@@ -4,7 +4,7 @@
  * @module
  */
 import { arch, platform } from "node:os";
-import { expectArgs, stringFlag } from "./_args.ts";
+import { expectArgs, FORMAT_FLAG, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { parseTemplate } from "./_format.ts";
 
@@ -24,12 +24,7 @@ export const command: Command = {
   usage: "stevedore version [options]",
   description: "Display the stevedore version information.",
   flags: {
-    format: {
-      type: "string",
-      short: "f",
-      help: "Change the output format to JSON or a Go template",
-      valueName: "format",
-    },
+    format: { ...FORMAT_FLAG, short: "f" },
   },
   async run(ctx, args) {
     expectArgs("version", args.positionals, 0, 0);

@@ -4,6 +4,7 @@
  * @module
  */
 import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
+import { concatBytes } from "../streams/mod.ts";
 
 interface MemoryFile {
   kind: "file";
@@ -112,17 +113,7 @@ export class MemoryFileSystem implements FileSystem {
     return Promise.resolve().then(() => {
       this.#put(path, new Uint8Array(0), options?.mode ?? 0o644);
       const chunks: Uint8Array[] = [];
-      const flush = () => {
-        let length = 0;
-        for (const chunk of chunks) length += chunk.byteLength;
-        const data = new Uint8Array(length);
-        let offset = 0;
-        for (const chunk of chunks) {
-          data.set(chunk, offset);
-          offset += chunk.byteLength;
-        }
-        this.#put(path, data, options?.mode ?? 0o644);
-      };
+      const flush = () => this.#put(path, concatBytes(chunks), options?.mode ?? 0o644);
       return new WritableStream<Uint8Array>({
         write(chunk) {
           chunks.push(chunk.slice());

@@ -9,6 +9,7 @@
  * @module
  */
 import { createServer, type Server, type Socket } from "node:net";
+import { concatBytes } from "../../src/streams/mod.ts";
 
 /** What the proxy does with one request. */
 export type FaultAction =
@@ -134,18 +135,6 @@ interface RawRequest {
   body: Uint8Array;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.byteLength;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
-
 function indexOfSequence(haystack: Uint8Array, needle: number[], from = 0): number {
   outer: for (let i = from; i <= haystack.length - needle.length; i++) {
     for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
@@ -171,7 +160,7 @@ function dechunk(data: Uint8Array): Uint8Array | undefined {
     if (size === 0) {
       // Trailers (usually none) end with an empty line.
       const end = indexOfSequence(data, CRLF, at);
-      return end < 0 ? undefined : concat(parts);
+      return end < 0 ? undefined : concatBytes(parts);
     }
     if (data.length < at + size + 2) return undefined;
     parts.push(data.subarray(at, at + size));
@@ -263,7 +252,7 @@ export async function startFaultProxy(
       entry.bodyLength = body.length;
       entry.bodySent = raw.method === "HEAD" ? 0 : body.length;
       socket.end(
-        concat([
+        concatBytes([
           head(action.status, headers, body.length),
           ...(raw.method === "HEAD" ? [] : [body]),
         ]),
@@ -311,7 +300,7 @@ export async function startFaultProxy(
       sent = body.subarray(0, Math.max(0, Math.min(body.length - 1, upTo)));
     }
     entry.bodySent = sent.length;
-    const bytes = concat([head(response.status, headers, declared), sent]);
+    const bytes = concatBytes([head(response.status, headers, declared), sent]);
     if (action.type !== "cut") return void socket.end(bytes);
     // Let the partial body arrive and be read before the connection drops, as when a
     // network fails mid-transfer (a close right behind the data may make a client drop
@@ -327,7 +316,7 @@ export async function startFaultProxy(
     let handled = false;
     socket.on("data", (chunk: Uint8Array) => {
       if (handled) return;
-      buffered = concat([buffered, new Uint8Array(chunk)]);
+      buffered = concatBytes([buffered, new Uint8Array(chunk)]);
       // A TLS handshake (a client probing https first) is refused like a plain-HTTP server.
       if (buffered[0] === 0x16) {
         socket.destroy();
