@@ -72,6 +72,8 @@ export const command: Command = {
       compress: boolFlag(args, "compress"),
       onProgress: progress.onProgress,
     });
-    progress.finish();
+    // One image: its ID is its config digest, so the config line is labelled as podman does.
+    const single = names.length === 1 ? await runtime.lookupImage(names[0]) : undefined;
+    progress.finish(single === undefined ? undefined : `sha256:${single.image.id}`);
   },
 };
