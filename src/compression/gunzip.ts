@@ -10,6 +10,7 @@ import { type CompressionBackend, resolveBackend } from "./_backend.ts";
 import { codecStream } from "./_codec_stream.ts";
 import { zlibError, zlibStream } from "./_zlib_stream.ts";
 import { wasmInflateAll, wasmInflateCodec } from "./_wasm_inflate.ts";
+import { hostRuntime } from "../wasm/_kernel_choice.ts";
 
 /** Options of the decompression streams and helpers. */
 export interface InflateOptions {
@@ -28,12 +29,14 @@ export interface InflateOptions {
 }
 
 /**
- * The backend `"auto"` picks for decompression: `node:zlib`. Measured with
- * bench/kernels_gzip.ts (256 MiB, text-like data) it is clearly faster on Deno (about
- * 950 MB/s against 790 for the WASM kernel) and level with it on Node and Bun (700-850
- * MB/s each), where it also does its work off the JavaScript thread.
+ * The backend `"auto"` picks for decompression, measured per runtime (bench/kernels_gzip.ts,
+ * 128-256 MiB, quiet machine): on Deno `node:zlib` (~980 MB/s against ~700 for the WASM
+ * kernel); on Node and Bun the WASM kernel (~740-760 MB/s against ~620-630 for
+ * `node:zlib`, which there pays for its stream adapter).
  */
-const AUTO_INFLATE = "native";
+export function autoInflateBackend(): "wasm" | "native" {
+  return hostRuntime() === "deno" ? "native" : "wasm";
+}
 
 /**
  * A stream that decompresses gzip data: any number of concatenated members, zero padding
@@ -69,7 +72,7 @@ function inflateStream(
   options: InflateOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
   const what = options.what ?? (format === "gzip" ? "gzip data" : "deflate data");
-  if (resolveBackend(options.backend, AUTO_INFLATE) === "native") {
+  if (resolveBackend(options.backend, autoInflateBackend()) === "native") {
     return zlibStream(format === "gzip" ? "gunzip" : "inflateRaw", what);
   }
   return codecStream(() => wasmInflateCodec(format, what));
@@ -78,7 +81,7 @@ function inflateStream(
 /** Decompresses gzip data held whole in memory; the same rules as {@linkcode gunzipStream}. */
 export function gunzip(bytes: Uint8Array, options: InflateOptions = {}): Uint8Array<ArrayBuffer> {
   const what = options.what ?? "gzip data";
-  if (resolveBackend(options.backend, AUTO_INFLATE) === "wasm") {
+  if (resolveBackend(options.backend, autoInflateBackend()) === "wasm") {
     return wasmInflateAll(bytes, "gzip", what);
   }
   if (bytes.length >= 1 && (bytes[0] !== 0x1f || (bytes.length >= 2 && bytes[1] !== 0x8b))) {

@@ -16,7 +16,13 @@
  */
 export { type CompressionKind, SNIFF_LENGTH, sniffCompression } from "./sniff.ts";
 export type { CompressionBackend } from "./_backend.ts";
-export { gunzip, gunzipStream, type InflateOptions, inflateRawStream } from "./gunzip.ts";
+export {
+  autoInflateBackend,
+  gunzip,
+  gunzipStream,
+  type InflateOptions,
+  inflateRawStream,
+} from "./gunzip.ts";
 export { gzip, type GzipOptions, gzipStream } from "./gzip.ts";
 export { zstdDecompressStream, type ZstdOptions } from "./zstd.ts";
 export { type DecompressOptions, decompressStream } from "./decompress.ts";

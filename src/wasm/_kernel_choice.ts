@@ -50,3 +50,12 @@ export function kernelPreference(): KernelPreference {
 export function preferWasm(): boolean {
   return kernelPreference() === "wasm";
 }
+
+/** The JavaScript runtime this code runs on, for choices measured per runtime. */
+export function hostRuntime(): "deno" | "bun" | "node" | "other" {
+  const host = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: object } };
+  if (host.Deno !== undefined) return "deno";
+  if (host.Bun !== undefined) return "bun";
+  if (host.process?.versions !== undefined && "node" in host.process.versions) return "node";
+  return "other";
+}
