@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
+import { pathToFileURL } from "node:url";
 
 /** The runtime the benchmark runs on: `deno`, `bun` or `node`. */
 export function runtimeName(): "deno" | "bun" | "node" {
@@ -13,6 +14,14 @@ export function runtimeName(): "deno" | "bun" | "node" {
   if (g.Deno !== undefined) return "deno";
   if (g.Bun !== undefined) return "bun";
   return "node";
+}
+
+/** Whether the module with `meta` is the program's entry point (on Deno, Node and Bun). */
+export function isMainModule(meta: ImportMeta): boolean {
+  const main = (meta as ImportMeta & { main?: boolean }).main;
+  if (typeof main === "boolean") return main;
+  const entry = process.argv?.[1];
+  return entry !== undefined && pathToFileURL(entry).href === meta.url;
 }
 
 /** The command line that runs `script` on this runtime (for child processes). */

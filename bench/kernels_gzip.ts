@@ -17,9 +17,9 @@
  */
 import * as zlib from "node:zlib";
 import process from "node:process";
-import { pathToFileURL } from "node:url";
 import { Gunzip, Gzip } from "fflate";
 import { gunzipStream, gzipStream } from "../src/compression/mod.ts";
+import { isMainModule, median, runtimeName } from "./_report.ts";
 
 /** One measured figure: megabytes (10^6 bytes) of uncompressed data per second. */
 export interface GzipBenchResult {
@@ -38,14 +38,6 @@ export interface GzipBenchOptions {
 }
 
 const CHUNK = 1 << 20;
-
-/** `deno`, `node` or `bun`. */
-function runtimeName(): string {
-  const g = globalThis as Record<string, unknown>;
-  if (g.Deno !== undefined) return "deno";
-  if (g.Bun !== undefined) return "bun";
-  return "node";
-}
 
 /** Text-like bytes: words of a 2000-word vocabulary built from syllables, Zipf-like. */
 function textInput(size: number): Uint8Array {
@@ -144,12 +136,6 @@ const gzipImpls: Impl[] = [
   },
 ];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** Times each implementation on `input` over `runs` interleaved rounds after a warm-up. */
 async function measure(
   impls: Impl[],
@@ -199,14 +185,7 @@ export async function runGzipBench(options: GzipBenchOptions): Promise<GzipBench
   return results;
 }
 
-function isMain(): boolean {
-  const meta = import.meta as ImportMeta & { main?: boolean };
-  if (typeof meta.main === "boolean") return meta.main;
-  const entry = process.argv?.[1];
-  return entry !== undefined && pathToFileURL(entry).href === import.meta.url;
-}
-
-if (isMain()) {
+if (isMainModule(import.meta)) {
   const sizeMiB = Number(process.env.BENCH_SIZE_MIB) || 256;
   const runs = Number(process.env.BENCH_RUNS) || 5;
   for (const result of await runGzipBench({ sizeMiB, runs })) console.log(JSON.stringify(result));

@@ -12,9 +12,9 @@
  */
 import { createHash } from "node:crypto";
 import process from "node:process";
-import { pathToFileURL } from "node:url";
 import { createSHA256 } from "hash-wasm";
 import { WasmSha256 } from "../src/wasm/sha256.ts";
+import { isMainModule, median, runtimeName } from "./_report.ts";
 
 /** One measured figure: megabytes (10^6 bytes) per second. */
 export interface Sha256BenchResult {
@@ -33,17 +33,6 @@ export interface Sha256BenchOptions {
 }
 
 const CHUNK = 1 << 20;
-
-/** `deno`, `node` or `bun`, from `navigator.userAgent` or the runtime's globals. */
-export function runtimeName(): string {
-  const agent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ??
-    "";
-  const g = globalThis as Record<string, unknown>;
-  if (/^Deno\//.test(agent) || g.Deno !== undefined) return "deno";
-  if (/^Bun\//.test(agent) || g.Bun !== undefined) return "bun";
-  if (/^Node\.js\//.test(agent) || process.versions?.node !== undefined) return "node";
-  return agent || "unknown";
-}
 
 function testInput(size: number): Uint8Array<ArrayBuffer> {
   const data = new Uint8Array(size);
@@ -95,12 +84,6 @@ async function implementations(): Promise<Impl[]> {
   ];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** Measures SHA-256 MB/s of each implementation on a `sizeMiB` input. */
 export async function runSha256Bench(options: Sha256BenchOptions): Promise<Sha256BenchResult[]> {
   const size = Math.round(options.sizeMiB * 1024 * 1024);
@@ -128,14 +111,7 @@ export async function runSha256Bench(options: Sha256BenchOptions): Promise<Sha25
   }));
 }
 
-function isMain(): boolean {
-  const meta = import.meta as ImportMeta & { main?: boolean };
-  if (typeof meta.main === "boolean") return meta.main;
-  const entry = process.argv?.[1];
-  return entry !== undefined && pathToFileURL(entry).href === import.meta.url;
-}
-
-if (isMain()) {
+if (isMainModule(import.meta)) {
   const sizeMiB = Number(process.env.BENCH_SIZE_MIB) || 256;
   const runs = Number(process.env.BENCH_RUNS) || 5;
   for (const result of await runSha256Bench({ sizeMiB, runs })) {
