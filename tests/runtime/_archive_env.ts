@@ -10,6 +10,7 @@ import { containersStorageTransport } from "../../src/transports/containers_stor
 import type { ImageRecord } from "../../src/store/types.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage, type RandomImageOptions } from "../helpers/random_image.ts";
+import type { ImageEvent } from "../../src/events/mod.ts";
 
 export const HOST = { os: "linux", architecture: "amd64" };
 
@@ -74,3 +75,16 @@ export async function storeState(runtime: Runtime): Promise<unknown> {
   }
   return { images, blobs };
 }
+
+/** Records the events `runtime` writes until `stop()` is called. */
+export function collectEvents(runtime: Runtime): { events: ImageEvent[]; stop(): void } {
+  const controller = new AbortController();
+  const events: ImageEvent[] = [];
+  (async () => {
+    for await (const event of runtime.events(controller.signal)) events.push(event);
+  })();
+  return { events, stop: () => controller.abort() };
+}
+
+/** Lets pending event deliveries run. */
+export const tick = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 10));

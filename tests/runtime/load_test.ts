@@ -4,11 +4,16 @@ import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidArchiveError, LoadError } from "../../src/errors.ts";
-import type { ImageEvent } from "../../src/events/mod.ts";
 import type { Runtime } from "../../src/runtime/mod.ts";
 import { writeTarAtomic } from "../../src/transports/_tar/mod.ts";
 import { randomImage, sha256, tarOf } from "../helpers/random_image.ts";
-import { type ArchiveEnv, startArchiveEnv, storeState } from "./_archive_env.ts";
+import {
+  type ArchiveEnv,
+  collectEvents,
+  startArchiveEnv,
+  storeState,
+  tick,
+} from "./_archive_env.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -17,17 +22,6 @@ before(async () => {
 after(async () => {
   await env?.stop();
 });
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
-
-function collect(runtime: Runtime): { events: ImageEvent[]; stop(): void } {
-  const controller = new AbortController();
-  const events: ImageEvent[] = [];
-  (async () => {
-    for await (const event of runtime.events(controller.signal)) events.push(event);
-  })();
-  return { events, stop: () => controller.abort() };
-}
 
 function skopeo(...args: string[]): void {
   execFileSync("skopeo", ["--insecure-policy", ...args], { stdio: "ignore" });
@@ -82,7 +76,7 @@ describe("load", () => {
     skopeo("copy", `oci:${layout}:docker.io/library/from-skopeo:3`, `dir:${outputs[3][1]}`);
     for (const [format, path, names] of outputs) {
       const target = await env.open();
-      const watch = collect(target);
+      const watch = collectEvents(target);
       assert.deepEqual(await target.load(path), names, format);
       await tick();
       watch.stop();

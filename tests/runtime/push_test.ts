@@ -2,11 +2,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ImageNotFoundError } from "../../src/errors.ts";
-import type { ImageEvent } from "../../src/events/mod.ts";
-import type { Runtime } from "../../src/runtime/mod.ts";
 import { listDockerArchiveImages } from "../../src/transports/docker_archive/mod.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
-import { type ArchiveEnv, startArchiveEnv } from "./_archive_env.ts";
+import { type ArchiveEnv, collectEvents, startArchiveEnv, tick } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
 let registry: RegistryServer;
@@ -19,23 +17,12 @@ after(async () => {
   await env?.stop();
 });
 
-function collect(runtime: Runtime): { events: ImageEvent[]; stop(): void } {
-  const controller = new AbortController();
-  const events: ImageEvent[] = [];
-  (async () => {
-    for await (const event of runtime.events(controller.signal)) events.push(event);
-  })();
-  return { events, stop: () => controller.abort() };
-}
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
-
 describe("push", () => {
   it("pushes to a registry and pulls the same image back", async () => {
     const runtime = await env.open();
     const { record } = await env.add(runtime, "localhost/pushed:1");
     const destination = `${registry.registry}/team/pushed:1`;
-    const watch = collect(runtime);
+    const watch = collectEvents(runtime);
     const digest = await runtime.push("pushed:1", destination, { tlsVerify: false });
     await tick();
     watch.stop();
@@ -87,7 +74,7 @@ describe("push", () => {
   it("writes the push event even when the push fails", async () => {
     const runtime = await env.open();
     const { record } = await env.add(runtime, "localhost/failing:1");
-    const watch = collect(runtime);
+    const watch = collectEvents(runtime);
     await assert.rejects(
       runtime.push("failing:1", "127.0.0.1:1/nowhere/failing:1", {
         tlsVerify: false,

@@ -9,11 +9,9 @@ import {
   InvalidReferenceError,
   UnsupportedTransportError,
 } from "../../src/errors.ts";
-import type { ImageEvent } from "../../src/events/mod.ts";
 import { listDockerArchiveImages } from "../../src/transports/docker_archive/mod.ts";
 import { listOciArchiveImages } from "../../src/transports/oci_archive/mod.ts";
-import type { Runtime } from "../../src/runtime/mod.ts";
-import { type ArchiveEnv, startArchiveEnv } from "./_archive_env.ts";
+import { type ArchiveEnv, collectEvents, startArchiveEnv, tick } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -22,17 +20,6 @@ before(async () => {
 after(async () => {
   await env?.stop();
 });
-
-function collect(runtime: Runtime): { events: ImageEvent[]; stop(): void } {
-  const controller = new AbortController();
-  const events: ImageEvent[] = [];
-  (async () => {
-    for await (const event of runtime.events(controller.signal)) events.push(event);
-  })();
-  return { events, stop: () => controller.abort() };
-}
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 function skopeo(...args: string[]): string {
   return execFileSync("skopeo", args, { encoding: "utf8" });
@@ -82,7 +69,7 @@ describe("save", () => {
     await runtime.tag("alpha:1", "docker.io/library/alpha:2");
     const b = await env.add(runtime, "quay.io/x/beta:latest");
     const output = join(env.dir, "multi.tar");
-    const watch = collect(runtime);
+    const watch = collectEvents(runtime);
     await runtime.save(["alpha:1", "alpha:2", "alpha:1", "quay.io/x/beta", b.record.id], {
       format: "docker-archive",
       output,
