@@ -2,19 +2,27 @@
  * Applying one layer tar to a root file system: OCI whiteouts (`.wh.<name>` deletes,
  * `.wh..wh..opq` makes a directory opaque), regular files, directories, symbolic and
  * hard links, modes, ownership (when allowed) and times. Paths are resolved inside the
- * root one component at a time: a symbolic link met on the way is followed only while it
- * stays inside the root (an absolute target counts from the root); one that leads outside
- * throws `InvalidArchiveError`, so nothing is ever written outside the root.
+ * root one component at a time (see `_unpack_paths.ts`): a symbolic link met on the way is
+ * followed only inside the root (an absolute target counts from the root); one that leads
+ * above it throws `InvalidArchiveError`. Whiteouts and hard link targets create nothing.
+ * Directory metadata is deferred to {@linkcode finishDirectories}, forgotten when its path
+ * is removed and re-checked before it is applied, so nothing outside the root is touched
+ * whatever the order of the entries.
  *
  * @module
  */
 import { createTarDecoder, type ParsedTarEntry } from "modern-tar";
-import { InvalidArchiveError } from "../errors.ts";
-import type { RootfsWriter } from "../fs/mod.ts";
+import { InvalidArchiveError, StevedoreError } from "../errors.ts";
+import {
+  hostPath,
+  realDirectory,
+  type ResolvedEntry,
+  resolveEntry,
+  type UnpackRoot,
+} from "./_unpack_paths.ts";
 
 const WHITEOUT = ".wh.";
 const OPAQUE = ".wh..wh..opq";
-const MAX_LINK_HOPS = 40;
 
 /** A directory's metadata, applied once every layer is in (children change times). */
 export interface DirectoryMeta {
@@ -25,94 +33,23 @@ export interface DirectoryMeta {
 }
 
 /** What applying layers shares. */
-export interface UnpackState {
-  /** The root directory (absolute, no trailing slash). */
-  root: string;
-  writer: RootfsWriter;
+export interface UnpackState extends UnpackRoot {
   warn: (message: string) => void;
-  /** Directories' final metadata by root-relative path ("" is the root). */
+  /**
+   * Directories' final metadata by root-relative path ("" is the root); a path is
+   * forgotten with everything below it when it is removed.
+   */
   directories: Map<string, DirectoryMeta>;
+  /** Root-level names an opaque marker at the root leaves alone (stevedore's own). */
+  keep?: ReadonlySet<string>;
 }
 
-function abs(state: UnpackState, rel: string): string {
-  return rel === "" ? state.root : `${state.root}/${rel}`;
-}
-
-/** A layer entry name as clean components; `..` is refused, a leading `/` dropped. */
-function entryParts(name: string, what: string): string[] {
-  if (name.includes("\0")) {
-    throw new InvalidArchiveError(what, "BadHeader", `entry "${name}" contains a NUL byte`);
+/** Removes `rel` (and everything below it) and forgets the metadata recorded there. */
+async function removePath(state: UnpackState, rel: string): Promise<void> {
+  await state.writer.remove(hostPath(state, rel));
+  for (const path of [...state.directories.keys()]) {
+    if (path === rel || path.startsWith(`${rel}/`)) state.directories.delete(path);
   }
-  const parts: string[] = [];
-  for (const part of name.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      throw new InvalidArchiveError(what, "PathEscape", `entry "${name}" leaves the root`);
-    }
-    parts.push(part);
-  }
-  return parts;
-}
-
-/**
- * Resolves the parent components `parts` inside the root, following symbolic links that
- * stay inside and creating missing directories; returns the resolved relative path.
- */
-async function resolveParent(
-  state: UnpackState,
-  parts: string[],
-  what: string,
-  entry: string,
-): Promise<string> {
-  const resolved: string[] = [];
-  const queue = [...parts];
-  let hops = 0;
-  while (queue.length > 0) {
-    const part = queue.shift()!;
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (resolved.length === 0) {
-        throw new InvalidArchiveError(
-          what,
-          "LinkEscape",
-          `entry "${entry}" is reached through a link that leaves the root`,
-        );
-      }
-      resolved.pop();
-      continue;
-    }
-    const rel = [...resolved, part].join("/");
-    const info = await state.writer.lstat(abs(state, rel));
-    if (info === undefined) {
-      await state.writer.mkdir(abs(state, rel), 0o755);
-      resolved.push(part);
-    } else if (info.kind === "directory") {
-      resolved.push(part);
-    } else if (info.kind === "symlink") {
-      if (++hops > MAX_LINK_HOPS) {
-        throw new InvalidArchiveError(what, "LinkEscape", `too many links before "${entry}"`);
-      }
-      const target = await state.writer.readlink(abs(state, rel));
-      if (target.startsWith("/")) resolved.length = 0;
-      queue.unshift(...target.split("/"));
-    } else {
-      throw new InvalidArchiveError(
-        what,
-        "Format",
-        `entry "${entry}" is below "${rel}", which is not a directory`,
-      );
-    }
-  }
-  return resolved.join("/");
-}
-
-/** Resolves an entry path: parent safely, last component as it is (never followed). */
-async function resolveEntry(state: UnpackState, name: string, what: string) {
-  const parts = entryParts(name, what);
-  if (parts.length === 0) return { rel: "", base: "" };
-  const base = parts[parts.length - 1];
-  const parent = await resolveParent(state, parts.slice(0, -1), what, name);
-  return { rel: parent === "" ? base : `${parent}/${base}`, base, parent };
 }
 
 /** Options of {@linkcode applyLayer}. */
@@ -123,7 +60,12 @@ export interface ApplyLayerOptions {
   signal?: AbortSignal;
 }
 
-/** Applies the uncompressed layer tar `stream` to the root of `state`. */
+/**
+ * Applies the uncompressed layer tar `stream` to the root of `state`, reading it to its
+ * end (so a digest check upstream sees every byte). A typed error of the stream (a digest
+ * mismatch, bad compression) is thrown as it is; other tar errors become
+ * `InvalidArchiveError`.
+ */
 export async function applyLayer(
   state: UnpackState,
   stream: ReadableStream<Uint8Array>,
@@ -140,6 +82,7 @@ export async function applyLayer(
       try {
         next = await reader.read();
       } catch (error) {
+        if (error instanceof StevedoreError || options.signal?.aborted) throw error;
         throw new InvalidArchiveError(what, "Format", String((error as Error).message ?? error), {
           cause: error,
         });
@@ -160,6 +103,32 @@ export async function applyLayer(
 
 type Header = ParsedTarEntry["header"];
 
+/** Applies a whiteout or an opaque marker; nothing to do when its folder is missing. */
+async function applyWhiteout(
+  state: UnpackState,
+  header: Header,
+  created: Set<string>,
+  what: string,
+): Promise<void> {
+  const entry = await resolveEntry(state, header.name, "stop", what);
+  if (entry === undefined) return;
+  const { parent, base } = entry;
+  if (base === OPAQUE) {
+    for (const child of await state.writer.readdir(hostPath(state, parent))) {
+      const childRel = parent === "" ? child : `${parent}/${child}`;
+      if (created.has(childRel) || (parent === "" && state.keep?.has(child))) continue;
+      await removePath(state, childRel);
+    }
+    return;
+  }
+  if (base.startsWith(`${WHITEOUT}${WHITEOUT}`)) return;
+  const name = base.slice(WHITEOUT.length);
+  if (name === "" || name === "." || name === "..") {
+    throw new InvalidArchiveError(what, "PathEscape", `bad whiteout "${header.name}"`);
+  }
+  await removePath(state, parent === "" ? name : `${parent}/${name}`);
+}
+
 async function applyEntry(
   state: UnpackState,
   header: Header,
@@ -168,29 +137,18 @@ async function applyEntry(
   what: string,
 ): Promise<void> {
   const type = header.type ?? "file";
-  const { rel, base, parent } = await resolveEntry(state, header.name, what);
-  const writer = state.writer;
-  if (base.startsWith(WHITEOUT)) {
-    if (base === OPAQUE) {
-      const dir = parent ?? "";
-      for (const child of await writer.readdir(abs(state, dir))) {
-        const childRel = dir === "" ? child : `${dir}/${child}`;
-        if (!created.has(childRel)) await writer.remove(abs(state, childRel));
-      }
-    } else if (!base.startsWith(`${WHITEOUT}${WHITEOUT}`)) {
-      const name = base.slice(WHITEOUT.length);
-      if (name === "" || name === "." || name === "..") {
-        throw new InvalidArchiveError(what, "PathEscape", `bad whiteout "${header.name}"`);
-      }
-      await writer.remove(abs(state, parent ? `${parent}/${name}` : name));
-    }
+  const parts = header.name.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.length > 0 && parts[parts.length - 1].startsWith(WHITEOUT)) {
+    await applyWhiteout(state, header, created, what);
     return;
   }
-  const path = abs(state, rel);
+  const { rel } = (await resolveEntry(state, header.name, "create", what))!;
+  const writer = state.writer;
+  const path = hostPath(state, rel);
   const mode = (header.mode ?? (type === "directory" ? 0o755 : 0o644)) & 0o7777;
   const existing = rel === "" ? { kind: "directory" } : await writer.lstat(path);
   if (type === "directory") {
-    if (existing !== undefined && existing.kind !== "directory") await writer.remove(path);
+    if (existing !== undefined && existing.kind !== "directory") await removePath(state, rel);
     if (existing?.kind !== "directory") await writer.mkdir(path, 0o700);
     created.add(rel);
     const meta: DirectoryMeta = { mode, mtime: header.mtime };
@@ -207,7 +165,7 @@ async function applyEntry(
   }
   let linkSource: string | undefined;
   if (type === "link") linkSource = await hardlinkSource(state, header, rel, what);
-  if (existing !== undefined) await writer.remove(path);
+  if (existing !== undefined) await removePath(state, rel);
   created.add(rel);
   if (type === "link") {
     await writer.link(linkSource!, path);
@@ -227,7 +185,11 @@ async function applyEntry(
   if (header.mtime) await writer.lutimes(path, header.mtime, header.mtime);
 }
 
-/** The absolute host path a hard link entry links to, checked to be inside the root. */
+/**
+ * The host path a hard link entry at `rel` links to: its target resolved inside the
+ * root without creating anything, an existing non-directory (a symbolic link is linked
+ * as itself, never followed) that replacing `rel` does not remove.
+ */
 async function hardlinkSource(
   state: UnpackState,
   header: Header,
@@ -245,9 +207,9 @@ async function hardlinkSource(
       `hard link "${rel}" points to the absolute path "${target}"`,
     );
   }
-  let resolved;
+  let resolved: ResolvedEntry | undefined;
   try {
-    resolved = await resolveEntry(state, target, what);
+    resolved = await resolveEntry(state, target, "stop", what);
   } catch (error) {
     if (error instanceof InvalidArchiveError) {
       throw new InvalidArchiveError(
@@ -259,9 +221,12 @@ async function hardlinkSource(
     }
     throw error;
   }
-  const source = abs(state, resolved.rel);
-  const info = await state.writer.lstat(source);
-  if (info === undefined || info.kind === "directory" || resolved.rel === rel) {
+  const source = resolved === undefined ? undefined : hostPath(state, resolved.rel);
+  const info = source === undefined ? undefined : await state.writer.lstat(source);
+  if (
+    source === undefined || info === undefined || info.kind === "directory" ||
+    resolved!.rel === rel || resolved!.rel.startsWith(`${rel}/`)
+  ) {
     throw new InvalidArchiveError(
       what,
       "Missing",
@@ -271,16 +236,20 @@ async function hardlinkSource(
   return source;
 }
 
-/** Applies the recorded directory modes, owners and times, deepest first. */
+/**
+ * Applies the recorded directory modes, owners and times, deepest first. Each path is
+ * checked again right before its metadata is applied: one that is no longer a chain of
+ * real directories (a link was swapped in since it was recorded) is skipped, so nothing
+ * is reached through a link. The caller keeps other unpacks out of the root meanwhile.
+ */
 export async function finishDirectories(state: UnpackState): Promise<void> {
   const paths = [...state.directories.keys()].sort((a, b) =>
     b.split("/").length - a.split("/").length || (a < b ? 1 : -1)
   );
   for (const rel of paths) {
     const meta = state.directories.get(rel)!;
-    const path = abs(state, rel);
-    const info = await state.writer.lstat(path);
-    if (info?.kind !== "directory") continue;
+    const path = await realDirectory(state, rel);
+    if (path === undefined) continue;
     if (meta.uid !== undefined) await state.writer.lchown(path, meta.uid, meta.gid ?? 0);
     await state.writer.chmod(path, meta.mode);
     if (meta.mtime) await state.writer.lutimes(path, meta.mtime, meta.mtime);

@@ -1,18 +1,26 @@
 /**
  * Unpacking an image's root file system into a directory: the layers are applied in
- * order with OCI whiteouts, links never lead outside the directory, and ownership is set
- * only when running as root.
+ * order with OCI whiteouts, each checked against its `diff_id` as it streams, nothing
+ * outside the directory is ever touched, and ownership is set only when running as root.
  *
  * @module
  */
 import { decompressStream } from "../compression/mod.ts";
+import { digestVerifier } from "../digest/mod.ts";
 import { InvalidManifestError } from "../errors.ts";
 import { NodeRootfsWriter, type RootfsWriter } from "../fs/mod.ts";
-import { parseImageManifest } from "../manifest/mod.ts";
+import { configDiffIds, parseImageConfig, parseImageManifest } from "../manifest/mod.ts";
 import { normalizePlatformChoice, parsePlatform, type PlatformChoice } from "../platform/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import type { LookupOptions, RuntimeContext } from "./context.ts";
 import { applyLayer, finishDirectories, type UnpackState } from "./_unpack_layer.ts";
+import {
+  abandonDestination,
+  completeDestination,
+  exclusive,
+  INCOMPLETE_MARKER,
+  openDestination,
+} from "./_unpack_destination.ts";
 
 /** Options of {@linkcode unpack}. */
 export interface UnpackOptions {
@@ -48,9 +56,14 @@ function lookupOptions(platform: string | PlatformChoice | undefined): LookupOpt
 }
 
 /**
- * Extracts the root file system of the image `name` into `dir` (created if missing; an
- * existing directory is written over). Device nodes, FIFOs and sockets are skipped with a
- * warning; owners are set only when the process runs as root; modes and times are kept.
+ * Extracts the root file system of the image `name` into `dir` (created with its missing
+ * parents; an existing directory is written over). Device nodes, FIFOs and sockets are
+ * skipped with a warning; owners are set only when the process runs as root; modes and
+ * times are kept. Every path is resolved inside `dir` without following a link out of it,
+ * whatever the order of the entries. Each layer's uncompressed bytes must match the
+ * config's `diff_ids`, checked while they stream. While layers go in, `dir` holds a
+ * `.stevedore-unpack-incomplete` file; on failure `dir` is removed if unpack created it
+ * (emptied if it was empty), else it keeps that file, naming the reason.
  *
  * @example
  * ```ts ignore
@@ -58,6 +71,8 @@ function lookupOptions(platform: string | PlatformChoice | undefined): LookupOpt
  * ```
  *
  * @throws {ImageNotFoundError} when no image matches.
+ * @throws {InvalidManifestError} when the config does not list one diff ID a layer.
+ * @throws {DigestMismatchError} when a layer's uncompressed content is not its diff ID.
  * @throws {InvalidArchiveError} when a layer is malformed or would write outside `dir`.
  */
 export async function unpack(
@@ -73,23 +88,43 @@ export async function unpack(
   }
   const manifestBytes = await ctx.store.readBlobBytes(image.manifestDigest);
   const manifest = parseImageManifest(manifestBytes, { what: image.manifestDigest }).manifest;
-  const writer = options.writer ?? new NodeRootfsWriter();
-  const root = dir.length > 1 ? dir.replace(/\/+$/, "") : dir;
-  const info = await writer.lstat(root);
-  if (info === undefined) await writer.mkdir(root, 0o755);
-  else if (info.kind !== "directory") {
-    throw new TypeError(`Cannot unpack into "${dir}": not a directory`);
-  }
-  const state: UnpackState = { root, writer, warn: ctx.warn, directories: new Map() };
-  for (const layer of manifest.layers) {
-    options.signal?.throwIfAborted();
-    const what = `layer ${layer.digest} of ${name}`;
-    const stream = (await ctx.store.readBlob(layer.digest)).pipeThrough(
-      decompressStream("auto", { what: layer.digest }),
+  const configBytes = await ctx.store.readBlobBytes(manifest.config.digest);
+  const diffIds = configDiffIds(
+    parseImageConfig(configBytes, { what: manifest.config.digest }).config,
+  );
+  if (diffIds.length !== manifest.layers.length) {
+    throw new InvalidManifestError(
+      name,
+      `${manifest.layers.length} layers but ${diffIds.length} diff IDs in the config`,
     );
-    await applyLayer(state, stream, { what, signal: options.signal });
   }
-  state.directories.delete("");
-  await finishDirectories(state);
-  return { image, dir: root, layers: manifest.layers.length };
+  const writer = options.writer ?? new NodeRootfsWriter();
+  const key = dir.length > 1 ? dir.replace(/\/+$/, "") : dir;
+  return await exclusive(key, async () => {
+    const dest = await openDestination(writer, dir, name);
+    const state: UnpackState = {
+      root: dest.root,
+      writer,
+      warn: ctx.warn,
+      directories: new Map(),
+      keep: new Set([INCOMPLETE_MARKER]),
+    };
+    try {
+      for (const [i, layer] of manifest.layers.entries()) {
+        options.signal?.throwIfAborted();
+        const what = `layer ${layer.digest} of ${name}`;
+        const stream = (await ctx.store.readBlob(layer.digest))
+          .pipeThrough(decompressStream("auto", { what: layer.digest }))
+          .pipeThrough(digestVerifier(diffIds[i], { what: `uncompressed ${what}` }));
+        await applyLayer(state, stream, { what, signal: options.signal });
+      }
+      state.directories.delete("");
+      await finishDirectories(state);
+      await completeDestination(dest);
+    } catch (error) {
+      await abandonDestination(dest, error).catch(() => {});
+      throw error;
+    }
+    return { image, dir: dest.root, layers: manifest.layers.length };
+  });
 }

@@ -11,6 +11,8 @@ export interface LayerEntry {
   linkname?: string;
   mode?: number;
   mtime?: number; // seconds
+  uid?: number;
+  gid?: number;
 }
 
 const TYPEFLAG = { file: "0", link: "1", symlink: "2", fifo: "6", dir: "5" } as const;
@@ -29,8 +31,8 @@ function header(entry: LayerEntry, size: number): Uint8Array {
   const block = new Uint8Array(512);
   put(block, 0, 100, entry.name);
   octal(block, 100, 8, entry.mode ?? (type === "dir" ? 0o755 : 0o644));
-  octal(block, 108, 8, 0);
-  octal(block, 116, 8, 0);
+  octal(block, 108, 8, entry.uid ?? 0);
+  octal(block, 116, 8, entry.gid ?? 0);
   octal(block, 124, 12, size);
   octal(block, 136, 12, entry.mtime ?? 1_600_000_000);
   put(block, 148, 8, "        ");
@@ -75,12 +77,16 @@ async function putBytes(store: ImageStore, bytes: Uint8Array): Promise<string> {
   return digest;
 }
 
-/** Stores an OCI image named `name` whose layers are `tars` (gzip-compressed). */
+/**
+ * Stores an OCI image named `name` whose layers are `tars` (gzip-compressed); the
+ * config's `diff_ids` are the tars' digests unless `diffIds` says otherwise.
+ */
 export async function storeLayeredImage(
   store: ImageStore,
   name: string,
   tars: Uint8Array[],
   platform = { os: "linux", architecture: "amd64" },
+  diffIds?: string[],
 ): Promise<string> {
   const layers = [];
   for (const tar of tars) {
@@ -96,7 +102,7 @@ export async function storeLayeredImage(
     ...platform,
     created: "2024-01-01T00:00:00Z",
     config: {},
-    rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
+    rootfs: { type: "layers", diff_ids: diffIds ?? layers.map((l) => l.diffId) },
     history: layers.map(() => ({ created_by: "test" })),
   }));
   const configDigest = await putBytes(store, config);
@@ -118,7 +124,7 @@ export async function storeLayeredImage(
     manifestMediaType: "application/vnd.oci.image.manifest.v1+json",
     names: [name],
     layers: layers.map((l) => l.digest),
-    diffIds: layers.map((l) => l.diffId),
+    diffIds: diffIds ?? layers.map((l) => l.diffId),
     size: config.length + layers.reduce((n, l) => n + l.size, 0),
     created: "2024-01-01T00:00:00Z",
     platform,

@@ -2,21 +2,11 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import {
-  lstat,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  readlink,
-  rm,
-  writeFile,
-} from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { lstat, mkdir, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Runtime } from "../../src/runtime/mod.ts";
 import { ImageNotFoundError, InvalidArchiveError } from "../../src/errors.ts";
 import { type LayerEntry, layerTar, storeLayeredImage } from "./_layer_tar.ts";
+import { openUnpackRuntime } from "./_unpack_env.ts";
 
 const UMOCI = "/usr/bin/umoci";
 
@@ -87,26 +77,14 @@ const TOP: LayerEntry[] = [
 ];
 
 async function setup() {
-  const dir = await mkdtemp(join(tmpdir(), "stevedore-unpack-"));
-  const conf = join(dir, "registries.conf");
-  await writeFile(conf, "");
-  const warnings: string[] = [];
-  const runtime = await Runtime.open({
-    root: join(dir, "store"),
-    registriesConf: conf,
-    env: {},
-    homeDir: dir,
-    uid: 1000,
-    hostPlatform: { os: "linux", architecture: "amd64" },
-    tmpDir: dir,
-    warn: (message) => warnings.push(message),
-  });
+  const { dir, runtime, warnings } = await openUnpackRuntime();
   return { dir, runtime, warnings };
 }
 
+// A refused unpack leaves nothing outside and removes the root it created.
 async function noneOutside(dir: string, outside: string): Promise<void> {
   assert.deepEqual(await readdir(outside), []);
-  assert.deepEqual((await readdir(dir)).sort(), ["outside", "registries.conf", "root", "store"]);
+  assert.deepEqual((await readdir(dir)).sort(), ["outside", "registries.conf", "store"]);
 }
 
 describe("unpack", () => {
