@@ -4,11 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Runtime } from "../../src/runtime/mod.ts";
 
-/** A runtime whose store, configuration and temporary files live in a new folder `dir`. */
-export async function openUnpackRuntime(prefix = "stevedore-unpack-") {
+/**
+ * A runtime whose store, configuration (`registries.conf` holding `registriesConf`) and
+ * temporary files live in a new folder `dir`.
+ */
+export async function openUnpackRuntime(prefix = "stevedore-unpack-", registriesConf = "") {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   const conf = join(dir, "registries.conf");
-  await writeFile(conf, "");
+  await writeFile(conf, registriesConf);
   const warnings: string[] = [];
   const runtime = await Runtime.open({
     root: join(dir, "store"),
