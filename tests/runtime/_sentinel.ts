@@ -13,6 +13,7 @@ import {
 } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { join } from "node:path";
+import type { LayerEntry } from "./_layer_tar.ts";
 
 /** Whether the tests can give the sentinel an owner of their choice (root). */
 export const IS_ROOT = userInfo().uid === 0;
@@ -103,4 +104,17 @@ export async function snapshot(
   };
   await visit("");
   return out;
+}
+
+/**
+ * The layer of the original report: `d/`, then `d/x/` (mode 0777, owner 4242), then `d`
+ * as a symbolic link to `target`. Unpacked through a sentinel folder holding `x`, the
+ * deferred metadata of `d/x` must not reach the sentinel's `x`.
+ */
+export function swapLayer(target: string): LayerEntry[] {
+  return [
+    { name: "d/", type: "dir" },
+    { name: "d/x/", type: "dir", mode: 0o777, uid: 4242, gid: 4242, mtime: 1_600_000_000 },
+    { name: "d", type: "symlink", linkname: target },
+  ];
 }
