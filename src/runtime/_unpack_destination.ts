@@ -15,7 +15,7 @@ import type { RootfsWriter } from "../fs/mod.ts";
 export const INCOMPLETE_MARKER = ".stevedore-unpack-incomplete";
 
 /** A destination being written. */
-export interface Destination {
+interface Destination {
   /** The directory (no trailing slash). */
   root: string;
   writer: RootfsWriter;
@@ -27,11 +27,8 @@ export interface Destination {
 
 const queues = new Map<string, Promise<void>>();
 
-/**
- * Runs `fn` once no other call for the same `key` runs: unpacks into one directory take
- * turns, so none swaps a path another has checked.
- */
-export async function exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` once no other call for the same `key` runs. */
+async function exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
   const previous = queues.get(key) ?? Promise.resolve();
   let release!: () => void;
   const done = new Promise<void>((resolve) => release = resolve);
@@ -64,17 +61,16 @@ async function writeMarker(dest: Destination, text: string): Promise<void> {
 }
 
 /**
- * Prepares `dir` for unpacking `image`: creates it and its missing parents, and marks it
+ * Prepares `root` for unpacking `image`: creates it and its missing parents, and marks it
  * incomplete.
  *
  * @throws {TypeError} when `dir` or one of its parents is not a directory.
  */
-export async function openDestination(
+async function openDestination(
   writer: RootfsWriter,
-  dir: string,
+  root: string,
   image: string,
 ): Promise<Destination> {
-  const root = dir.length > 1 ? dir.replace(/\/+$/, "") : dir;
   let createdTop: string | undefined;
   for (const path of lineage(root)) {
     const info = createdTop === undefined ? await writer.lstat(path) : undefined;
@@ -82,7 +78,7 @@ export async function openDestination(
       await writer.mkdir(path, 0o755);
       createdTop ??= path;
     } else if (info.kind !== "directory" && (path === root || info.kind !== "symlink")) {
-      throw new TypeError(`Cannot unpack into "${dir}": "${path}" is not a directory`);
+      throw new TypeError(`Cannot unpack into "${root}": "${path}" is not a directory`);
     }
   }
   const wasEmpty = createdTop !== undefined || (await writer.readdir(root)).length === 0;
@@ -97,7 +93,7 @@ export async function openDestination(
 }
 
 /** Marks a destination complete. */
-export async function completeDestination(dest: Destination): Promise<void> {
+async function completeDestination(dest: Destination): Promise<void> {
   await dest.writer.remove(`${dest.root}/${INCOMPLETE_MARKER}`);
 }
 
@@ -105,7 +101,7 @@ export async function completeDestination(dest: Destination): Promise<void> {
  * Undoes a failed unpack: removes what it created (the folder, or everything in a folder
  * that was empty), else leaves the folder marked incomplete with the reason.
  */
-export async function abandonDestination(dest: Destination, reason: unknown): Promise<void> {
+async function abandonDestination(dest: Destination, reason: unknown): Promise<void> {
   const { writer, root } = dest;
   if (dest.createdTop !== undefined) {
     await writer.remove(dest.createdTop);
@@ -115,4 +111,33 @@ export async function abandonDestination(dest: Destination, reason: unknown): Pr
     const message = reason instanceof Error ? reason.message : String(reason);
     await writeMarker(dest, `stevedore could not finish unpacking here: ${message}\n`);
   }
+}
+
+/**
+ * Runs `fn` on the directory `dir` (without trailing slash) prepared for unpacking
+ * `image`: once no other unpack into `dir` runs in this process (so none swaps a path
+ * another has checked), with `dir` and its missing parents created and marked
+ * incomplete. The mark goes when `fn` succeeds; when it fails, what was created is
+ * removed, a folder that was empty is emptied, and one that held files keeps the mark.
+ *
+ * @throws {TypeError} when `dir` or one of its parents is not a directory.
+ */
+export async function withDestination<T>(
+  writer: RootfsWriter,
+  dir: string,
+  image: string,
+  fn: (root: string) => Promise<T>,
+): Promise<T> {
+  const root = dir.length > 1 ? dir.replace(/\/+$/, "") : dir;
+  return await exclusive(root, async () => {
+    const dest = await openDestination(writer, root, image);
+    try {
+      const result = await fn(root);
+      await completeDestination(dest);
+      return result;
+    } catch (error) {
+      await abandonDestination(dest, error).catch(() => {});
+      throw error;
+    }
+  });
 }

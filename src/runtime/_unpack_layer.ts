@@ -12,6 +12,7 @@
  * @module
  */
 import { createTarDecoder, type ParsedTarEntry } from "modern-tar";
+import type { DirectoryMeta, DirectoryMetas } from "./_directory_metas.ts";
 import { InvalidArchiveError, StevedoreError } from "../errors.ts";
 import {
   hostPath,
@@ -24,22 +25,14 @@ import {
 const WHITEOUT = ".wh.";
 const OPAQUE = ".wh..wh..opq";
 
-/** A directory's metadata, applied once every layer is in (children change times). */
-export interface DirectoryMeta {
-  mode: number;
-  mtime?: Date;
-  uid?: number;
-  gid?: number;
-}
-
 /** What applying layers shares. */
 export interface UnpackState extends UnpackRoot {
   warn: (message: string) => void;
   /**
-   * Directories' final metadata by root-relative path ("" is the root); a path is
-   * forgotten with everything below it when it is removed.
+   * Directories' final metadata by root-relative path (that of the root itself is not
+   * applied); a path is forgotten with everything below it when it is removed.
    */
-  directories: Map<string, DirectoryMeta>;
+  directories: DirectoryMetas;
   /** Root-level names an opaque marker at the root leaves alone (stevedore's own). */
   keep?: ReadonlySet<string>;
 }
@@ -47,9 +40,7 @@ export interface UnpackState extends UnpackRoot {
 /** Removes `rel` (and everything below it) and forgets the metadata recorded there. */
 async function removePath(state: UnpackState, rel: string): Promise<void> {
   await state.writer.remove(hostPath(state, rel));
-  for (const path of [...state.directories.keys()]) {
-    if (path === rel || path.startsWith(`${rel}/`)) state.directories.delete(path);
-  }
+  state.directories.forget(rel);
 }
 
 /** Options of {@linkcode applyLayer}. */
@@ -237,17 +228,15 @@ async function hardlinkSource(
 }
 
 /**
- * Applies the recorded directory modes, owners and times, deepest first. Each path is
+ * Applies the recorded directory modes, owners and times (not the root's), children
+ * before their parent. Each path is
  * checked again right before its metadata is applied: one that is no longer a chain of
  * real directories (a link was swapped in since it was recorded) is skipped, so nothing
  * is reached through a link. The caller keeps other unpacks out of the root meanwhile.
  */
 export async function finishDirectories(state: UnpackState): Promise<void> {
-  const paths = [...state.directories.keys()].sort((a, b) =>
-    b.split("/").length - a.split("/").length || (a < b ? 1 : -1)
-  );
-  for (const rel of paths) {
-    const meta = state.directories.get(rel)!;
+  for (const [rel, meta] of state.directories.entries()) {
+    if (rel === "") continue;
     const path = await realDirectory(state, rel);
     if (path === undefined) continue;
     if (meta.uid !== undefined) await state.writer.lchown(path, meta.uid, meta.gid ?? 0);

@@ -14,13 +14,8 @@ import { normalizePlatformChoice, parsePlatform, type PlatformChoice } from "../
 import type { ImageRecord } from "../store/types.ts";
 import type { LookupOptions, RuntimeContext } from "./context.ts";
 import { applyLayer, finishDirectories, type UnpackState } from "./_unpack_layer.ts";
-import {
-  abandonDestination,
-  completeDestination,
-  exclusive,
-  INCOMPLETE_MARKER,
-  openDestination,
-} from "./_unpack_destination.ts";
+import { DirectoryMetas } from "./_directory_metas.ts";
+import { INCOMPLETE_MARKER, withDestination } from "./_unpack_destination.ts";
 
 /** Options of {@linkcode unpack}. */
 export interface UnpackOptions {
@@ -99,32 +94,23 @@ export async function unpack(
     );
   }
   const writer = options.writer ?? new NodeRootfsWriter();
-  const key = dir.length > 1 ? dir.replace(/\/+$/, "") : dir;
-  return await exclusive(key, async () => {
-    const dest = await openDestination(writer, dir, name);
+  return await withDestination(writer, dir, name, async (root) => {
     const state: UnpackState = {
-      root: dest.root,
+      root,
       writer,
       warn: ctx.warn,
-      directories: new Map(),
+      directories: new DirectoryMetas(),
       keep: new Set([INCOMPLETE_MARKER]),
     };
-    try {
-      for (const [i, layer] of manifest.layers.entries()) {
-        options.signal?.throwIfAborted();
-        const what = `layer ${layer.digest} of ${name}`;
-        const stream = (await ctx.store.readBlob(layer.digest))
-          .pipeThrough(decompressStream("auto", { what: layer.digest }))
-          .pipeThrough(digestVerifier(diffIds[i], { what: `uncompressed ${what}` }));
-        await applyLayer(state, stream, { what, signal: options.signal });
-      }
-      state.directories.delete("");
-      await finishDirectories(state);
-      await completeDestination(dest);
-    } catch (error) {
-      await abandonDestination(dest, error).catch(() => {});
-      throw error;
+    for (const [i, layer] of manifest.layers.entries()) {
+      options.signal?.throwIfAborted();
+      const what = `layer ${layer.digest} of ${name}`;
+      const stream = (await ctx.store.readBlob(layer.digest))
+        .pipeThrough(decompressStream("auto", { what: layer.digest }))
+        .pipeThrough(digestVerifier(diffIds[i], { what: `uncompressed ${what}` }));
+      await applyLayer(state, stream, { what, signal: options.signal });
     }
-    return { image, dir: dest.root, layers: manifest.layers.length };
+    await finishDirectories(state);
+    return { image, dir: root, layers: manifest.layers.length };
   });
 }
