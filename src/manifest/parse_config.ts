@@ -116,7 +116,19 @@ export function parseImageConfig(
   return { config: doc as unknown as ImageConfig, bytes };
 }
 
-/** The diff IDs of a config, base first; empty when the config lists none. */
-export function configDiffIds(config: ImageConfig): string[] {
-  return config.rootfs.diff_ids ?? [];
+/**
+ * The diff IDs of a config, base first; empty when the config lists none. With `layers`,
+ * they must be one a layer of the manifest named `what`.
+ *
+ * @throws {InvalidManifestError} when `layers` is given and the counts differ.
+ */
+export function configDiffIds(
+  config: ImageConfig,
+  layers?: { count: number; what: string },
+): string[] {
+  const diffIds = config.rootfs.diff_ids ?? [];
+  if (layers !== undefined && diffIds.length !== layers.count) {
+    fail(layers.what, `${layers.count} layers but ${diffIds.length} diff IDs in the config`);
+  }
+  return diffIds;
 }

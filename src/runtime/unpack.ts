@@ -86,13 +86,8 @@ export async function unpack(
   const configBytes = await ctx.store.readBlobBytes(manifest.config.digest);
   const diffIds = configDiffIds(
     parseImageConfig(configBytes, { what: manifest.config.digest }).config,
+    { count: manifest.layers.length, what: name },
   );
-  if (diffIds.length !== manifest.layers.length) {
-    throw new InvalidManifestError(
-      name,
-      `${manifest.layers.length} layers but ${diffIds.length} diff IDs in the config`,
-    );
-  }
   const writer = options.writer ?? new NodeRootfsWriter();
   return await withDestination(writer, dir, name, async (root) => {
     const state: UnpackState = {
