@@ -106,6 +106,38 @@ describe("unpack checks layers against the config's diff_ids", () => {
     });
   });
 
+  it("marks the folder incomplete while layers go in", async () => {
+    await withRuntime(async ({ dir, runtime }) => {
+      await storeLayeredImage(runtime.store, "localhost/good:latest", [layerTar(GOOD)]);
+      const dest = join(dir, "root");
+      const seen: string[] = [];
+      const writer = new NodeRootfsWriter();
+      const watching: RootfsWriter = Object.assign(Object.create(writer), {
+        async writeFile(path: string, data: ReadableStream<Uint8Array>, mode: number) {
+          if (path.endsWith("/etc/os")) {
+            seen.push(await readFile(join(dest, INCOMPLETE_MARKER), "utf8"));
+          }
+          return await writer.writeFile(path, data, mode);
+        },
+      });
+      await runtime.unpack("localhost/good", dest, { writer: watching });
+      assert.equal(seen.length, 1);
+      assert.match(seen[0], /unpacking localhost\/good/);
+      assert.deepEqual(await readdir(dest), ["etc"]);
+    });
+  });
+
+  it("removes the folder it created when cancelled", async () => {
+    await withRuntime(async ({ dir, runtime }) => {
+      await storeLayeredImage(runtime.store, "localhost/good:latest", [layerTar(GOOD)]);
+      const controller = new AbortController();
+      controller.abort();
+      const signal = controller.signal;
+      await assert.rejects(runtime.unpack("localhost/good", join(dir, "root"), { signal }));
+      assert.deepEqual((await readdir(dir)).sort(), ["registries.conf", "store"]);
+    });
+  });
+
   it("unpacks a good image leaving no mark", async () => {
     await withRuntime(async ({ dir, runtime }) => {
       await storeLayeredImage(runtime.store, "localhost/good:latest", [
