@@ -62,31 +62,30 @@ async function writeMarker(dest: Destination, text: string): Promise<void> {
 
 /**
  * Prepares `root` for unpacking `image`: creates it and its missing parents, and marks it
- * incomplete.
+ * incomplete. On failure, removes the folders it created.
  *
- * @throws {TypeError} when `dir` or one of its parents is not a directory.
+ * @throws {TypeError} when `root` or one of its parents is not a directory.
  */
 async function openDestination(
   writer: RootfsWriter,
   root: string,
   image: string,
 ): Promise<Destination> {
-  let createdTop: string | undefined;
-  for (const path of lineage(root)) {
-    const info = createdTop === undefined ? await writer.lstat(path) : undefined;
-    if (info === undefined) {
-      await writer.mkdir(path, 0o755);
-      createdTop ??= path;
-    } else if (info.kind !== "directory" && (path === root || info.kind !== "symlink")) {
-      throw new TypeError(`Cannot unpack into "${root}": "${path}" is not a directory`);
-    }
-  }
-  const wasEmpty = createdTop !== undefined || (await writer.readdir(root)).length === 0;
-  const dest: Destination = { root, writer, wasEmpty, createdTop };
+  const dest: Destination = { root, writer, wasEmpty: true };
   try {
+    for (const path of lineage(root)) {
+      const info = dest.createdTop === undefined ? await writer.lstat(path) : undefined;
+      if (info === undefined) {
+        await writer.mkdir(path, 0o755);
+        dest.createdTop ??= path;
+      } else if (info.kind !== "directory" && (path === root || info.kind !== "symlink")) {
+        throw new TypeError(`Cannot unpack into "${root}": "${path}" is not a directory`);
+      }
+    }
+    dest.wasEmpty = dest.createdTop !== undefined || (await writer.readdir(root)).length === 0;
     await writeMarker(dest, `stevedore is unpacking ${image} here\n`);
   } catch (error) {
-    await abandonDestination(dest, error);
+    if (dest.createdTop !== undefined) await writer.remove(dest.createdTop).catch(() => {});
     throw error;
   }
   return dest;
