@@ -45,6 +45,7 @@ describe("manifest lists", () => {
     await Runtime.open({
       root: join(dir, `store-${n++}`),
       registriesConf: join(dir, "registries.conf"),
+      registriesConfDir: "",
       env: {},
       homeDir: dir,
       uid: 1000,

@@ -94,6 +94,7 @@ async function setup() {
   const runtime = await Runtime.open({
     root: join(dir, "store"),
     registriesConf: conf,
+    registriesConfDir: "",
     env: {},
     homeDir: dir,
     uid: 1000,
