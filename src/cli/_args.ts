@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { UnknownFlagError } from "./_errors.ts";
 
 /** One flag of a command. */
 export interface FlagSpec {
@@ -45,6 +46,11 @@ export const GLOBAL_FLAGS: FlagSpecs = {
   "registries-conf": {
     type: "string",
     help: "Path to a registries.conf to use instead of the default files",
+    valueName: "path",
+  },
+  "registries-conf-dir": {
+    type: "string",
+    help: 'Read registries.conf drop-ins from this folder only ("" for none)',
     valueName: "path",
   },
   "log-level": {
@@ -117,7 +123,7 @@ function usageFromParseError(error: unknown, args: string[]): UsageError {
   const flag = quoted?.split(/[ ,]/)[0] ?? args.join(" ");
   const code = (error as { code?: string }).code;
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    return new UsageError(flag, "unknown flag");
+    return new UnknownFlagError(flag);
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     return new UsageError(

@@ -11,6 +11,7 @@ import {
   findRegistry,
   loadRegistriesConf,
   primaryAuthFile,
+  type RegistriesConf,
 } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
 import { NodeFileSystem } from "../fs/mod.ts";
@@ -42,13 +43,7 @@ export async function authContext(
   const homeDir = env.HOME ?? homedir();
   const uid = uidOf();
   const fs = new NodeFileSystem();
-  const conf = await loadRegistriesConf({
-    fs,
-    env,
-    homeDir,
-    uid,
-    ...(ctx.registriesConf === undefined ? {} : { path: ctx.registriesConf }),
-  });
+  const conf = await registriesConfOf(ctx);
   const credentials: CredentialsContext = {
     fs,
     env,
@@ -76,13 +71,19 @@ export async function registrySettings(
   args: ParsedArgs,
 ): Promise<{ insecure: boolean }> {
   if (args.values["tls-verify"] !== undefined) return { insecure: !boolFlag(args, "tls-verify") };
+  const conf = await registriesConfOf(ctx);
+  return { insecure: findRegistry(conf, host)?.insecure ?? false };
+}
+
+/** The registries.conf the global flags and the environment name. */
+function registriesConfOf(ctx: CommandContext): Promise<RegistriesConf> {
   const env = ctx.io.env;
-  const conf = await loadRegistriesConf({
+  return loadRegistriesConf({
     fs: new NodeFileSystem(),
     env,
     homeDir: env.HOME ?? homedir(),
     uid: uidOf(),
-    ...(ctx.registriesConf === undefined ? {} : { path: ctx.registriesConf }),
+    path: ctx.registriesConf,
+    dropInDir: ctx.registriesConfDir,
   });
-  return { insecure: findRegistry(conf, host)?.insecure ?? false };
 }

@@ -32,6 +32,8 @@ export interface CommandContext {
   root: string;
   /** The registries.conf given with `--registries-conf`, if any. */
   registriesConf?: string;
+  /** The drop-in folder given with `--registries-conf-dir`, if any. */
+  registriesConfDir?: string;
   /** Opens the runtime (once; later calls give the same one). */
   openRuntime(options?: Partial<RuntimeOptions>): Promise<Runtime>;
   /** Writes to standard output. */

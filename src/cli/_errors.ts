@@ -1,14 +1,15 @@
 /**
- * Exit codes and error lines of the command line, following Podman: 125 for usage and
- * configuration errors, 1 for failures (a command may pick others, like `rmi`'s 2).
+ * Exit codes and error lines of the command line, following Podman: 125 for any error a
+ * command does not map itself (`rmi`, `image exists` and `manifest rm` exit 1 for an
+ * unknown image, `rmi` 2 for an image in use).
  *
  * @module
  */
-import { ConfigError, InvalidFilterError, InvalidPullPolicyError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 
-/** The exit code of a usage or configuration error. */
+/** The exit code of an error, usage and configuration errors included (Podman's 125). */
 export const EXIT_USAGE = 125;
-/** The exit code of a failed operation. */
+/** The exit code of the commands that report a missing image on their own (`rmi`, ...). */
 export const EXIT_FAILURE = 1;
 
 /** An error that carries the exit code a command wants for it. */
@@ -22,6 +23,18 @@ export class ExitCodeError extends Error {
   }
 }
 
+/** A flag the command does not have, worded as Podman words it. */
+export class UnknownFlagError extends UsageError {
+  /** The flag as given. */
+  readonly flag: string;
+  /** Builds the error for `flag`. */
+  constructor(flag: string) {
+    super(flag, "unknown flag");
+    this.message = `unknown flag: ${flag}`;
+    this.flag = flag;
+  }
+}
+
 /** The message of any thrown value. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
@@ -31,11 +44,7 @@ export function messageOf(error: unknown): string {
 /** The exit code for `error`. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof ExitCodeError) return error.exitCode;
-  if (
-    error instanceof UsageError || error instanceof ConfigError ||
-    error instanceof InvalidFilterError || error instanceof InvalidPullPolicyError
-  ) return EXIT_USAGE;
-  return EXIT_FAILURE;
+  return EXIT_USAGE;
 }
 
 /** The one line printed on standard error for `error`. */

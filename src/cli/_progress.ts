@@ -1,11 +1,12 @@
 /**
  * Copy progress as Podman prints it: on a terminal one line per blob with a bar, bytes and
- * rate, redrawn in place with ANSI cursor-up and clear-line; otherwise plain
- * "Copying blob sha256:… done" lines; nothing when quiet.
+ * rate, redrawn in place with ANSI cursor-up and clear-line; otherwise one plain
+ * "Copying blob sha256:…" line a blob as it starts; nothing when quiet.
  *
  * @module
  */
 import type { CopyProgressEvent } from "../copy/mod.ts";
+import { isConfigType } from "../types/mod.ts";
 import { binarySize } from "./_format.ts";
 
 /** Options of {@linkcode ProgressPrinter}. */
@@ -20,6 +21,8 @@ export interface ProgressOptions {
   now?: () => number;
   /** The smallest pause between two redraws, in milliseconds. @default 100 */
   redrawMs?: number;
+  /** Print "Getting image source signatures" first (Podman's save does not). @default true */
+  signatures?: boolean;
 }
 
 interface BlobState {
@@ -28,6 +31,7 @@ interface BlobState {
   bytes: number;
   state: "running" | "done" | "skipped";
   started: number;
+  config: boolean;
 }
 
 const BAR_WIDTH = 30;
@@ -41,7 +45,7 @@ export class ProgressPrinter {
   #drawn = 0;
   #lastDraw = 0;
   #started = false;
-  #pending: BlobState[] = [];
+  #configs: string[] = [];
 
   /** Builds a printer. */
   constructor(options: ProgressOptions) {
@@ -57,23 +61,29 @@ export class ProgressPrinter {
   readonly onProgress = (event: CopyProgressEvent): void => {
     if (this.#options.quiet) return;
     const now = (this.#options.now ?? Date.now)();
-    if (!this.#started) {
-      this.#started = true;
-      this.#options.write("Getting image source signatures\n");
-    }
+    this.#start();
     let blob = this.#blobs.get(event.digest);
     if (!blob) {
-      blob = { digest: event.digest, size: event.size, bytes: 0, state: "running", started: now };
+      blob = {
+        digest: event.digest,
+        size: event.size,
+        bytes: 0,
+        state: "running",
+        started: now,
+        config: isConfigType(event.mediaType),
+      };
       this.#blobs.set(event.digest, blob);
+      if (!this.#options.tty) {
+        // A pipe gets one line a blob as it starts (the config's comes last), as Podman prints.
+        if (blob.config) this.#configs.push(blob.digest);
+        else this.#options.write(`Copying blob ${blob.digest}\n`);
+      }
     }
     blob.bytes = Math.max(blob.bytes, event.bytes);
     const before = blob.state;
     if (event.kind === "blob-done") blob.state = "done";
     if (event.kind === "blob-skipped") blob.state = "skipped";
-    if (!this.#options.tty) {
-      if (before === "running" && blob.state !== "running") this.#pending.push(blob);
-      return;
-    }
+    if (!this.#options.tty) return;
     const changed = before !== blob.state || event.kind === "blob-start";
     if (changed || now - this.#lastDraw >= (this.#options.redrawMs ?? 100)) this.#draw(now);
   };
@@ -86,34 +96,38 @@ export class ProgressPrinter {
   }
 
   /**
-   * Prints the final lines: the blobs (piped output lists them once the config is known),
-   * the config, when given, and the manifest.
+   * Prints the final lines of a copy that reported blobs: the config (on a pipe), then the
+   * manifest and signature lines. `configDigest` names the config when the copy did not
+   * report it.
    */
   finish(configDigest?: string): void {
     if (this.#options.quiet || !this.#started) return;
-    this.#config = configDigest;
+    if (configDigest !== undefined && !this.#blobs.has(configDigest) && !this.#options.tty) {
+      this.#configs.push(configDigest);
+    }
     if (this.#options.tty) this.#draw((this.#options.now ?? Date.now)());
     let text = "";
-    for (const blob of this.#pending) {
-      if (blob.digest !== configDigest) {
-        text += `Copying blob ${blob.digest} ${stateText(blob)}\n`;
-      }
-    }
-    if (configDigest) text += `Copying config ${configDigest} done\n`;
-    this.#options.write(text + "Writing manifest to image destination\n");
-    this.#pending = [];
+    for (const digest of this.#configs) text += `Copying config ${digest}\n`;
+    this.#options.write(text + "Writing manifest to image destination\nStoring signatures\n");
+    this.#configs = [];
     this.#blobs.clear();
     this.#drawn = 0;
     this.#started = false;
   }
 
-  #config: string | undefined;
+  #start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    if (this.#options.signatures !== false) {
+      this.#options.write("Getting image source signatures\n");
+    }
+  }
 
   #draw(now: number): void {
     this.#lastDraw = now;
     let text = this.#drawn > 0 ? CURSOR_UP(this.#drawn) : "";
     for (const blob of this.#blobs.values()) {
-      const what = blob.digest === this.#config ? "config" : "blob";
+      const what = blob.config ? "config" : "blob";
       text += `${CLEAR_LINE}Copying ${what} ${shortDigest(blob.digest)} ${barText(blob, now)}\n`;
     }
     this.#drawn = this.#blobs.size;

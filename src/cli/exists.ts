@@ -5,6 +5,7 @@
  */
 import { expectArgs } from "./_args.ts";
 import type { Command } from "./_command.ts";
+import { EXIT_FAILURE } from "./_errors.ts";
 
 /** The `image exists` command. */
 export const command: Command = {
@@ -15,6 +16,6 @@ export const command: Command = {
   async run(ctx, args) {
     expectArgs("image exists", args.positionals, 1, 1);
     const runtime = await ctx.openRuntime();
-    return (await runtime.exists(args.positionals[0])) ? 0 : 1;
+    return (await runtime.exists(args.positionals[0])) ? 0 : EXIT_FAILURE;
   },
 };

@@ -48,7 +48,7 @@ export const command: Command = {
       } catch (error) {
         if (!(error instanceof ImageNotFoundError)) throw error;
         failed = true;
-        await ctx.err(errorLine(`no such object: "${name}"`));
+        await ctx.err(errorLine(`inspecting object: no such object: "${name}"`));
       }
     }
     if (template) {

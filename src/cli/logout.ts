@@ -4,11 +4,12 @@
  * @module
  */
 import { removeCredentials } from "../config/mod.ts";
-import { ConfigError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { isNotFound, NodeFileSystem } from "../fs/mod.ts";
 import { boolFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { authContext, registryKey } from "./_auth.ts";
+import { EXIT_USAGE, ExitCodeError } from "./_errors.ts";
 
 /** The `logout` command. */
 export const command: Command = {
@@ -44,7 +45,7 @@ export const command: Command = {
       auth.path,
       key,
     );
-    if (!removed) throw new ConfigError(auth.path, `not logged into ${key} with current tool`);
+    if (!removed) throw new ExitCodeError(`not logged into ${key}`, EXIT_USAGE);
     await ctx.out(`Removed login credentials for ${key}\n`);
   },
 };

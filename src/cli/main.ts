@@ -12,7 +12,7 @@ import type { Runtime, RuntimeOptions } from "../runtime/mod.ts";
 import { GLOBAL_FLAGS, helpText, parseCommandArgs, stringFlag } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";
 import { COMMANDS, GROUPS } from "./_commands.ts";
-import { errorLine, EXIT_USAGE, exitCodeOf } from "./_errors.ts";
+import { errorLine, EXIT_USAGE, exitCodeOf, UnknownFlagError } from "./_errors.ts";
 import type { CliIO } from "./_io.ts";
 
 export type { CliIO } from "./_io.ts";
@@ -142,6 +142,7 @@ export async function main(io: CliIO): Promise<number> {
     }
     root = resolveRoot(io, stringFlag(parsed, "root"));
     const registriesConf = stringFlag(parsed, "registries-conf");
+    const registriesConfDir = stringFlag(parsed, "registries-conf-dir");
     const ctx: CommandContext = {
       io,
       root,
@@ -154,6 +155,7 @@ export async function main(io: CliIO): Promise<number> {
           isTTY: io.isTTY.stdin && io.isTTY.stdout,
           warn: (message) => void io.stderr(`WARNING: ${message}\n`),
           ...(registriesConf === undefined ? {} : { registriesConf }),
+          ...(registriesConfDir === undefined ? {} : { registriesConfDir }),
           ...options,
         });
         runtime = opened;
@@ -168,9 +170,11 @@ export async function main(io: CliIO): Promise<number> {
       now: () => new Date(),
     };
     if (registriesConf !== undefined) ctx.registriesConf = registriesConf;
+    if (registriesConfDir !== undefined) ctx.registriesConfDir = registriesConfDir;
     return (await command.run(ctx, parsed)) ?? 0;
   } catch (error) {
     await err(errorLine(error));
+    if (error instanceof UnknownFlagError) await err(`See '${PROGRAM} ${key} --help'\n`);
     return exitCodeOf(error);
   } finally {
     if (collector) {

@@ -15,7 +15,7 @@ import {
   stringFlag,
 } from "./_args.ts";
 import type { Command, CommandContext } from "./_command.ts";
-import { errorLine } from "./_errors.ts";
+import { errorLine, EXIT_FAILURE } from "./_errors.ts";
 import { transferFlags, transferOptions } from "./_transfer.ts";
 
 function keyValues(flag: string, values: string[]): Record<string, string> | undefined {
@@ -241,7 +241,7 @@ export const commands: Record<string, Command> = {
       }
       await ctx.out(text);
       for (const error of errors) await ctx.err(errorLine(error));
-      return errors.length > 0 ? 1 : 0;
+      return errors.length > 0 ? EXIT_FAILURE : 0;
     },
   },
 };

@@ -33,7 +33,7 @@ export const command: Command = {
     platform: { type: "string", help: "Pull for OS/ARCH[/VARIANT]", valueName: "platform" },
     policy: {
       type: "string",
-      help: "Pull policy: always, missing, never, newer (default missing)",
+      help: "Pull policy: always, missing, never, newer (default always, as podman pull)",
       valueName: "policy",
     },
     pull: { type: "string", help: "The same as --policy", valueName: "policy" },
@@ -53,8 +53,8 @@ export const command: Command = {
       onProgress: progress.onProgress,
       writer: (line) => progress.line(line),
     };
-    const policy = stringFlag(args, "policy") ?? stringFlag(args, "pull");
-    if (policy !== undefined) options.policy = policy as PullOptions["policy"];
+    const policy = stringFlag(args, "policy") ?? stringFlag(args, "pull") ?? "always";
+    options.policy = policy as PullOptions["policy"];
     for (const key of ["platform", "os", "variant"] as const) {
       const value = stringFlag(args, key);
       if (value !== undefined) options[key] = value;

@@ -7,7 +7,7 @@
 import { ImageConflictError, UsageError } from "../errors.ts";
 import { boolFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
-import { errorLine } from "./_errors.ts";
+import { errorLine, EXIT_FAILURE } from "./_errors.ts";
 
 /** The `rmi` command. */
 export const command: Command = {
@@ -52,7 +52,7 @@ export const command: Command = {
     for (const error of errors) {
       await ctx.err(errorLine(error));
       if (error instanceof ImageConflictError) code = 2;
-      else if (code === 0) code = 1;
+      else if (code === 0) code = EXIT_FAILURE;
     }
     return code;
   },

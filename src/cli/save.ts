@@ -58,6 +58,7 @@ export const command: Command = {
       write: (text) => void ctx.err(text),
       tty: ctx.io.isTTY.stderr,
       quiet: boolFlag(args, "quiet") || output === undefined,
+      signatures: false,
     });
     const runtime = await ctx.openRuntime();
     const target = output ?? new WritableStream<Uint8Array>({

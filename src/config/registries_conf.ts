@@ -84,11 +84,11 @@ export interface LoadRegistriesConfOptions extends PathContext {
   /** Where the files are read from. */
   fs: FileSystem;
   /**
-   * A registries.conf to read instead of the default ones (drop-ins are then skipped).
+   * A registries.conf to read instead of the default ones (the drop-ins still apply).
    * @default env CONTAINERS_REGISTRIES_CONF, then REGISTRIES_CONFIG_PATH
    */
   path?: string;
-  /** A drop-in directory to read instead of the default ones. */
+  /** A drop-in directory to read instead of the default ones (`""` reads none). */
   dropInDir?: string;
   /**
    * The short-name-aliases.conf to use.
@@ -134,7 +134,7 @@ async function readRequired(fs: FileSystem, path: string): Promise<string> {
 
 /** The drop-in directories, lowest precedence first (containers' configfile rule). */
 function dropInDirs(options: LoadRegistriesConfOptions, userDir: string): string[] {
-  if (options.dropInDir !== undefined) return [options.dropInDir];
+  if (options.dropInDir !== undefined) return options.dropInDir === "" ? [] : [options.dropInDir];
   const special = options.uid === 0 ? "rootful" : "rootless";
   const dirs: string[] = [];
   for (const base of SYSTEM_DIRS) {
@@ -184,10 +184,11 @@ function merge(conf: RegistriesConf, file: ParsedRegistriesFile, isMain: boolean
 
 /**
  * Reads registries.conf the way containers/image does:
- * - `path` (or `$CONTAINERS_REGISTRIES_CONF`, then `$REGISTRIES_CONFIG_PATH`) alone, when set;
+ * - `path` (or `$CONTAINERS_REGISTRIES_CONF`, then `$REGISTRIES_CONFIG_PATH`), when set;
  * - otherwise the first that exists of `$XDG_CONFIG_HOME/containers/registries.conf`
  *   (default `~/.config/...`), `/etc/containers/registries.conf` and
- *   `/usr/share/containers/registries.conf`, then the `*.conf` drop-ins of
+ *   `/usr/share/containers/registries.conf`;
+ * - then the `*.conf` drop-ins of `dropInDir` when given, else those of
  *   `/usr/share/containers/`, `/etc/containers/` (each `registries.conf.d/`,
  *   `registries.rootful.conf.d/` or `registries.rootless.conf.d/[<uid>/]`) and
  *   `~/.config/containers/registries.conf.d/`, sorted by file name, where a later
@@ -223,13 +224,8 @@ export async function loadRegistriesConf(
   const explicit = options.path ?? envValue(env, "CONTAINERS_REGISTRIES_CONF") ??
     envValue(env, "REGISTRIES_CONFIG_PATH");
   if (explicit !== undefined) {
+    // containers/image still applies the drop-in folders to an explicitly named file.
     load(explicit, await readRequired(fs, explicit), true);
-    if (options.dropInDir !== undefined) {
-      for (const path of await dropInFiles(fs, [options.dropInDir])) {
-        const text = await readOptional(fs, path);
-        if (text !== undefined) load(path, text, false);
-      }
-    }
   } else {
     const mains = [
       posix.join(userDir, "registries.conf"),
@@ -242,10 +238,10 @@ export async function loadRegistriesConf(
       load(path, text, true);
       break;
     }
-    for (const path of await dropInFiles(fs, dropInDirs(options, userDir))) {
-      const text = await readOptional(fs, path);
-      if (text !== undefined) load(path, text, false);
-    }
+  }
+  for (const path of await dropInFiles(fs, dropInDirs(options, userDir))) {
+    const text = await readOptional(fs, path);
+    if (text !== undefined) load(path, text, false);
   }
   const override = envValue(env, "CONTAINERS_REGISTRIES_CONF_OVERRIDE");
   if (override !== undefined) load(override, await readRequired(fs, override), false);

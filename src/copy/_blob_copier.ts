@@ -226,7 +226,13 @@ export class BlobCopier {
   }
 
   #emit(kind: CopyProgressEvent["kind"], blob: Descriptor, bytes: number): void {
-    this.#options.onProgress?.({ kind, digest: blob.digest, size: blob.size, bytes });
+    this.#options.onProgress?.({
+      kind,
+      digest: blob.digest,
+      size: blob.size,
+      bytes,
+      mediaType: blob.mediaType,
+    });
   }
 }
 

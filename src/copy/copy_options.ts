@@ -19,6 +19,8 @@ export interface CopyProgressEvent {
   size: number;
   /** How many bytes of the blob were read from the source so far. */
   bytes: number;
+  /** The blob's media type, telling a config from a layer. */
+  mediaType: string;
 }
 
 /** The layer compression a copy should produce. */

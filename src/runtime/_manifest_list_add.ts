@@ -1,12 +1,11 @@
 /**
  * The reading half of `ManifestList.add`: finds what a name refers to (a transport
- * reference, else `docker://` probed, else a local image), picks the instances to add,
- * copies each into the local store (so the list can be pushed later) and returns their
- * descriptors with platforms.
+ * reference, else `docker://` probed, else a local image), picks the instances to add and
+ * returns their descriptors with platforms, and where a push will read each instance that
+ * no local image holds (nothing is copied into the store).
  *
  * @module
  */
-import { copyImage } from "../copy/mod.ts";
 import { digestBytes } from "../digest/mod.ts";
 import {
   DigestMismatchError,
@@ -21,7 +20,6 @@ import type { Descriptor, Platform } from "../types/mod.ts";
 import {
   dockerReference,
   parseQualified,
-  pinnedReference,
   type RegistryAccessOptions,
 } from "./_manifest_list_refs.ts";
 import type { PullContext } from "./_pull_types.ts";
@@ -39,6 +37,8 @@ export interface AddSourceOptions extends RegistryAccessOptions {
 export interface AddedInstances {
   /** One descriptor per instance, with its platform. */
   descriptors: Descriptor[];
+  /** Where instances not stored locally are read from, by instance digest. */
+  sources: Record<string, string>;
   /** The list's digest (with `all`) or the single instance's digest. */
   digest: string;
 }
@@ -112,55 +112,36 @@ async function configPlatform(
 }
 
 /**
- * Copies the image manifest `manifest` of `ref` into the store (unless an image with that
- * manifest is stored already) and returns its descriptor.
+ * The descriptor of the image manifest `manifest` of `ref`, and where a push reads it
+ * from when no local image has it (nothing is copied: Podman's `manifest add` records the
+ * source and copies at push).
  */
-async function storeInstance(
+async function describeInstance(
   ctx: PullContext,
   ref: ImageReference,
   source: ImageSource,
   manifest: ManifestBytes,
   listed: Descriptor | undefined,
-  options: RegistryAccessOptions,
-): Promise<Descriptor> {
+): Promise<{ descriptor: Descriptor; source?: string }> {
   const what = `${ref}@${manifest.digest}`;
-  const { platform, configDigest } = await configPlatform(source, manifest, what);
-  let written = manifest;
-  const holders = await ctx.store.imagesByDigest(manifest.digest);
-  const stored = [];
-  for (const holder of holders) {
-    if (!holder.isManifestList && !(await ctx.store.isCorrupted(holder))) stored.push(holder);
-  }
-  if (stored.length === 0) {
-    if (!configDigest.startsWith("sha256:")) {
-      throw new InvalidManifestError(what, `the config digest ${configDigest} is not sha256`);
-    }
-    const result = await copyImage(
-      pinnedReference(ref, manifest),
-      ctx.storage.parse(`@${configDigest.slice("sha256:".length)}`),
-      {
-        context: transportContext(ctx, options),
-        signal: options.signal,
-        retries: options.retries,
-        retryDelayMs: options.retryDelayMs,
-      },
-    );
-    written = result.manifest;
-  }
+  const { platform } = await configPlatform(source, manifest, what);
   const descriptor: Descriptor = {
-    mediaType: written.mediaType,
-    digest: written.digest,
-    size: written.bytes.length,
+    mediaType: manifest.mediaType,
+    digest: manifest.digest,
+    size: manifest.bytes.length,
     platform: listed?.platform ? structuredClone(listed.platform) : platform,
   };
   if (listed?.annotations) descriptor.annotations = { ...listed.annotations };
   if (listed?.urls) descriptor.urls = [...listed.urls];
-  return descriptor;
+  for (const holder of await ctx.store.imagesByDigest(manifest.digest)) {
+    if (!holder.isManifestList && !(await ctx.store.isCorrupted(holder))) return { descriptor };
+  }
+  return { descriptor, source: ref.toString() };
 }
 
 /**
- * Resolves `name`, copies the instances to add into the store and returns their
- * descriptors (in the source list's order).
+ * Resolves `name` and returns the descriptors of the instances to add (in the source
+ * list's order) with the sources of those no local image holds.
  *
  * @throws {ImageNotFoundError} when the name is neither reachable nor a local image.
  * @throws {ManifestUnknownError} when a list has no instance for the platform.
@@ -177,9 +158,16 @@ export async function readInstances(
     if (parsed.kind === "schema1") {
       throw new InvalidManifestError(what, "Docker schema 1 images cannot be added to a list");
     }
+    const sources: Record<string, string> = {};
+    const descriptors: Descriptor[] = [];
+    const add = async (manifest: ManifestBytes, listed: Descriptor | undefined) => {
+      const found = await describeInstance(ctx, ref, source, manifest, listed);
+      descriptors.push(found.descriptor);
+      if (found.source !== undefined) sources[found.descriptor.digest] = found.source;
+    };
     if (parsed.kind === "image") {
-      const descriptor = await storeInstance(ctx, ref, source, top, undefined, options);
-      return { descriptors: [descriptor], digest: descriptor.digest };
+      await add(top, undefined);
+      return { descriptors, sources, digest: top.digest };
     }
     let entries = parsed.index.manifests;
     if (!options.all) {
@@ -190,7 +178,6 @@ export async function readInstances(
       }
       entries = [entry];
     }
-    const descriptors: Descriptor[] = [];
     for (const entry of entries) {
       const manifest = await source.getManifest(entry.digest);
       const actual = digestBytes(manifest.bytes).toString();
@@ -203,13 +190,9 @@ export async function readInstances(
           entry.size,
         );
       }
-      descriptors.push(
-        await storeInstance(ctx, ref, source, { ...manifest, digest: entry.digest }, entry, {
-          ...options,
-        }),
-      );
+      await add({ ...manifest, digest: entry.digest }, entry);
     }
-    return { descriptors, digest: options.all ? top.digest : descriptors[0].digest };
+    return { descriptors, sources, digest: options.all ? top.digest : descriptors[0].digest };
   } finally {
     await source.close();
   }

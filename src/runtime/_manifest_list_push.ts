@@ -16,6 +16,7 @@ import {
   pinnedReference,
   type RegistryAccessOptions,
 } from "./_manifest_list_refs.ts";
+import { withInstanceSources } from "./_list_instance_sources.ts";
 import type { PullContext } from "./_pull_types.ts";
 import { transportContext } from "./_pull_copy.ts";
 
@@ -73,7 +74,12 @@ export async function pushList(
   if (!["system", "all", "specific"].includes(selection)) {
     throw new RangeError(`Cannot push with image list selection "${selection}"`);
   }
-  let source: ImageReference = ctx.storage.parse(`@${record.id}`);
+  let source: ImageReference = withInstanceSources(
+    ctx,
+    ctx.storage.parse(`@${record.id}`),
+    record.instanceSources ?? {},
+    options,
+  );
   if (selection === "specific") {
     const bytes = await ctx.store.readBlobBytes(record.manifestDigest);
     const index = parseIndex(bytes, { what: record.manifestDigest }).index;

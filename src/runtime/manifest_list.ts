@@ -208,14 +208,23 @@ export class ManifestList {
     return parseIndex(bytes, { what: record.manifestDigest }).index;
   }
 
-  /** Edits the list under the store lock and saves it back into the same image ID. */
-  async #edit(change: (index: ImageIndex) => ImageIndex): Promise<ImageRecord> {
+  /**
+   * Edits the list under the store lock and saves it back into the same image ID, with
+   * the instance sources (the record's and `sources`) of the instances it still lists.
+   */
+  async #edit(
+    change: (index: ImageIndex) => ImageIndex,
+    sources: Record<string, string> = {},
+  ): Promise<ImageRecord> {
     const store = this.#ctx.store;
     return await store.withLock(async () => {
       const record = await this.record();
       const edited = preferredType(change(await this.#index(record)));
       const saved = await saveIndex(this.#ctx, edited);
-      return await store.replaceManifest(record.id, saved.digest, saved.mediaType);
+      const known: Record<string, string> = { ...record.instanceSources, ...sources };
+      const kept: Record<string, string> = {};
+      for (const { digest } of edited.manifests) if (digest in known) kept[digest] = known[digest];
+      return await store.replaceManifest(record.id, saved.digest, saved.mediaType, kept);
     });
   }
 
@@ -260,8 +269,9 @@ export class ManifestList {
    * Adds the image `name` refers to: a transport reference (`oci:…`, `docker://…`,
    * `containers-storage:…`), else a registry image (`docker://` is tried), else a local
    * image. From a list, `all` adds every instance, otherwise the one for the platform.
-   * The instances are copied into the local store. Returns the added image's manifest
-   * digest (for a list added with `all`, the list's digest).
+   * As with Podman, nothing is copied: the list records where each instance not stored
+   * locally comes from, and `push` copies it from there. Returns the added image's
+   * manifest digest (for a list added with `all`, the list's digest).
    *
    * @example
    * ```ts ignore
@@ -291,7 +301,7 @@ export class ManifestList {
         }
       }
       return out;
-    });
+    }, added.sources);
     return added.digest;
   }
 

@@ -59,6 +59,11 @@ export interface RuntimeOptions {
   fs?: FileSystem;
   /** A registries.conf to read instead of the default files. @default the standard files */
   registriesConf?: string;
+  /**
+   * The registries.conf.d drop-in folder to read instead of the standard ones (`""` reads
+   * none). @default the standard folders
+   */
+  registriesConfDir?: string;
   /** The credential file to read (`--authfile`). @default the standard auth files */
   authFile?: string;
   /**
@@ -140,6 +145,7 @@ export class Runtime {
       homeDir,
       uid,
       path: options.registriesConf,
+      dropInDir: options.registriesConfDir,
       warn,
     });
     const store = options.store ?? await openStore({ root, fs, now });

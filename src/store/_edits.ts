@@ -140,6 +140,7 @@ export function replaceRecordManifest(
   manifestDigest: string,
   manifestMediaType: string,
   manifestSize: number,
+  instanceSources?: Record<string, string>,
 ): { records: ImageRecord[]; record: ImageRecord } {
   checkDigest("The manifest digest", manifestDigest);
   const next = [...records];
@@ -153,6 +154,7 @@ export function replaceRecordManifest(
     manifestSize,
     digests: unique([manifestDigest, ...old.digests]),
     ...(old.isManifestList ? { size: manifestSize } : {}),
+    ...(instanceSources === undefined ? {} : { instanceSources: { ...instanceSources } }),
   };
   return { records: next, record: copyRecord(next[index]) };
 }

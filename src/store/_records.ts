@@ -29,6 +29,7 @@ export function copyRecord(record: ImageRecord): ImageRecord {
     layers: [...record.layers],
   };
   if (record.platform !== undefined) copy.platform = { ...record.platform };
+  if (record.instanceSources !== undefined) copy.instanceSources = { ...record.instanceSources };
   return copy;
 }
 
@@ -68,6 +69,13 @@ export function recordProblem(value: unknown, thorough = false): string | undefi
   }
   if (typeof r.size !== "number" || typeof r.created !== "string") return "size/created invalid";
   if (typeof r.added !== "string" || typeof r.readOnly !== "boolean") return "added/readOnly";
+  if (r.instanceSources !== undefined) {
+    const sources = r.instanceSources;
+    if (
+      typeof sources !== "object" || sources === null || Array.isArray(sources) ||
+      !isStrings(Object.values(sources)) || !isDigests(Object.keys(sources), thorough)
+    ) return "instance sources are invalid";
+  }
   return undefined;
 }
 

@@ -200,10 +200,18 @@ export class LocalImageStore implements ImageStore {
     id: string,
     manifestDigest: string,
     manifestMediaType: string,
+    instanceSources?: Record<string, string>,
   ): Promise<ImageRecord> {
     return this.#mutate(async (records) => {
       const size = await this.#requireBlob(manifestDigest, id);
-      return replaceRecordManifest(records, id, manifestDigest, manifestMediaType, size);
+      return replaceRecordManifest(
+        records,
+        id,
+        manifestDigest,
+        manifestMediaType,
+        size,
+        instanceSources,
+      );
     });
   }
 

@@ -57,6 +57,11 @@ export interface ImageRecord {
    * an image as corrupted and the next pull repairs it.
    */
   incomplete?: boolean;
+  /**
+   * For manifest lists: where the instances that are not stored locally are read from at
+   * push, by instance digest (transport-qualified references, as `manifest add` found them).
+   */
+  instanceSources?: Record<string, string>;
 }
 
 /** A change to an image's names; the store applies it atomically under its lock. */
@@ -148,11 +153,15 @@ export interface ImageStore {
   commitImage(image: NewImage): Promise<ImageRecord>;
   /** Adds and removes names of an image. */
   changeNames(id: string, change: NamesChange): Promise<ImageRecord>;
-  /** Replaces a manifest list's stored manifest (manifest list editing). */
+  /**
+   * Replaces a manifest list's stored manifest (manifest list editing) and, when given,
+   * its `instanceSources`.
+   */
   replaceManifest(
     id: string,
     manifestDigest: string,
     manifestMediaType: string,
+    instanceSources?: Record<string, string>,
   ): Promise<ImageRecord>;
   /** Removes an image record; its blobs stay until `gc()`. */
   deleteImage(id: string): Promise<void>;

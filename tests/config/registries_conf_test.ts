@@ -65,7 +65,7 @@ describe("loadRegistriesConf: which files", () => {
     assert.equal(conf.shortNameAliasesPath, "/var/cache/containers/short-name-aliases.conf");
   });
 
-  it("CONTAINERS_REGISTRIES_CONF replaces the main file and skips drop-ins", async () => {
+  it("CONTAINERS_REGISTRIES_CONF replaces the main file; the system drop-ins still apply", async () => {
     const fs = await memoryFs({
       "/custom.conf": 'unqualified-search-registries = ["custom.example.com"]',
       [SYSTEM]: 'unqualified-search-registries = ["system.example.com"]',
@@ -76,9 +76,12 @@ describe("loadRegistriesConf: which files", () => {
       ...USER,
       env: { CONTAINERS_REGISTRIES_CONF: "/custom.conf" },
     });
-    assert.deepEqual(conf.files, ["/custom.conf"]);
+    assert.deepEqual(conf.files, ["/custom.conf", "/etc/containers/registries.conf.d/10-a.conf"]);
     assert.deepEqual(conf.unqualifiedSearchRegistries, ["custom.example.com"]);
-    assert.equal(conf.shortNameMode, "permissive");
+    assert.equal(conf.shortNameMode, "enforcing");
+    const alone = await loadRegistriesConf({ fs, ...USER, path: "/custom.conf", dropInDir: "" });
+    assert.deepEqual(alone.files, ["/custom.conf"]);
+    assert.equal(alone.shortNameMode, "permissive");
   });
 
   it("an explicit path that does not exist is an error", async () => {

@@ -282,6 +282,7 @@ describe("pull into a store through a fault-injecting proxy", () => {
     return await Runtime.open({
       root: join(work, `store-${stores++}`),
       registriesConf: conf,
+      registriesConfDir: "",
       env: {},
       homeDir: work,
       uid: 1000,

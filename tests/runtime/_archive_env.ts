@@ -41,6 +41,7 @@ export async function startArchiveEnv(): Promise<ArchiveEnv> {
       Runtime.open({
         root: join(dir, `store-${n++}`),
         registriesConf: confPath,
+        registriesConfDir: "",
         env: {},
         homeDir: dir,
         uid: 1000,

@@ -26,6 +26,7 @@ export interface ChildReport {
 const runtime = await Runtime.open({
   root,
   registriesConf: conf,
+  registriesConfDir: "",
   env: {},
   homeDir: root,
   uid: 1000,

@@ -91,6 +91,7 @@ export async function startPullEnv(): Promise<PullEnv> {
       await Runtime.open({
         root: join(dir, `store-${n++}`),
         registriesConf: confPath,
+        registriesConfDir: "",
         env: {},
         homeDir: dir,
         uid: 1000,

@@ -16,6 +16,7 @@ export async function openUnpackRuntime(prefix = "stevedore-unpack-", registries
   const runtime = await Runtime.open({
     root: join(dir, "store"),
     registriesConf: conf,
+    registriesConfDir: "",
     env: {},
     homeDir: dir,
     uid: 1000,

@@ -45,6 +45,7 @@ describe("manifest lists", () => {
     await Runtime.open({
       root: join(dir, `store-${n++}`),
       registriesConf: join(dir, "registries.conf"),
+      registriesConfDir: "",
       env: {},
       homeDir: dir,
       uid: 1000,
@@ -113,14 +114,24 @@ describe("manifest lists", () => {
       architecture: "arm64",
       variant: "v8",
     });
+    // As with Podman, add copies nothing: the list records where each instance comes from.
     for (const image of multi.images) {
       const holders = await runtime.store.imagesByDigest(image.manifest.digest);
-      const stored = holders.find((h) => !h.isManifestList);
-      assert.ok(stored, "instance copied into the store");
-      assert.equal(await runtime.store.isCorrupted(stored), false);
+      assert.equal(holders.filter((h) => !h.isManifestList).length, 0, "no instance stored");
+      for (const layer of image.layers) {
+        assert.equal(await runtime.store.hasBlob(layer.digest), false, "no layer pulled");
+      }
     }
+    const record = await runtime.store.imageById(list.id);
+    assert.deepEqual(
+      Object.keys(record?.instanceSources ?? {}).sort(),
+      multi.images.map((i) => i.manifest.digest).sort(),
+    );
     // The list kept its ID and is found again under its name.
     assert.equal((await runtime.lookupManifestList("localhost/app:v1")).id, list.id);
+    // Its name finds no image until the platform's instance is stored (libimage's lookup).
+    await assert.rejects(runtime.lookupImage("localhost/app:v1"), ImageNotFoundError);
+    await runtime.pull(`docker://${registry.registry}/multi@${multi.images[0].manifest.digest}`);
 
     // A local-only image: the docker:// probe fails, the store has it.
     const [pulled] = await runtime.pull(`docker://${registry.registry}/single:v1`, {
@@ -137,6 +148,11 @@ describe("manifest lists", () => {
     // The list name looks up the host platform's instance.
     const { image } = await runtime.lookupImage("localhost/app:v1");
     assert.equal(image.manifestDigest, multi.images[0].manifest.digest);
+    await assert.rejects(
+      list.lookupInstance({ architecture: "arm64", variant: "v8" }),
+      ImageNotFoundError,
+    );
+    await runtime.pull(`docker://${registry.registry}/multi@${multi.images[1].manifest.digest}`);
     const arm = await list.lookupInstance({ architecture: "arm64", variant: "v8" });
     assert.equal(arm.manifestDigest, multi.images[1].manifest.digest);
 
@@ -191,6 +207,10 @@ describe("manifest lists", () => {
     );
     await list.removeInstance(amd64);
     assert.equal((await list.inspect()).manifests.length, 2);
+    // The removed instance's source goes with it; arm/v7 (never stored) keeps its source.
+    const sources = (await runtime.store.imageById(list.id))?.instanceSources ?? {};
+    assert.equal(sources[amd64], undefined);
+    assert.ok(sources[multi.images[2].manifest.digest]);
     await assert.rejects(list.removeInstance(amd64), ManifestUnknownError);
     await assert.rejects(list.annotateInstance(amd64, { os: "linux" }), ManifestUnknownError);
     const record = await runtime.store.imageById(list.id);
@@ -206,6 +226,15 @@ describe("manifest lists", () => {
     const all = skopeoRaw(`${registry.registry}/pushed:all`);
     assert.equal(all.mediaType, DOCKER_LIST);
     assert.deepEqual(all.manifests?.map((m) => m.digest), instances);
+    // The arm/v7 instance was never stored: the push read it from where it was added.
+    assert.equal((await runtime.store.imagesByDigest(instances[2])).length, 0);
+    execFileSync(SKOPEO, [
+      "copy",
+      "--insecure-policy",
+      "--src-tls-verify=false",
+      `docker://${registry.registry}/pushed@${instances[2]}`,
+      `oci:${join(dir, "arm-v7")}:x`,
+    ]);
     const byDigest = skopeoRaw(`${registry.registry}/pushed@${allDigest}`);
     assert.deepEqual(byDigest.manifests?.map((m) => m.digest), instances);
 
@@ -237,10 +266,12 @@ describe("manifest lists", () => {
   it("keeps list instances when pruning and when the list is removed", async () => {
     const list = await runtime.lookupManifestList("localhost/app:v1");
     const instanceIds = [];
-    for (const image of multi.images) {
+    for (const image of multi.images.slice(0, 2)) {
       const holder = (await runtime.store.imagesByDigest(image.manifest.digest))
         .find((h) => !h.isManifestList)!;
-      assert.deepEqual(holder.names, []);
+      // Untagged, the pulled instances would be dangling but for the list.
+      for (const name of holder.names) await runtime.untag(holder.id, name);
+      assert.deepEqual((await runtime.store.imageById(holder.id))?.names, []);
       instanceIds.push(holder.id);
     }
     const pruned = await runtime.prune();

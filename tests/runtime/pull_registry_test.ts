@@ -210,7 +210,7 @@ describe("pull from a registry", () => {
         "insecure = true",
       ].join("\n"),
     );
-    const runtime = await env.open({ registriesConf: conf });
+    const runtime = await env.open({ registriesConf: conf, registriesConfDir: "" });
     const lines: string[] = [];
     await assert.rejects(
       runtime.pull("absent", { writer: (l) => lines.push(l) }),

@@ -60,7 +60,7 @@ async function openSearch(seen: string[], searchRegistries: string[]) {
     conf,
     `unqualified-search-registries = [${searchRegistries.map((r) => `"${r}"`).join(", ")}]\n`,
   );
-  return await env.open({ registriesConf: conf, fetch: fakeFetch(seen) });
+  return await env.open({ registriesConf: conf, registriesConfDir: "", fetch: fakeFetch(seen) });
 }
 
 describe("search", () => {

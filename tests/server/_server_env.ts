@@ -94,6 +94,7 @@ export async function startServerEnv(
   const runtime = await Runtime.open({
     root: join(dir, "store"),
     registriesConf: confPath,
+    registriesConfDir: "",
     env: {},
     homeDir: dir,
     uid: 1000,

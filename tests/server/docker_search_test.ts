@@ -41,6 +41,7 @@ before(async () => {
   runtime = await Runtime.open({
     root: join(dir, "store"),
     registriesConf: conf,
+    registriesConfDir: "",
     env: {},
     homeDir: dir,
     uid: 1000,

@@ -1,0 +1,99 @@
+/**
+ * A stored manifest list whose instances may live elsewhere, as a push reads it: the list
+ * and the instances stored locally come from the store; an instance that `manifest add`
+ * only recorded is read from the source it was added from, and so are its blobs.
+ *
+ * @module
+ */
+import { digestBytes } from "../digest/mod.ts";
+import { DigestMismatchError } from "../errors.ts";
+import { parseManifest } from "../manifest/mod.ts";
+import type {
+  ImageDestination,
+  ImageReference,
+  ImageSource,
+  ManifestBytes,
+  TransportContext,
+} from "../transports/types.ts";
+import { parseQualified, type RegistryAccessOptions } from "./_manifest_list_refs.ts";
+import type { PullContext } from "./_pull_types.ts";
+
+/**
+ * `list` (a store reference) with its instances not stored locally read from `sources`
+ * (instance digest -> transport-qualified reference).
+ */
+export function withInstanceSources(
+  ctx: PullContext,
+  list: ImageReference,
+  sources: Record<string, string>,
+  options: RegistryAccessOptions,
+): ImageReference {
+  const reference: ImageReference = {
+    transport: list.transport,
+    withinTransport: list.withinTransport,
+    dockerReference: list.dockerReference,
+    toString: () => list.toString(),
+    async newSource(context: TransportContext): Promise<ImageSource> {
+      const local = await list.newSource(context);
+      const opened = new Map<string, Promise<ImageSource>>();
+      const blobOwners = new Map<string, ImageSource>();
+      const open = (input: string): Promise<ImageSource> => {
+        let source = opened.get(input);
+        if (source === undefined) {
+          const ref = parseQualified(ctx, input, options);
+          if (ref === undefined) {
+            throw new TypeError(`Cannot read list instance source "${input}": no transport`);
+          }
+          source = ref.newSource(context);
+          opened.set(input, source);
+        }
+        return source;
+      };
+      const remoteManifest = async (digest: string, input: string): Promise<ManifestBytes> => {
+        const source = await open(input);
+        const manifest = await source.getManifest(digest);
+        const actual = digestBytes(manifest.bytes).toString();
+        if (actual !== digest) {
+          throw new DigestMismatchError(input, digest, actual, manifest.bytes.length, -1);
+        }
+        const parsed = parseManifest(manifest.bytes, {
+          what: `${input}@${digest}`,
+          contentType: manifest.mediaType,
+        });
+        if (parsed.kind === "image") {
+          const { config, layers } = parsed.manifest;
+          for (const blob of [config, ...layers]) blobOwners.set(blob.digest, source);
+        }
+        return { ...manifest, digest };
+      };
+      return {
+        reference,
+        async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
+          const input = instanceDigest === undefined ? undefined : sources[instanceDigest];
+          if (input === undefined || await ctx.store.hasBlob(instanceDigest!)) {
+            return await local.getManifest(instanceDigest);
+          }
+          return await remoteManifest(instanceDigest!, input);
+        },
+        async getBlob(blob, opts) {
+          const owner = blobOwners.get(blob.digest);
+          if (owner !== undefined && !(await ctx.store.hasBlob(blob.digest))) {
+            return await owner.getBlob(blob, opts);
+          }
+          return await local.getBlob(blob, opts);
+        },
+        async close() {
+          const all = [local.close()];
+          for (const source of opened.values()) {
+            all.push(source.then((s) => s.close(), () => {}));
+          }
+          await Promise.all(all);
+        },
+      };
+    },
+    newDestination(): Promise<ImageDestination> {
+      return Promise.reject(new TypeError(`Cannot write to "${reference}": it is read-only`));
+    },
+  };
+  return reference;
+}
