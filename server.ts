@@ -1,27 +1,38 @@
 /**
  * The `stevedore-server` entry point: serves a store over HTTP (Docker Engine API image
  * subset, OCI distribution at `/v2/`, stevedore API at `/stevedore/v1/`) on Deno, Node or
- * Bun.
+ * Bun. It reads the same environment as the CLI (`CONTAINERS_REGISTRIES_CONF`,
+ * `REGISTRY_AUTH_FILE`, `XDG_RUNTIME_DIR`, `DOCKER_CONFIG`, `HOME`, `STEVEDORE_ROOT`).
  *
  * ```sh
- * deno run -A server.ts --listen 127.0.0.1:8080 --root /tmp/store [--token SECRET]
+ * deno run -A server.ts --listen 127.0.0.1:8080 --root /tmp/store [--token-file FILE]
  * ```
  *
  * @module
  */
 import process from "node:process";
-import { DEFAULT_LISTEN, startServer } from "./src/server/mod.ts";
+import { homedir, userInfo } from "node:os";
+import { defaultStorageRoot } from "./src/config/mod.ts";
+import { UsageError } from "./src/errors.ts";
+import { NodeFileSystem } from "./src/fs/mod.ts";
+import { DEFAULT_LISTEN, resolveServerToken, startServer } from "./src/server/mod.ts";
 
 export { startServer } from "./src/server/mod.ts";
 export type { RunningServer, StartServerOptions } from "./src/server/mod.ts";
 
-const USAGE = `Usage: server.ts [--listen ADDR] [--root DIR] [--token TOKEN]
+const USAGE = `Usage: server.ts [options]
 
-  --listen ADDR   127.0.0.1:PORT, tcp://HOST:PORT or unix://PATH (default ${DEFAULT_LISTEN})
-  --root DIR      the store's root directory (default: the standard store)
-  --token TOKEN   require "Authorization: Bearer TOKEN" (required off loopback)
-                  (also read from $STEVEDORE_SERVER_TOKEN)
+  --listen ADDR           127.0.0.1:PORT, tcp://HOST:PORT or unix://PATH (default ${DEFAULT_LISTEN})
+  --root DIR              the store's root directory (default: $STEVEDORE_ROOT, else the standard store)
+  --registries-conf FILE  the registries.conf to read (default: $CONTAINERS_REGISTRIES_CONF, else the standard files)
+  --authfile FILE         the credential file to read (default: $REGISTRY_AUTH_FILE, else the standard files)
+  --token-file FILE       require "Authorization: Bearer TOKEN", TOKEN read from FILE
+                          (required off loopback; also read from $STEVEDORE_SERVER_TOKEN)
+  --token TOKEN           the same, but visible to every user in ps: prefer --token-file
 `;
+
+const FLAGS = ["listen", "root", "token", "token-file", "registries-conf", "authfile"] as const;
+type Flag = typeof FLAGS[number];
 
 /** The parsed command line of the server. */
 export interface ServerArgs {
@@ -29,13 +40,33 @@ export interface ServerArgs {
   listen: string;
   /** The store root, if given. */
   root?: string;
-  /** The token, if given. */
+  /** The token given in argv, if any. */
   token?: string;
+  /** The file holding the token, if given. */
+  tokenFile?: string;
+  /** The registries.conf to read, if given. */
+  registriesConf?: string;
+  /** The credential file to read, if given. */
+  authFile?: string;
   /** Whether help was asked for. */
   help: boolean;
 }
 
-/** Parses `--listen`, `--root`, `--token` (also `--flag=value`) and `--help`. */
+const FIELDS: Record<Flag, Exclude<keyof ServerArgs, "help">> = {
+  listen: "listen",
+  root: "root",
+  token: "token",
+  "token-file": "tokenFile",
+  "registries-conf": "registriesConf",
+  authfile: "authFile",
+};
+
+/**
+ * Parses `--listen`, `--root`, `--token`, `--token-file`, `--registries-conf`, `--authfile`
+ * (also `--flag=value`) and `--help`.
+ *
+ * @throws {UsageError} for an unknown argument or a missing value.
+ */
 export function parseServerArgs(args: string[]): ServerArgs {
   const out: ServerArgs = { listen: DEFAULT_LISTEN, help: false };
   for (let i = 0; i < args.length; i++) {
@@ -45,33 +76,50 @@ export function parseServerArgs(args: string[]): ServerArgs {
       continue;
     }
     const eq = arg.indexOf("=");
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag !== "--listen" && flag !== "--root" && flag !== "--token") {
-      throw new TypeError(`Unknown argument "${arg}"`);
+    const flag = (eq > 0 ? arg.slice(0, eq) : arg).replace(/^--/, "");
+    if (!arg.startsWith("--") || !(FLAGS as readonly string[]).includes(flag)) {
+      throw new UsageError(arg, "unknown argument");
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new TypeError(`${flag} needs a value`);
-    out[flag.slice(2) as "listen" | "root" | "token"] = value;
+    if (value === undefined) throw new UsageError(`--${flag}`, "needs a value");
+    out[FIELDS[flag as Flag]] = value;
   }
   return out;
 }
 
-async function main(): Promise<void> {
-  let args: ServerArgs;
+function uid(): number {
   try {
-    args = parseServerArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    process.exit(2);
+    return Math.max(userInfo().uid, 0);
+  } catch {
+    return 1000;
   }
+}
+
+async function main(): Promise<void> {
+  const args = parseServerArgs(process.argv.slice(2));
   if (args.help) {
     console.log(USAGE);
     return;
   }
-  const token = args.token ?? process.env.STEVEDORE_SERVER_TOKEN;
+  const env = process.env as Record<string, string | undefined>;
+  const { token, warning } = await resolveServerToken({
+    env,
+    fs: new NodeFileSystem(),
+    ...(args.token === undefined ? {} : { token: args.token }),
+    ...(args.tokenFile === undefined ? {} : { tokenFile: args.tokenFile }),
+  });
+  if (warning) console.error(`WARNING: ${warning}`);
+  const homeDir = env.HOME ?? homedir();
   const server = await startServer({
     listen: args.listen,
-    ...(args.root ? { root: args.root } : {}),
+    root: args.root ?? env.STEVEDORE_ROOT ?? defaultStorageRoot({ env, homeDir, uid: uid() }),
+    runtimeOptions: {
+      env,
+      homeDir,
+      warn: (message) => console.error(`WARNING: ${message}`),
+      ...(args.registriesConf === undefined ? {} : { registriesConf: args.registriesConf }),
+      ...(args.authFile === undefined ? {} : { authFile: args.authFile }),
+    },
     ...(token ? { token } : {}),
     log: (line) => console.error(line),
   });
@@ -85,7 +133,8 @@ async function main(): Promise<void> {
 
 if (import.meta.main ?? (process.argv[1] && import.meta.url.endsWith(process.argv[1]))) {
   main().catch((error) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exit(1);
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof UsageError) console.error(`\n${USAGE}`);
+    process.exit(error instanceof UsageError ? 125 : 1);
   });
 }

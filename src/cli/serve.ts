@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { NodeFileSystem } from "../fs/mod.ts";
 import { expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 
@@ -17,17 +18,33 @@ export const command: Command = {
       help: "HOST:PORT, tcp://HOST:PORT or unix://PATH (default 127.0.0.1:8080)",
       valueName: "address",
     },
+    "token-file": {
+      type: "string",
+      help: 'Require "Authorization: Bearer TOKEN", TOKEN read from this file ' +
+        "(also $STEVEDORE_SERVER_TOKEN)",
+      valueName: "path",
+    },
     token: {
       type: "string",
-      help: 'Require "Authorization: Bearer TOKEN" (also $STEVEDORE_SERVER_TOKEN)',
+      help: "The same with TOKEN in argv (visible in ps: prefer --token-file)",
       valueName: "token",
     },
+    authfile: { type: "string", help: "Path of the authentication file", valueName: "path" },
   },
   async run(ctx, args) {
     expectArgs("serve", args.positionals, 0, 0);
-    const { startServer } = await import("../server/mod.ts");
-    const runtime = await ctx.openRuntime();
-    const token = stringFlag(args, "token") ?? ctx.io.env.STEVEDORE_SERVER_TOKEN;
+    const { resolveServerToken, startServer } = await import("../server/mod.ts");
+    const argvToken = stringFlag(args, "token");
+    const tokenFile = stringFlag(args, "token-file");
+    const { token, warning } = await resolveServerToken({
+      env: ctx.io.env,
+      fs: new NodeFileSystem(),
+      ...(argvToken === undefined ? {} : { token: argvToken }),
+      ...(tokenFile === undefined ? {} : { tokenFile }),
+    });
+    if (warning) await ctx.err(`WARNING: ${warning}\n`);
+    const authFile = stringFlag(args, "authfile");
+    const runtime = await ctx.openRuntime(authFile === undefined ? {} : { authFile });
     const listen = stringFlag(args, "listen");
     const server = await startServer({
       runtime,

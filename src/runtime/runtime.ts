@@ -199,6 +199,11 @@ export class Runtime {
     return this.#ctx.store;
   }
 
+  /** The file system the store, the configuration and the path transports live on. */
+  get fs(): FileSystem {
+    return this.#ctx.fs;
+  }
+
   /** The registries configuration in use. */
   get registriesConf(): RegistriesConf {
     return this.#conf;

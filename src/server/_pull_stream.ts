@@ -1,14 +1,15 @@
 /**
  * `POST /images/create?fromImage=...`: a pull reported as the JSON progress messages the
  * Docker client renders (`Pulling fs layer`, `Downloading`, `Pull complete`, `Digest:`,
- * `Status:`).
+ * `Status:`). A registry on a loopback address may answer in plain HTTP, as dockerd allows.
  *
  * @module
  */
-import type { CopyProgressEvent } from "../copy/mod.ts";
 import { parseNormalizedName } from "../reference/mod.ts";
 import type { PullOptions, Runtime } from "../runtime/mod.ts";
 import { familiar } from "./_docker_names.ts";
+import { dockerProgress, PULL_VERBS } from "./_docker_progress.ts";
+import { loopbackTls } from "./_loopback.ts";
 
 /** Credentials as the Docker client sends them in `X-Registry-Auth` (base64url JSON). */
 export interface RegistryAuth {
@@ -51,18 +52,6 @@ export function authOptions(
   return {};
 }
 
-function shortId(digest: string): string {
-  return digest.slice(digest.indexOf(":") + 1, digest.indexOf(":") + 13);
-}
-
-function progressBar(current: number, total: number): string {
-  if (total <= 0) return "";
-  const width = 50;
-  const filled = Math.min(width, Math.floor((current / total) * width));
-  const bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "");
-  return `[${bar.padEnd(width)}] ${current}B/${total}B`;
-}
-
 /** Pulls `reference` (fully qualified), sending Docker progress messages through `send`. */
 export async function pullWithProgress(
   runtime: Runtime,
@@ -76,29 +65,13 @@ export async function pullWithProgress(
     id: ref.tag ?? ref.digest,
   });
   const before = await runtime.store.imageByName(reference);
-  const lastSent = new Map<string, number>();
-  const onProgress = (event: CopyProgressEvent) => {
-    const id = shortId(event.digest);
-    if (event.kind === "blob-start") {
-      send({ status: "Pulling fs layer", progressDetail: {}, id });
-    } else if (event.kind === "blob-bytes") {
-      const now = Date.now();
-      if (now - (lastSent.get(id) ?? 0) < 100 && event.bytes !== event.size) return;
-      lastSent.set(id, now);
-      send({
-        status: "Downloading",
-        progressDetail: { current: event.bytes, total: event.size },
-        progress: progressBar(event.bytes, event.size),
-        id,
-      });
-    } else if (event.kind === "blob-done") {
-      send({ status: "Download complete", progressDetail: {}, id });
-      send({ status: "Pull complete", progressDetail: {}, id });
-    } else if (event.kind === "blob-skipped") {
-      send({ status: "Already exists", progressDetail: {}, id });
-    }
-  };
-  const records = await runtime.pull(reference, { ...options, policy: "always", onProgress });
+  const onProgress = dockerProgress(send, PULL_VERBS);
+  const records = await runtime.pull(reference, {
+    ...options,
+    ...loopbackTls(reference),
+    policy: "always",
+    onProgress,
+  });
   const image = records[0];
   const digest = image?.manifestDigest;
   if (digest) send({ status: `Digest: ${digest}` });

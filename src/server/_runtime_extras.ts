@@ -1,11 +1,12 @@
 /**
- * The runtime operations behind the routes that stream (save, load, import, push, search),
+ * The runtime operations behind the routes that stream (save, load, import, search),
  * adapted to the shapes the routes need; a missing one makes its route answer 501.
  *
  * @module
  */
 import type { Runtime } from "../runtime/mod.ts";
 import type { PullOptions } from "../runtime/mod.ts";
+import type { EventLog } from "./event_log.ts";
 
 /** One search result. */
 export interface SearchHit {
@@ -34,8 +35,6 @@ export interface RuntimeExtras {
     input: ReadableStream<Uint8Array>,
     options: { reference?: string; changes: string[]; message?: string },
   ) => Promise<string>;
-  /** Pushes a local image to a registry reference; returns the manifest digest. */
-  push?: (name: string, destination: string, auth: Auth) => Promise<string | undefined>;
   /** Searches registries. */
   search?: (
     term: string,
@@ -43,13 +42,24 @@ export interface RuntimeExtras {
   ) => Promise<SearchHit[]>;
 }
 
-/** The runtime's save, load, import, push and search, adapted to what the routes need. */
-export function extras(runtime: Runtime): RuntimeExtras {
+/**
+ * The runtime's save, load, import and search, adapted to what the routes need. An import
+ * is recorded in `log` as an `import` event: libimage sends none, dockerd does.
+ */
+export function extras(runtime: Runtime, log?: EventLog): RuntimeExtras {
   return {
     save: (names, output) => runtime.save(names, { format: "docker-archive", output }),
     load: (input) => runtime.load(input),
-    importImage: (input, options) => runtime.importImage(input, options),
-    push: (name, destination, auth) => runtime.push(name, `docker://${destination}`, auth),
+    importImage: async (input, options) => {
+      const id = await runtime.importImage(input, options);
+      log?.add({
+        type: "import",
+        id: id.replace(/^sha256:/, ""),
+        name: options.reference ?? "",
+        time: new Date(),
+      });
+      return id;
+    },
     search: async (term, options) => {
       const hits = await runtime.search(term, options);
       return hits.map((hit) => ({

@@ -6,10 +6,12 @@
  * @module
  */
 import { Hono } from "hono";
+import type { FetchLike } from "../registry/mod.ts";
 import type { Runtime } from "../runtime/mod.ts";
 import { distributionApp, type RegistryStorage } from "./distribution/mod.ts";
 import { errorResponse, HttpError } from "./_http.ts";
 import { EventLog } from "./event_log.ts";
+import { redactRequestTarget } from "./_redact.ts";
 import { imageRoutes } from "./image_routes.ts";
 import { stevedoreRoutes } from "./stevedore_routes.ts";
 import { StoreRegistryStorage } from "./store_storage.ts";
@@ -26,7 +28,14 @@ export interface ServerAppOptions {
   registryStorage?: RegistryStorage;
   /** The folder `POST /stevedore/v1/images/unpack` may write into. @default none (disabled) */
   unpackRoot?: string;
-  /** Receives one line per request (method, path, status); never headers or bodies. @default none */
+  /** The largest blob a `/v2/` upload may send. @default DEFAULT_MAX_UPLOAD_BYTES (16 GiB) */
+  maxUploadBytes?: number;
+  /** The `fetch` registries are reached with by `POST /auth`. @default globalThis.fetch */
+  fetch?: FetchLike;
+  /**
+   * Receives one line per request (method, path and query with credentials redacted,
+   * status); never headers or bodies. @default none
+   */
   log?: (line: string) => void;
 }
 
@@ -79,7 +88,8 @@ function headerBytes(headers: Headers): number {
 export function createServerApp(runtime: Runtime, options: ServerAppOptions = {}): ServerApp {
   const log = new EventLog(runtime);
   const app = new Hono({ getPath: (request) => stripVersion(new URL(request.url).pathname) });
-  const storage = options.registryStorage ?? new StoreRegistryStorage(runtime.store);
+  const storage = options.registryStorage ??
+    new StoreRegistryStorage(runtime.store, { fs: runtime.fs });
 
   app.use("*", async (c, next) => {
     const started = Date.now();
@@ -106,17 +116,23 @@ export function createServerApp(runtime: Runtime, options: ServerAppOptions = {}
         for (const [key, value] of Object.entries(ENGINE_HEADERS)) c.res.headers.set(key, value);
       }
       options.log?.(
-        `${c.req.method} ${rawPath}${new URL(c.req.url).search} ${c.res.status} ${
+        `${c.req.method} ${redactRequestTarget(new URL(c.req.url))} ${c.res.status} ${
           Date.now() - started
         }ms`,
       );
     }
   });
 
-  app.route("/", systemRoutes(runtime, log));
-  app.route("/", imageRoutes(runtime));
+  app.route("/", systemRoutes(runtime, log, options.fetch ? { fetch: options.fetch } : {}));
+  app.route("/", imageRoutes(runtime, log));
   app.route("/", stevedoreRoutes(runtime, { unpackRoot: options.unpackRoot }));
-  app.route("/", distributionApp(storage));
+  app.route(
+    "/",
+    distributionApp(
+      storage,
+      options.maxUploadBytes === undefined ? {} : { maxUploadBytes: options.maxUploadBytes },
+    ),
+  );
 
   app.all("*", (c) => {
     return c.json({

@@ -4,15 +4,28 @@
  *
  * @module
  */
-import type { ImageEvent } from "../events/mod.ts";
+import type { ImageEvent, ImageEventType } from "../events/mod.ts";
 import type { Runtime } from "../runtime/mod.ts";
 
 /** How many events the log keeps. */
 export const EVENT_LOG_SIZE = 1000;
 
-/** The recent image events of a runtime, and a way to wait for new ones. */
+/** The kinds of events the server reports: the runtime's, and `import`, which dockerd sends. */
+export type ServerEventType = ImageEventType | "import";
+
+/** An event as the server reports it. */
+export interface ServerEvent extends Omit<ImageEvent, "type"> {
+  /** What happened. */
+  type: ServerEventType;
+}
+
+/**
+ * The recent image events of a runtime, and a way to wait for new ones. A `load` or `save`
+ * event names a path or `-` (a stream); dockerd names the image instead, so the log does.
+ * A push names its destination without the `docker://` transport.
+ */
 export class EventLog {
-  readonly #events: ImageEvent[] = [];
+  readonly #events: ServerEvent[] = [];
   readonly #waiters = new Set<() => void>();
   readonly #abort = new AbortController();
   #dropped = 0;
@@ -21,12 +34,12 @@ export class EventLog {
   constructor(runtime: Runtime) {
     const iterator = runtime.events(this.#abort.signal);
     (async () => {
-      for await (const event of iterator) this.add(event);
+      for await (const event of iterator) this.add(await named(runtime, event));
     })().catch(() => {});
   }
 
   /** Records an event and wakes the followers. */
-  add(event: ImageEvent): void {
+  add(event: ServerEvent): void {
     this.#events.push(event);
     if (this.#events.length > EVENT_LOG_SIZE) {
       this.#events.shift();
@@ -38,7 +51,7 @@ export class EventLog {
   }
 
   /** The recorded events, oldest first. */
-  get events(): readonly ImageEvent[] {
+  get events(): readonly ServerEvent[] {
     return this.#events;
   }
 
@@ -46,7 +59,7 @@ export class EventLog {
    * The events with `time >= since` (milliseconds), replayed then followed until
    * `until` (milliseconds) has passed or `signal` aborts.
    */
-  async *follow(since: number, until: number, signal: AbortSignal): AsyncGenerator<ImageEvent> {
+  async *follow(since: number, until: number, signal: AbortSignal): AsyncGenerator<ServerEvent> {
     let next = this.#dropped;
     while (!signal.aborted) {
       next = Math.max(next, this.#dropped);
@@ -76,4 +89,15 @@ export class EventLog {
   close(): void {
     this.#abort.abort();
   }
+}
+
+/**
+ * `event` named as dockerd names it: a push by its registry reference (no `docker://`), a
+ * load or save by its image rather than its path or `-`.
+ */
+async function named(runtime: Runtime, event: ImageEvent): Promise<ServerEvent> {
+  if (event.type === "push") return { ...event, name: event.name.replace(/^docker:\/\//, "") };
+  if (event.type !== "load" && event.type !== "save") return event;
+  const record = event.id === "" ? undefined : await runtime.store.imageById(event.id);
+  return { ...event, name: record?.names[0] ?? "" };
 }

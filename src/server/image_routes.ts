@@ -28,6 +28,8 @@ import {
   removalReport,
 } from "./_docker_shapes.ts";
 import { extras } from "./_runtime_extras.ts";
+import { pushTargets, pushWithProgress } from "./_push_stream.ts";
+import type { EventLog } from "./event_log.ts";
 
 const MAX_NAME = 512;
 
@@ -49,9 +51,9 @@ function notImplemented(what: string): never {
 }
 
 /** Builds the `/images` routes of the Docker Engine API over `runtime`. */
-export function imageRoutes(runtime: Runtime): Hono {
+export function imageRoutes(runtime: Runtime, log?: EventLog): Hono {
   const app = new Hono();
-  const more = extras(runtime);
+  const more = extras(runtime, log);
 
   app.get("/images/json", async (c) => {
     const url = new URL(c.req.url);
@@ -208,21 +210,11 @@ export function imageRoutes(runtime: Runtime): Hono {
       return c.body(null, 201);
     }
     if (method === "POST" && action === "push") {
-      const push = more.push;
-      if (!push) notImplemented("image push");
-      const found = await lookupDocker(runtime, name);
-      const tag = url.searchParams.get("tag") ?? "";
-      const destination = dockerReference(operand(found), tag);
+      const targets = await pushTargets(runtime, name, url.searchParams.get("tag") ?? "");
       const auth = decodeRegistryAuth(c.req.header("x-registry-auth"));
-      return streamResponse(jsonLines(async (send) => {
-        send({
-          status: `The push refers to repository [${
-            familiar(destination).replace(/:[^:/]*$/, "")
-          }]`,
-        });
-        const digest = await push(operand(found), destination, authOptions(auth));
-        send({ status: `${tag || "latest"}: digest: ${digest ?? ""}` });
-      }));
+      return streamResponse(
+        jsonLines((send, signal) => pushWithProgress(runtime, targets, auth, send, signal)),
+      );
     }
     throw new HttpError(404, `page not found: ${method} /images/${rest}`);
   });

@@ -33,6 +33,12 @@ export { MAX_JSON_BODY } from "./_http.ts";
 export { API_VERSION, dockerEvent, MIN_API_VERSION } from "./system_routes.ts";
 export { EventLog } from "./event_log.ts";
 export {
+  resolveServerToken,
+  type ServerToken,
+  type ServerTokenSources,
+  TOKEN_ENV,
+} from "./server_token.ts";
+export {
   imageNameOf,
   repositoryOf,
   StoreRegistryStorage,

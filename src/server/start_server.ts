@@ -6,6 +6,7 @@
  * @module
  */
 import { type HttpAdapter, listenHttp, type ListenTarget } from "../fs/http_listen.ts";
+import { UsageError } from "../errors.ts";
 import { Runtime, type RuntimeOptions } from "../runtime/mod.ts";
 import { createServerApp } from "./app.ts";
 
@@ -74,7 +75,8 @@ export function isLocalTarget(target: ListenTarget): boolean {
 /**
  * Starts serving the store.
  *
- * @throws {TypeError} for a malformed address, or a non-loopback one without a token.
+ * @throws {TypeError} for a malformed address.
+ * @throws {UsageError} for a non-loopback address without a token, or a short token.
  * @example
  * ```ts ignore
  * const server = await startServer({ listen: "127.0.0.1:0", root: "/tmp/store" });
@@ -85,11 +87,13 @@ export function isLocalTarget(target: ListenTarget): boolean {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const target = parseListen(options.listen ?? DEFAULT_LISTEN);
   if (options.token !== undefined && options.token.length < 8) {
-    throw new TypeError("The token must be at least 8 characters long");
+    throw new UsageError("--token", "the token must be at least 8 characters long");
   }
   if (!isLocalTarget(target) && options.token === undefined) {
-    throw new TypeError(
-      `Refusing to listen on "${options.listen}" without a token: use --token, or a loopback address`,
+    throw new UsageError(
+      `--listen ${options.listen}`,
+      "refusing to serve the image API beyond loopback without a token: give one with " +
+        "--token-file or $STEVEDORE_SERVER_TOKEN, or listen on 127.0.0.1, [::1] or unix://PATH",
     );
   }
   const runtime = options.runtime ??

@@ -7,16 +7,15 @@
  * `/v2/docker.io/library/alpine/manifests/3` is `docker.io/library/alpine:3`. A pushed
  * manifest by tag is committed as an image record with that name (a manifest list with its
  * instances, like a pull into the store). Blobs are shared by the whole store: any
- * repository serves any stored blob by digest. Uploads are staged in a temporary
- * directory and verified when committed.
+ * repository serves any stored blob by digest. Uploads are staged in the store's `tmp/`
+ * folder, on the store's file system, and verified when committed; a dropped upload leaves
+ * nothing behind.
  *
  * @module
  */
-import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { computeDigest } from "../digest/mod.ts";
 import { DigestMismatchError } from "../errors.ts";
-import { type FileSystem, isNotFound, NodeFileSystem } from "../fs/mod.ts";
+import { type FileSystem, isNotFound } from "../fs/mod.ts";
 import { guessManifestMediaType } from "../manifest/mod.ts";
 import { normalizeName, parseNormalizedName } from "../reference/mod.ts";
 import type { ImageStore } from "../store/mod.ts";
@@ -27,9 +26,9 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Options of {@linkcode StoreRegistryStorage}. */
 export interface StoreRegistryStorageOptions {
-  /** The file system the store lives on. @default NodeFileSystem */
-  fs?: FileSystem;
-  /** Where uploads are staged. @default os.tmpdir() */
+  /** The file system the store lives on (the runtime's). */
+  fs: FileSystem;
+  /** Where uploads are staged. @default the store's `tmp/` folder */
   tmpDir?: string;
 }
 
@@ -86,17 +85,17 @@ export class StoreRegistryStorage implements RegistryStorage {
   readonly #tmpDir: string;
   readonly #uploads = new Map<string, UploadSession>();
 
-  /** Serves `store`. */
-  constructor(store: ImageStore, options: StoreRegistryStorageOptions = {}) {
+  /** Serves `store`, which lives on `options.fs`. */
+  constructor(store: ImageStore, options: StoreRegistryStorageOptions) {
     this.#store = store;
-    this.#fs = options.fs ?? new NodeFileSystem();
-    this.#tmpDir = join(options.tmpDir ?? tmpdir(), `stevedore-uploads-${crypto.randomUUID()}`);
+    this.#fs = options.fs;
+    this.#tmpDir = (options.tmpDir ?? `${store.root.replace(/\/+$/, "")}/tmp`).replace(/\/+$/, "");
   }
 
   /** The size of a stored blob. */
   async blobSize(_repository: string, digest: string): Promise<number | undefined> {
     if (!DIGEST.test(digest)) return undefined;
-    const path = join(this.#store.root, "blobs", "sha256", digest.slice("sha256:".length));
+    const path = `${this.#store.root}/blobs/sha256/${digest.slice("sha256:".length)}`;
     try {
       return (await this.#fs.stat(path)).size;
     } catch (error) {
@@ -120,7 +119,7 @@ export class StoreRegistryStorage implements RegistryStorage {
     return Promise.resolve(false);
   }
 
-  /** Starts an upload staged in the temporary directory. */
+  /** Starts an upload staged in the temporary folder (`upload-<id>.<n>` files). */
   async startUpload(repository: string): Promise<UploadSession> {
     await this.#fs.mkdir(this.#tmpDir, { recursive: true, mode: 0o700 });
     const id = crypto.randomUUID();
@@ -142,7 +141,7 @@ export class StoreRegistryStorage implements RegistryStorage {
         return size;
       },
       async append(stream) {
-        const part = join(dir, `${id}.${parts.length}`);
+        const part = `${dir}/upload-${id}.${parts.length}`;
         parts.push(part);
         const counted = stream.pipeThrough(
           new TransformStream<Uint8Array, Uint8Array>({

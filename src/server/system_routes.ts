@@ -1,15 +1,18 @@
 /**
- * The Docker Engine API's system routes: `/_ping`, `/version`, `/info` and `/events`
- * (image events as Docker event messages), plus API version handling.
+ * The Docker Engine API's system routes: `/_ping`, `/version`, `/info`, `/auth` (a login
+ * checked against the registry), `/system/df` (the images part) and `/events` (image
+ * events as Docker event messages), plus API version handling.
  *
  * @module
  */
 import { Hono } from "hono";
 import type { Runtime } from "../runtime/mod.ts";
-import type { ImageEvent } from "../events/mod.ts";
+import type { FetchLike } from "../registry/mod.ts";
 import { familiar } from "./_docker_names.ts";
-import { dockerFilters, HttpError, jsonLines, streamResponse } from "./_http.ts";
-import type { EventLog } from "./event_log.ts";
+import { dockerImageSummary } from "./_docker_shapes.ts";
+import { dockerFilters, HttpError, jsonLines, readJson, streamResponse } from "./_http.ts";
+import { checkLogin, type LoginRequest } from "./_registry_login.ts";
+import type { EventLog, ServerEvent } from "./event_log.ts";
 
 /** The Engine API version the server speaks. */
 export const API_VERSION = "1.47";
@@ -70,7 +73,7 @@ function parseTime(value: string | null, fallback: number): number {
 }
 
 /** A Docker event message for an image event. */
-export function dockerEvent(event: ImageEvent): Record<string, unknown> {
+export function dockerEvent(event: ServerEvent): Record<string, unknown> {
   const action = EVENT_ACTIONS[event.type] ?? event.type;
   const imageId = event.id === "" ? "" : `sha256:${event.id}`;
   const name = event.name === "" ? "" : familiar(event.name);
@@ -92,7 +95,7 @@ export function dockerEvent(event: ImageEvent): Record<string, unknown> {
   };
 }
 
-function matches(event: ImageEvent, filters: Map<string, string[]>): boolean {
+function matches(event: ServerEvent, filters: Map<string, string[]>): boolean {
   const types = filters.get("type");
   if (types && types.length > 0 && !types.includes("image")) return false;
   const actions = filters.get("event");
@@ -110,8 +113,21 @@ function matches(event: ImageEvent, filters: Map<string, string[]>): boolean {
   return true;
 }
 
-/** Builds `/_ping`, `/version`, `/info` and `/events` over `runtime` and its event log. */
-export function systemRoutes(runtime: Runtime, log: EventLog): Hono {
+/** Options of {@linkcode systemRoutes}. */
+export interface SystemRoutesOptions {
+  /** The `fetch` registries are reached with (`/auth`). @default globalThis.fetch */
+  fetch?: FetchLike;
+}
+
+/**
+ * Builds `/_ping`, `/version`, `/info`, `/auth`, `/system/df` and `/events` over `runtime`
+ * and its event log.
+ */
+export function systemRoutes(
+  runtime: Runtime,
+  log: EventLog,
+  options: SystemRoutesOptions = {},
+): Hono {
   const app = new Hono();
   const ping = (head: boolean) => () =>
     new Response(head ? null : "OK", {
@@ -167,6 +183,34 @@ export function systemRoutes(runtime: Runtime, log: EventLog): Hono {
       Warnings: [
         "stevedore serves images only: containers, networks and volumes are not implemented",
       ],
+    });
+  });
+
+  app.post("/auth", async (c) => {
+    const request = await readJson<LoginRequest>(c.req.raw, {});
+    if (typeof request !== "object" || request === null) {
+      throw new HttpError(400, "the login request is not a JSON object");
+    }
+    const result = await checkLogin(request, {
+      registriesConf: runtime.registriesConf,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    return c.json(result);
+  });
+
+  app.get("/system/df", async (c) => {
+    const usage = await runtime.diskUsage();
+    const shared = new Map(usage.images.map((row) => [row.id, row.sharedSize]));
+    const images = await runtime.listImages({ filters: ["intermediate=false"] });
+    return c.json({
+      LayersSize: usage.totalSize,
+      Images: images.map((image) => ({
+        ...dockerImageSummary(image),
+        SharedSize: shared.get(image.id) ?? 0,
+      })),
+      Containers: [],
+      Volumes: [],
+      BuildCache: [],
     });
   });
 

@@ -11,7 +11,7 @@
  *
  * @module
  */
-export { distributionApp, MAX_MANIFEST_BYTES } from "./routes.ts";
+export { DEFAULT_MAX_UPLOAD_BYTES, distributionApp, MAX_MANIFEST_BYTES } from "./routes.ts";
 export type { DistributionOptions } from "./routes.ts";
 export { MemoryRegistryStorage } from "./memory_storage.ts";
 export type { RegistryStorage, StoredManifest, UploadSession } from "./storage.ts";

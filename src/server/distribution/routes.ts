@@ -9,10 +9,30 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { DigestMismatchError } from "../../errors.ts";
 import { readLimited } from "../../streams/mod.ts";
-import type { RegistryStorage } from "./storage.ts";
+import type { RegistryStorage, UploadSession } from "./storage.ts";
 
 /** The largest manifest the endpoint accepts, in bytes. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+/** The largest blob an upload may send, in bytes, unless configured otherwise (16 GiB). */
+export const DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024 * 1024;
+
+/** Raised inside an upload's byte stream when it passes the cap. */
+class UploadTooLarge extends Error {}
+
+/** `stream`, failing with {@linkcode UploadTooLarge} once more than `room` bytes passed. */
+function capped(stream: ReadableStream<Uint8Array>, room: number): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen > room) controller.error(new UploadTooLarge());
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+}
 
 const NAME_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const NAME_PATTERN = new RegExp(`^${NAME_COMPONENT}(?:/${NAME_COMPONENT})*$`);
@@ -81,6 +101,11 @@ function manifestChildren(document: unknown): string[] {
 export interface DistributionOptions {
   /** The smallest chunk a chunked upload may send, advertised as `OCI-Chunk-Min-Length`. */
   chunkMinLength?: number;
+  /**
+   * The largest blob an upload may send; beyond it the upload is dropped and answered
+   * 413. @default DEFAULT_MAX_UPLOAD_BYTES (16 GiB)
+   */
+  maxUploadBytes?: number;
 }
 
 /**
@@ -96,6 +121,7 @@ export interface DistributionOptions {
  */
 export function distributionApp(storage: RegistryStorage, options: DistributionOptions = {}): Hono {
   const app = new Hono();
+  const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
 
   app.use("/v2/*", async (c, next) => {
     await next();
@@ -326,6 +352,37 @@ export function distributionApp(storage: RegistryStorage, options: DistributionO
     });
   }
 
+  /**
+   * Appends the request body to `session` within the size cap. A body past the cap, or one
+   * that breaks off (the client went away), drops the whole upload; the first is answered
+   * 413, the second rethrown.
+   */
+  async function appendBody(c: Context, session: UploadSession): Promise<Response | undefined> {
+    const body = c.req.raw.body;
+    if (!body) return undefined;
+    const room = maxUpload - session.size;
+    const tooLarge = () =>
+      registryError(
+        c,
+        413,
+        "SIZE_INVALID",
+        `upload ${session.id} is larger than ${maxUpload} bytes`,
+      );
+    if (Number(c.req.header("content-length") ?? "0") > room) {
+      await body.cancel().catch(() => {});
+      await session.cancel();
+      return tooLarge();
+    }
+    try {
+      await session.append(capped(body, room));
+    } catch (error) {
+      await session.cancel();
+      if (error instanceof UploadTooLarge) return tooLarge();
+      throw error;
+    }
+    return undefined;
+  }
+
   async function uploads(c: Context, name: string, id: string, method: string, url: URL) {
     if (id === "") {
       if (method !== "POST") {
@@ -348,8 +405,7 @@ export function distributionApp(storage: RegistryStorage, options: DistributionO
       const session = await storage.startUpload(name);
       const digest = url.searchParams.get("digest");
       if (digest !== null) {
-        if (c.req.raw.body) await session.append(c.req.raw.body);
-        return finish(c, name, digest, session);
+        return await appendBody(c, session) ?? await finish(c, name, digest, session);
       }
       return new Response(null, { status: 202, headers: uploadHeaders(name, session.id, 0) });
     }
@@ -373,7 +429,8 @@ export function distributionApp(storage: RegistryStorage, options: DistributionO
           });
         }
       }
-      if (c.req.raw.body) await session.append(c.req.raw.body);
+      const refused = await appendBody(c, session);
+      if (refused) return refused;
       if (method === "PATCH") {
         return new Response(null, { status: 202, headers: uploadHeaders(name, id, session.size) });
       }
