@@ -12,11 +12,11 @@ export const REDACTED = "REDACTED";
 
 const SECRET_PARAM = /pass|token|secret|auth|credential|key|cookie|session/i;
 const SCHEME_USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi;
-const BARE_USERINFO = /^[^/@:\s]*:[^/@\s]*@/;
+const BARE_USERINFO = /(^|[/=])[^/@:=\s]*:[^/@\s]*@/g;
 
 /** `text` with the user information of every URL in it replaced. */
 export function redactUserinfo(text: string): string {
-  return text.replace(SCHEME_USERINFO, `$1${REDACTED}@`).replace(BARE_USERINFO, `${REDACTED}@`);
+  return text.replace(SCHEME_USERINFO, `$1${REDACTED}@`).replace(BARE_USERINFO, `$1${REDACTED}@`);
 }
 
 function decoded(text: string): string {

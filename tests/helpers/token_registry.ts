@@ -135,6 +135,7 @@ export class TokenRegistry {
   readonly manifests = new Map<string, Map<string, { bytes: Uint8Array; mediaType: string }>>();
   readonly #options: TokenRegistryOptions;
   readonly #tokens = new Map<string, IssuedToken>();
+  readonly #refreshTokens = new Map<string, string>();
   readonly #uploads = new Map<string, Upload>();
   readonly #faults: FaultRule[] = [];
   readonly #now: () => number;
@@ -229,7 +230,8 @@ export class TokenRegistry {
       if (form.get("grant_type") !== "refresh_token" || form.get("client_id") === null) {
         return json(400, { error: "unsupported_grant_type" });
       }
-      user = this.#options.identityTokens?.[form.get("refresh_token") ?? ""];
+      const refresh = form.get("refresh_token") ?? "";
+      user = this.#options.identityTokens?.[refresh] ?? this.#refreshTokens.get(refresh);
       if (user === undefined) return json(401, { error: "invalid_grant" });
     } else {
       scopes = url.searchParams.getAll("scope");
@@ -254,9 +256,21 @@ export class TokenRegistry {
     const token = randomUUID();
     const seconds = this.#options.tokenSeconds ?? 300;
     this.#tokens.set(token, { access, user, expiresAt: this.#now() + seconds * 1000 });
-    return request.method === "POST"
-      ? json(200, { access_token: token, expires_in: seconds, scope: scopes.join(" ") })
-      : json(200, { token, expires_in: seconds, issued_at: new Date(this.#now()).toISOString() });
+    if (request.method === "POST") {
+      return json(200, { access_token: token, expires_in: seconds, scope: scopes.join(" ") });
+    }
+    const answer: Record<string, unknown> = {
+      token,
+      expires_in: seconds,
+      issued_at: new Date(this.#now()).toISOString(),
+    };
+    // An offline token (what `docker login` asks for) is a refresh token for later grants.
+    if (url.searchParams.get("offline_token") === "true" && user !== undefined) {
+      const refresh = randomUUID();
+      this.#refreshTokens.set(refresh, user);
+      answer.refresh_token = refresh;
+    }
+    return json(200, answer);
   }
 
   /** `undefined` for no credentials, `null` for wrong ones, else the user name. */
