@@ -6,6 +6,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { escapeControl } from "./_format.ts";
 
 /** The exit code of an error, usage and configuration errors included (Podman's 125). */
 export const EXIT_USAGE = 125;
@@ -47,7 +48,7 @@ export function exitCodeOf(error: unknown): number {
   return EXIT_USAGE;
 }
 
-/** The one line printed on standard error for `error`. */
+/** The one line printed on standard error for `error` (unprintable characters escaped). */
 export function errorLine(error: unknown): string {
-  return `Error: ${messageOf(error).replace(/\n\s*/g, " ")}\n`;
+  return `Error: ${escapeControl(messageOf(error).replace(/\n\s*/g, " "))}\n`;
 }

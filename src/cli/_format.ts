@@ -98,6 +98,57 @@ export function alignColumns(lines: string[]): string[] {
   );
 }
 
+const GO_ESCAPES: Record<string, string> = {
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\v": "\\v",
+};
+
+/**
+ * Characters a terminal would act on rather than show: C0 and C1 controls, DEL, and the
+ * invisible format characters (zero-width, bidirectional overrides, BOM).
+ */
+const FORMAT_CHARACTERS = "\\u200b-\\u200f\\u202a-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff";
+const UNPRINTABLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${FORMAT_CHARACTERS}]`, "g");
+
+/**
+ * `text` with every unprintable character escaped as Go's `%q` writes it (`\n`, `\x1b`,
+ * `\u202e`), so that a name or a history line from an image cannot move the cursor,
+ * recolour the terminal or reorder what is shown.
+ *
+ * @example
+ * ```ts
+ * import { escapeControl } from "./_format.ts";
+ * escapeControl("evil\x1b[2Jname"); // "evil\\x1b[2Jname"
+ * ```
+ */
+export function escapeControl(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return GO_ESCAPES[c] ??
+      (code < 0x100
+        ? `\\x${code.toString(16).padStart(2, "0")}`
+        : `\\u${code.toString(16).padStart(4, "0")}`);
+  });
+}
+
+const LEFT_RAW_BY_JSON = new RegExp(`[\\u007f-\\u009f${FORMAT_CHARACTERS}]`, "g");
+
+/**
+ * `JSON.stringify(value, null, indent)` with the unprintable characters it leaves raw (DEL,
+ * C1 controls, invisible format characters) written as `\uXXXX` too: still the same JSON.
+ */
+export function safeJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    LEFT_RAW_BY_JSON,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** Replaces the two-character escapes `\t`, `\n` and `\\` a shell leaves in a format. */
 export function unescapeFormat(format: string): string {
   return format.replace(/\\([tn\\])/g, (_, c) => c === "t" ? "\t" : c === "n" ? "\n" : "\\");
@@ -165,7 +216,7 @@ function lookup(value: unknown, path: string[], format: string): unknown {
   return current;
 }
 
-/** Go's default printing of a value (`%v`). */
+/** Go's default printing of a value (`%v`), unprintable characters escaped. */
 export function goString(value: unknown): string {
   if (value === null || value === undefined) return "<no value>";
   if (value instanceof Date) return value.toISOString();
@@ -174,13 +225,13 @@ export function goString(value: unknown): string {
     const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
       a < b ? -1 : a > b ? 1 : 0
     );
-    return `map[${entries.map(([k, v]) => `${k}:${goString(v)}`).join(" ")}]`;
+    return `map[${entries.map(([k, v]) => `${escapeControl(k)}:${goString(v)}`).join(" ")}]`;
   }
-  return String(value);
+  return escapeControl(String(value));
 }
 
 const FUNCS: Record<string, (args: unknown[]) => unknown> = {
-  json: ([v]) => JSON.stringify(v ?? null),
+  json: ([v]) => safeJson(v ?? null),
   upper: ([v]) => goString(v).toUpperCase(),
   lower: ([v]) => goString(v).toLowerCase(),
   title: ([v]) => goString(v).replace(/\b\w/g, (c) => c.toUpperCase()),
@@ -278,7 +329,7 @@ export function formatRows<T>(
   toJson: (row: T) => unknown,
   options: FormatRowsOptions,
 ): string {
-  if (format === "json") return JSON.stringify(rows.map(toJson), null, 4) + "\n";
+  if (format === "json") return safeJson(rows.map(toJson), 4) + "\n";
   const bare = format === undefined || /^table\s*$/.test(format);
   const template = parseTemplate(bare ? options.defaultFormat : format);
   const lines: string[] = [];

@@ -3,8 +3,20 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { UsageError } from "../../src/errors.ts";
 import { parseCommandArgs, parseDuration } from "../../src/cli/_args.ts";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { errorLine } from "../../src/cli/_errors.ts";
+import { main } from "../../src/cli/main.ts";
+import { copyImage } from "../../src/copy/mod.ts";
+import { NodeFileSystem } from "../../src/fs/mod.ts";
+import { Runtime } from "../../src/runtime/mod.ts";
+import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
+import { memoryTransport } from "../helpers/memory_transport.ts";
+import { randomImage } from "../helpers/random_image.ts";
 import {
   alignColumns,
+  escapeControl,
   formatRows,
   humanDuration,
   humanSize,
@@ -97,5 +109,83 @@ describe("parseCommandArgs", () => {
     assert.equal(parseDuration("500ms"), 500);
     assert.equal(parseDuration("1x"), undefined);
     assert.equal(parseDuration(""), undefined);
+  });
+});
+
+describe("unprintable characters in output", () => {
+  const ESC = String.fromCharCode(0x1b);
+  const BEL = String.fromCharCode(0x07);
+  const hostile = `evil${ESC}[2J${ESC}]0;owned${BEL}\r\n\u202etxt.exe\u0085`;
+
+  it("are escaped as Go's %q escapes them", () => {
+    assert.equal(
+      escapeControl(hostile),
+      "evil\\x1b[2J\\x1b]0;owned\\a\\r\\n\\u202etxt.exe\\x85",
+    );
+    assert.equal(escapeControl("plain: é, ü, 日本"), "plain: é, ü, 日本");
+  });
+
+  it("never reach a table, a template or an error line raw", () => {
+    const rows = [{ Repository: hostile, Tag: `v1${ESC}[31m`, Names: [hostile] }];
+    const table = formatRows(rows, undefined, (r) => r, {
+      defaultFormat: "table {{.Repository}}\t{{.Tag}}",
+    });
+    const custom = formatRows(rows, '{{.Repository}}\\n{{.Tag}} {{join .Names ","}}', (r) => r, {
+      defaultFormat: "",
+    });
+    const json = formatRows(rows, "json", (r) => r, { defaultFormat: "" });
+    for (const out of [table, custom, json, errorLine(new Error(`Cannot find "${hostile}"`))]) {
+      const lines = out.split("\n").slice(0, -1);
+      for (const line of lines) {
+        assert.ok(
+          ![...line].some((c) => c.charCodeAt(0) < 0x20 || c === "\u202e" || c === "\u0085"),
+          JSON.stringify(line),
+        );
+      }
+    }
+    // What the format itself asks for stays: the separator of join, the table's columns.
+    assert.equal(custom.split("\n").length, 3);
+    assert.match(table, /^REPOSITORY\s+TAG\n/);
+  });
+
+  it("are escaped in `history` of an image whose config says so", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevedore-format-"));
+    try {
+      const image = randomImage({ layers: 1, createdBy: () => hostile });
+      const memory = memoryTransport();
+      memory.store.add("x:y", image);
+      const root = join(dir, "store");
+      const runtime = await Runtime.open({
+        root,
+        env: {},
+        homeDir: dir,
+        uid: 1000,
+        warn: () => {},
+      });
+      await copyImage(
+        memory.parse("x:y"),
+        containersStorageTransport(runtime.store).parse("evil:v1"),
+        {
+          context: { fs: new NodeFileSystem() },
+        },
+      );
+      let stdout = "";
+      const code = await main({
+        args: ["--root", root, "history", "--no-trunc", "evil:v1"],
+        env: { HOME: dir },
+        stdout: (data) =>
+          void (stdout += typeof data === "string" ? data : new TextDecoder().decode(data)),
+        stderr: () => {},
+        stdin: new ReadableStream({ start: (c) => c.close() }),
+        isTTY: { stdin: false, stdout: false, stderr: false },
+        runtime: "test",
+        exit: () => {},
+      });
+      assert.equal(code, 0);
+      assert.ok(stdout.includes("evil\\x1b[2J\\x1b]0;owned\\a"), stdout);
+      assert.ok(!stdout.includes(ESC), JSON.stringify(stdout));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

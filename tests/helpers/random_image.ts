@@ -43,6 +43,8 @@ export interface RandomImageOptions {
   mediaTypes?: "oci" | "docker";
   /** Whether layers are gzip-compressed. @default true */
   compress?: boolean;
+  /** The config's `created_by` of layer `i`. @default `step ${i}` */
+  createdBy?: (i: number) => string;
 }
 
 /** A generated image. */
@@ -139,7 +141,10 @@ export function randomImage(options: RandomImageOptions = {}): RandomImage {
     created: "2024-01-01T00:00:00Z",
     config: { Env: ["PATH=/usr/bin:/bin"], Cmd: ["/bin/sh"] },
     rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
-    history: layers.map((_, i) => ({ created: "2024-01-01T00:00:00Z", created_by: `step ${i}` })),
+    history: layers.map((_, i) => ({
+      created: "2024-01-01T00:00:00Z",
+      created_by: options.createdBy?.(i) ?? `step ${i}`,
+    })),
   };
   const configBytes = encoder.encode(JSON.stringify(configJson));
   const config: RandomBlob = {
