@@ -59,7 +59,8 @@ describe("request log", () => {
     const path = redactRequestTarget(new URL(`http://h/images/user:${SECRET}@host/app/json`));
     assert.doesNotMatch(path, new RegExp(SECRET));
     // Control characters never reach the log.
-    assert.doesNotMatch(redactRequestTarget(new URL("http://h/images/a%0Ab%1B/json")), /[\n\x1b]/);
+    const logged = redactRequestTarget(new URL("http://h/images/a%0Ab%1B/json"));
+    assert.ok(![...logged].some((c) => c.charCodeAt(0) < 0x20), logged);
   });
 
   it("logs neither query secrets nor X-Registry-Auth nor Authorization", async () => {
