@@ -182,18 +182,21 @@ describe("/v2/ uploads", () => {
         const location = start.headers.get("location")!;
         const { hostname, port } = new URL(server.url);
         const socket = connect(Number(port), hostname);
-        await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-        socket.write(
-          `PATCH ${location} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
-            `Content-Type: application/octet-stream\r\nContent-Length: 10000000\r\n\r\n`,
-        );
-        socket.write(new Uint8Array(256 * 1024));
-        // The upload is staged in the store's tmp/ while bytes arrive...
-        await eventually(
-          async () => (await readdir(tmp)).some((name) => name.startsWith("upload-")),
-          "a staged upload part in tmp/",
-        );
-        socket.destroy();
+        try {
+          await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+          socket.write(
+            `PATCH ${location} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+              `Content-Type: application/octet-stream\r\nContent-Length: 10000000\r\n\r\n`,
+          );
+          socket.write(new Uint8Array(256 * 1024));
+          // The upload is staged in the store's tmp/ while bytes arrive...
+          await eventually(
+            async () => (await readdir(tmp)).some((name) => name.startsWith("upload-")),
+            "a staged upload part in tmp/",
+          );
+        } finally {
+          socket.destroy();
+        }
         // ...and once the client is gone, the part is removed and the session dropped.
         await eventually(async () => (await readdir(tmp)).length === 0, "tmp/ emptied");
         const status = await fetch(`${server.url}${location}`);
