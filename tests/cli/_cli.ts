@@ -16,16 +16,16 @@ export function testRuntime(): "deno" | "node" | "bun" {
   return "node";
 }
 
-/** The command and leading arguments that run cli.ts. */
-export function cliCommand(): [string, string[]] {
+/** The command and leading arguments that run cli.ts (or another entry point, e.g. server.ts). */
+export function cliCommand(entry = "cli.ts"): [string, string[]] {
   const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
   switch (testRuntime()) {
     case "deno":
-      return [bin("deno"), ["run", "-A", "cli.ts"]];
+      return [bin("deno"), ["run", "-A", entry]];
     case "bun":
-      return [bin("bun"), ["cli.ts"]];
+      return [bin("bun"), [entry]];
     default:
-      return ["node", ["--import", "tsx", "cli.ts"]];
+      return ["node", ["--import", "tsx", entry]];
   }
 }
 

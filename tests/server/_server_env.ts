@@ -2,7 +2,7 @@
 // registries.conf marks it insecure, and a stevedore server over that runtime.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyImage } from "../../src/copy/mod.ts";
@@ -63,6 +63,42 @@ export function run(
     if (input) child.stdin?.end(input);
     else child.stdin?.end();
   });
+}
+
+/**
+ * Pushes `image` to `destination` (`HOST:PORT/repo:tag`, plain HTTP) with skopeo, as
+ * `credentials`, through an OCI layout under `dir`; resolves with the manifest digest the
+ * registry holds.
+ */
+export async function pushWithSkopeo(
+  image: RandomImage,
+  destination: string,
+  credentials: { username: string; password: string },
+  dir: string,
+): Promise<string> {
+  const memory = memoryTransport();
+  memory.store.add("seed:latest", image);
+  const layout = join(dir, `seed-${crypto.randomUUID()}`);
+  await copyImage(memory.parse("seed:latest"), `oci:${layout}:seed`, {
+    context: { fs: new NodeFileSystem() },
+  });
+  const digestFile = `${layout}.digest`;
+  const result = await run("skopeo", [
+    "copy",
+    "--quiet",
+    "--dest-tls-verify=false",
+    "--dest-creds",
+    `${credentials.username}:${credentials.password}`,
+    "--digestfile",
+    digestFile,
+    `oci:${layout}:seed`,
+    `docker://${destination}`,
+  ], { PATH: "/usr/local/bin:/usr/bin:/bin" });
+  if (result.code !== 0) throw new Error(`skopeo copy failed: ${result.stderr}`);
+  const digest = (await readFile(digestFile, "utf8")).trim();
+  await rm(layout, { recursive: true, force: true });
+  await rm(digestFile, { force: true });
+  return digest;
 }
 
 export async function startServerEnv(

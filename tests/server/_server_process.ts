@@ -1,22 +1,8 @@
 // Runs server.ts as a child process on the runtime the tests run on, and waits (by its
 // output, not by the clock) until it listens or exits.
 import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
 import process from "node:process";
-import { repoRoot, testRuntime } from "../cli/_cli.ts";
-
-/** The command and leading arguments that run server.ts. */
-export function serverCommand(): [string, string[]] {
-  const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
-  switch (testRuntime()) {
-    case "deno":
-      return [bin("deno"), ["run", "-A", "server.ts"]];
-    case "bun":
-      return [bin("bun"), ["server.ts"]];
-    default:
-      return ["node", ["--import", "tsx", "server.ts"]];
-  }
-}
+import { cliCommand, repoRoot } from "../cli/_cli.ts";
 
 /** A server.ts process: listening (with its URL) or exited (with its code). */
 export interface ServerProcess {
@@ -35,7 +21,7 @@ export function startServerProcess(
   args: string[],
   env: Record<string, string>,
 ): Promise<ServerProcess> {
-  const [command, lead] = serverCommand();
+  const [command, lead] = cliCommand("server.ts");
   const child: ChildProcess = spawn(command, [...lead, ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },

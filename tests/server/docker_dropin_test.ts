@@ -5,20 +5,15 @@
 // file says so and skips; everything else in the suite still runs.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { copyImage } from "../../src/copy/mod.ts";
-import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { Runtime } from "../../src/runtime/mod.ts";
 import { type RunningServer, startServer } from "../../src/server/mod.ts";
-import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
-import { DOCKER_BIN, type Run, run } from "./_server_env.ts";
+import { DOCKER_BIN, pushWithSkopeo, type Run, run } from "./_server_env.ts";
 
 const USER = "dockeruser";
 const PASSWORD = "dr0p-in-pass";
@@ -62,24 +57,12 @@ describe(
       host = registry.registry.replace("127.0.0.1", "localhost");
       dir = await mkdtemp(join(tmpdir(), "stevedore-dropin-"));
       image = randomImage({ layers: 2, layerSize: 400, mediaTypes: "docker" });
-      const memory = memoryTransport();
-      memory.store.add("app:v1", image);
-      const layout = join(dir, "layout");
-      await copyImage(memory.parse("app:v1"), `oci:${layout}:app`, {
-        context: { fs: new NodeFileSystem() },
-      });
-      await promisify(execFile)("skopeo", [
-        "copy",
-        "--quiet",
-        "--dest-tls-verify=false",
-        "--dest-creds",
-        `${USER}:${PASSWORD}`,
-        "--digestfile",
-        join(dir, "digest"),
-        `oci:${layout}:app`,
-        `docker://${registry.registry}/app:v1`,
-      ]);
-      digest = (await readFile(join(dir, "digest"), "utf8")).trim();
+      digest = await pushWithSkopeo(
+        image,
+        `${registry.registry}/app:v1`,
+        { username: USER, password: PASSWORD },
+        dir,
+      );
       // No registries.conf entry for the registry: it is insecure only by being on loopback.
       const conf = join(dir, "registries.conf");
       await writeFile(conf, "unqualified-search-registries = []\n");

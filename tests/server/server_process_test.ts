@@ -4,18 +4,15 @@
 // CONTAINERS_REGISTRIES_CONF / --registries-conf.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { copyImage } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { resolveServerToken } from "../../src/server/mod.ts";
 import { runCli } from "../cli/_cli.ts";
-import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
+import { pushWithSkopeo } from "./_server_env.ts";
 import { type ServerProcess, startServerProcess } from "./_server_process.ts";
 
 const TOKEN = "file-token-0123456789";
@@ -119,21 +116,12 @@ describe("the configuration of the CLI", () => {
   const user = { username: "envuser", password: "env-pass-123" };
   before(async () => {
     registry = await startRegistry({ auth: user });
-    const memory = memoryTransport();
-    memory.store.add("app:v1", randomImage({ layers: 1, layerSize: 300 }));
-    const layout = join(dir, "layout");
-    await copyImage(memory.parse("app:v1"), `oci:${layout}:app`, {
-      context: { fs: new NodeFileSystem() },
-    });
-    await promisify(execFile)("skopeo", [
-      "copy",
-      "--quiet",
-      "--dest-tls-verify=false",
-      "--dest-creds",
-      `${user.username}:${user.password}`,
-      `oci:${layout}:app`,
-      `docker://${registry.registry}/app:v1`,
-    ]);
+    await pushWithSkopeo(
+      randomImage({ layers: 1, layerSize: 300 }),
+      `${registry.registry}/app:v1`,
+      user,
+      dir,
+    );
     await writeFile(
       join(dir, "auth.json"),
       JSON.stringify({
