@@ -38,7 +38,7 @@ export interface RuntimeExtras {
   /** Searches registries. */
   search?: (
     term: string,
-    options: { limit: number; filters: string[] } & Auth,
+    options: { limit: number; filters: string[]; tlsVerify?: false } & Auth,
   ) => Promise<SearchHit[]>;
 }
 

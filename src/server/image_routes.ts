@@ -29,6 +29,7 @@ import {
 } from "./_docker_shapes.ts";
 import { extras } from "./_runtime_extras.ts";
 import { pushTargets, pushWithProgress } from "./_push_stream.ts";
+import { loopbackTls } from "./_loopback.ts";
 import type { EventLog } from "./event_log.ts";
 
 const MAX_NAME = 512;
@@ -113,6 +114,7 @@ export function imageRoutes(runtime: Runtime, log?: EventLog): Hono {
       limit: Number.isInteger(limit) && limit > 0 ? limit : 25,
       filters,
       ...authOptions(auth),
+      ...loopbackTls(term),
     });
     return c.json(results.map((r) => ({
       name: r.name,
