@@ -96,7 +96,13 @@ function uid(): number {
 }
 
 async function main(): Promise<void> {
-  const args = parseServerArgs(process.argv.slice(2));
+  let args: ServerArgs;
+  try {
+    args = parseServerArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`Error: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(125);
+  }
   if (args.help) {
     console.log(USAGE);
     return;
@@ -134,7 +140,6 @@ async function main(): Promise<void> {
 if (import.meta.main ?? (process.argv[1] && import.meta.url.endsWith(process.argv[1]))) {
   main().catch((error) => {
     console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof UsageError) console.error(`\n${USAGE}`);
     process.exit(error instanceof UsageError ? 125 : 1);
   });
 }

@@ -152,6 +152,14 @@ describe(
       );
       assert.match(result.stdout, /^v2: digest: sha256:[0-9a-f]{64} size: \d+$/m);
       assert.deepEqual(await registryTags("pushed"), ["v2"]);
+      // Without a tag (--all-tags), every local tag of the repository goes.
+      assert.equal((await docker(["tag", `${host}/app:v1`, `${host}/pushed:v3`])).code, 0);
+      const all = await docker(["push", "--all-tags", `${host}/pushed`]);
+      assert.equal(all.code, 0, all.stderr);
+      assert.match(all.stdout, /^v2: digest: /m);
+      assert.match(all.stdout, /^v3: digest: /m);
+      assert.deepEqual(await registryTags("pushed"), ["v2", "v3"]);
+      assert.equal((await docker(["rmi", `${host}/pushed:v3`])).code, 0);
     });
 
     it("docker push of an image that does not exist", async () => {
