@@ -28,13 +28,14 @@ export class EventLog {
   readonly #events: ServerEvent[] = [];
   readonly #waiters = new Set<() => void>();
   readonly #abort = new AbortController();
+  readonly #saveNames = new Map<string, string>();
   #dropped = 0;
 
   /** Starts recording the events of `runtime`. */
   constructor(runtime: Runtime) {
     const iterator = runtime.events(this.#abort.signal);
     (async () => {
-      for await (const event of iterator) this.add(await named(runtime, event));
+      for await (const event of iterator) this.add(await this.#named(runtime, event));
     })().catch(() => {});
   }
 
@@ -48,6 +49,14 @@ export class EventLog {
     const waiters = [...this.#waiters];
     this.#waiters.clear();
     for (const wake of waiters) wake();
+  }
+
+  /**
+   * Names the coming `save` event of image `id` after `name` (what the client asked for),
+   * whatever happens to the image before the event is read.
+   */
+  nameSave(id: string, name: string): void {
+    this.#saveNames.set(id, name);
   }
 
   /** The recorded events, oldest first. */
@@ -85,19 +94,30 @@ export class EventLog {
     }
   }
 
+  /**
+   * `event` named as dockerd names it: a push by its registry reference (no `docker://`), a
+   * save by the name it was asked for, a load (or an unannounced save) by its image's first
+   * name rather than its path or `-`.
+   */
+  async #named(runtime: Runtime, event: ImageEvent): Promise<ServerEvent> {
+    if (event.type === "push") return { ...event, name: event.name.replace(/^docker:\/\//, "") };
+    if (event.type !== "load" && event.type !== "save") return event;
+    const announced = event.type === "save" ? this.#saveNames.get(event.id) : undefined;
+    if (announced !== undefined) {
+      this.#saveNames.delete(event.id);
+      return { ...event, name: announced };
+    }
+    try {
+      const record = event.id === "" ? undefined : await runtime.store.imageById(event.id);
+      return { ...event, name: record?.names[0] ?? "" };
+    } catch {
+      // The log must keep following: an unreadable store leaves the event unnamed.
+      return { ...event, name: "" };
+    }
+  }
+
   /** Stops recording. */
   close(): void {
     this.#abort.abort();
   }
-}
-
-/**
- * `event` named as dockerd names it: a push by its registry reference (no `docker://`), a
- * load or save by its image rather than its path or `-`.
- */
-async function named(runtime: Runtime, event: ImageEvent): Promise<ServerEvent> {
-  if (event.type === "push") return { ...event, name: event.name.replace(/^docker:\/\//, "") };
-  if (event.type !== "load" && event.type !== "save") return event;
-  const record = event.id === "" ? undefined : await runtime.store.imageById(event.id);
-  return { ...event, name: record?.names[0] ?? "" };
 }

@@ -166,10 +166,13 @@ export function imageRoutes(runtime: Runtime, log?: EventLog): Hono {
     if (!save) notImplemented("image save");
     if (names.length === 0) throw new HttpError(400, "no image names given");
     const resolved: string[] = [];
+    const announced: [string, string][] = [];
     for (const name of names) {
       const found = await lookupDocker(runtime, imageName(name));
       resolved.push(found.byId || found.resolvedName === "" ? found.image.id : found.resolvedName);
+      announced.push([found.image.id, found.resolvedName || prefixedId(found.image.id)]);
     }
+    for (const [id, name] of announced) log?.nameSave(id, name);
     const pipe = new TransformStream<Uint8Array, Uint8Array>();
     save(resolved, pipe.writable).catch(() => {
       pipe.writable.abort().catch(() => {});

@@ -31,7 +31,7 @@ export {
 } from "./app.ts";
 export { MAX_JSON_BODY } from "./_http.ts";
 export { API_VERSION, dockerEvent, MIN_API_VERSION } from "./system_routes.ts";
-export { EventLog } from "./event_log.ts";
+export { EventLog, type ServerEvent, type ServerEventType } from "./event_log.ts";
 export {
   resolveServerToken,
   type ServerToken,

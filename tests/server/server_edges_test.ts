@@ -12,6 +12,7 @@ import { copyImage } from "../../src/copy/mod.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
 import { Runtime } from "../../src/runtime/mod.ts";
 import { createServerApp, startServer } from "../../src/server/mod.ts";
+import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { redactRequestTarget } from "../../src/server/_redact.ts";
 import { isLoopbackRegistry } from "../../src/server/_loopback.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
@@ -270,6 +271,45 @@ describe("POST /auth", () => {
       assert.equal(ok.status, 200);
       assert.deepEqual(await ok.json(), { Status: "Login Succeeded", IdentityToken: "" });
       assert.equal((await login("wrong")).status, 401);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("events of the Docker API", () => {
+  it("name a save after what was asked for, a load and an import after their image", async () => {
+    const fs = new MemoryFileSystem();
+    const runtime = await memoryRuntime(fs);
+    const server = createServerApp(runtime);
+    try {
+      const memory = memoryTransport();
+      const image = randomImage({ layers: 1, layerSize: 256 });
+      memory.store.add("x:y", image);
+      await copyImage(
+        memory.parse("x:y"),
+        containersStorageTransport(runtime.store).parse("docker.io/library/app:v1"),
+        { context: { fs } },
+      );
+      const saved = await server.app.request("/v1.47/images/get?names=app:v1");
+      const archive = new Uint8Array(await saved.arrayBuffer());
+      // Removed at once: the save event must not depend on the image still being there.
+      assert.equal((await server.app.request("/images/app:v1", { method: "DELETE" })).status, 200);
+      const loaded = await server.app.request("/images/load", { method: "POST", body: archive });
+      assert.match(await loaded.text(), /Loaded image: app:v1/);
+      const imported = await server.app.request("/images/create?fromSrc=-&repo=imp&tag=v2", {
+        method: "POST",
+        body: image.layers[0].tar,
+      });
+      assert.match(await imported.text(), /sha256:/);
+      const until = Math.floor(Date.now() / 1000);
+      const events = (await (await server.app.request(`/events?since=0&until=${until}`)).text())
+        .trim().split("\n").map((line) => JSON.parse(line));
+      const named = events.map((e) => `${e.Action} ${e.Actor.Attributes.name}`);
+      assert.ok(named.includes("save app:v1"), named.join(", "));
+      assert.ok(named.includes("load app:v1"), named.join(", "));
+      assert.ok(named.includes("import imp:v2"), named.join(", "));
+      assert.ok(!named.some((n) => n.endsWith(" -")), named.join(", "));
     } finally {
       server.close();
     }
