@@ -299,7 +299,7 @@ describe("events of the Docker API", () => {
       assert.match(await loaded.text(), /Loaded image: app:v1/);
       const imported = await server.app.request("/images/create?fromSrc=-&repo=imp&tag=v2", {
         method: "POST",
-        body: image.layers[0].tar,
+        body: image.layers[0].tar as Uint8Array<ArrayBuffer>,
       });
       assert.match(await imported.text(), /sha256:/);
       const until = Math.floor(Date.now() / 1000);
