@@ -1,12 +1,13 @@
 /**
  * The registry flags shared by `pull`, `push`, `search`, `login` and `manifest push`:
- * `--tls-verify`, `--authfile`, `--creds`, `--retry`, `--retry-delay`.
+ * `--tls-verify`, `--authfile`, `--creds`, `--retry`, `--retry-delay`; and the network
+ * timeouts of `pull`, `push` and `search`: `--connect-timeout`, `--read-timeout`.
  *
  * @module
  */
 import { UsageError } from "../errors.ts";
 import type { FlagSpecs, ParsedArgs } from "./_args.ts";
-import { boolFlag, stringFlag } from "./_args.ts";
+import { boolFlag, durationFlag, stringFlag } from "./_args.ts";
 
 /** The flags. */
 export const transferFlags: FlagSpecs = {
@@ -51,5 +52,31 @@ export function transferOptions(args: ParsedArgs): TransferOptions {
     options.credentials = creds;
   }
   if (args.values["tls-verify"] !== undefined) options.tlsVerify = boolFlag(args, "tls-verify");
+  return options;
+}
+
+/** The network timeout flags of `pull`, `push` and `search`. */
+export const timeoutFlags: FlagSpecs = {
+  "connect-timeout": {
+    type: "string",
+    help: "How long to wait for a registry to answer a request, 0 for ever (default 30s)",
+    valueName: "duration",
+  },
+  "read-timeout": {
+    type: "string",
+    help: "How long a download may stall before it is resumed or fails, 0 for ever (default 60s)",
+    valueName: "duration",
+  },
+};
+
+/** What the timeout flags ask for, in milliseconds. @throws {UsageError} for a bad duration. */
+export function timeoutOptions(
+  args: ParsedArgs,
+): { connectTimeoutMs?: number; readTimeoutMs?: number } {
+  const options: { connectTimeoutMs?: number; readTimeoutMs?: number } = {};
+  const connect = durationFlag(args, "connect-timeout");
+  if (connect !== undefined) options.connectTimeoutMs = Math.ceil(connect);
+  const read = durationFlag(args, "read-timeout");
+  if (read !== undefined) options.readTimeoutMs = Math.ceil(read);
   return options;
 }

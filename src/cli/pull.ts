@@ -8,7 +8,7 @@ import type { PullOptions } from "../runtime/mod.ts";
 import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
-import { transferFlags, transferOptions } from "./_transfer.ts";
+import { timeoutFlags, timeoutOptions, transferFlags, transferOptions } from "./_transfer.ts";
 
 /** The `pull` command. */
 export const command: Command = {
@@ -18,6 +18,7 @@ export const command: Command = {
   aliases: ["image pull"],
   flags: {
     ...transferFlags,
+    ...timeoutFlags,
     "all-tags": { type: "boolean", short: "a", help: "Pull all tagged images in the repository" },
     arch: {
       type: "string",
@@ -49,6 +50,7 @@ export const command: Command = {
     });
     const options: PullOptions = {
       ...transferOptions(args),
+      ...timeoutOptions(args),
       allTags: boolFlag(args, "all-tags"),
       onProgress: progress.onProgress,
       writer: (line) => progress.line(line),

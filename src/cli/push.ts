@@ -9,7 +9,7 @@ import type { PushOptions } from "../runtime/mod.ts";
 import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
-import { transferFlags, transferOptions } from "./_transfer.ts";
+import { timeoutFlags, timeoutOptions, transferFlags, transferOptions } from "./_transfer.ts";
 
 const MANIFEST_TYPES: Record<string, string> = {
   oci: "application/vnd.oci.image.manifest.v1+json",
@@ -25,6 +25,7 @@ export const command: Command = {
   aliases: ["image push"],
   flags: {
     ...transferFlags,
+    ...timeoutFlags,
     "compression-format": {
       type: "string",
       help: "Compression format for the layers (gzip or zstd)",
@@ -50,7 +51,11 @@ export const command: Command = {
       tty: ctx.io.isTTY.stderr,
       quiet: boolFlag(args, "quiet"),
     });
-    const options: PushOptions = { ...transferOptions(args), onProgress: progress.onProgress };
+    const options: PushOptions = {
+      ...transferOptions(args),
+      ...timeoutOptions(args),
+      onProgress: progress.onProgress,
+    };
     const compression = stringFlag(args, "compression-format");
     if (compression !== undefined) {
       if (compression !== "gzip" && compression !== "zstd") {

@@ -7,7 +7,7 @@ import type { ImageSearchResult, SearchOptions } from "../runtime/mod.ts";
 import { boolFlag, expectArgs, FORMAT_FLAG, intFlag, listFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { formatRows } from "./_format.ts";
-import { transferOptions } from "./_transfer.ts";
+import { timeoutFlags, timeoutOptions, transferOptions } from "./_transfer.ts";
 
 /** The `search` command. */
 export const command: Command = {
@@ -34,12 +34,14 @@ export const command: Command = {
     limit: { type: "string", help: "Limit the number of results", valueName: "int" },
     "list-tags": { type: "boolean", help: "List the tags of the input registry" },
     "no-trunc": { type: "boolean", help: "Do not truncate the output" },
+    ...timeoutFlags,
   },
   async run(ctx, args) {
     expectArgs("search", args.positionals, 1, 1);
     const listTags = boolFlag(args, "list-tags");
     const options: SearchOptions = {
       ...transferOptions(args),
+      ...timeoutOptions(args),
       filters: listFlag(args, "filter"),
       listTags,
       noTrunc: boolFlag(args, "no-trunc"),

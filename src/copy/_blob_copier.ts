@@ -18,7 +18,25 @@ import type { Descriptor, LayerCompression } from "../types/mod.ts";
 import type { CopyProgressEvent } from "./copy_options.ts";
 import { compressor, decompressor, meter, verifier } from "./_streams.ts";
 import { digestingStream } from "../digest/mod.ts";
+import { linkSignal } from "../streams/mod.ts";
 import { withRetries } from "./_tasks.ts";
+
+/**
+ * Runs one attempt under a signal of its own that follows `signal` only while the attempt
+ * runs: what the attempt's streams hang on it (a meter's abort listener that a failed or
+ * cancelled stream never removes) cannot pile up on the copy's long-lived signal.
+ */
+async function attempt<T>(
+  signal: AbortSignal | undefined,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const link = linkSignal(signal);
+  try {
+    return await run(link.signal);
+  } finally {
+    link.dispose();
+  }
+}
 
 /** How one blob is to be written. */
 export interface BlobPlan {
@@ -92,18 +110,19 @@ export class BlobCopier {
     }
     const { source, retries, retryDelayMs } = this.#options;
     return await withRetries(
-      async () => {
-        const stream = (await source.getBlob(toInfo(blob), { signal }))
-          .pipeThrough(meter(() => {}, signal))
-          .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
-        const out = new Uint8Array(blob.size);
-        let offset = 0;
-        for await (const chunk of stream) {
-          out.set(chunk, offset);
-          offset += chunk.length;
-        }
-        return out;
-      },
+      () =>
+        attempt(signal, async (signal) => {
+          const stream = (await source.getBlob(toInfo(blob), { signal }))
+            .pipeThrough(meter(() => {}, signal))
+            .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
+          const out = new Uint8Array(blob.size);
+          let offset = 0;
+          for await (const chunk of stream) {
+            out.set(chunk, offset);
+            offset += chunk.length;
+          }
+          return out;
+        }),
       retries,
       retryDelayMs,
       signal,
@@ -120,7 +139,7 @@ export class BlobCopier {
         return target;
       }
       await withRetries(
-        () => this.#transfer(blob, target, () => [], signal),
+        () => attempt(signal, (signal) => this.#transfer(blob, target, () => [], signal)),
         retries,
         retryDelayMs,
         signal,
@@ -144,9 +163,11 @@ export class BlobCopier {
           const count = meter((total) => counted = total, undefined);
           const all =
             () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count];
-          return this.#transfer(blob, target, all, signal).then(() => {
-            size = counted;
-          });
+          return attempt(signal, (signal) => this.#transfer(blob, target, all, signal)).then(
+            () => {
+              size = counted;
+            },
+          );
         },
         retries,
         retryDelayMs,
@@ -155,7 +176,7 @@ export class BlobCopier {
       return { ...target, size };
     }
     return await withRetries(
-      () => this.#spool(blob, plan, stages, signal),
+      () => attempt(signal, (signal) => this.#spool(blob, plan, stages, signal)),
       retries,
       retryDelayMs,
       signal,

@@ -1,6 +1,6 @@
 /**
  * Blob reads on one endpoint: a verified stream that resumes with `Range` after a cut
- * connection, and `HEAD`.
+ * connection or a body that stalls past the read timeout, and `HEAD`.
  *
  * @module
  */
@@ -24,29 +24,35 @@ function declaredLength(response: Response): number | undefined {
   return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
-async function readWithTimeout(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  ms: number,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  if (ms <= 0) return await reader.read();
-  let handle: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    handle = setTimeout(() => reject(new AttemptTimeoutError(ms)), ms);
-  });
-  try {
-    return await Promise.race([reader.read(), timeout]);
-  } finally {
-    clearTimeout(handle);
-  }
-}
-
 function emptyReader(): ReadableStreamDefaultReader<Uint8Array> {
   return new ReadableStream<Uint8Array>({ start: (c) => c.close() }).getReader();
 }
 
+/** The error for a blob whose body failed for good after `resumes` resumes. */
+function lostError(
+  registry: string,
+  what: string,
+  digest: string,
+  offset: number,
+  resumes: number,
+  error: unknown,
+): RegistryError {
+  const reason = error instanceof Error ? error.message : String(error);
+  const tries = resumes === 0
+    ? "no retry allowed"
+    : `gave up after ${resumes} ${resumes === 1 ? "resume" : "resumes"}`;
+  const detail = error instanceof AttemptTimeoutError && error.idle
+    ? `registry ${registry} stopped sending blob ${digest} after ${offset} bytes ` +
+      `(${reason}; ${tries})`
+    : `connection lost after ${offset} bytes of blob ${digest} from registry ${registry}: ` +
+      `${reason} (${tries})`;
+  return new RegistryError(what, 0, detail, { cause: error });
+}
+
 /**
  * Streams a blob, verified against `digest` (and `options.size`) while it flows. A cut
- * connection is resumed from where it stopped, up to the retry limit.
+ * connection, or a body that sends nothing for the read timeout, is resumed from where it
+ * stopped (`Range`), up to the retry limit.
  */
 export async function getBlob(
   endpoint: Endpoint,
@@ -98,7 +104,7 @@ export async function getBlob(
       for (;;) {
         let chunk: Uint8Array;
         try {
-          const result = await readWithTimeout(reader, ctx.timeoutMs);
+          const result = await reader.read();
           if (result.done) {
             if (total !== undefined && offset < total) throw new PrematureEnd(offset, total);
             controller.close();
@@ -110,11 +116,8 @@ export async function getBlob(
           if (signal?.aborted) return controller.error(signal.reason);
           if (error instanceof StevedoreError) return controller.error(error);
           if (resumes >= policy.maxRetries) {
-            const reason = error instanceof Error ? error.message : String(error);
             return controller.error(
-              new RegistryError(what, 0, `connection lost after ${offset} bytes: ${reason}`, {
-                cause: error,
-              }),
+              lostError(endpoint.registry, what, digest, offset, resumes, error),
             );
           }
           resumes++;

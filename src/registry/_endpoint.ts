@@ -8,7 +8,14 @@ import { RegistryError } from "../errors.ts";
 import { parseAuthChallenges } from "./auth_challenge.ts";
 import { Authenticator } from "./_auth.ts";
 import { connectionError, type ResourceKind, responseError } from "./_errors.ts";
-import { discard, fetchOnce, type HttpContext, withRetries } from "./_http.ts";
+import {
+  discard,
+  fetchOnce,
+  type HttpContext,
+  isTransientError,
+  readLimited,
+  withRetries,
+} from "./_http.ts";
 import type { Credentials, RepoPrefixRewrite } from "./types.ts";
 
 /** One request to an endpoint. */
@@ -168,6 +175,29 @@ export class Endpoint {
     throw await responseError(response, spec.kind, spec.what);
   }
 
+  /**
+   * Sends a request and reads its (small) body whole, at most `limit` bytes. A body cut
+   * short or stalled past the read timeout sends the request again, up to the retry
+   * limit; then the failure is a `RegistryError` naming `spec.what`.
+   */
+  async sendAndRead(
+    spec: RequestSpec,
+    limit: number,
+    tooLarge: () => Error,
+  ): Promise<{ response: Response; bytes: Uint8Array }> {
+    const policy = this.#ctx.retry;
+    for (let attempt = 0;; attempt++) {
+      const response = await this.send(spec);
+      try {
+        return { response, bytes: await readLimited(response, limit, tooLarge) };
+      } catch (error) {
+        if (spec.signal?.aborted || !isTransientError(error, spec.signal)) throw error;
+        if (attempt >= policy.maxRetries) throw connectionError(error, spec.what);
+        await policy.sleep(policy.delayMs, spec.signal);
+      }
+    }
+  }
+
   async #attempt(
     spec: RequestSpec,
     url: URL,
@@ -213,7 +243,7 @@ export class Endpoint {
       // A streamed upload may take long before the answer comes: no timeout for it.
       const streamed = spec.body instanceof ReadableStream;
       if (streamed) init.duplex = "half";
-      const timeoutMs = streamed ? 0 : this.#ctx.timeoutMs;
+      const timeoutMs = streamed ? 0 : this.#ctx.connectTimeoutMs;
       const response = await fetchOnce(this.#ctx, current, init, signal, timeoutMs);
       if (response.type === "opaqueredirect") {
         // The runtime hides the target; let it follow (fetch drops Authorization across

@@ -1,11 +1,17 @@
 /**
- * Low-level HTTP helpers of the registry client: combined signals, per-attempt timeouts,
- * retries with `Retry-After`, and classification of transient failures.
+ * Low-level HTTP helpers of the registry client: combined signals, per-request connect
+ * and idle-read timeouts, retries with `Retry-After`, and classification of transient
+ * failures.
  *
  * @module
  */
 import { StevedoreError } from "../errors.ts";
-import { anySignal, readLimited as readAll } from "../streams/mod.ts";
+import {
+  anySignal,
+  type LinkedSignal,
+  linkSignal,
+  readLimited as readAll,
+} from "../streams/mod.ts";
 import type { FetchLike } from "./types.ts";
 
 /** The retry settings, resolved. */
@@ -22,18 +28,24 @@ export interface HttpContext {
   fetch: FetchLike;
   userAgent: string;
   retry: RetryPolicy;
-  /** 0 = no timeout. */
-  timeoutMs: number;
+  /** How long to wait for response headers, in milliseconds; 0 = no limit. */
+  connectTimeoutMs: number;
+  /** How long one read of a response body may wait for data, in milliseconds; 0 = no limit. */
+  readTimeoutMs: number;
 }
 
 /** Statuses worth another try. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
-/** The error a per-attempt timeout raises. */
+/** The error a per-attempt timeout raises: no headers in time, or a body that stalls. */
 export class AttemptTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
+  /** Whether the body stalled (rather than the headers not coming). */
+  readonly idle: boolean;
+
+  constructor(ms: number, idle = false) {
+    super(idle ? `no data for ${ms} ms` : `no answer within ${ms} ms`);
     this.name = "TimeoutError";
+    this.idle = idle;
   }
 }
 
@@ -56,27 +68,89 @@ export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Calls `fetch` once; when `timeoutMs` > 0 the attempt is aborted if no response headers
- * arrive in time (the response body is not limited).
+ * Calls `fetch` once. The request gets a signal of its own that follows `signal` only
+ * while the request lives (so a long-lived caller's signal never collects listeners). When
+ * `connectTimeoutMs` > 0 the attempt is aborted if no response headers arrive in time;
+ * when `ctx.readTimeoutMs` > 0 a body read that waits longer fails with
+ * {@linkcode AttemptTimeoutError} and drops the connection.
  */
 export async function fetchOnce(
   ctx: HttpContext,
   url: URL,
   init: RequestInit,
   signal: AbortSignal | undefined,
-  timeoutMs: number = ctx.timeoutMs,
+  connectTimeoutMs: number = ctx.connectTimeoutMs,
 ): Promise<Response> {
-  if (timeoutMs <= 0) return await ctx.fetch(url.href, { ...init, signal });
-  const timer = new AbortController();
-  const handle = setTimeout(() => timer.abort(new AttemptTimeoutError(timeoutMs)), timeoutMs);
+  const link = linkSignal(signal);
+  const handle = connectTimeoutMs > 0
+    ? setTimeout(() => link.abort(new AttemptTimeoutError(connectTimeoutMs)), connectTimeoutMs)
+    : undefined;
+  let response: Response;
   try {
-    return await ctx.fetch(url.href, { ...init, signal: anySignal([signal, timer.signal]) });
+    response = await ctx.fetch(url.href, { ...init, signal: link.signal });
   } catch (error) {
-    if (timer.signal.aborted && !signal?.aborted) throw timer.signal.reason;
+    link.dispose();
+    if (link.signal.aborted && !signal?.aborted) throw link.signal.reason;
     throw error;
   } finally {
     clearTimeout(handle);
   }
+  return guardBody(response, ctx.readTimeoutMs, link);
+}
+
+/** Statuses whose responses cannot be built with a body. */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * `response` with a body that fails after `idleMs` without data, and that unlinks the
+ * request's signal once it ends, fails or is cancelled.
+ */
+function guardBody(response: Response, idleMs: number, link: LinkedSignal): Response {
+  const body = response.body;
+  if (
+    body === null || response.type === "opaqueredirect" || response.status < 200 ||
+    NULL_BODY_STATUSES.has(response.status)
+  ) {
+    link.dispose();
+    return response;
+  }
+  const reader = body.getReader();
+  const guarded = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        const read = reader.read();
+        const result = idleMs <= 0 ? await read : await Promise.race([
+          read,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new AttemptTimeoutError(idleMs, true)), idleMs);
+          }),
+        ]);
+        if (result.done) {
+          link.dispose();
+          controller.close();
+        } else {
+          controller.enqueue(result.value);
+        }
+      } catch (error) {
+        // Drop the connection (a stalled one would stay open), then report.
+        link.abort(error);
+        reader.cancel(error).catch(() => {});
+        controller.error(error);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      link.dispose();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+  return new Response(guarded, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 const TRANSIENT_CODES = new Set([

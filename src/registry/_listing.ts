@@ -5,8 +5,7 @@
  * @module
  */
 import { RegistryError } from "../errors.ts";
-import type { Endpoint } from "./_endpoint.ts";
-import { readLimited } from "./_http.ts";
+import type { Endpoint, RequestSpec } from "./_endpoint.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
 import type { CallOptions, ListOptions, SearchResult } from "./types.ts";
 
@@ -24,12 +23,23 @@ export function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
-async function readJson(response: Response, what: string): Promise<Record<string, unknown>> {
-  const tooLarge = () => new RegistryError(what, response.status, "answer too large");
-  const text = new TextDecoder().decode(await readLimited(response, MAX_LIST_BYTES, tooLarge));
+/** Sends `spec` and reads its answer as a JSON object. */
+async function getJson(
+  endpoint: Endpoint,
+  spec: RequestSpec,
+): Promise<{ response: Response; body: Record<string, unknown> }> {
+  const what = spec.what;
+  const { response, bytes } = await endpoint.sendAndRead(
+    spec,
+    MAX_LIST_BYTES,
+    () => new RegistryError(what, 200, "answer too large"),
+  );
+  const text = new TextDecoder().decode(bytes);
   try {
     const value = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value;
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return { response, body: value };
+    }
   } catch (cause) {
     throw new RegistryError(what, response.status, "answer is not JSON", { cause });
   }
@@ -64,7 +74,7 @@ async function collect(
     : { n: String(options.pageSize) };
   for (let page = 0; next !== undefined && items.length < limit && page < MAX_PAGES; page++) {
     seen.add(next);
-    const response = await endpoint.send({
+    const { response, body } = await getJson(endpoint, {
       method: "GET",
       path: next,
       query,
@@ -75,7 +85,6 @@ async function collect(
       signal: options.signal,
     });
     const link = nextLink(response.headers.get("link"));
-    const body = await readJson(response, what);
     const list = body[field] ?? [];
     if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) {
       throw new RegistryError(what, response.status, `"${field}" is not a list of strings`);
@@ -127,7 +136,7 @@ export async function searchV1(
     throw new RangeError(`Invalid search limit ${limit}: must be a positive integer`);
   }
   const what = `${endpoint.registry}/v1/search?q=${term}`;
-  const response = await endpoint.send({
+  const { body } = await getJson(endpoint, {
     method: "GET",
     path: "/v1/search",
     query: { q: term, n: String(limit) },
@@ -137,7 +146,6 @@ export async function searchV1(
     kind: "other",
     signal: options.signal,
   });
-  const body = await readJson(response, what);
   const rows = Array.isArray(body.results) ? body.results : [];
   return rows.filter((row): row is Record<string, unknown> =>
     typeof row === "object" && row !== null && typeof row.name === "string"

@@ -12,7 +12,7 @@ import {
 import { isSchema1Type, MediaType } from "../types/mod.ts";
 import { computeDigest, Digest, type DigestAlgorithm } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
-import { discard, readLimited } from "./_http.ts";
+import { discard } from "./_http.ts";
 import {
   checkRepository,
   checkTagOrDigest,
@@ -71,17 +71,16 @@ export async function getManifest(
   checkRepository(repo);
   checkTagOrDigest(reference);
   const what = describeRef(endpoint.registry, repo, reference);
-  const response = await endpoint.send({
-    method: "GET",
-    path: `/v2/${repo}/manifests/${reference}`,
-    headers: { accept: (options.accept ?? MANIFEST_ACCEPT).join(", ") },
-    scopes: [repoScope(repo, "pull")],
-    what,
-    kind: "manifest",
-    signal: options.signal,
-  });
-  const bytes = await readLimited(
-    response,
+  const { response, bytes } = await endpoint.sendAndRead(
+    {
+      method: "GET",
+      path: `/v2/${repo}/manifests/${reference}`,
+      headers: { accept: (options.accept ?? MANIFEST_ACCEPT).join(", ") },
+      scopes: [repoScope(repo, "pull")],
+      what,
+      kind: "manifest",
+      signal: options.signal,
+    },
     MAX_MANIFEST_SIZE,
     () => new InvalidManifestError(what, `manifest is larger than ${MAX_MANIFEST_SIZE} bytes`),
   );

@@ -17,7 +17,12 @@
  *
  * @module
  */
-export { DEFAULT_USER_AGENT, RegistryClient } from "./registry_client.ts";
+export {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_READ_TIMEOUT_MS,
+  DEFAULT_USER_AGENT,
+  RegistryClient,
+} from "./registry_client.ts";
 export { type AuthChallenge, parseAuthChallenges } from "./auth_challenge.ts";
 export { MANIFEST_ACCEPT } from "./_manifests.ts";
 export type {

@@ -28,6 +28,12 @@ import type {
 /** The `User-Agent` sent unless another is given. */
 export const DEFAULT_USER_AGENT = "stevedore/0.1.0";
 
+/** How long a request waits for response headers unless told otherwise, in milliseconds. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+/** How long a body read waits for data unless told otherwise, in milliseconds. */
+export const DEFAULT_READ_TIMEOUT_MS = 60_000;
+
 function count(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 0) {
@@ -73,7 +79,12 @@ export class RegistryClient {
     this.#ctx = {
       fetch: fetchFn,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-      timeoutMs: count(options.timeoutMs, 0, "timeoutMs"),
+      connectTimeoutMs: count(
+        options.connectTimeoutMs,
+        DEFAULT_CONNECT_TIMEOUT_MS,
+        "connectTimeoutMs",
+      ),
+      readTimeoutMs: count(options.readTimeoutMs, DEFAULT_READ_TIMEOUT_MS, "readTimeoutMs"),
       retry: {
         maxRetries: count(options.retry?.maxRetries, 3, "retry.maxRetries"),
         delayMs: count(options.retry?.delayMs, 1000, "retry.delayMs"),

@@ -73,10 +73,18 @@ export interface RegistryClientOptions {
   /** Cancels every request of this client. */
   signal?: AbortSignal;
   /**
-   * How long to wait for response headers (streamed uploads excepted), and for each piece
-   * of a blob body, in milliseconds; 0 waits forever. @default 0
+   * How long to wait for the response headers of a request, in milliseconds: connecting,
+   * sending the request and the registry's answer (streamed uploads are not limited);
+   * 0 waits forever. A request that times out is retried. @default 30000
    */
-  timeoutMs?: number;
+  connectTimeoutMs?: number;
+  /**
+   * How long one read of a response body may wait for data, in milliseconds; 0 waits
+   * forever. A blob body that stalls is resumed with `Range` (a retry), and fails with a
+   * `RegistryError` naming the registry and the blob once the retries are spent.
+   * @default 60000
+   */
+  readTimeoutMs?: number;
   /** Where reads go, in order (mirrors, then the primary). @default the primary only */
   endpoints?: RegistryEndpoint[];
   /** The current time in milliseconds (token expiry, `Retry-After` dates). @default Date.now */

@@ -14,7 +14,11 @@ import {
 import type { Reference } from "../reference/mod.ts";
 import type { CredentialsSource, RegistryEndpoint } from "../registry/mod.ts";
 import type { Credentials } from "../config/mod.ts";
-import { createDockerTransport, type DockerImageReference } from "../transports/docker/mod.ts";
+import {
+  createDockerTransport,
+  type DockerImageReference,
+  type DockerTransportOptions,
+} from "../transports/docker/mod.ts";
 
 /** Credentials given to a pull: `user[:password]`, or an object. */
 export type PullCredentials = string | Credentials;
@@ -64,8 +68,31 @@ export function credentialSource(
     getCredentials(credentials, registry === candidate.domain ? candidate : registry);
 }
 
+/** The network timeouts of registry requests (pull, push, search). */
+export interface RegistryTimeoutOptions {
+  /**
+   * How long a registry request waits for the answer's headers, in milliseconds; 0 waits
+   * forever (`--connect-timeout`). @default 30000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long a read of an answer's body waits for data, in milliseconds; a blob that
+   * stalls is resumed with `Range`, then fails naming the registry and the blob; 0 waits
+   * forever (`--read-timeout`). @default 60000
+   */
+  readTimeoutMs?: number;
+}
+
+/** The timeouts of `options` that are set, as registry client options. */
+export function registryTimeouts(options: RegistryTimeoutOptions): RegistryTimeoutOptions {
+  const out: RegistryTimeoutOptions = {};
+  if (options.connectTimeoutMs !== undefined) out.connectTimeoutMs = options.connectTimeoutMs;
+  if (options.readTimeoutMs !== undefined) out.readTimeoutMs = options.readTimeoutMs;
+  return out;
+}
+
 /** What a `docker://` reference for one candidate is built from. */
-export interface RegistryReferenceOptions {
+export interface RegistryReferenceOptions extends RegistryTimeoutOptions {
   conf: RegistriesConf;
   credentials: CredentialsSource;
   retries?: number;
@@ -97,7 +124,8 @@ export function registryReference(
   const retry: { maxRetries?: number; delayMs?: number } = {};
   if (options.retries !== undefined) retry.maxRetries = options.retries;
   if (options.retryDelayMs !== undefined) retry.delayMs = options.retryDelayMs;
-  const client: { insecure?: boolean; endpoints: RegistryEndpoint[]; retry: typeof retry } = {
+  const client: DockerTransportOptions["client"] & object = {
+    ...registryTimeouts(options),
     endpoints,
     retry,
   };

@@ -22,7 +22,7 @@ import type { TransportContext } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
 import type { LookupOptions, LookupResult } from "./context.ts";
 import { copyIntoStore, transportContext } from "./_pull_copy.ts";
-import { credentialSource, registryReference } from "./_pull_credentials.ts";
+import { credentialSource, registryReference, registryTimeouts } from "./_pull_credentials.ts";
 import type { PullContext, PullOptions } from "./_pull_types.ts";
 
 /** One registry pull, with everything already normalized. */
@@ -151,6 +151,7 @@ export async function pullFromRegistry(
         credentials: credentialSource(pull.credentials, ctx.credentials, name),
         retries: options.retries,
         retryDelayMs: options.retryDelayMs,
+        ...registryTimeouts(options),
       });
       if (newerWithLocal) {
         const digest = await remoteDigest(reference, context, pull.platform);
@@ -192,6 +193,7 @@ export async function listRemoteTags(
     credentials: credentialSource(pull.credentials, ctx.credentials, named),
     retries: options.retries,
     retryDelayMs: options.retryDelayMs,
+    ...registryTimeouts(options),
   });
   return await reference.client(transportContext(ctx, options)).listTags(reference.repository);
 }

@@ -11,7 +11,7 @@ import type { FetchLike } from "../registry/mod.ts";
 import type { ContainersStorageTransport } from "../transports/containers_storage/mod.ts";
 import type { Platform } from "../types/mod.ts";
 import type { RuntimeContext } from "./context.ts";
-import type { PullCredentials } from "./_pull_credentials.ts";
+import type { PullCredentials, RegistryTimeoutOptions } from "./_pull_credentials.ts";
 
 /** Everything a pull needs beyond the {@linkcode RuntimeContext}. */
 export interface PullContext extends RuntimeContext {
@@ -32,7 +32,7 @@ export interface PullContext extends RuntimeContext {
 }
 
 /** Options of {@linkcode pull}. Never mutated. */
-export interface PullOptions {
+export interface PullOptions extends RegistryTimeoutOptions {
   /** The pull policy (registry pulls only; other transports always copy). @default "missing" */
   policy?: PullPolicy;
   /** The platform to pull, e.g. `linux/arm64/v8` or an object; overridden per part below. */

@@ -20,11 +20,13 @@ import {
   credentialSource,
   explicitCredentials,
   registryReference,
+  type RegistryTimeoutOptions,
+  registryTimeouts,
 } from "./_pull_credentials.ts";
 import type { PullContext } from "./_pull_types.ts";
 
 /** Options of {@linkcode push}. */
-export interface PushOptions extends CredentialOptions {
+export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
   /** Recompress layers into this format (dropped when the destination needs gzip). */
   compressionFormat?: CopyCompressionFormat;
   /** Write the manifest with this exact MIME type. @default keep */
@@ -61,6 +63,7 @@ function destinationReference(
     credentials: credentialSource(explicitCredentials(options), ctx.credentials, tagged),
     retries: options.retries,
     retryDelayMs: options.retryDelayMs,
+    ...registryTimeouts(options),
   });
 }
 

@@ -9,11 +9,16 @@ import { findRegistry, getCredentials } from "../config/mod.ts";
 import { InvalidFilterError, InvalidReferenceError, SearchError } from "../errors.ts";
 import { parseNormalizedName, type Reference } from "../reference/mod.ts";
 import { type CredentialsSource, RegistryClient } from "../registry/mod.ts";
-import { type CredentialOptions, explicitCredentials } from "./_pull_credentials.ts";
+import {
+  type CredentialOptions,
+  explicitCredentials,
+  type RegistryTimeoutOptions,
+  registryTimeouts,
+} from "./_pull_credentials.ts";
 import type { PullContext } from "./_pull_types.ts";
 
 /** Options of {@linkcode search}. */
-export interface SearchOptions extends CredentialOptions {
+export interface SearchOptions extends CredentialOptions, RegistryTimeoutOptions {
   /** The most results per registry (applied before the filters). @default 25 */
   limit?: number;
   /** `stars=N`, `is-official[=false]`, `is-automated[=false]`. @default [] */
@@ -109,6 +114,7 @@ function client(ctx: PullContext, registry: string, options: SearchOptions): Reg
     insecure,
     signal: options.signal,
     retry: { maxRetries: options.retries, delayMs: options.retryDelayMs },
+    ...registryTimeouts(options),
   });
 }
 

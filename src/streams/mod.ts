@@ -1,6 +1,6 @@
 /**
  * Small byte and stream utilities the other modules share: joining byte arrays, reading a
- * stream with a size limit, mapping a stream's errors, combining abort signals.
+ * stream with a size limit, mapping a stream's errors, combining and linking abort signals.
  *
  * @example
  * ```ts
@@ -16,3 +16,4 @@ export { concatBytes } from "./concat_bytes.ts";
 export { readLimited } from "./read_limited.ts";
 export { mapStreamErrors } from "./map_stream_errors.ts";
 export { anySignal } from "./any_signal.ts";
+export { type LinkedSignal, linkSignal } from "./linked_signal.ts";

@@ -1,6 +1,6 @@
 // Runs the real command line as a child process on the runtime the tests run on
 // ($STEVEDORE_TEST_RUNTIME, else detected), with a temporary store and configuration.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -57,4 +57,25 @@ export function runCli(
     timeout: 120_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+}
+
+/**
+ * Runs the CLI like {@linkcode runCli} without blocking this process, so that servers
+ * running in it (a fault proxy) keep answering.
+ */
+export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const [command, lead] = cliCommand();
+  const child = spawn(command, [...lead, ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (text: string) => stdout += text);
+  child.stderr.setEncoding("utf8").on("data", (text: string) => stderr += text);
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }

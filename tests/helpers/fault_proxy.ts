@@ -1,6 +1,7 @@
 /**
  * A loopback HTTP proxy in front of a real registry whose behaviour is scripted per
- * request: pass through, cut the connection part way through the response body, answer
+ * request: pass through, cut the connection part way through the response body, stall
+ * part way through it (the connection stays open and silent), never answer, answer
  * an error status (500/503, or 429 with `Retry-After`), or flip a byte of the body. Every
  * request is logged. The listening side is a raw `node:net` server (one request per
  * connection, answered with `Connection: close`) so that a cut is a real half-sent body on
@@ -19,6 +20,14 @@ export type FaultAction =
    * the body, then closes the connection: `after` bytes, or `fraction` of the body.
    */
   | { type: "cut"; after?: number; fraction?: number }
+  /**
+   * Sends the status line, the headers (with the full `Content-Length`) and only part of
+   * the body (`after` bytes, or `fraction` of it), then sends nothing more and keeps the
+   * connection open until the client closes it or the proxy is closed.
+   */
+  | { type: "stall"; after?: number; fraction?: number }
+  /** Reads the request and never answers (not even the status line). */
+  | { type: "hang" }
   /** Answers `status` without asking upstream; `retryAfter` becomes `Retry-After`. */
   | { type: "status"; status: number; retryAfter?: string }
   /** Passes the answer through with one byte flipped (at `offset`, default the middle). */
@@ -242,6 +251,7 @@ export async function startFaultProxy(
     const entry: ProxyLogEntry = { ...request, action, status: 0, bodyLength: 0, bodySent: 0 };
     log.push(entry);
 
+    if (action.type === "hang") return;
     if (action.type === "status") {
       const body = encoder.encode(
         JSON.stringify({ errors: [{ code: "UNAVAILABLE", message: "injected fault" }] }),
@@ -295,12 +305,13 @@ export async function startFaultProxy(
       sent = body.slice();
       const at = Math.min(body.length - 1, Math.max(0, action.offset ?? (body.length >> 1)));
       sent[at] ^= 0xff;
-    } else if (action.type === "cut") {
+    } else if (action.type === "cut" || action.type === "stall") {
       const upTo = action.after ?? Math.floor((action.fraction ?? 0.5) * body.length);
       sent = body.subarray(0, Math.max(0, Math.min(body.length - 1, upTo)));
     }
     entry.bodySent = sent.length;
     const bytes = concatBytes([head(response.status, headers, declared), sent]);
+    if (action.type === "stall") return void socket.write(bytes);
     if (action.type !== "cut") return void socket.end(bytes);
     // Let the partial body arrive and be read before the connection drops, as when a
     // network fails mid-transfer (a close right behind the data may make a client drop

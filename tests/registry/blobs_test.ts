@@ -57,7 +57,7 @@ describe("registry blobs: reading", () => {
     assert.equal(fake.seen(fake.host, "/blobs/").length, 4);
   });
 
-  it("resumes a body that stalls longer than timeoutMs", async () => {
+  it("resumes a body that stalls longer than readTimeoutMs", async () => {
     const fake = new TokenRegistry();
     const blob = randomBytes(2000, 8);
     const digest = fake.seedBlob("a/b", blob);
@@ -75,7 +75,7 @@ describe("registry blobs: reading", () => {
     const client = new RegistryClient({
       registry: fake.host,
       fetch: stalling,
-      timeoutMs: 30,
+      readTimeoutMs: 30,
       sleep: () => Promise.resolve(),
     });
     assert.deepEqual(await readAll(await client.getBlob("a/b", digest)), blob);

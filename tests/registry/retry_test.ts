@@ -118,7 +118,7 @@ describe("registry retries", () => {
     const client = new RegistryClient({
       registry: fake.host,
       fetch: hanging,
-      timeoutMs: 20,
+      connectTimeoutMs: 20,
       sleep: (ms) => Promise.resolve(void sleeps.push(ms)),
     });
     assert.deepEqual((await client.getManifest("a/b", "1")).bytes, manifest);
@@ -238,6 +238,6 @@ describe("registry scheme", () => {
       () => new RegistryClient({ registry: "x.io", retry: { maxRetries: -1 } }),
       RangeError,
     );
-    assert.throws(() => new RegistryClient({ registry: "x.io", timeoutMs: 1.5 }), RangeError);
+    assert.throws(() => new RegistryClient({ registry: "x.io", readTimeoutMs: 1.5 }), RangeError);
   });
 });
