@@ -6,12 +6,13 @@
 
 import { InvalidDigestError } from "../errors.ts";
 
-/** The digest algorithms stevedore computes and accepts. */
-export type DigestAlgorithm = "sha256" | "sha512";
+/** The digest algorithms stevedore computes and accepts: those go-digest registers. */
+export type DigestAlgorithm = "sha256" | "sha384" | "sha512";
 
 /** Each supported algorithm with the length of its hex encoding. */
 export const DIGEST_HEX_LENGTHS: Readonly<Record<DigestAlgorithm, number>> = Object.freeze({
   sha256: 64,
+  sha384: 96,
   sha512: 128,
 });
 
@@ -83,7 +84,7 @@ export class Digest {
       throw new InvalidDigestError(
         input,
         "UnsupportedAlgorithm",
-        `unsupported algorithm "${algorithm}" (supported: sha256, sha512)`,
+        `unsupported algorithm "${algorithm}" (supported: sha256, sha384, sha512)`,
       );
     }
     const want = DIGEST_HEX_LENGTHS[algorithm];

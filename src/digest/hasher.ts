@@ -12,7 +12,7 @@ import { Digest, type DigestAlgorithm } from "./digest.ts";
 
 /**
  * Which implementation hashes: `native` is `node:crypto` (Deno, Node and Bun all have
- * it); `wasm` is stevedore's SHA-256 kernel (sha512 still goes through `node:crypto`);
+ * it); `wasm` is stevedore's SHA-256 kernel (sha384 and sha512 go through `node:crypto`);
  * `auto` picks the faster on this runtime, which measured as `node:crypto` on all three,
  * unless the environment variable `STEVEDORE_KERNELS=wasm` asks for WebAssembly.
  */
@@ -71,7 +71,7 @@ export function resolveBackend(
  */
 export function createHasher(options: HasherOptions = {}): Hasher {
   const algorithm = options.algorithm ?? "sha256";
-  if (algorithm !== "sha256" && algorithm !== "sha512") {
+  if (algorithm !== "sha256" && algorithm !== "sha384" && algorithm !== "sha512") {
     throw new TypeError(`Unknown hash algorithm "${algorithm}"`);
   }
   return resolveBackend(algorithm, options.backend) === "wasm"

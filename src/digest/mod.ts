@@ -1,5 +1,5 @@
 /**
- * Content digests: the {@linkcode Digest} value type (`sha256:<hex>`, `sha512:<hex>`),
+ * Content digests: the {@linkcode Digest} value type (`sha256:<hex>`, `sha384:<hex>`, `sha512:<hex>`),
  * streaming hashers on `node:crypto` or stevedore's WebAssembly SHA-256, one-call
  * {@linkcode computeDigest}, and streams that verify or compute the digest of what passes.
  *

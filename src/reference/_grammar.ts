@@ -176,15 +176,16 @@ export function scanDigestShape(s: string, start: number, end: number): number {
   return colon;
 }
 
-/** Hex lengths of the digest algorithms stevedore can verify. */
+/** Hex lengths of the digest algorithms go-digest registers (sha256, sha384, sha512). */
 const DIGEST_HEX_LENGTHS: ReadonlyMap<string, number> = new Map([
   ["sha256", 64],
+  ["sha384", 96],
   ["sha512", 128],
 ]);
 
 /**
- * Validates a digest the way go-digest's `Parse` does, for the algorithms stevedore
- * supports. Returns why it is invalid, or `undefined` when it is valid.
+ * Validates a digest the way go-digest's `Parse` does, for the algorithms it knows.
+ * Returns why it is invalid, or `undefined` when it is valid.
  */
 export function digestProblem(digest: string): InvalidReferenceReason | undefined {
   const colon = digest.indexOf(":");

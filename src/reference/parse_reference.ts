@@ -51,8 +51,9 @@ export function parseReference(input: string): Reference {
  * `index.docker.io` becomes `docker.io`. A tag and a digest may both be present and are
  * both kept; no `latest` tag is added (see {@linkcode Reference.tagNameOnly}).
  *
- * A first component counts as a domain when it is `localhost`, or contains `.` or `:`, or
- * contains an uppercase letter.
+ * A first component counts as a domain when it is `localhost`, or contains `.` or `:`
+ * (as containers/image has it: `Foo/bar` and `LOCALHOST/foo` are Docker Hub names, and
+ * rejected, since no uppercase letter may come before the first `:` of the rest).
  *
  * @example
  * ```ts
@@ -77,7 +78,7 @@ export function parseNormalizedName(input: string): Reference {
 
 /**
  * Parses an image ID, a digest or a name (`ParseAnyReference`): 64 lowercase hex digits
- * become the digest `sha256:<hex>`, a valid `sha256:`/`sha512:` digest stays a digest, and
+ * become the digest `sha256:<hex>`, a valid sha256, sha384 or sha512 digest stays a digest, and
  * anything else goes through {@linkcode parseNormalizedName}.
  *
  * @example
@@ -139,7 +140,10 @@ export function isValidDomain(domain: string): boolean {
   return scanDomain(domain, 0, domain.length);
 }
 
-/** Whether `digest` is a valid `sha256:<64 hex>` or `sha512:<128 hex>` digest (lowercase). */
+/**
+ * Whether `digest` is a valid digest of an algorithm go-digest knows, in lowercase hex:
+ * `sha256:<64 hex>`, `sha384:<96 hex>` or `sha512:<128 hex>`.
+ */
 export function isValidDigest(digest: string): boolean {
   return digestProblem(digest) === undefined;
 }
@@ -173,10 +177,7 @@ function splitDockerDomain(name: string): [string, string] {
   if (first === LEGACY_DEFAULT_DOMAIN) {
     domain = DEFAULT_DOMAIN;
     rest = name.slice(slash + 1);
-  } else if (
-    first === "localhost" || first.includes(".") || first.includes(":") ||
-    first.toLowerCase() !== first
-  ) {
+  } else if (first === "localhost" || first.includes(".") || first.includes(":")) {
     domain = first;
     rest = name.slice(slash + 1);
   } else {

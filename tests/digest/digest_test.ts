@@ -67,7 +67,7 @@ describe("Digest", () => {
 
   it("rejects algorithms it does not support", () => {
     assertInvalid(`md5:${"a".repeat(32)}`, "UnsupportedAlgorithm");
-    assertInvalid(`sha384:${"a".repeat(96)}`, "UnsupportedAlgorithm");
+    assertInvalid(`sha3:${"a".repeat(64)}`, "UnsupportedAlgorithm");
     assertInvalid(`sha256+b64u:${EMPTY_SHA256}`, "UnsupportedAlgorithm");
     assertInvalid(
       "multihash+base58:QmRZxt2b1FVZPNqd8hsiykDL3TdBDeTSPX9Kv46HmX4Gx8",

@@ -117,6 +117,17 @@ describe("digestVerifier", () => {
     assert.equal(out.length, data.length);
   });
 
+  it("hashes sha384, which go-digest knows too", async () => {
+    const sha384 = `sha384:${createHash("sha384").update(data).digest("hex")}`;
+    const out = await collect(streamOf([data]).pipeThrough(digestVerifier(sha384)));
+    assert.equal(out.length, data.length);
+    const wrong = `sha384:${"0".repeat(96)}`;
+    await assert.rejects(
+      collect(streamOf([data]).pipeThrough(digestVerifier(wrong))),
+      DigestMismatchError,
+    );
+  });
+
   it("rejects a malformed expected digest or size at once", () => {
     assert.throws(() => digestVerifier("sha256:nope"), InvalidDigestError);
     assert.throws(() => digestVerifier(good, { size: -1 }), RangeError);

@@ -33,7 +33,7 @@ function oracleDigest(d: string): string | undefined {
   const colon = d.indexOf(":");
   const alg = d.slice(0, colon);
   const encoded = d.slice(colon + 1);
-  const size = alg === "sha256" ? 64 : alg === "sha512" ? 128 : 0;
+  const size = alg === "sha256" ? 64 : alg === "sha384" ? 96 : alg === "sha512" ? 128 : 0;
   if (size === 0) {
     return /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(d)
       ? "DigestUnsupported"
@@ -60,7 +60,11 @@ function oracleParse(s: string): Outcome {
   return { domain: n[1] ?? "", path: n[2], tag: m[2], digest: m[3] };
 }
 
-/** docker/reference's ParseNormalizedNamed, written independently of the implementation. */
+/**
+ * containers/image's ParseNormalizedNamed (docker/reference/normalize.go), written
+ * independently of the implementation: only `localhost` or a first component with `.` or
+ * `:` is a domain, so an uppercase first component stays in the (lowercase) repository name.
+ */
 function oracleNormalized(s: string): Outcome {
   if (s === "") return "NameEmpty";
   if (HEX64.test(s)) return "HexIdentifier";
@@ -69,7 +73,7 @@ function oracleNormalized(s: string): Outcome {
   let remainder = s;
   if (i !== -1) {
     const first = s.slice(0, i);
-    if (/[.:]/.test(first) || first === "localhost" || first.toLowerCase() !== first) {
+    if (/[.:]/.test(first) || first === "localhost") {
       domain = first;
       remainder = s.slice(i + 1);
     }
@@ -120,6 +124,9 @@ const SEEDS = [
   `busybox:latest@${D}`,
   `registry.example.com:443/ns/app:1.0@${D}`,
   `sha512:${"e".repeat(128)}`,
+  `sha384:${"d".repeat(96)}`,
+  `app@sha384:${"c".repeat(96)}`,
+  "LOCALHOST/foo",
   `sha256:${"0".repeat(64)}`,
   "0".repeat(64),
   "foo_bar.com/x",
