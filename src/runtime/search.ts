@@ -1,14 +1,16 @@
 /**
  * Searching registries (libimage's `Search`): the v1 search API of one registry (from
  * the term), the given registries or the unqualified-search registries, at most six at a
- * time, with star, official and automated filters; or the tags of one repository.
+ * time, with star, official and automated filters; a registry without the v1 API is
+ * searched through its catalog (`/v2/_catalog`), as containers/image does. Or the tags of
+ * one repository.
  *
  * @module
  */
 import { findRegistry, getCredentials } from "../config/mod.ts";
 import { InvalidFilterError, InvalidReferenceError, SearchError } from "../errors.ts";
 import { parseNormalizedName, type Reference } from "../reference/mod.ts";
-import { type CredentialsSource, RegistryClient } from "../registry/mod.ts";
+import { type CredentialsSource, RegistryClient, type SearchResult } from "../registry/mod.ts";
 import {
   type CredentialOptions,
   explicitCredentials,
@@ -125,6 +127,31 @@ function row(registry: string, name: string): Pick<ImageSearchResult, "Index" | 
   return { Index: registry, Name: full };
 }
 
+/**
+ * The v1 search answer of the registry; when it has no v1 search (or it fails), the
+ * repositories of its catalog whose name contains `term`, at most `limit` of them.
+ */
+async function v1OrCatalog(
+  registry: RegistryClient,
+  term: string,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<SearchResult[]> {
+  try {
+    return await registry.searchV1(term, limit);
+  } catch (error) {
+    if (signal?.aborted || error instanceof TypeError || error instanceof RangeError) throw error;
+  }
+  const repositories = await registry.catalog();
+  return repositories.filter((name) => name.includes(term)).slice(0, limit).map((name) => ({
+    name,
+    description: "",
+    star_count: 0,
+    is_official: false,
+    is_automated: false,
+  }));
+}
+
 async function searchRegistry(
   ctx: PullContext,
   term: string,
@@ -133,7 +160,8 @@ async function searchRegistry(
   filter: SearchFilter,
   options: SearchOptions,
 ): Promise<ImageSearchResult[]> {
-  const results = (await client(ctx, registry, options).searchV1(term, limit)).slice(0, limit);
+  const registryClient = client(ctx, registry, options);
+  const results = (await v1OrCatalog(registryClient, term, limit, options.signal)).slice(0, limit);
   return results.filter((result) =>
     (filter.automated === undefined || result.is_automated === filter.automated) &&
     (filter.official === undefined || result.is_official === filter.official) &&

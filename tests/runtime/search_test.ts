@@ -144,6 +144,27 @@ describe("search", () => {
     });
   });
 
+  it("searches the catalog of a registry without v1 search, as podman does", async () => {
+    const runtime = await env.open();
+    const names = ["cat/app-one:1", "cat/app-two:1", "cat/other:1"];
+    for (const name of names) {
+      await env.add(runtime, `${registry.registry}/${name}`);
+      await runtime.push(`${registry.registry}/${name}`, "", { tlsVerify: false });
+    }
+    const rows = await runtime.search(`${registry.registry}/app`, { tlsVerify: false });
+    assert.deepEqual(rows.map((row) => [row.Index, row.Name, row.Description, row.Stars]), [
+      [registry.registry, `${registry.registry}/cat/app-one`, "", 0],
+      [registry.registry, `${registry.registry}/cat/app-two`, "", 0],
+    ]);
+    const one = await runtime.search(`${registry.registry}/app`, { tlsVerify: false, limit: 1 });
+    assert.deepEqual(one.map((row) => row.Name), [`${registry.registry}/cat/app-one`]);
+    const viaOptions = await runtime.search("other", {
+      tlsVerify: false,
+      registries: [registry.registry],
+    });
+    assert.deepEqual(viaOptions.map((row) => row.Name), [`${registry.registry}/cat/other`]);
+  });
+
   it("lists a repository's tags from a real registry", async () => {
     const runtime = await env.open();
     await env.add(runtime, `${registry.registry}/lib/tagged:a`);
