@@ -20,13 +20,15 @@ export const REGISTRY_BINARY = "/usr/bin/docker-registry";
 export interface StartRegistryOptions {
   /** Require these credentials (htpasswd, bcrypt) for every request. @default open */
   auth?: { username: string; password: string };
+  /** The loopback address to listen on: `127.0.0.1` or `::1`. @default "127.0.0.1" */
+  address?: "127.0.0.1" | "::1";
 }
 
 /** A running registry. */
 export interface RegistryServer {
-  /** `127.0.0.1:PORT`, as a registry host name. */
+  /** `127.0.0.1:PORT` (or `[::1]:PORT`), as a registry host name. */
   registry: string;
-  /** `http://127.0.0.1:PORT`. */
+  /** `http://127.0.0.1:PORT` (or `http://[::1]:PORT`). */
   url: string;
   /** The temporary directory holding config, htpasswd and storage. */
   root: string;
@@ -34,11 +36,11 @@ export interface RegistryServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+function freePort(address: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(0, address, () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : 0;
       server.close(() => resolve(port));
@@ -57,7 +59,11 @@ function registryBinary(): string {
   return binary;
 }
 
-function configYaml(root: string, port: number, htpasswd: string | undefined): string {
+function configYaml(
+  root: string,
+  host: string,
+  htpasswd: string | undefined,
+): string {
   const lines = [
     "version: 0.1",
     "log:",
@@ -73,7 +79,7 @@ function configYaml(root: string, port: number, htpasswd: string | undefined): s
     "    uploadpurging:",
     "      enabled: false",
     "http:",
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: "${host}"`,
   ];
   if (htpasswd !== undefined) {
     lines.push("auth:", "  htpasswd:", "    realm: stevedore-test", `    path: ${htpasswd}`);
@@ -106,9 +112,11 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     );
     await writeFile(htpasswd, line.trim() + "\n");
   }
-  const port = await freePort();
+  const address = options.address ?? "127.0.0.1";
+  const port = await freePort(address);
+  const host = address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
   const config = join(root, "config.yml");
-  await writeFile(config, configYaml(root, port, htpasswd));
+  await writeFile(config, configYaml(root, host, htpasswd));
 
   const child = spawn(binary, ["serve", config], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
@@ -116,7 +124,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   child.stderr?.on("data", (text: string) => {
     log = (log + text).slice(-4000);
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${host}`;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
@@ -148,5 +156,5 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { registry: `127.0.0.1:${port}`, url, root, stop };
+  return { registry: host, url, root, stop };
 }

@@ -46,7 +46,12 @@ describe("containers-storage transport", () => {
     assert.deepEqual(parseStorageTarget(`@${ID}`), { id: ID });
     assert.deepEqual(parseStorageTarget(`sha256:${ID}`), { id: ID });
     assert.deepEqual(parseStorageTarget(ID), { id: ID });
-    for (const bad of ["", "@abc", "sha256:12", "Upper/Case", "[overlay@/x]alpine", "a b"]) {
+    // A bracketed IPv6 registry is a name, not a store specification.
+    assert.deepEqual(parseStorageTarget("[::1]:5000/app"), { name: "[::1]:5000/app:latest" });
+    assert.deepEqual(parseStorageTarget("[fd00::2]/a/b:1"), { name: "[fd00::2]/a/b:1" });
+    for (
+      const bad of ["", "@abc", "sha256:12", "Upper/Case", "[overlay@/x]alpine", "[vfs]x/y", "a b"]
+    ) {
       assert.throws(() => parseStorageTarget(bad), InvalidReferenceError, bad);
     }
     const transport = containersStorageTransport(undefined as never);

@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
-import { parseNormalizedName } from "../../reference/mod.ts";
+import { isValidDomain, parseNormalizedName } from "../../reference/mod.ts";
 import type { ImageStore } from "../../store/types.ts";
 import type {
   ImageDestination,
@@ -24,16 +24,27 @@ export type StorageTarget = { name: string; id?: undefined } | { id: string; nam
 const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
+ * Whether `text` begins with a registry domain and a slash, as `[::1]:5000/app` does: a
+ * bracketed IPv6 registry, not a store specification (`[driver@root]`).
+ */
+function startsWithDomain(text: string): boolean {
+  const slash = text.indexOf("/");
+  return slash > 0 && isValidDomain(text.slice(0, slash));
+}
+
+/**
  * Parses the part after `containers-storage:`: `@<id>`, `sha256:<id>` or a bare 64-hex ID
  * name an image by ID; anything else must be an image name, normalized Docker-style (a
- * short name gets `docker.io/`, a name without tag or digest gets `:latest`).
+ * short name gets `docker.io/`, a name without tag or digest gets `:latest`). A leading
+ * `[` starts a store specification, which is refused, unless it opens a bracketed IPv6
+ * registry (`[::1]:5000/app`).
  */
 export function parseStorageTarget(withinTransport: string): StorageTarget {
   const input = `containers-storage:${withinTransport}`;
   if (withinTransport === "") {
     throw new InvalidReferenceError(input, "NameEmpty", "no image name or ID was given");
   }
-  if (withinTransport.startsWith("[")) {
+  if (withinTransport.startsWith("[") && !startsWithDomain(withinTransport)) {
     throw new InvalidReferenceError(
       input,
       "InvalidFormat",
