@@ -224,17 +224,25 @@ export class ImageNotFoundError extends StevedoreError {
 
 /** A registry or source has no manifest for a reference. */
 export class ManifestUnknownError extends StevedoreError {
-  /** Builds the error for the reference `what`. */
-  constructor(what: string, options?: StevedoreErrorOptions) {
-    super("ManifestUnknown", 404, `Cannot find manifest "${what}"`, options);
+  /**
+   * Builds the error for the reference `what`; `detail` is what the registry said (in
+   * podman's words, e.g. "manifest unknown: manifest unknown").
+   */
+  constructor(what: string, options?: StevedoreErrorOptions, detail?: string) {
+    super(
+      "ManifestUnknown",
+      404,
+      `Cannot find manifest "${what}"${detail ? `: ${detail}` : ""}`,
+      options,
+    );
   }
 }
 
 /** A registry or source has no blob for a digest. */
 export class BlobUnknownError extends StevedoreError {
-  /** Builds the error for the blob `what`. */
-  constructor(what: string, options?: StevedoreErrorOptions) {
-    super("BlobUnknown", 404, `Cannot find blob "${what}"`, options);
+  /** Builds the error for the blob `what`; `detail` is what the registry said. */
+  constructor(what: string, options?: StevedoreErrorOptions, detail?: string) {
+    super("BlobUnknown", 404, `Cannot find blob "${what}"${detail ? `: ${detail}` : ""}`, options);
   }
 }
 

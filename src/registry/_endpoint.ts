@@ -9,6 +9,7 @@ import { parseAuthChallenges } from "./auth_challenge.ts";
 import { Authenticator } from "./_auth.ts";
 import { connectionError, type ResourceKind, responseError } from "./_errors.ts";
 import {
+  AttemptTimeoutError,
   discard,
   fetchOnce,
   type HttpContext,
@@ -120,11 +121,12 @@ export class Endpoint {
     const attempt = async (scheme: string, replayable: boolean) => {
       const url = new URL(`${scheme}://${this.#host}/v2/`);
       const init = { method: "GET", headers: { "user-agent": this.#ctx.userAgent } };
+      const send = () => fetchOnce(this.#ctx, url, init, signal);
       const response = await withRetries(
         this.#ctx.retry,
         signal,
         replayable,
-        () => fetchOnce(this.#ctx, url, init, signal),
+        scheme === "https" && !this.insecure ? () => this.#explainHttps(send, url, signal) : send,
       );
       if (response.ok || response.status === 401) {
         this.#auth.setChallenges(parseAuthChallenges(response.headers.get("www-authenticate")));
@@ -144,6 +146,43 @@ export class Endpoint {
       return await attempt("http", true);
     } catch (error) {
       throw signal?.aborted ? error : connectionError(error, what);
+    }
+  }
+
+  /**
+   * Runs `send` (an HTTPS ping); when it fails and the host answers plain HTTP, fails with
+   * podman's words for it instead (not retried: retrying cannot help).
+   */
+  async #explainHttps(
+    send: () => Promise<Response>,
+    url: URL,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
+    try {
+      return await send();
+    } catch (error) {
+      if (signal?.aborted || error instanceof AttemptTimeoutError) throw error;
+      if (!(await this.#answersPlainHttp(signal))) throw error;
+      throw new RegistryError(
+        `${this.registry}/v2/`,
+        0,
+        `pinging container registry ${this.registry}: Get "${url.href}": http: server gave ` +
+          "HTTP response to HTTPS client (a plain-HTTP registry needs --tls-verify=false, " +
+          "or insecure = true in registries.conf)",
+        { cause: error },
+      );
+    }
+  }
+
+  /** Whether the host answers a plain-HTTP request (one try, no credentials). */
+  async #answersPlainHttp(signal: AbortSignal | undefined): Promise<boolean> {
+    try {
+      const url = new URL(`http://${this.#host}/v2/`);
+      const init = { method: "GET", headers: { "user-agent": this.#ctx.userAgent } };
+      await discard(await fetchOnce(this.#ctx, url, init, signal));
+      return true;
+    } catch {
+      return false;
     }
   }
 

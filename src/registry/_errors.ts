@@ -24,14 +24,30 @@ interface RegistryErrorEntry {
 
 /** A registry's own description of a failure, kept as the `cause`. */
 class RegistryAnswer extends Error {
-  constructor(readonly status: number, readonly codes: string[], message: string) {
+  constructor(
+    readonly status: number,
+    readonly codes: string[],
+    message: string,
+    readonly messages: ReadonlyMap<string, string> = new Map(),
+  ) {
     super(message);
     this.name = "RegistryAnswer";
   }
 }
 
+/**
+ * A registry error code in the words podman prints (distribution's errcode: the code's
+ * description, then the registry's message): "manifest unknown: manifest unknown".
+ */
+function podmanWords(answer: RegistryAnswer, code: string): string {
+  const description = code.toLowerCase().replaceAll("_", " ");
+  const message = answer.messages.get(code) ?? "";
+  return message === "" ? description : `${description}: ${message}`;
+}
+
 async function describe(response: Response): Promise<RegistryAnswer> {
   let codes: string[] = [];
+  const messages = new Map<string, string>();
   let text = "";
   try {
     const bytes = await readLimited(response, 64 * 1024, () => new RangeError("too large"));
@@ -39,6 +55,11 @@ async function describe(response: Response): Promise<RegistryAnswer> {
     const body = JSON.parse(text) as { errors?: RegistryErrorEntry[] };
     if (Array.isArray(body.errors)) {
       codes = body.errors.map((e) => String(e.code ?? "")).filter((c) => c !== "");
+      for (const e of body.errors) {
+        if (typeof e.code === "string" && typeof e.message === "string") {
+          messages.set(e.code, e.message);
+        }
+      }
       const parts = body.errors.map((e) =>
         [e.code, e.message].filter((x) => typeof x === "string" && x !== "").join(": ")
       );
@@ -51,7 +72,7 @@ async function describe(response: Response): Promise<RegistryAnswer> {
   const detail = text === ""
     ? `registry answered ${status}`
     : `registry answered ${status}: ${text}`;
-  return new RegistryAnswer(response.status, codes, detail.slice(0, 500));
+  return new RegistryAnswer(response.status, codes, detail.slice(0, 500), messages);
 }
 
 /** Builds the error for an unsuccessful response about `what` (consumes its body). */
@@ -70,13 +91,14 @@ export async function responseError(
     return new DeniedError(what, answer.message, options);
   }
   if (has("MANIFEST_UNKNOWN") || (kind === "manifest" && response.status === 404)) {
-    return new ManifestUnknownError(what, options);
+    return new ManifestUnknownError(what, options, podmanWords(answer, "MANIFEST_UNKNOWN"));
   }
   if (
     has("BLOB_UNKNOWN") || has("BLOB_UPLOAD_UNKNOWN") ||
     (kind === "blob" && response.status === 404)
   ) {
-    return new BlobUnknownError(what, options);
+    const code = has("BLOB_UPLOAD_UNKNOWN") ? "BLOB_UPLOAD_UNKNOWN" : "BLOB_UNKNOWN";
+    return new BlobUnknownError(what, options, podmanWords(answer, code));
   }
   return new RegistryError(what, response.status, answer.message, options);
 }

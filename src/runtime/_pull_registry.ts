@@ -51,7 +51,9 @@ async function remoteDigest(
 ): Promise<string> {
   const client = reference.client(context);
   const head = await client.headManifest(reference.repository, reference.tagOrDigest);
-  if (head === undefined) throw new ManifestUnknownError(reference.name.toString());
+  if (head === undefined) {
+    throw new ManifestUnknownError(reference.name.toString(), undefined, "manifest unknown");
+  }
   if (manifestKindOf(head.mediaType) !== "index") return head.digest;
   const list = await client.getManifest(reference.repository, head.digest);
   const entry = chooseInstance(parseIndex(list.bytes).index, platform);

@@ -208,19 +208,44 @@ describe("registry scheme", () => {
     }
   });
 
-  it("never uses plain HTTP for a secure registry", async () => {
-    const fake = new TokenRegistry({ auth: "none" });
+  it("never uses plain HTTP for a secure registry, only probes it to explain", async () => {
+    const fake = new TokenRegistry({ auth: "none", users: { u: "p" } });
+    fake.seedManifest("a/b", manifest, OCI, "1");
     const { fetch, schemes } = httpsRefused(fake);
     const client = new RegistryClient({
       registry: fake.host,
       fetch,
+      credentials: { username: "u", password: "p" },
+      sleep: () => Promise.resolve(),
+    });
+    const error = await rejection(client.getManifest("a/b", "1"));
+    assert.ok(error instanceof RegistryError);
+    assert.equal(error.status, 0);
+    assert.match(error.message, /server gave HTTP response to HTTPS client/);
+    // One HTTPS attempt (retrying cannot help), one anonymous plain-HTTP probe of /v2/.
+    assert.deepEqual(schemes, ["https:", "http:"]);
+    const plain = fake.requests.filter((r) => r.url.protocol === "http:");
+    assert.deepEqual(plain.map((r) => r.url.pathname), ["/v2/"]);
+    assert.equal(plain[0].headers.get("authorization"), null);
+  });
+
+  it("retries a secure registry that answers nothing at all", async () => {
+    const refusing = (input: string | URL | Request) =>
+      Promise.reject(new TypeError(`connection refused: ${String(input)}`));
+    const schemes: string[] = [];
+    const client = new RegistryClient({
+      registry: "registry.test",
+      fetch: (input) => {
+        schemes.push(new URL(String(input)).protocol);
+        return refusing(input);
+      },
       sleep: () => Promise.resolve(),
     });
     const error = await rejection(client.ping());
     assert.ok(error instanceof RegistryError);
-    assert.equal(error.status, 0);
-    assert.ok(schemes.every((s) => s === "https:"));
-    assert.equal(schemes.length, 4);
+    assert.doesNotMatch(error.message, /HTTP response to HTTPS client/);
+    // Four HTTPS attempts, each followed by a plain-HTTP probe that gets no answer.
+    assert.deepEqual(schemes, Array(4).fill(["https:", "http:"]).flat());
   });
 
   it("refuses something that is not a registry", async () => {
