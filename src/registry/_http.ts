@@ -102,6 +102,37 @@ export async function fetchOnce(
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
 /**
+ * A watchdog over body reads: `stalled` runs once a read has waited `idleMs`. One timer
+ * serves many quick reads (it is re-armed for what is left when it fires early), so a
+ * fast download does not pay for a timer per chunk.
+ */
+function readWatchdog(idleMs: number, stalled: () => void) {
+  let started = -1; // when the pending read began; -1 = no read pending
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    timer = undefined;
+    if (started < 0) return;
+    const waited = performance.now() - started;
+    if (waited >= idleMs) return stalled();
+    timer = setTimeout(check, idleMs - waited);
+  };
+  return {
+    begin() {
+      started = performance.now();
+      timer ??= setTimeout(check, idleMs);
+    },
+    end() {
+      started = -1;
+    },
+    stop() {
+      started = -1;
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/**
  * `response` with a body that fails after `idleMs` without data, and that unlinks the
  * request's signal once it ends, fails or is cancelled.
  */
@@ -115,33 +146,37 @@ function guardBody(response: Response, idleMs: number, link: LinkedSignal): Resp
     return response;
   }
   const reader = body.getReader();
+  let stall: AttemptTimeoutError | undefined;
+  const watchdog = readWatchdog(idleMs, () => {
+    // Drop the connection (a stalled one would stay open); the pending read then ends.
+    stall = new AttemptTimeoutError(idleMs, true);
+    link.abort(stall);
+    reader.cancel(stall).catch(() => {});
+  });
   const guarded = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        const read = reader.read();
-        const result = idleMs <= 0 ? await read : await Promise.race([
-          read,
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new AttemptTimeoutError(idleMs, true)), idleMs);
-          }),
-        ]);
+        if (idleMs > 0) watchdog.begin();
+        const result = await reader.read();
+        watchdog.end();
+        if (stall !== undefined) throw stall;
         if (result.done) {
+          watchdog.stop();
           link.dispose();
           controller.close();
         } else {
           controller.enqueue(result.value);
         }
       } catch (error) {
-        // Drop the connection (a stalled one would stay open), then report.
-        link.abort(error);
-        reader.cancel(error).catch(() => {});
-        controller.error(error);
-      } finally {
-        clearTimeout(timer);
+        watchdog.stop();
+        const reason = stall ?? error;
+        link.abort(reason);
+        reader.cancel(reason).catch(() => {});
+        controller.error(reason);
       }
     },
     cancel(reason) {
+      watchdog.stop();
       link.dispose();
       return reader.cancel(reason);
     },
