@@ -4,6 +4,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { RegistryClient, type RegistryClientOptions } from "../../src/registry/mod.ts";
 import { sha256, TokenRegistry, type TokenRegistryOptions } from "../helpers/token_registry.ts";
 
@@ -55,6 +56,11 @@ export function randomBytes(n: number, seed = 1): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/** What `promise` rejects with; fails the test when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return await promise.then(() => assert.fail("expected a rejection"), (e: unknown) => e);
 }
 
 /** Reads a whole stream. */

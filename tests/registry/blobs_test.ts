@@ -8,11 +8,7 @@ import {
 } from "../../src/errors.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
 import { TokenRegistry, type TokenRegistryOptions } from "../helpers/token_registry.ts";
-import { randomBytes, readAll, setup, sha256, streamOf } from "./_fixtures.ts";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return await promise.then(() => assert.fail("expected a rejection"), (e: unknown) => e);
-}
+import { randomBytes, readAll, rejection, setup, sha256, streamOf } from "./_fixtures.ts";
 
 describe("registry blobs: reading", () => {
   it("streams a blob and verifies it", async () => {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { BlobUnknownError, ManifestUnknownError, RegistryError } from "../../src/errors.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
 import { runCli } from "../cli/_cli.ts";
+import { rejection } from "./_fixtures.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 
 const HTTPS_TO_HTTP = "http: server gave HTTP response to HTTPS client";
@@ -27,15 +28,6 @@ after(async () => {
   await registry?.stop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
 
 /** A loopback port nothing listens on. */
 function closedPort(): Promise<number> {

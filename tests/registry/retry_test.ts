@@ -8,14 +8,10 @@ import {
 } from "../../src/errors.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
 import { TokenRegistry } from "../helpers/token_registry.ts";
-import { bytesOf, ociManifest, setup, sha256 } from "./_fixtures.ts";
+import { bytesOf, ociManifest, rejection, setup, sha256 } from "./_fixtures.ts";
 
 const OCI = "application/vnd.oci.image.manifest.v1+json";
 const manifest = ociManifest(bytesOf("{}"), []);
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return await promise.then(() => assert.fail("expected a rejection"), (e: unknown) => e);
-}
 
 describe("registry retries", () => {
   it("retries a 500 and succeeds, pausing the default 1 s", async () => {

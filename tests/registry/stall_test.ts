@@ -4,7 +4,6 @@
 // and the blob. Through a fault proxy in front of the real distribution registry.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +21,7 @@ import {
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
+import { readAll, rejection, sha256 } from "./_fixtures.ts";
 
 const REPO = "stall/app";
 const STALL_AT = 64 * 1024;
@@ -66,19 +66,6 @@ async function settles<T>(promise: Promise<T>, ms = HANG_GUARD_MS): Promise<T> {
   }
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of stream) parts.push(chunk);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
-
-const sha = (bytes: Uint8Array) => `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 const blobGets = (entry: ProxyLogEntry) => blobGetDigest(entry) !== undefined;
 const layer = () => image.layers[0];
 
@@ -102,7 +89,7 @@ describe("a registry that stalls mid-blob", () => {
     const { digest, bytes } = layer();
     const got = await settles(client(5).getBlob(REPO, digest).then(readAll));
     assert.equal(got.byteLength, bytes.byteLength);
-    assert.equal(sha(got), digest);
+    assert.equal(sha256(got), digest);
     const ranged = proxy.log.filter((entry) => blobGets(entry) && entry.headers.range);
     assert.equal(ranged.length, 1, "one resumed request");
     const from = Number(/^bytes=(\d+)-$/.exec(ranged[0].headers.range)?.[1]);
@@ -115,12 +102,7 @@ describe("a registry that stalls mid-blob", () => {
     proxy.script = (request) =>
       blobGetDigest(request) !== undefined ? { type: "stall", after: 1000 } : { type: "pass" };
     const { digest } = layer();
-    const error = await settles(
-      client(2).getBlob(REPO, digest).then(readAll).then(
-        () => undefined,
-        (error: unknown) => error,
-      ),
-    );
+    const error = await settles(rejection(client(2).getBlob(REPO, digest).then(readAll)));
     assert.ok(error instanceof RegistryError, String(error));
     assert.equal(error.status, 0);
     assert.ok(error.message.includes(proxy.host), error.message);
