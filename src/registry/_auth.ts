@@ -170,7 +170,14 @@ export class Authenticator {
       throw connectionError(error, `${url.origin}${url.pathname}`);
     }
     const tooLarge = () => new RegistryError(what, response.status, "token answer too large");
-    const bytes = await readLimited(response, 1024 * 1024, tooLarge);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readLimited(response, 1024 * 1024, tooLarge);
+    } catch (error) {
+      // A cut or stalled answer (the read timeout) is a connection failure, typed.
+      if (signal?.aborted) throw error;
+      throw connectionError(error, `${url.origin}${url.pathname}`);
+    }
     if (response.status === 401 || response.status === 403) {
       const who = creds ? "the credentials" : "anonymous access";
       throw new UnauthorizedError(

@@ -1,14 +1,36 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { UnauthorizedError } from "../../src/errors.ts";
+import { RegistryError, UnauthorizedError } from "../../src/errors.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
 import { TokenRegistry } from "../helpers/token_registry.ts";
-import { bytesOf, ociManifest, readAll, setup } from "./_fixtures.ts";
+import { bytesOf, ociManifest, readAll, rejection, setup } from "./_fixtures.ts";
 
 const OCI = "application/vnd.oci.image.manifest.v1+json";
 const manifest = ociManifest(bytesOf("{}"), [bytesOf("layer")]);
 
 describe("registry auth: bearer tokens", () => {
+  it("fails with a typed error when the token answer stalls", async () => {
+    const fake = new TokenRegistry();
+    fake.seedManifest("library/app", manifest, OCI, "1");
+    // The token server sends its headers, then nothing: a stall never ends.
+    const stalling = async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await fake.fetch(input, init);
+      if (new URL(String(input)).host !== fake.authHost) return response;
+      const body = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) });
+      return new Response(body, { status: response.status, headers: response.headers });
+    };
+    const client = new RegistryClient({
+      registry: fake.host,
+      fetch: stalling,
+      readTimeoutMs: 20,
+      sleep: () => Promise.resolve(),
+    });
+    const error = await rejection(client.getManifest("library/app", "1"));
+    assert.ok(error instanceof RegistryError, String(error));
+    assert.ok(error.message.includes(`${fake.authHost}/token`), error.message);
+    assert.match(error.message, /no data for 20 ms/);
+  });
+
   it("gets an anonymous token for the pull scope", async () => {
     const { fake, client } = setup();
     fake.seedManifest("library/app", manifest, OCI, "1");
