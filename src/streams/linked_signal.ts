@@ -15,10 +15,36 @@ export interface LinkedSignal {
   dispose(): void;
 }
 
+/** The live children of a parent signal, and the one listener that serves them all. */
+interface Children {
+  readonly controllers: Set<AbortController>;
+  readonly onAbort: () => void;
+}
+
+const childrenOf = new WeakMap<AbortSignal, Children>();
+
+/** The children record of `parent`, hooking its one listener on first use. */
+function children(parent: AbortSignal): Children {
+  let found = childrenOf.get(parent);
+  if (found === undefined) {
+    const controllers = new Set<AbortController>();
+    const onAbort = () => {
+      childrenOf.delete(parent);
+      for (const controller of controllers) controller.abort(parent.reason);
+      controllers.clear();
+    };
+    found = { controllers, onAbort };
+    childrenOf.set(parent, found);
+    parent.addEventListener("abort", onAbort, { once: true });
+  }
+  return found;
+}
+
 /**
- * A signal that follows `parent` until {@linkcode LinkedSignal.dispose} is called. It
- * holds one listener on `parent` while linked and none afterwards; whatever a callee hangs
- * on the child (a `fetch` does, until it is garbage collected) goes away with it.
+ * A signal that follows `parent` until {@linkcode LinkedSignal.dispose} is called. However
+ * many children are linked at once, `parent` holds a single listener for them all, and
+ * none once they are disposed; whatever a callee hangs on a child (a `fetch` does, until
+ * it is garbage collected) goes away with the child.
  *
  * @example
  * ```ts
@@ -38,11 +64,15 @@ export function linkSignal(parent: AbortSignal | undefined): LinkedSignal {
   if (parent?.aborted) {
     controller.abort(parent.reason);
   } else if (parent !== undefined) {
-    const onAbort = () => controller.abort(parent.reason);
-    parent.addEventListener("abort", onAbort, { once: true });
+    const record = children(parent);
+    record.controllers.add(controller);
     unhook = () => {
-      parent.removeEventListener("abort", onAbort);
       unhook = () => {};
+      record.controllers.delete(controller);
+      if (record.controllers.size === 0 && childrenOf.get(parent) === record) {
+        childrenOf.delete(parent);
+        parent.removeEventListener("abort", record.onAbort);
+      }
     };
   }
   return {

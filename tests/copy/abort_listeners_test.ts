@@ -124,20 +124,28 @@ describe("abort listeners during pulls", () => {
     }
   });
 
-  it("a copy of many blobs never gathers listeners on one signal", async () => {
-    const caller = new AbortController();
-    const tracker = trackListeners();
-    try {
-      const transport = createDockerTransport();
-      const dir = join(work, "layout");
-      await copyImage(transport.parse(`//${registry.registry}/${REPO}:v1`), `oci:${dir}:v1`, {
-        context: { fs, tlsVerify: false, signal: caller.signal },
-        signal: caller.signal,
-      });
-      assert.equal(tracker.count(caller.signal), 0);
-      assert.ok(tracker.max < NODE_MAX_LISTENERS, `one signal held ${tracker.max} listeners`);
-    } finally {
-      tracker.uninstall();
-    }
-  });
+  for (const concurrency of [undefined, 16]) {
+    it(
+      `a copy of many blobs never gathers listeners on one signal (concurrency ${
+        concurrency ?? "default"
+      })`,
+      async () => {
+        const caller = new AbortController();
+        const tracker = trackListeners();
+        try {
+          const transport = createDockerTransport();
+          const dir = join(work, `layout-${concurrency}`);
+          await copyImage(transport.parse(`//${registry.registry}/${REPO}:v1`), `oci:${dir}:v1`, {
+            context: { fs, tlsVerify: false, signal: caller.signal },
+            signal: caller.signal,
+            concurrency,
+          });
+          assert.equal(tracker.count(caller.signal), 0);
+          assert.ok(tracker.max < NODE_MAX_LISTENERS, `one signal held ${tracker.max} listeners`);
+        } finally {
+          tracker.uninstall();
+        }
+      },
+    );
+  }
 });

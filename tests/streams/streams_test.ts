@@ -1,6 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { anySignal, concatBytes, mapStreamErrors, readLimited } from "../../src/streams/mod.ts";
+import {
+  anySignal,
+  concatBytes,
+  linkSignal,
+  mapStreamErrors,
+  readLimited,
+} from "../../src/streams/mod.ts";
 
 function streamOf(...chunks: number[][]): ReadableStream<Uint8Array> {
   return new ReadableStream({
@@ -46,5 +52,41 @@ describe("streams", () => {
     assert.equal(combined.aborted, true);
     assert.equal(anySignal([undefined]), undefined);
     assert.equal(anySignal([a.signal]), a.signal);
+  });
+
+  it("linkSignal hangs one listener on the parent for any number of children", () => {
+    const parent = new AbortController();
+    let listeners = 0;
+    const add = parent.signal.addEventListener.bind(parent.signal);
+    const remove = parent.signal.removeEventListener.bind(parent.signal);
+    parent.signal.addEventListener = (...args: Parameters<typeof add>) => {
+      if (args[0] === "abort") listeners++;
+      add(...args);
+    };
+    parent.signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+      if (args[0] === "abort") listeners--;
+      remove(...args);
+    };
+    const links = Array.from({ length: 50 }, () => linkSignal(parent.signal));
+    assert.equal(listeners, 1);
+    for (const link of links.slice(0, 49)) link.dispose();
+    assert.equal(listeners, 1);
+    links[49].dispose();
+    links[49].dispose(); // idempotent
+    assert.equal(listeners, 0);
+
+    // Children follow the parent; a child's own abort leaves the parent and its siblings.
+    const [first, second, third] = [0, 1, 2].map(() => linkSignal(parent.signal));
+    first.abort(new Error("only me"));
+    assert.equal(first.signal.aborted, true);
+    assert.equal(parent.signal.aborted, false);
+    assert.equal(second.signal.aborted, false);
+    third.dispose();
+    parent.abort(new Error("all"));
+    assert.equal(second.signal.aborted, true);
+    assert.equal((second.signal.reason as Error).message, "all");
+    assert.equal(third.signal.aborted, false, "a disposed child no longer follows");
+    assert.equal(linkSignal(parent.signal).signal.aborted, true);
+    assert.equal(linkSignal(undefined).signal.aborted, false);
   });
 });
