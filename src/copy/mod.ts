@@ -25,4 +25,5 @@ export type {
   CopyProgressEvent,
   CopyProgressKind,
   CopyResult,
+  SourcePolicy,
 } from "./copy_options.ts";

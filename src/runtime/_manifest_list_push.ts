@@ -104,6 +104,7 @@ export async function pushList(
       : LIST_OF[manifestType] ?? manifestType;
   }
   const result = await copyImage(source, destination, {
+    sourcePolicy: await ctx.trust?.(),
     context: transportContext(ctx, options),
     platform: ctx.platform,
     all: selection !== "system",

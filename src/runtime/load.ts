@@ -119,6 +119,7 @@ async function stageAll(
   for (const [i, image] of plan.images.entries()) {
     const target = parseDirReference(`${staging}/${i}`);
     await copyImage(image.reference, target, {
+      sourcePolicy: await ctx.trust?.(),
       context,
       platform: ctx.platform,
       onProgress: options.onProgress,
@@ -141,12 +142,12 @@ async function storeAll(
   for (const [i, image] of plan.images.entries()) {
     if (image.names.length === 0) {
       const id = await sourceImageId(staged[i], context, ctx.platform);
-      const record = await copyIntoStore(ctx, staged[i], `@${id}`, ctx.platform, options);
+      const record = await copyIntoStore(ctx, staged[i], `@${id}`, ctx.platform, options, false);
       loaded.push({ name: `sha256:${record.id}`, record });
       continue;
     }
     for (const name of image.names) {
-      const record = await copyIntoStore(ctx, staged[i], name, ctx.platform, options);
+      const record = await copyIntoStore(ctx, staged[i], name, ctx.platform, options, false);
       loaded.push({ name, record });
     }
   }
