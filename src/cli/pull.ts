@@ -8,6 +8,7 @@ import type { PullOptions } from "../runtime/mod.ts";
 import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
+import { policyFlags, policyOptions } from "./_trust_flags.ts";
 import { transferFlags, transferOptions } from "./_transfer.ts";
 
 /** The `pull` command. */
@@ -18,6 +19,7 @@ export const command: Command = {
   aliases: ["image pull"],
   flags: {
     ...transferFlags,
+    ...policyFlags,
     "all-tags": { type: "boolean", short: "a", help: "Pull all tagged images in the repository" },
     arch: {
       type: "string",
@@ -65,7 +67,7 @@ export const command: Command = {
     if (retries !== undefined) options.retries = retries;
     const delay = durationFlag(args, "retry-delay");
     if (delay !== undefined) options.retryDelayMs = delay;
-    const runtime = await ctx.openRuntime();
+    const runtime = await ctx.openRuntime(policyOptions(args));
     for (const name of args.positionals) {
       const records = await runtime.pull(name, options);
       progress.finish(records.length === 1 ? `sha256:${records[0].id}` : undefined);

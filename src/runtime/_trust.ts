@@ -6,7 +6,17 @@
  * @module
  */
 import type { FileSystem } from "../fs/mod.ts";
-import { loadSignaturePolicy, TrustPolicy } from "../trust/mod.ts";
+import {
+  loadSignaturePolicy,
+  type SignatureLocations,
+  signatureLocations,
+  TrustPolicy,
+} from "../trust/mod.ts";
+
+/** The signature locations of `settings` (registries.d read on first use). */
+export function runtimeSignatureLocations(settings: TrustSettings): SignatureLocations {
+  return signatureLocations({ ...settings, registriesDir: settings.registriesDirPath });
+}
 
 /** Where the policy and registries.d are found. */
 export interface TrustSettings {
@@ -23,18 +33,16 @@ export interface TrustSettings {
 }
 
 /** A function that loads (once) the policy to enforce, or `undefined` for none. */
-export function trustLoader(settings: TrustSettings): () => Promise<TrustPolicy | undefined> {
+export function trustLoader(
+  settings: TrustSettings,
+  locations: SignatureLocations,
+): () => Promise<TrustPolicy | undefined> {
   let loaded: Promise<TrustPolicy | undefined> | undefined;
   return () => {
     loaded ??= (async () => {
       const policy = await loadSignaturePolicy(settings, settings.signaturePolicyPath);
       if (policy === undefined) return undefined;
-      const trust = new TrustPolicy(policy, {
-        fs: settings.fs,
-        homeDir: settings.homeDir,
-        uid: settings.uid,
-        registriesDir: settings.registriesDirPath,
-      });
+      const trust = new TrustPolicy(policy, settings, locations);
       return trust.acceptsAnything ? undefined : trust;
     })();
     const current = loaded;

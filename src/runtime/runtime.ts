@@ -50,7 +50,7 @@ import { load, type LoadOptions } from "./load.ts";
 import { importImage, type ImportOptions } from "./import_image.ts";
 import { push, type PushOptions } from "./push.ts";
 import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
-import { trustLoader } from "./_trust.ts";
+import { runtimeSignatureLocations, trustLoader } from "./_trust.ts";
 
 /** Options of {@linkcode Runtime.open}. */
 export interface RuntimeOptions {
@@ -179,6 +179,14 @@ export class Runtime {
       warn,
     };
     if (options.authFile !== undefined) credentials.authFile = options.authFile;
+    const trustSettings = {
+      fs,
+      homeDir,
+      uid,
+      signaturePolicyPath: options.signaturePolicyPath,
+      registriesDirPath: options.registriesDirPath,
+    };
+    const signatures = runtimeSignatureLocations(trustSettings);
     const ctx: PullContext = {
       store,
       fs,
@@ -197,13 +205,8 @@ export class Runtime {
         }),
       isTTY: options.isTTY ?? false,
       tmpDir,
-      trust: trustLoader({
-        fs,
-        homeDir,
-        uid,
-        signaturePolicyPath: options.signaturePolicyPath,
-        registriesDirPath: options.registriesDirPath,
-      }),
+      trust: trustLoader(trustSettings, signatures),
+      signatures,
     };
     if (customPlatform) ctx.customPlatform = customPlatform;
     if (options.fetch) ctx.fetch = options.fetch;

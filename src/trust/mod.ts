@@ -29,10 +29,16 @@ export { type PolicyScopes, policyScopes, requirementsFor, validateScope } from 
 export { identityMatches } from "./match_identity.ts";
 export {
   loadSignaturePolicy,
+  signatureLocations,
   SYSTEM_POLICY_PATH,
   type TrustDecision,
   type TrustEnvironment,
   TrustPolicy,
 } from "./trust_policy.ts";
 export type { VerifiedSignature } from "./evaluate_requirements.ts";
-export { type ImageSignature, readImageSignatures } from "./image_signatures.ts";
+export {
+  type ImageSignature,
+  readImageSignatures,
+  type SignatureLocations,
+} from "./image_signatures.ts";
+export { checkSignable, signImage, type SignResult } from "./sign_image.ts";

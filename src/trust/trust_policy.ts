@@ -68,6 +68,23 @@ export async function loadSignaturePolicy(
   return undefined;
 }
 
+/**
+ * Where signatures of `env` are read and written: registries.d loaded on first use, the
+ * built-in lookaside under the home directory.
+ */
+export function signatureLocations(env: TrustEnvironment): SignatureLocations {
+  let registriesD: Promise<RegistriesDConfig> | undefined;
+  return {
+    fs: env.fs,
+    homeDir: env.homeDir,
+    uid: env.uid ?? 1000,
+    registriesD: () => {
+      registriesD ??= loadRegistriesD({ fs: env.fs, dir: env.registriesDir, homeDir: env.homeDir });
+      return registriesD;
+    },
+  };
+}
+
 /** What a check found: the scope used and the signatures that satisfied it. */
 export interface TrustDecision {
   /** The transport-qualified reference checked. */
@@ -97,25 +114,16 @@ export class TrustPolicy {
   readonly decisions: TrustDecision[] = [];
   readonly #locations: SignatureLocations;
   readonly #keys: KeyCache;
-  #registriesD: Promise<RegistriesDConfig> | undefined;
 
-  /** Binds `policy` to `env`. */
-  constructor(policy: SignaturePolicy, env: TrustEnvironment) {
+  /** Binds `policy` to `env`; `locations` may be shared with signing. */
+  constructor(
+    policy: SignaturePolicy,
+    env: TrustEnvironment,
+    locations: SignatureLocations = signatureLocations(env),
+  ) {
     this.policy = policy;
     this.#keys = new KeyCache(env.fs);
-    this.#locations = {
-      fs: env.fs,
-      homeDir: env.homeDir,
-      uid: env.uid ?? 1000,
-      registriesD: () => {
-        this.#registriesD ??= loadRegistriesD({
-          fs: env.fs,
-          dir: env.registriesDir,
-          homeDir: env.homeDir,
-        });
-        return this.#registriesD;
-      },
-    };
+    this.#locations = locations;
   }
 
   /** Where signatures are read from and written to. */
