@@ -59,6 +59,10 @@ export const COMMANDS: Record<string, Entry> = {
   info: { summary: "Display stevedore information", load: one(() => import("./info.ts")) },
   version: { summary: "Display the stevedore version", load: one(() => import("./version.ts")) },
   serve: { summary: "Serve the image API over HTTP", load: one(() => import("./serve.ts")) },
+  "generate-sigstore-key": {
+    summary: "Generate a sigstore public/private key pair",
+    load: one(() => import("./generate_sigstore_key.ts")),
+  },
   "image ls": { summary: "List images in local storage", load: images },
   "image list": { summary: "List images in local storage", load: images },
   "image inspect": { summary: "Display the configuration of an image", load: inspect },

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isValidDomain, parseNormalizedName } from "../reference/mod.ts";
+import { isValidDomain, parseNormalizedName, parseReference } from "../reference/mod.ts";
 import type { ImageReference } from "../transports/types.ts";
 import type { PolicyRequirement, SignaturePolicy } from "./policy.ts";
 
@@ -67,12 +67,14 @@ function dockerScopeProblem(scope: string): string | undefined {
   if (!scope.includes("/")) {
     return isValidDomain(scope) ? undefined : `"${scope}" is not a valid host[:port]`;
   }
+  // Like containers/image, a well-formed scope that can never match (`docker.io/busybox`
+  // rather than `docker.io/library/busybox`) is allowed; only malformed ones are refused.
   try {
-    if (parseNormalizedName(scope).toString() === scope) return undefined;
+    parseReference(scope);
+    return undefined;
   } catch {
     return `"${scope}" is not a valid reference`;
   }
-  return `"${scope}" is not a fully expanded reference (e.g. docker.io/library/busybox)`;
 }
 
 function cleanPath(path: string): string {

@@ -120,7 +120,8 @@ export async function startTrustEnv(): Promise<TrustEnv> {
   await mkdir(lookaside);
   await writeFile(
     join(registriesD, "test.yaml"),
-    `docker:\n  ${registry.registry}:\n    lookaside: file://${lookaside}\n`,
+    `docker:\n  ${registry.registry}:\n    lookaside: file://${lookaside}\n` +
+      `    use-sigstore-attachments: true\n`,
   );
   const client = new RegistryClient({ registry: registry.registry, tlsVerify: false });
   let policies = 0;
