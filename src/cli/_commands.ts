@@ -80,6 +80,14 @@ export const COMMANDS: Record<string, Entry> = {
   "image tree": { summary: "Print the layer hierarchy of an image", load: tree },
   "image exists": { summary: "Check if an image exists in local storage", load: exists },
   "image unpack": { summary: "Unpack an image's layers into a directory", load: unpack },
+  "image trust show": {
+    summary: "Display the trust policy",
+    load: one(() => import("./trust.ts"), "show"),
+  },
+  "image trust set": {
+    summary: "Set the trust policy of a registry or repository",
+    load: one(() => import("./trust.ts"), "set"),
+  },
   "manifest create": { summary: "Create a manifest list", load: manifest("create") },
   "manifest add": { summary: "Add an image to a manifest list", load: manifest("add") },
   "manifest remove": { summary: "Remove an entry from a manifest list", load: manifest("remove") },
@@ -93,4 +101,4 @@ export const COMMANDS: Record<string, Entry> = {
 };
 
 /** The command groups (words that need a second word). */
-export const GROUPS = ["image", "manifest"];
+export const GROUPS = ["image", "manifest", "image trust"];
