@@ -8,7 +8,19 @@
  * @module
  */
 import { copyImage, type CopyProgressEvent } from "../copy/mod.ts";
-import { InvalidArchiveError, LoadError } from "../errors.ts";
+import {
+  ImageRejectedError,
+  InvalidArchiveError,
+  KeyError,
+  LoadError,
+  PolicyError,
+  SignatureError,
+} from "../errors.ts";
+
+function isTrustFailure(error: unknown): boolean {
+  return error instanceof ImageRejectedError || error instanceof PolicyError ||
+    error instanceof SignatureError || error instanceof KeyError;
+}
 import { normalizeName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import { parseDirReference } from "../transports/dir/mod.ts";
@@ -200,6 +212,8 @@ async function loadPath(
       return await storeAll(ctx, plan, staged, context, options);
     } catch (error) {
       options.signal?.throwIfAborted();
+      // The format fit, but the signature policy said no: that is the answer.
+      if (isTrustFailure(error)) throw error;
       failures.push({ format, error });
     } finally {
       await plan?.cleanup?.().catch(() => {});
