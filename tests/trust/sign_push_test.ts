@@ -8,6 +8,7 @@ import { SigningError } from "../../src/errors.ts";
 import { gpgSigner } from "../../src/signature/gpg_signer.ts";
 import { openpgpSigner, readPrivateKey } from "../../src/signature/mod.ts";
 import { runCli } from "../cli/_cli.ts";
+import { randomMultiArch } from "../helpers/random_image.ts";
 import { readBytes, run, startTrustEnv, type TestKey, type TrustEnv } from "./_trust_env.ts";
 
 let env: TrustEnv;
@@ -112,6 +113,63 @@ describe("signing on push, verified by skopeo", () => {
       SigningError,
     );
     await assert.rejects(stat(target), { code: "ENOENT" });
+  });
+
+  it("signs a manifest list and each instance; skopeo verifies them all", async () => {
+    const index = randomMultiArch({ layers: 1, layerSize: 256 });
+    for (const [digest, bytes] of index.blobs) {
+      await env.client.putBlob("source/multi", digest, bytes.length, bytes);
+    }
+    for (const image of index.images) {
+      const { bytes, mediaType, digest } = image.manifest;
+      await env.client.putManifest("source/multi", digest, bytes, mediaType);
+    }
+    await env.client.putManifest(
+      "source/multi",
+      "v1",
+      index.manifest.bytes,
+      index.manifest.mediaType,
+    );
+    const runtime = await env.open();
+    const list = await runtime.createManifestList("localhost/multi:v1");
+    await list.add(`docker://${env.registry.registry}/source/multi:v1`, {
+      all: true,
+      tlsVerify: false,
+    });
+    const digest = await list.push(`docker://${env.registry.registry}/signed/multi:v1`, {
+      selection: "all",
+      tlsVerify: false,
+      signers: [gpgSigner(env.alice.fingerprint, { env: { GNUPGHOME: env.gnupgHome } })],
+    });
+    const files = await env.lookasideFiles("signed/multi");
+    assert.equal(files.length, 4, files.join(", "));
+    assert.ok(files.includes(`multi@sha256=${digest.slice(7)}/signature-1`));
+    const policy = await env.policy({
+      default: [{ type: "reject" }],
+      transports: {
+        docker: {
+          [env.registry.registry]: [{
+            type: "signedBy",
+            keyType: "GPGKeys",
+            keyPath: env.alice.publicKeyPath,
+          }],
+        },
+      },
+    });
+    await run("skopeo", [
+      "copy",
+      "--quiet",
+      "--multi-arch",
+      "all",
+      "--remove-signatures",
+      "--policy",
+      policy,
+      "--registries.d",
+      env.registriesD,
+      "--src-tls-verify=false",
+      `docker://${env.registry.registry}/signed/multi:v1`,
+      `oci:${join(env.dir, "multi-layout")}:v1`,
+    ]);
   });
 
   it("stevedore push --sign-by signs through the command line", async () => {
