@@ -42,3 +42,4 @@ export {
   type SignatureLocations,
 } from "./image_signatures.ts";
 export { checkSignable, signImage, type SignResult } from "./sign_image.ts";
+export { copySignedImage, type SignedCopyOptions } from "./copy_signed_image.ts";
