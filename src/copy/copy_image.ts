@@ -118,8 +118,12 @@ export async function copyImage(
   }
 }
 
-/** A reference object as given, or parsed from a transport-qualified string. */
-function resolveReference(input: string | ImageReference): ImageReference {
+/**
+ * A reference object as given, or parsed from a transport-qualified string.
+ *
+ * @throws {UnsupportedTransportError} when the string names no known transport.
+ */
+export function resolveReference(input: string | ImageReference): ImageReference {
   if (typeof input !== "string") return input;
   const reference = parseImageReference(input);
   if (reference === undefined) {

@@ -19,7 +19,7 @@ import {
 import { withInstanceSources } from "./_list_instance_sources.ts";
 import type { PullContext } from "./_pull_types.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
-import { checkSignable, signImage } from "../trust/mod.ts";
+import { checkSignable, signWritten } from "../trust/mod.ts";
 import { transportContext } from "./_pull_copy.ts";
 
 /** Which images of a list a push copies (containers/image's ImageListSelection). */
@@ -131,17 +131,14 @@ export async function pushList(
     retryDelayMs: options.retryDelayMs,
   });
   if (signers.length > 0) {
-    const digests = [...result.instances.map((i) => i.manifest.digest), result.manifestDigest];
-    for (const digest of new Set(digests)) {
-      await signImage(
-        destination,
-        digest,
-        signers,
-        ctx.signatures!,
-        transportContext(ctx, options),
-        options.signIdentity,
-      );
-    }
+    await signWritten(
+      destination,
+      result,
+      signers,
+      ctx.signatures!,
+      transportContext(ctx, options),
+      options.signIdentity,
+    );
   }
   return result.manifestDigest;
 }

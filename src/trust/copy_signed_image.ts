@@ -4,12 +4,11 @@
  *
  * @module
  */
-import { copyImage, type CopyOptions, type CopyResult } from "../copy/mod.ts";
-import { SignatureError, UnsupportedTransportError } from "../errors.ts";
+import { copyImage, type CopyOptions, type CopyResult, resolveReference } from "../copy/mod.ts";
+import { SignatureError } from "../errors.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import { writeLookaside } from "../signature/lookaside.ts";
 import { writeSigstoreAttachments } from "../signature/sigstore_attachments.ts";
-import { parseImageReference } from "../transports/registry.ts";
 import type { ImageReference } from "../transports/types.ts";
 import {
   readImageSignatures,
@@ -17,7 +16,7 @@ import {
   type SignatureLocations,
   storageFor,
 } from "./image_signatures.ts";
-import { checkSignable, signImage } from "./sign_image.ts";
+import { checkSignable, signWritten } from "./sign_image.ts";
 
 /** Options of {@linkcode copySignedImage}. */
 export interface SignedCopyOptions extends CopyOptions {
@@ -29,15 +28,6 @@ export interface SignedCopyOptions extends CopyOptions {
   signers?: readonly ImageSigner[];
   /** The identity new signatures claim. @default the destination's name */
   signIdentity?: string;
-}
-
-function resolve(input: string | ImageReference): ImageReference {
-  if (typeof input !== "string") return input;
-  const reference = parseImageReference(input);
-  if (reference === undefined) {
-    throw new UnsupportedTransportError(input, "it does not start with a known transport");
-  }
-  return reference;
 }
 
 /** The manifest digests written unchanged: their source signatures stay valid. */
@@ -72,8 +62,8 @@ export async function copySignedImage(
   dest: string | ImageReference,
   options: SignedCopyOptions,
 ): Promise<CopyResult> {
-  const source = resolve(src);
-  const destination = resolve(dest);
+  const source = resolveReference(src);
+  const destination = resolveReference(dest);
   const locations = options.signatureLocations;
   const signers = options.signers ?? [];
   if (signers.length > 0) await checkSignable(destination, signers, locations);
@@ -130,18 +120,6 @@ export async function copySignedImage(
       }
     }
   }
-  if (signers.length > 0) {
-    const written = [...result.instances.map((i) => i.manifest.digest), result.manifestDigest];
-    for (const digest of new Set(written)) {
-      await signImage(
-        destination,
-        digest,
-        signers,
-        locations,
-        options.context,
-        options.signIdentity,
-      );
-    }
-  }
+  await signWritten(destination, result, signers, locations, options.context, options.signIdentity);
   return result;
 }

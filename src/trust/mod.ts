@@ -41,5 +41,5 @@ export {
   readImageSignatures,
   type SignatureLocations,
 } from "./image_signatures.ts";
-export { checkSignable, signImage, type SignResult } from "./sign_image.ts";
+export { checkSignable, signImage, type SignResult, signWritten } from "./sign_image.ts";
 export { copySignedImage, type SignedCopyOptions } from "./copy_signed_image.ts";

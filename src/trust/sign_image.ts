@@ -100,3 +100,22 @@ export async function signImage(
   }
   return result;
 }
+
+/**
+ * Signs everything a copy wrote to `ref`: each instance of a list copied whole, and the
+ * top-level manifest (`result` is what `copyImage` returned).
+ */
+export async function signWritten(
+  ref: ImageReference,
+  result: { manifestDigest: string; instances: { manifest: { digest: string } }[] },
+  signers: readonly ImageSigner[],
+  locations: SignatureLocations,
+  context: TransportContext,
+  identity?: string,
+): Promise<void> {
+  if (signers.length === 0) return;
+  const written = [...result.instances.map((i) => i.manifest.digest), result.manifestDigest];
+  for (const digest of new Set(written)) {
+    await signImage(ref, digest, signers, locations, context, identity);
+  }
+}

@@ -61,6 +61,13 @@ export interface TrustEnv {
   lookaside: string;
   /** Writes a policy file and returns its path. */
   policy(policy: unknown): Promise<string>;
+  /**
+   * A policy that rejects everything but the test registry, which needs a simple signature
+   * by the key in `keyPath` (with `signedIdentity`, when given).
+   */
+  signedByPolicy(keyPath: string, signedIdentity?: unknown): Record<string, unknown>;
+  /** Runs `skopeo copy --quiet --src-tls-verify=false --registries.d D ...args`. */
+  skopeoCopy(...args: string[]): Promise<string>;
   /** Pushes a new random image as `repo:tag`; returns it. */
   push(repo: string, tag: string): Promise<RandomImage>;
   /** Copies the manifest of `repo:from` to `repo:to` (same digest). */
@@ -139,6 +146,31 @@ export async function startTrustEnv(): Promise<TrustEnv> {
       const path = join(dir, `policy-${policies++}.json`);
       await writeFile(path, typeof policy === "string" ? policy : JSON.stringify(policy));
       return path;
+    },
+    signedByPolicy(keyPath, signedIdentity) {
+      return {
+        default: [{ type: "reject" }],
+        transports: {
+          docker: {
+            [registry.registry]: [{
+              type: "signedBy",
+              keyType: "GPGKeys",
+              keyPath,
+              ...(signedIdentity === undefined ? {} : { signedIdentity }),
+            }],
+          },
+        },
+      };
+    },
+    skopeoCopy(...args) {
+      return run("skopeo", [
+        "copy",
+        "--quiet",
+        "--src-tls-verify=false",
+        "--registries.d",
+        registriesD,
+        ...args,
+      ]);
     },
     async push(repo, tag) {
       const image = randomImage({ layers: 1, layerSize: 512 });

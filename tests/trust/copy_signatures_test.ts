@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { SignatureError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { copySignedImage, signatureLocations } from "../../src/trust/mod.ts";
-import { run, startTrustEnv, type TrustEnv } from "./_trust_env.ts";
+import { startTrustEnv, type TrustEnv } from "./_trust_env.ts";
 
 let env: TrustEnv;
 before(async () => {
@@ -29,31 +29,19 @@ function options(removeSignatures = false) {
 }
 
 async function skopeoAccepts(name: string, signedRepository: string): Promise<void> {
-  const policy = await env.policy({
-    default: [{ type: "reject" }],
-    transports: {
-      docker: {
-        [env.registry.registry]: [{
-          type: "signedBy",
-          keyType: "GPGKeys",
-          keyPath: env.alice.publicKeyPath,
-          signedIdentity: { type: "exactRepository", dockerRepository: signedRepository },
-        }],
-      },
-    },
-  });
-  await run("skopeo", [
-    "copy",
-    "--quiet",
+  const policy = await env.policy(
+    env.signedByPolicy(env.alice.publicKeyPath, {
+      type: "exactRepository",
+      dockerRepository: signedRepository,
+    }),
+  );
+  await env.skopeoCopy(
     "--remove-signatures",
     "--policy",
     policy,
-    "--registries.d",
-    env.registriesD,
-    "--src-tls-verify=false",
     `docker://${env.registry.registry}/${name}`,
     `dir:${join(env.dir, `check-${Math.random().toString(16).slice(2)}`)}`,
-  ]);
+  );
 }
 
 describe("copying signatures between registries", () => {

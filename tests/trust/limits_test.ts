@@ -46,18 +46,7 @@ async function registriesD(name: string, lookaside: string): Promise<string> {
   return dir;
 }
 
-const signedBy = () => ({
-  default: [{ type: "reject" }],
-  transports: {
-    docker: {
-      [env.registry.registry]: [{
-        type: "signedBy",
-        keyType: "GPGKeys",
-        keyPath: env.alice.publicKeyPath,
-      }],
-    },
-  },
-});
+const signedBy = () => env.signedByPolicy(env.alice.publicKeyPath);
 
 async function pullFails(policy: unknown, dir: string, name: string): Promise<unknown> {
   const runtime = await env.open({

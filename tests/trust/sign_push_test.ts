@@ -20,30 +20,14 @@ after(async () => {
 });
 
 async function skopeoVerify(name: string, key: TestKey): Promise<string> {
-  const policy = await env.policy({
-    default: [{ type: "reject" }],
-    transports: {
-      docker: {
-        [env.registry.registry]: [{
-          type: "signedBy",
-          keyType: "GPGKeys",
-          keyPath: key.publicKeyPath,
-        }],
-      },
-    },
-  });
+  const policy = await env.policy(env.signedByPolicy(key.publicKeyPath));
   const target = join(env.dir, `verified-${Math.random().toString(16).slice(2)}`);
-  return await run("skopeo", [
-    "copy",
-    "--quiet",
+  return await env.skopeoCopy(
     "--policy",
     policy,
-    "--registries.d",
-    env.registriesD,
-    "--src-tls-verify=false",
     `docker://${env.registry.registry}/${name}`,
     `dir:${target}`,
-  ]);
+  );
 }
 
 /** A runtime holding an unsigned image named `local/<name>`. */
@@ -144,32 +128,16 @@ describe("signing on push, verified by skopeo", () => {
     const files = await env.lookasideFiles("signed/multi");
     assert.equal(files.length, 4, files.join(", "));
     assert.ok(files.includes(`multi@sha256=${digest.slice(7)}/signature-1`));
-    const policy = await env.policy({
-      default: [{ type: "reject" }],
-      transports: {
-        docker: {
-          [env.registry.registry]: [{
-            type: "signedBy",
-            keyType: "GPGKeys",
-            keyPath: env.alice.publicKeyPath,
-          }],
-        },
-      },
-    });
-    await run("skopeo", [
-      "copy",
-      "--quiet",
+    const policy = await env.policy(env.signedByPolicy(env.alice.publicKeyPath));
+    await env.skopeoCopy(
       "--multi-arch",
       "all",
       "--remove-signatures",
       "--policy",
       policy,
-      "--registries.d",
-      env.registriesD,
-      "--src-tls-verify=false",
       `docker://${env.registry.registry}/signed/multi:v1`,
       `oci:${join(env.dir, "multi-layout")}:v1`,
-    ]);
+    );
   });
 
   it("stevedore push --sign-by signs through the command line", async () => {

@@ -16,19 +16,7 @@ after(async () => {
 });
 
 function signedBy(keyPath: string, signedIdentity?: unknown) {
-  return {
-    default: [{ type: "reject" }],
-    transports: {
-      docker: {
-        [env.registry.registry]: [{
-          type: "signedBy",
-          keyType: "GPGKeys",
-          keyPath,
-          ...(signedIdentity === undefined ? {} : { signedIdentity }),
-        }],
-      },
-    },
-  };
+  return env.signedByPolicy(keyPath, signedIdentity);
 }
 
 async function pullWith(policy: unknown, name: string) {

@@ -103,18 +103,7 @@ describe("policy scopes of other transports", () => {
     await env.push("paths/served", "signed");
     await env.skopeoSign("paths/served", "signed", env.alice);
     await env.push("paths/served", "unsigned");
-    const policy = await env.policy({
-      default: [{ type: "reject" }],
-      transports: {
-        docker: {
-          [env.registry.registry]: [{
-            type: "signedBy",
-            keyType: "GPGKeys",
-            keyPath: env.alice.publicKeyPath,
-          }],
-        },
-      },
-    });
+    const policy = await env.policy(env.signedByPolicy(env.alice.publicKeyPath));
     await writeFile(
       join(env.dir, "registries.conf"),
       `[[registry]]\nlocation = "${env.registry.registry}"\ninsecure = true\n`,
