@@ -18,6 +18,10 @@ function openpgp(): Promise<OpenPgp> {
   return module;
 }
 
+/** A signed payload never inflates past this (a compressed "zip bomb" is refused). */
+export const MAX_PAYLOAD_SIZE = 4 * 1024 * 1024;
+const LIMITS = { maxDecompressedMessageSize: MAX_PAYLOAD_SIZE };
+
 function isArmored(bytes: Uint8Array): boolean {
   const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
   return head.startsWith("-----BEGIN PGP");
@@ -75,7 +79,7 @@ export async function verifySignedMessage(
   const pgp = await openpgp();
   let message;
   try {
-    message = await pgp.readMessage({ binaryMessage: blob });
+    message = await pgp.readMessage({ binaryMessage: blob, config: LIMITS });
   } catch (error) {
     throw new InvalidSignature(`Invalid GPG signature: ${(error as Error).message}`, {
       cause: error,
@@ -83,7 +87,12 @@ export async function verifySignedMessage(
   }
   let result;
   try {
-    result = await pgp.verify({ message, verificationKeys: keys, format: "binary" });
+    result = await pgp.verify({
+      message,
+      verificationKeys: keys,
+      format: "binary",
+      config: LIMITS,
+    });
   } catch (error) {
     throw new InvalidSignature(`Invalid GPG signature: ${(error as Error).message}`, {
       cause: error,

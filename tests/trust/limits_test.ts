@@ -3,11 +3,11 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ImageRejectedError, SignatureError } from "../../src/errors.ts";
 import { SIGSTORE_PAYLOAD_TYPE, writeSigstoreAttachments } from "../../src/signature/mod.ts";
-import { startTrustEnv, type TrustEnv } from "./_trust_env.ts";
+import { run, startTrustEnv, type TrustEnv } from "./_trust_env.ts";
 
 let env: TrustEnv;
 let server: Server;
@@ -165,6 +165,34 @@ describe("signature store limits", () => {
     const error = await pullFails(policy, env.registriesD, "limits/manysig:v1");
     assert.ok(error instanceof SignatureError);
     assert.match(error.message, /more than 128 signatures/);
+  });
+
+  it("refuses a compressed signature that inflates past 4 MiB", async () => {
+    const image = await env.push("limits/bomb", "v1");
+    const root = join(env.dir, "bomb-lookaside");
+    const sigDir = join(root, "limits", `bomb@sha256=${image.manifest.digest.slice(7)}`);
+    await mkdir(sigDir, { recursive: true });
+    const signature = join(sigDir, "signature-1");
+    await run("gpg", [
+      "--batch",
+      "--compress-algo",
+      "zlib",
+      "-z",
+      "9",
+      "--local-user",
+      env.alice.fingerprint,
+      "--output",
+      signature,
+      "--sign",
+    ], { env: { GNUPGHOME: env.gnupgHome }, input: new Uint8Array(8 * 1024 * 1024) });
+    assert.ok((await stat(signature)).size < 1024 * 1024, "the signature itself is small");
+    const error = await pullFails(
+      signedBy(),
+      await registriesD("bomb", `file://${root}`),
+      "limits/bomb:v1",
+    );
+    assert.ok(error instanceof ImageRejectedError, String(error));
+    assert.match(error.reason, /^Invalid GPG signature: .*(size|large|exceed)/i);
   });
 
   it("garbage in the lookaside is a rejection that names the problem", async () => {
