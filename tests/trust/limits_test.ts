@@ -6,7 +6,8 @@ import { createServer, type Server } from "node:http";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ImageRejectedError, SignatureError } from "../../src/errors.ts";
-import { SIGSTORE_PAYLOAD_TYPE, writeSigstoreAttachments } from "../../src/signature/mod.ts";
+import { SIGSTORE_PAYLOAD_TYPE, sigstoreTag } from "../../src/signature/mod.ts";
+import { sha256 } from "../helpers/random_image.ts";
 import { run, startTrustEnv, type TrustEnv } from "./_trust_env.ts";
 
 let env: TrustEnv;
@@ -145,16 +146,30 @@ describe("signature store limits", () => {
 
   it("refuses more than 128 sigstore attachments", async () => {
     const image = await env.push("limits/manysig", "v1");
-    const attachments = Array.from({ length: 129 }, (_, i) => ({
+    const payload = new TextEncoder().encode("payload");
+    const layer = {
       mediaType: SIGSTORE_PAYLOAD_TYPE,
-      payload: new TextEncoder().encode(`payload ${i}`),
-      annotations: {},
+      digest: sha256(payload),
+      size: payload.length,
+    };
+    await env.client.putBlob("limits/manysig", layer.digest, payload.length, payload);
+    const config = new TextEncoder().encode("{}");
+    await env.client.putBlob("limits/manysig", sha256(config), config.length, config);
+    const manifest = new TextEncoder().encode(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: {
+        mediaType: "application/vnd.oci.image.config.v1+json",
+        digest: sha256(config),
+        size: 2,
+      },
+      layers: Array.from({ length: 129 }, () => layer),
     }));
-    await writeSigstoreAttachments(
-      env.client,
+    await env.client.putManifest(
       "limits/manysig",
-      image.manifest.digest,
-      attachments,
+      sigstoreTag(image.manifest.digest),
+      manifest,
+      "application/vnd.oci.image.manifest.v1+json",
     );
     const policy = {
       default: [{ type: "reject" }],
