@@ -4,11 +4,10 @@
  * @module
  */
 import { homedir, userInfo } from "node:os";
-import { posix } from "node:path";
 import { UsageError } from "../errors.ts";
 import { exists, NodeFileSystem } from "../fs/mod.ts";
 import { loadRegistriesD } from "../config/registries_d.ts";
-import { ACCEPT_ANYTHING_POLICY, loadSignaturePolicy, SYSTEM_POLICY_PATH } from "../trust/mod.ts";
+import { ACCEPT_ANYTHING_POLICY, loadSignaturePolicy, policyPaths } from "../trust/mod.ts";
 import { setTrust, type TrustType } from "../trust/set_trust.ts";
 import { trustEntries } from "../trust/trust_entries.ts";
 import { boolFlag, expectArgs, listFlag, stringFlag } from "./_args.ts";
@@ -21,9 +20,9 @@ function home(ctx: CommandContext): string {
 
 /** The policy file to read or edit: `--policypath`, else the user's, else the system's. */
 async function policyPath(ctx: CommandContext, explicit: string | undefined): Promise<string> {
-  if (explicit !== undefined) return explicit;
-  const user = posix.join(home(ctx), ".config/containers/policy.json");
-  return await exists(new NodeFileSystem(), user) ? user : SYSTEM_POLICY_PATH;
+  const [user, system] = policyPaths(home(ctx), explicit);
+  if (explicit !== undefined) return user;
+  return await exists(new NodeFileSystem(), user) ? user : system;
 }
 
 const show: Command = {

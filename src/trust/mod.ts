@@ -29,6 +29,7 @@ export { type PolicyScopes, policyScopes, requirementsFor, validateScope } from 
 export { identityMatches } from "./match_identity.ts";
 export {
   loadSignaturePolicy,
+  policyPaths,
   signatureLocations,
   SYSTEM_POLICY_PATH,
   type TrustDecision,

@@ -40,6 +40,16 @@ export interface TrustEnvironment {
 }
 
 /**
+ * The policy files looked at, in order: `explicit` alone when given, else
+ * `~/.config/containers/policy.json` then `/etc/containers/policy.json`.
+ */
+export function policyPaths(homeDir: string, explicit?: string): string[] {
+  return explicit !== undefined
+    ? [explicit]
+    : [posix.join(homeDir, ".config/containers/policy.json"), SYSTEM_POLICY_PATH];
+}
+
+/**
  * The policy file containers/image would use: `path` when given (it must exist), else
  * `~/.config/containers/policy.json`, else `/etc/containers/policy.json`; `undefined`
  * when neither default exists.
@@ -50,10 +60,7 @@ export async function loadSignaturePolicy(
   env: Pick<TrustEnvironment, "fs" | "homeDir">,
   path?: string,
 ): Promise<SignaturePolicy | undefined> {
-  const candidates = path !== undefined
-    ? [path]
-    : [posix.join(env.homeDir, ".config/containers/policy.json"), SYSTEM_POLICY_PATH];
-  for (const candidate of candidates) {
+  for (const candidate of policyPaths(env.homeDir, path)) {
     let bytes: Uint8Array;
     try {
       bytes = await env.fs.readFile(candidate);

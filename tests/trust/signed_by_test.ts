@@ -153,6 +153,20 @@ describe("signedBy with skopeo-signed images", () => {
     assert.deepEqual(await runtime.listImages(), []);
   });
 
+  it("a long-lived runtime follows edits of its policy file", async () => {
+    await env.push("team/edited", "v1");
+    const path = await env.policy({ default: [{ type: "insecureAcceptAnything" }] });
+    const runtime = await env.open({ signaturePolicyPath: path });
+    const name = `${env.registry.registry}/team/edited:v1`;
+    await runtime.pull(name, { tlsVerify: false });
+    await writeFile(path, JSON.stringify({ default: [{ type: "reject" }] }, null, 2));
+    await assert.rejects(
+      runtime.pull(name, { tlsVerify: false, policy: "always" }),
+      (error: unknown) =>
+        error instanceof ImageRejectedError && /rejected by policy/.test(error.reason),
+    );
+  });
+
   it("fails with a typed error naming a malformed policy file", async () => {
     const path = await env.policy('{"default": [{"type": "insecureAcceptAnything"}], "bogus": 1}');
     const runtime = await env.open({ signaturePolicyPath: path });
