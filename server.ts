@@ -29,9 +29,21 @@ const USAGE = `Usage: server.ts [options]
   --token-file FILE       require "Authorization: Bearer TOKEN", TOKEN read from FILE
                           (required off loopback; also read from $STEVEDORE_SERVER_TOKEN)
   --token TOKEN           the same, but visible to every user in ps: prefer --token-file
+  --signature-policy FILE the signature policy pulls are checked against
+                          (default: ~/.config/containers/policy.json, else /etc/containers/policy.json)
+  --registries.d DIR      where registries.d says signatures are stored
 `;
 
-const FLAGS = ["listen", "root", "token", "token-file", "registries-conf", "authfile"] as const;
+const FLAGS = [
+  "listen",
+  "root",
+  "token",
+  "token-file",
+  "registries-conf",
+  "authfile",
+  "signature-policy",
+  "registries.d",
+] as const;
 type Flag = typeof FLAGS[number];
 
 /** The parsed command line of the server. */
@@ -48,6 +60,10 @@ export interface ServerArgs {
   registriesConf?: string;
   /** The credential file to read, if given. */
   authFile?: string;
+  /** The signature policy file, if given. */
+  signaturePolicy?: string;
+  /** The registries.d directory, if given. */
+  registriesD?: string;
   /** Whether help was asked for. */
   help: boolean;
 }
@@ -59,11 +75,13 @@ const FIELDS: Record<Flag, Exclude<keyof ServerArgs, "help">> = {
   "token-file": "tokenFile",
   "registries-conf": "registriesConf",
   authfile: "authFile",
+  "signature-policy": "signaturePolicy",
+  "registries.d": "registriesD",
 };
 
 /**
- * Parses `--listen`, `--root`, `--token`, `--token-file`, `--registries-conf`, `--authfile`
- * (also `--flag=value`) and `--help`.
+ * Parses `--listen`, `--root`, `--token`, `--token-file`, `--registries-conf`, `--authfile`,
+ * `--signature-policy`, `--registries.d` (also `--flag=value`) and `--help`.
  *
  * @throws {UsageError} for an unknown argument or a missing value.
  */
@@ -125,6 +143,8 @@ async function main(): Promise<void> {
       warn: (message) => console.error(`WARNING: ${message}`),
       ...(args.registriesConf === undefined ? {} : { registriesConf: args.registriesConf }),
       ...(args.authFile === undefined ? {} : { authFile: args.authFile }),
+      ...(args.signaturePolicy ? { signaturePolicyPath: args.signaturePolicy } : {}),
+      ...(args.registriesD ? { registriesDirPath: args.registriesD } : {}),
     },
     ...(token ? { token } : {}),
     log: (line) => console.error(line),

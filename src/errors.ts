@@ -497,3 +497,66 @@ export class SearchError extends StevedoreError {
     this.errors = errors;
   }
 }
+
+/** A signature policy file (containers-policy.json(5)) that is malformed or invalid. */
+export class PolicyError extends StevedoreError {
+  /** The policy file (or `"(policy)"` for a policy given as data). */
+  readonly file: string;
+
+  /** Builds the error for the policy `file`, broken as `detail` says. */
+  constructor(file: string, detail: string, options?: StevedoreErrorOptions) {
+    super("InvalidPolicy", 500, `Cannot read signature policy "${file}": ${detail}`, options);
+    this.file = file;
+  }
+}
+
+/** The signature policy did not accept the source image; containers/image's words. */
+export class ImageRejectedError extends StevedoreError {
+  /** The transport-qualified source reference, e.g. `docker://host/app:1`. */
+  readonly reference: string;
+  /** Why the policy rejected it. */
+  readonly reason: string;
+
+  /** Builds the error for the source `reference`, rejected because of `reason`. */
+  constructor(reference: string, reason: string, options?: StevedoreErrorOptions) {
+    super("SourceImageRejected", 403, `Source image rejected: ${reason}`, options);
+    this.reference = reference;
+    this.reason = reason;
+  }
+}
+
+/** Signatures that cannot be read: unreachable lookaside, too large, too many. */
+export class SignatureError extends StevedoreError {
+  /** Where the signature was read from (a URL, a path or a reference). */
+  readonly location: string;
+
+  /** Builds the error for `location`. */
+  constructor(location: string, detail: string, options?: StevedoreErrorOptions) {
+    super("SignatureUnavailable", 502, `Cannot read signatures "${location}": ${detail}`, options);
+    this.location = location;
+  }
+}
+
+/** A key (file or data) in the wrong format, or a passphrase that does not open it. */
+export class KeyError extends StevedoreError {
+  /** The key file, or a description of the key data. */
+  readonly key: string;
+
+  /** Builds the error for the key `key`. */
+  constructor(key: string, detail: string, options?: StevedoreErrorOptions) {
+    super("InvalidKey", 400, `Cannot use key "${key}": ${detail}`, options);
+    this.key = key;
+  }
+}
+
+/** Creating or storing a signature failed. */
+export class SigningError extends StevedoreError {
+  /** The image (a reference) that was being signed. */
+  readonly reference: string;
+
+  /** Builds the error for the image `reference`. */
+  constructor(reference: string, detail: string, options?: StevedoreErrorOptions) {
+    super("SigningFailed", 500, `Cannot sign "${reference}": ${detail}`, options);
+    this.reference = reference;
+  }
+}

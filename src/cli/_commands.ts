@@ -59,6 +59,10 @@ export const COMMANDS: Record<string, Entry> = {
   info: { summary: "Display stevedore information", load: one(() => import("./info.ts")) },
   version: { summary: "Display the stevedore version", load: one(() => import("./version.ts")) },
   serve: { summary: "Serve the image API over HTTP", load: one(() => import("./serve.ts")) },
+  "generate-sigstore-key": {
+    summary: "Generate a sigstore public/private key pair",
+    load: one(() => import("./generate_sigstore_key.ts")),
+  },
   "image ls": { summary: "List images in local storage", load: images },
   "image list": { summary: "List images in local storage", load: images },
   "image inspect": { summary: "Display the configuration of an image", load: inspect },
@@ -76,6 +80,14 @@ export const COMMANDS: Record<string, Entry> = {
   "image tree": { summary: "Print the layer hierarchy of an image", load: tree },
   "image exists": { summary: "Check if an image exists in local storage", load: exists },
   "image unpack": { summary: "Unpack an image's layers into a directory", load: unpack },
+  "image trust show": {
+    summary: "Display the trust policy",
+    load: one(() => import("./trust.ts"), "show"),
+  },
+  "image trust set": {
+    summary: "Set the trust policy of a registry or repository",
+    load: one(() => import("./trust.ts"), "set"),
+  },
   "manifest create": { summary: "Create a manifest list", load: manifest("create") },
   "manifest add": { summary: "Add an image to a manifest list", load: manifest("add") },
   "manifest remove": { summary: "Remove an entry from a manifest list", load: manifest("remove") },
@@ -89,4 +101,4 @@ export const COMMANDS: Record<string, Entry> = {
 };
 
 /** The command groups (words that need a second word). */
-export const GROUPS = ["image", "manifest"];
+export const GROUPS = ["image", "manifest", "image trust"];

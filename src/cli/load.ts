@@ -5,6 +5,7 @@
  * @module
  */
 import { boolFlag, expectArgs, stringFlag } from "./_args.ts";
+import { policyFlags, policyOptions } from "./_trust_flags.ts";
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
 
@@ -15,6 +16,7 @@ export const command: Command = {
   description: "Load images from an archive (or directory) given with -i, or from stdin.",
   aliases: ["image load"],
   flags: {
+    ...policyFlags,
     input: {
       type: "string",
       short: "i",
@@ -32,7 +34,7 @@ export const command: Command = {
       tty: ctx.io.isTTY.stderr,
       quiet,
     });
-    const runtime = await ctx.openRuntime();
+    const runtime = await ctx.openRuntime(policyOptions(args));
     const names = await runtime.load(input ?? ctx.io.stdin, { onProgress: progress.onProgress });
     progress.finish();
     await ctx.out(names.map((name) => `Loaded image: ${name}\n`).join(""));

@@ -36,8 +36,8 @@ function splitCommand(args: string[]): { words: string[]; rest: string[] } {
       if (GLOBAL_FLAGS[name]?.type === "string" && x + 1 < args.length) rest.push(args[++x]);
       continue;
     }
-    const complete = words.length === 1 && !GROUPS.includes(words[0]);
-    if (words.length === 2 || complete) {
+    const complete = words.length > 0 && !GROUPS.includes(words.join(" "));
+    if (words.length === 3 || complete) {
       rest.push(arg);
       continue;
     }

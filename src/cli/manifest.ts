@@ -16,6 +16,7 @@ import {
 } from "./_args.ts";
 import type { Command, CommandContext } from "./_command.ts";
 import { errorLine, EXIT_FAILURE } from "./_errors.ts";
+import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
 import { transferFlags, transferOptions } from "./_transfer.ts";
 
 function keyValues(flag: string, values: string[]): Record<string, string> | undefined {
@@ -183,6 +184,8 @@ export const commands: Record<string, Command> = {
     description: "Push a manifest list to a registry.",
     flags: {
       ...transferFlags,
+      ...policyFlags,
+      ...signingFlags,
       all: { type: "boolean", help: "Push the images of the list too (default true)" },
       format: {
         type: "string",
@@ -196,11 +199,14 @@ export const commands: Record<string, Command> = {
     async run(ctx, args) {
       expectArgs("manifest push", args.positionals, 1, 2);
       const [name, destination = args.positionals[0]] = args.positionals;
-      const runtime = await ctx.openRuntime();
+      const { signers, signIdentity } = await signingOptions(args, ctx.io.env);
+      const runtime = await ctx.openRuntime(policyOptions(args));
       const manifestList = await runtime.lookupManifestList(name);
       const options: ManifestListPushOptions = {
         ...transferOptions(args),
         selection: boolFlag(args, "all", true) ? "all" : "system",
+        ...(signers ? { signers } : {}),
+        ...(signIdentity ? { signIdentity } : {}),
       };
       const format = stringFlag(args, "format");
       if (format !== undefined) {

@@ -9,6 +9,7 @@ import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
 import { timeoutFlags, timeoutOptions, transferFlags, transferOptions } from "./_transfer.ts";
+import { policyFlags, policyOptions } from "./_trust_flags.ts";
 
 /** The `pull` command. */
 export const command: Command = {
@@ -19,6 +20,7 @@ export const command: Command = {
   flags: {
     ...transferFlags,
     ...timeoutFlags,
+    ...policyFlags,
     "all-tags": { type: "boolean", short: "a", help: "Pull all tagged images in the repository" },
     arch: {
       type: "string",
@@ -67,7 +69,7 @@ export const command: Command = {
     if (retries !== undefined) options.retries = retries;
     const delay = durationFlag(args, "retry-delay");
     if (delay !== undefined) options.retryDelayMs = delay;
-    const runtime = await ctx.openRuntime();
+    const runtime = await ctx.openRuntime(policyOptions(args));
     for (const name of args.positionals) {
       const records = await runtime.pull(name, options);
       progress.finish(records.length === 1 ? `sha256:${records[0].id}` : undefined);

@@ -10,6 +10,7 @@ import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
 import { timeoutFlags, timeoutOptions, transferFlags, transferOptions } from "./_transfer.ts";
+import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
 
 const MANIFEST_TYPES: Record<string, string> = {
   oci: "application/vnd.oci.image.manifest.v1+json",
@@ -26,6 +27,8 @@ export const command: Command = {
   flags: {
     ...transferFlags,
     ...timeoutFlags,
+    ...policyFlags,
+    ...signingFlags,
     "compression-format": {
       type: "string",
       help: "Compression format for the layers (gzip or zstd)",
@@ -74,7 +77,8 @@ export const command: Command = {
     if (retries !== undefined) options.retries = retries;
     const delay = durationFlag(args, "retry-delay");
     if (delay !== undefined) options.retryDelayMs = delay;
-    const runtime = await ctx.openRuntime();
+    Object.assign(options, await signingOptions(args, ctx.io.env));
+    const runtime = await ctx.openRuntime(policyOptions(args));
     const [source, destination = ""] = args.positionals;
     const { image } = await runtime.lookupImage(source);
     const digest = await runtime.push(source, destination, options);

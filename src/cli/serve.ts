@@ -6,6 +6,7 @@
 import { NodeFileSystem } from "../fs/mod.ts";
 import { expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
+import { policyFlags, policyOptions } from "./_trust_flags.ts";
 
 /** The `serve` command. */
 export const command: Command = {
@@ -13,6 +14,7 @@ export const command: Command = {
   usage: "stevedore serve [options]",
   description: "Serve the image API (Docker/Podman compatible subset) over HTTP until interrupted.",
   flags: {
+    ...policyFlags,
     listen: {
       type: "string",
       help: "HOST:PORT, tcp://HOST:PORT or unix://PATH (default 127.0.0.1:8080)",
@@ -44,7 +46,10 @@ export const command: Command = {
     });
     if (warning) await ctx.err(`WARNING: ${warning}\n`);
     const authFile = stringFlag(args, "authfile");
-    const runtime = await ctx.openRuntime(authFile === undefined ? {} : { authFile });
+    const runtime = await ctx.openRuntime({
+      ...policyOptions(args),
+      ...(authFile === undefined ? {} : { authFile }),
+    });
     const listen = stringFlag(args, "listen");
     const server = await startServer({
       runtime,

@@ -27,6 +27,7 @@ import {
   MediaType,
 } from "../types/mod.ts";
 import { BlobCopier } from "./_blob_copier.ts";
+import { checkedSource } from "./_checked_source.ts";
 import { copyInstance, type InstanceCopy, type InstanceCopyOptions } from "./_image_copier.ts";
 import { chooseManifestType } from "./_manifest_plan.ts";
 import { sha256Bytes } from "./_streams.ts";
@@ -78,7 +79,12 @@ export async function copyImage(
   const signal = anySignal([options.signal, options.context.signal, internal.signal])!;
   signal.throwIfAborted();
   const context = { ...options.context, signal };
-  const source = await srcRef.newSource(context);
+  const source = checkedSource(
+    await srcRef.newSource(context),
+    options.sourcePolicy,
+    options.all ?? false,
+    context,
+  );
   try {
     const destination = await destRef.newDestination(context);
     try {
@@ -112,8 +118,12 @@ export async function copyImage(
   }
 }
 
-/** A reference object as given, or parsed from a transport-qualified string. */
-function resolveReference(input: string | ImageReference): ImageReference {
+/**
+ * A reference object as given, or parsed from a transport-qualified string.
+ *
+ * @throws {UnsupportedTransportError} when the string names no known transport.
+ */
+export function resolveReference(input: string | ImageReference): ImageReference {
   if (typeof input !== "string") return input;
   const reference = parseImageReference(input);
   if (reference === undefined) {

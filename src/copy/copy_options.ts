@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ManifestBytes, TransportContext } from "../transports/types.ts";
+import type { ImageSource, ManifestBytes, TransportContext } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
 
 /** What happened to one blob during a copy. */
@@ -59,6 +59,22 @@ export interface CopyOptions {
   retryDelayMs?: number;
   /** The largest config blob read into memory, in bytes. @default 16 MiB */
   maxConfigSize?: number;
+  /**
+   * Asked about every source manifest that is copied (the image, or the chosen instance
+   * and, with `all`, the list and each instance) before anything of it is read further;
+   * it throws to reject the copy. @default none: everything is allowed
+   */
+  sourcePolicy?: SourcePolicy;
+}
+
+/** Decides whether a source image may be copied: the signature policy's seam. */
+export interface SourcePolicy {
+  /** Resolves when `manifest` of `source` may be copied; rejects otherwise. */
+  checkSource(
+    source: ImageSource,
+    manifest: ManifestBytes,
+    context: TransportContext,
+  ): Promise<void>;
 }
 
 /** One copied instance of a manifest list. */

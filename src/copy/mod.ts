@@ -17,7 +17,7 @@
  *
  * @module
  */
-export { copyImage } from "./copy_image.ts";
+export { copyImage, resolveReference } from "./copy_image.ts";
 export type {
   CopiedInstance,
   CopyCompressionFormat,
@@ -25,4 +25,5 @@ export type {
   CopyProgressEvent,
   CopyProgressKind,
   CopyResult,
+  SourcePolicy,
 } from "./copy_options.ts";

@@ -18,6 +18,8 @@ import {
 } from "./_manifest_list_refs.ts";
 import { withInstanceSources } from "./_list_instance_sources.ts";
 import type { PullContext } from "./_pull_types.ts";
+import type { ImageSigner } from "../signature/image_signer.ts";
+import { checkSignable, signWritten } from "../trust/mod.ts";
 import { transportContext } from "./_pull_copy.ts";
 
 /** Which images of a list a push copies (containers/image's ImageListSelection). */
@@ -40,6 +42,13 @@ export interface ManifestListPushOptions extends RegistryAccessOptions {
    * single image, and an image type to its list type for a list. @default keep
    */
   manifestType?: string;
+  /**
+   * Sign what is written (the list and each instance, or the single image) with each of
+   * these. @default none
+   */
+  signers?: readonly ImageSigner[];
+  /** The identity the signatures claim. @default the destination's name */
+  signIdentity?: string;
 }
 
 const LIST_OF: Record<string, string> = {
@@ -103,7 +112,15 @@ export async function pushList(
       ? INSTANCE_OF[manifestType] ?? manifestType
       : LIST_OF[manifestType] ?? manifestType;
   }
+  const signers = options.signers ?? [];
+  if (signers.length > 0) {
+    if (ctx.signatures === undefined) {
+      throw new TypeError("Cannot sign: the runtime has no signature locations");
+    }
+    await checkSignable(destination, signers, ctx.signatures);
+  }
   const result = await copyImage(source, destination, {
+    sourcePolicy: await ctx.trust?.(),
     context: transportContext(ctx, options),
     platform: ctx.platform,
     all: selection !== "system",
@@ -113,5 +130,15 @@ export async function pushList(
     retries: options.retries,
     retryDelayMs: options.retryDelayMs,
   });
+  if (signers.length > 0) {
+    await signWritten(
+      destination,
+      result,
+      signers,
+      ctx.signatures!,
+      transportContext(ctx, options),
+      options.signIdentity,
+    );
+  }
   return result.manifestDigest;
 }

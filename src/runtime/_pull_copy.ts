@@ -51,6 +51,8 @@ function configId(bytes: Uint8Array, mediaType: string): string | undefined {
 /**
  * Copies `source` into the store under `target` (a full name, or `@<id>` for an unnamed
  * image) and returns the stored record, found via the manifest digest that was written.
+ * The runtime's signature policy checks `source` first, unless `checkPolicy` is false
+ * (a staging copy whose origin was checked already).
  */
 export async function copyIntoStore(
   ctx: PullContext,
@@ -58,8 +60,10 @@ export async function copyIntoStore(
   target: string,
   platform: Platform,
   options: PullOptions,
+  checkPolicy = true,
 ): Promise<ImageRecord> {
   const result = await copyImage(source, ctx.storage.parse(target), {
+    sourcePolicy: checkPolicy ? await ctx.trust?.() : undefined,
     context: transportContext(ctx, options),
     platform,
     onProgress: options.onProgress,

@@ -12,6 +12,7 @@ import type { ContainersStorageTransport } from "../transports/containers_storag
 import type { Platform } from "../types/mod.ts";
 import type { RuntimeContext } from "./context.ts";
 import type { PullCredentials, RegistryTimeoutOptions } from "./_pull_credentials.ts";
+import type { SignatureLocations, TrustPolicy } from "../trust/mod.ts";
 
 /** Everything a pull needs beyond the {@linkcode RuntimeContext}. */
 export interface PullContext extends RuntimeContext {
@@ -29,6 +30,10 @@ export interface PullContext extends RuntimeContext {
   prompt?: (message: string, choices: string[]) => Promise<string>;
   /** A directory for temporary files of archive transports. */
   tmpDir?: string;
+  /** The signature policy copies are checked against (`undefined`: none, accept all). */
+  trust?: () => Promise<TrustPolicy | undefined>;
+  /** Where signatures are read and written (registries.d, the built-in lookaside). */
+  signatures?: SignatureLocations;
 }
 
 /** Options of {@linkcode pull}. Never mutated. */

@@ -8,7 +8,19 @@
  * @module
  */
 import { copyImage, type CopyProgressEvent } from "../copy/mod.ts";
-import { InvalidArchiveError, LoadError } from "../errors.ts";
+import {
+  ImageRejectedError,
+  InvalidArchiveError,
+  KeyError,
+  LoadError,
+  PolicyError,
+  SignatureError,
+} from "../errors.ts";
+
+function isTrustFailure(error: unknown): boolean {
+  return error instanceof ImageRejectedError || error instanceof PolicyError ||
+    error instanceof SignatureError || error instanceof KeyError;
+}
 import { normalizeName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import { parseDirReference } from "../transports/dir/mod.ts";
@@ -119,6 +131,7 @@ async function stageAll(
   for (const [i, image] of plan.images.entries()) {
     const target = parseDirReference(`${staging}/${i}`);
     await copyImage(image.reference, target, {
+      sourcePolicy: await ctx.trust?.(),
       context,
       platform: ctx.platform,
       onProgress: options.onProgress,
@@ -141,12 +154,12 @@ async function storeAll(
   for (const [i, image] of plan.images.entries()) {
     if (image.names.length === 0) {
       const id = await sourceImageId(staged[i], context, ctx.platform);
-      const record = await copyIntoStore(ctx, staged[i], `@${id}`, ctx.platform, options);
+      const record = await copyIntoStore(ctx, staged[i], `@${id}`, ctx.platform, options, false);
       loaded.push({ name: `sha256:${record.id}`, record });
       continue;
     }
     for (const name of image.names) {
-      const record = await copyIntoStore(ctx, staged[i], name, ctx.platform, options);
+      const record = await copyIntoStore(ctx, staged[i], name, ctx.platform, options, false);
       loaded.push({ name, record });
     }
   }
@@ -199,6 +212,8 @@ async function loadPath(
       return await storeAll(ctx, plan, staged, context, options);
     } catch (error) {
       options.signal?.throwIfAborted();
+      // The format fit, but the signature policy said no: that is the answer.
+      if (isTrustFailure(error)) throw error;
       failures.push({ format, error });
     } finally {
       await plan?.cleanup?.().catch(() => {});

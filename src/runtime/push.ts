@@ -15,6 +15,8 @@ import {
 import { parseImageReference } from "../transports/registry.ts";
 import type { ImageReference, TransportContext } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
+import type { ImageSigner } from "../signature/image_signer.ts";
+import { checkSignable, signImage } from "../trust/mod.ts";
 import {
   type CredentialOptions,
   credentialSource,
@@ -41,6 +43,19 @@ export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
   onProgress?: (event: CopyProgressEvent) => void;
   /** Cancels the push. */
   signal?: AbortSignal;
+  /**
+   * Sign the manifest written with each of these (`openpgpSigner`, `gpgSigner`,
+   * `sigstoreSigner`); signatures go to the lookaside staging or sigstore attachments
+   * that registries.d names. @default none
+   */
+  signers?: readonly ImageSigner[];
+  /** The identity the signatures claim. @default the destination's name */
+  signIdentity?: string;
+  /**
+   * Do not copy the source's signatures. Local images carry none, so this changes
+   * nothing here; it is accepted as podman accepts it. @default false
+   */
+  removeSignatures?: boolean;
 }
 
 /** The destination reference: transport-qualified, or a registry name (`docker://`). */
@@ -137,7 +152,15 @@ export async function push(
     if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
     if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
     if (options.signal !== undefined) context.signal = options.signal;
+    const signers = options.signers ?? [];
+    if (signers.length > 0) {
+      if (ctx.signatures === undefined) {
+        throw new TypeError("Cannot sign: the runtime has no signature locations");
+      }
+      await checkSignable(reference, signers, ctx.signatures);
+    }
     const result = await copyImage(ctx.storage.parse(`@${found.image.id}`), reference, {
+      sourcePolicy: await ctx.trust?.(),
       context,
       platform: ctx.platform,
       compressionFormat: drop ? undefined : options.compressionFormat,
@@ -147,6 +170,16 @@ export async function push(
       retries: options.retries,
       retryDelayMs: options.retryDelayMs,
     });
+    if (signers.length > 0) {
+      await signImage(
+        reference,
+        result.manifestDigest,
+        signers,
+        ctx.signatures!,
+        context,
+        options.signIdentity,
+      );
+    }
     return result.manifestDigest;
   } finally {
     await ctx.events.write({ type: "push", id: found.image.id, name: target, time: ctx.now() });

@@ -50,6 +50,7 @@ import { load, type LoadOptions } from "./load.ts";
 import { importImage, type ImportOptions } from "./import_image.ts";
 import { push, type PushOptions } from "./push.ts";
 import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
+import { runtimeSignatureLocations, trustLoader } from "./_trust.ts";
 
 /** Options of {@linkcode Runtime.open}. */
 export interface RuntimeOptions {
@@ -102,6 +103,17 @@ export interface RuntimeOptions {
   credentialHelperRunner?: CredentialHelperRunner;
   /** A directory for temporary files. @default the store's `tmp/` folder */
   tmpDir?: string;
+  /**
+   * The signature policy (containers-policy.json(5)) every copy's source is checked
+   * against. @default `~/.config/containers/policy.json`, else
+   * `/etc/containers/policy.json`; with neither, every image is accepted
+   */
+  signaturePolicyPath?: string;
+  /**
+   * The registries.d directory (containers-registries.d(5)) naming where signatures
+   * live. @default `~/.config/containers/registries.d`, else `/etc/containers/registries.d`
+   */
+  registriesDirPath?: string;
 }
 
 function explicitPlatform(
@@ -167,6 +179,14 @@ export class Runtime {
       warn,
     };
     if (options.authFile !== undefined) credentials.authFile = options.authFile;
+    const trustSettings = {
+      fs,
+      homeDir,
+      uid,
+      signaturePolicyPath: options.signaturePolicyPath,
+      registriesDirPath: options.registriesDirPath,
+    };
+    const signatures = runtimeSignatureLocations(trustSettings);
     const ctx: PullContext = {
       store,
       fs,
@@ -185,6 +205,8 @@ export class Runtime {
         }),
       isTTY: options.isTTY ?? false,
       tmpDir,
+      trust: trustLoader(trustSettings, signatures),
+      signatures,
     };
     if (customPlatform) ctx.customPlatform = customPlatform;
     if (options.fetch) ctx.fetch = options.fetch;
