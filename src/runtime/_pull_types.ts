@@ -29,6 +29,10 @@ export interface PullContext extends RuntimeContext {
   prompt?: (message: string, choices: string[]) => Promise<string>;
   /** A directory for temporary files of archive transports. */
   tmpDir?: string;
+  /** The byte cap of one load or import. @default DEFAULT_MAX_LOAD_BYTES (64 GiB) */
+  maxLoadBytes?: number;
+  /** The image cap of one load. @default DEFAULT_MAX_LOAD_IMAGES (1000) */
+  maxLoadImages?: number;
 }
 
 /** Options of {@linkcode pull}. Never mutated. */

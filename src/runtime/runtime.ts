@@ -48,6 +48,7 @@ import { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
 import { save, type SaveOptions } from "./save.ts";
 import { load, type LoadOptions } from "./load.ts";
 import { importImage, type ImportOptions } from "./import_image.ts";
+import { checkLimit } from "./_load_limits.ts";
 import { push, type PushOptions } from "./push.ts";
 import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
 
@@ -102,6 +103,17 @@ export interface RuntimeOptions {
   credentialHelperRunner?: CredentialHelperRunner;
   /** A directory for temporary files. @default the store's `tmp/` folder */
   tmpDir?: string;
+  /**
+   * The most bytes one load or import may take in: an upload spooled to disk, and (on its
+   * own) the uncompressed bytes the payload expands to; past it a `TooLargeError`.
+   * @default DEFAULT_MAX_LOAD_BYTES (64 GiB)
+   */
+  maxLoadBytes?: number;
+  /**
+   * The most images (each name counting) one loaded archive may hold.
+   * @default DEFAULT_MAX_LOAD_IMAGES (1000)
+   */
+  maxLoadImages?: number;
 }
 
 function explicitPlatform(
@@ -191,6 +203,12 @@ export class Runtime {
     if (options.prompt) ctx.prompt = options.prompt;
     if (options.listContainers) ctx.listContainers = options.listContainers;
     if (options.removeContainer) ctx.removeContainer = options.removeContainer;
+    if (options.maxLoadBytes !== undefined) {
+      ctx.maxLoadBytes = checkLimit("maxLoadBytes", options.maxLoadBytes);
+    }
+    if (options.maxLoadImages !== undefined) {
+      ctx.maxLoadImages = checkLimit("maxLoadImages", options.maxLoadImages);
+    }
     return new Runtime(ctx, conf);
   }
 
