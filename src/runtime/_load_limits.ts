@@ -31,6 +31,23 @@ export function checkLimit(name: string, value: number): number {
   return value;
 }
 
+/** The caps of a load or import: the options', else the runtime's, else the defaults. */
+export function loadLimits(
+  runtime: { maxLoadBytes?: number; maxLoadImages?: number },
+  options: { maxBytes?: number; maxImages?: number },
+): LoadLimits {
+  return {
+    maxBytes: checkLimit(
+      "maxBytes",
+      options.maxBytes ?? runtime.maxLoadBytes ?? DEFAULT_MAX_LOAD_BYTES,
+    ),
+    maxImages: checkLimit(
+      "maxImages",
+      options.maxImages ?? runtime.maxLoadImages ?? DEFAULT_MAX_LOAD_IMAGES,
+    ),
+  };
+}
+
 /** Counts bytes against a cap; `take` throws a `TooLargeError` naming the input beyond it. */
 export class ByteBudget {
   readonly #what: string;

@@ -30,13 +30,7 @@ import {
   type PlannedImage,
   planOciArchive,
 } from "./_load_archive.ts";
-import {
-  ByteBudget,
-  checkLimit,
-  DEFAULT_MAX_LOAD_BYTES,
-  DEFAULT_MAX_LOAD_IMAGES,
-  type LoadLimits,
-} from "./_load_limits.ts";
+import { ByteBudget, type LoadLimits, loadLimits } from "./_load_limits.ts";
 import type { PullContext } from "./_pull_types.ts";
 import { verifyByReading } from "./_load_verify.ts";
 
@@ -56,23 +50,6 @@ export interface LoadOptions {
    * @default the runtime's `maxLoadImages`
    */
   maxImages?: number;
-}
-
-/** The caps of a load or import: the options', else the runtime's, else the defaults. */
-export function loadLimits(
-  ctx: PullContext,
-  options: { maxBytes?: number; maxImages?: number },
-): LoadLimits {
-  return {
-    maxBytes: checkLimit(
-      "maxBytes",
-      options.maxBytes ?? ctx.maxLoadBytes ?? DEFAULT_MAX_LOAD_BYTES,
-    ),
-    maxImages: checkLimit(
-      "maxImages",
-      options.maxImages ?? ctx.maxLoadImages ?? DEFAULT_MAX_LOAD_IMAGES,
-    ),
-  };
 }
 
 type Loaded = { name: string; record: ImageRecord }[];

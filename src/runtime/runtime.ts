@@ -48,7 +48,7 @@ import { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
 import { save, type SaveOptions } from "./save.ts";
 import { load, type LoadOptions } from "./load.ts";
 import { importImage, type ImportOptions } from "./import_image.ts";
-import { checkLimit } from "./_load_limits.ts";
+import { checkLimit, loadLimits } from "./_load_limits.ts";
 import { push, type PushOptions } from "./push.ts";
 import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
 
@@ -220,6 +220,11 @@ export class Runtime {
   /** The file system the store, the configuration and the path transports live on. */
   get fs(): FileSystem {
     return this.#ctx.fs;
+  }
+
+  /** The caps of a load or import when the call gives none (see `RuntimeOptions`). */
+  get loadLimits(): { maxBytes: number; maxImages: number } {
+    return loadLimits(this.#ctx, {});
   }
 
   /** The registries configuration in use. */
