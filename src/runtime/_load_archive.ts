@@ -78,13 +78,13 @@ function namesOf(name: string | undefined): string[] {
 }
 
 /** Refuses a payload with more images (each name counting) than the cap. */
-function checkImageCount(what: string, images: PlannedImage[], limits: LoadLimits): void {
+export function checkImageCount(what: string, images: PlannedImage[], limits: LoadLimits): void {
   const count = images.reduce((sum, image) => sum + Math.max(1, image.names.length), 0);
   if (count > limits.maxImages) {
     throw new TooLargeError(
       what,
       limits.maxImages,
-      `the archive holds ${count} images and names, more than one load may store`,
+      `the payload holds ${count} images and names, more than one load may store`,
     );
   }
 }

@@ -25,6 +25,7 @@ import { copyIntoStore, sourceImageId } from "./_pull_copy.ts";
 import { layoutEntries } from "./_load_layout.ts";
 import {
   type ArchiveLoadContext,
+  checkImageCount,
   extractPayload,
   planDockerArchive,
   type PlannedImage,
@@ -53,6 +54,12 @@ export interface LoadOptions {
 }
 
 type Loaded = { name: string; record: ImageRecord }[];
+
+/** One format's failure. */
+type Failure = { format: string; error: unknown };
+
+/** What trying the formats of a payload gave: the loaded images, or every failure. */
+type Outcome = { loaded?: Loaded; failures: Failure[] };
 
 /** Whether a failure ends the whole load instead of letting the next format try. */
 function isFinal(error: unknown, signal: AbortSignal | undefined): boolean {
@@ -110,8 +117,8 @@ async function loadFolder(
   context: TransportContext,
   limits: LoadLimits,
   options: LoadOptions,
-): Promise<{ loaded?: Loaded; failures: { format: string; error: unknown }[] }> {
-  const failures: { format: string; error: unknown }[] = [];
+): Promise<Outcome> {
+  const failures: Failure[] = [];
   const planners: [string, () => Promise<PlannedImage[]>][] = [
     ["oci", async () =>
       (await layoutEntries(ctx.fs, path)).map((entry) => ({
@@ -128,10 +135,7 @@ async function loadFolder(
     options.signal?.throwIfAborted();
     try {
       const images = await plan();
-      const count = images.reduce((sum, image) => sum + Math.max(1, image.names.length), 0);
-      if (count > limits.maxImages) {
-        throw new TooLargeError(path, limits.maxImages, `the layout holds ${count} images`);
-      }
+      checkImageCount(path, images, limits);
       if (images.length === 0) throw new TypeError("the payload holds no image");
       for (const image of images) await verifyByReading(image.reference, context, ctx.platform);
       return { loaded: await storeAll(ctx, images, context, options), failures };
@@ -154,8 +158,8 @@ async function loadArchive(
   context: TransportContext,
   limits: LoadLimits,
   options: LoadOptions,
-): Promise<{ loaded?: Loaded; failures: { format: string; error: unknown }[] }> {
-  const failures: { format: string; error: unknown }[] = [{
+): Promise<Outcome> {
+  const failures: Failure[] = [{
     format: "oci",
     error: new InvalidArchiveError(`oci:${path}`, "Format", "is not a directory"),
   }];
