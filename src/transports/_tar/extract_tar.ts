@@ -7,7 +7,7 @@
  */
 import type { FileSystem } from "../../fs/mod.ts";
 import { InvalidArchiveError } from "../../errors.ts";
-import { digestingStream } from "../../digest/mod.ts";
+import { createHasher } from "../../digest/mod.ts";
 import { readTar } from "./tar_reader.ts";
 import { checkMetadataSize } from "./read_tar_files.ts";
 import { joinPath } from "./safe_path.ts";
@@ -202,29 +202,40 @@ export async function extractTar(
   return new ExtractedArchive(fs, root, what, files, links, digests);
 }
 
-/** Writes one entry's body, counting and hashing it on the way as `options` ask. */
+/**
+ * Writes one entry's body, counting and hashing it on the way as `options` ask (a plain
+ * read/write loop: no extra stream stages per chunk).
+ */
 async function writeEntry(
   path: string,
   body: ReadableStream<Uint8Array>,
   sink: WritableStream<Uint8Array>,
   options: ExtractTarOptions,
 ): Promise<string | undefined> {
-  const { onBytes } = options;
-  let stream = body;
-  if (onBytes !== undefined) {
-    stream = stream.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          onBytes(chunk.length, path);
-          controller.enqueue(chunk);
-        },
-      }),
-    );
+  const { onBytes, signal } = options;
+  const hasher = options.digest?.(path) ? createHasher() : undefined;
+  if (onBytes === undefined && hasher === undefined) {
+    await body.pipeTo(sink, { signal });
+    return undefined;
   }
-  const tap = options.digest?.(path) ? digestingStream() : undefined;
-  if (tap !== undefined) stream = stream.pipeThrough(tap);
-  await stream.pipeTo(sink, { signal: options.signal });
-  return tap === undefined ? undefined : (await tap.result).digest.toString();
+  const reader = body.getReader();
+  const writer = sink.getWriter();
+  try {
+    while (true) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      if (done) break;
+      onBytes?.(value.length, path);
+      hasher?.update(value);
+      await writer.write(value);
+    }
+    await writer.close();
+  } catch (error) {
+    await writer.abort(error).catch(() => {});
+    await reader.cancel(error).catch(() => {});
+    throw error;
+  }
+  return hasher?.digest().toString();
 }
 
 /** Rejects an entry that sits below a file or a link of the same archive. */
