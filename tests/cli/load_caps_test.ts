@@ -1,6 +1,6 @@
 // The CLI's caps on load and import: --max-bytes and --max-images end a hostile payload
-// with a TooLarge error (exit 1), the store and its tmp/ untouched; bad values are usage
-// errors (exit 125).
+// with a TooLarge error (exit 125, as podman exits on any error), the store and its tmp/
+// untouched; bad values are usage errors.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -45,7 +45,7 @@ describe("stevedore load/import caps", () => {
       ]]
     ) {
       const result = cli(...args);
-      assert.equal(result.code, 1, result.stderr);
+      assert.equal(result.code, 125, result.stderr);
       assert.match(result.stderr, /the limit is 1048576/, args[0]);
       assert.deepEqual(await storeFingerprint(root()), before, args[0]);
       assert.deepEqual(await tmpEntries(root()), [], args[0]);
@@ -56,7 +56,7 @@ describe("stevedore load/import caps", () => {
     const archive = join(dir, "three.tar");
     await ociArchive(fs, archive, plainImage(), 3);
     const refused = cli("load", "-i", archive, "--max-images", "2");
-    assert.equal(refused.code, 1, refused.stderr);
+    assert.equal(refused.code, 125, refused.stderr);
     assert.match(refused.stderr, /3 images/);
     const loaded = cli("load", "-i", archive, "--max-images", "3");
     assert.equal(loaded.code, 0, loaded.stderr);
