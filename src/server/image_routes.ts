@@ -31,7 +31,6 @@ import { extras } from "./_runtime_extras.ts";
 import { pushTargets, pushWithProgress } from "./_push_stream.ts";
 import { loopbackTls } from "./_loopback.ts";
 import type { EventLog } from "./event_log.ts";
-import { anySignal } from "../streams/mod.ts";
 
 const MAX_NAME = 512;
 
@@ -64,9 +63,10 @@ const BLANK_LINE = new Uint8Array([0x0a]);
 
 /**
  * The JSON lines of an upload route (load, import), with a blank line (whitespace, which
- * JSON-stream readers skip) every second while the work runs: a write is how some servers
- * (Deno) notice a client that went away after its upload, and the failed write cancels
- * the stream, which aborts the work.
+ * JSON-stream readers skip) every second while the work runs. A client that goes away
+ * mid-upload fails the request body; one that goes away after it is noticed by a write
+ * (Deno's server notices nothing else), and the failed write cancels this stream, which
+ * aborts the work (the signal `run` gets).
  */
 function uploadLines(
   run: (send: (value: unknown) => void, signal: AbortSignal) => Promise<void>,
@@ -155,7 +155,7 @@ export function imageRoutes(runtime: Runtime, log?: EventLog): Hono {
         reference,
         changes,
         message,
-        signal: anySignal([signal, c.req.raw.signal]),
+        signal,
         maxBytes: Math.min(SERVER_MAX_UPLOAD_BYTES, runtime.loadLimits.maxBytes),
       });
       send({ status: prefixedId(id) });
@@ -208,7 +208,7 @@ export function imageRoutes(runtime: Runtime, log?: EventLog): Hono {
     const body = requestBody(c);
     return streamResponse(uploadLines(async (send, signal) => {
       const names = await load(body, {
-        signal: anySignal([signal, c.req.raw.signal]),
+        signal,
         maxBytes: Math.min(SERVER_MAX_UPLOAD_BYTES, runtime.loadLimits.maxBytes),
         maxImages: Math.min(SERVER_MAX_LOAD_IMAGES, runtime.loadLimits.maxImages),
       });
