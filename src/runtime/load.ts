@@ -61,18 +61,22 @@ type Failure = { format: string; error: unknown };
 /** What trying the formats of a payload gave: the loaded images, or every failure. */
 type Outcome = { loaded?: Loaded; failures: Failure[] };
 
+/** One load: the runtime, the transport context, the caps and the caller's options. */
+interface LoadRun {
+  ctx: PullContext;
+  context: TransportContext;
+  limits: LoadLimits;
+  options: LoadOptions;
+}
+
 /** Whether a failure ends the whole load instead of letting the next format try. */
 function isFinal(error: unknown, signal: AbortSignal | undefined): boolean {
   return error instanceof TooLargeError || signal?.aborted === true;
 }
 
 /** Copies the planned images into the store; returns the loaded names (or `sha256:<id>`). */
-async function storeAll(
-  ctx: PullContext,
-  images: PlannedImage[],
-  context: TransportContext,
-  options: LoadOptions,
-): Promise<Loaded> {
+async function storeAll(run: LoadRun, images: PlannedImage[]): Promise<Loaded> {
+  const { ctx, context, options } = run;
   const loaded: Loaded = [];
   for (const image of images) {
     if (image.names.length === 0) {
@@ -111,13 +115,8 @@ function tempBase(ctx: PullContext): string {
 }
 
 /** Loads a folder: an OCI layout, else a `dir:` image. */
-async function loadFolder(
-  ctx: PullContext,
-  path: string,
-  context: TransportContext,
-  limits: LoadLimits,
-  options: LoadOptions,
-): Promise<Outcome> {
+async function loadFolder(run: LoadRun, path: string): Promise<Outcome> {
+  const { ctx, context, limits, options } = run;
   const failures: Failure[] = [];
   const planners: [string, () => Promise<PlannedImage[]>][] = [
     ["oci", async () =>
@@ -138,7 +137,7 @@ async function loadFolder(
       checkImageCount(path, images, limits);
       if (images.length === 0) throw new TypeError("the payload holds no image");
       for (const image of images) await verifyByReading(image.reference, context, ctx.platform);
-      return { loaded: await storeAll(ctx, images, context, options), failures };
+      return { loaded: await storeAll(run, images), failures };
     } catch (error) {
       if (isFinal(error, options.signal)) throw error;
       failures.push({ format, error });
@@ -152,13 +151,8 @@ function notAFile(format: string, path: string): InvalidArchiveError {
 }
 
 /** Loads an archive file: extracted once, read as whichever format it holds. */
-async function loadArchive(
-  ctx: PullContext,
-  path: string,
-  context: TransportContext,
-  limits: LoadLimits,
-  options: LoadOptions,
-): Promise<Outcome> {
+async function loadArchive(run: LoadRun, path: string): Promise<Outcome> {
+  const { ctx, context, limits, options } = run;
   const failures: Failure[] = [{
     format: "oci",
     error: new InvalidArchiveError(`oci:${path}`, "Format", "is not a directory"),
@@ -194,7 +188,7 @@ async function loadArchive(
             );
           }
           const images = await plan(load, archive, path);
-          return { loaded: await storeAll(ctx, images, context, options), failures };
+          return { loaded: await storeAll(run, images), failures };
         } catch (error) {
           if (isFinal(error, options.signal)) throw error;
           failures.push({ format, error });
@@ -231,9 +225,8 @@ async function loadPath(
       })),
     );
   }
-  const result = isDirectory
-    ? await loadFolder(ctx, path, context, limits, options)
-    : await loadArchive(ctx, path, context, limits, options);
+  const run: LoadRun = { ctx, context, limits, options };
+  const result = isDirectory ? await loadFolder(run, path) : await loadArchive(run, path);
   options.signal?.throwIfAborted();
   if (result.loaded !== undefined) return result.loaded;
   throw new LoadError(input, result.failures);
