@@ -318,6 +318,25 @@ export class InvalidArchiveError extends StevedoreError {
   }
 }
 
+/**
+ * An input over a documented cap: an archive entry read whole that is too big, more bytes
+ * than a load or import may write, or more images than an archive may hold. `input` names
+ * the entry or payload, `limit` is the cap that was hit.
+ */
+export class TooLargeError extends StevedoreError {
+  /** The entry or payload that is too large. */
+  readonly input: string;
+  /** The cap, in the unit `detail` names (bytes or images). */
+  readonly limit: number;
+
+  /** Builds the error for `input`, over `limit`; `detail` says what was counted. */
+  constructor(input: string, limit: number, detail: string, options?: StevedoreErrorOptions) {
+    super("TooLarge", 413, `Cannot read "${input}": ${detail} (the limit is ${limit})`, options);
+    this.input = input;
+    this.limit = limit;
+  }
+}
+
 /** A pull policy string that is not one of the supported ones. */
 export class InvalidPullPolicyError extends StevedoreError {
   /** Builds the error for `input`. */

@@ -164,6 +164,29 @@ export function intFlag(parsed: ParsedArgs, name: string): number | undefined {
   return Number(value);
 }
 
+const SIZE_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1024,
+  m: 1024 ** 2,
+  g: 1024 ** 3,
+  t: 1024 ** 4,
+};
+
+/**
+ * A positive byte-size flag (`1048576`, `512k`, `64M`, `2GiB`, `1T`; binary units), or
+ * `undefined`. @throws {UsageError} for a bad value.
+ */
+export function sizeFlag(parsed: ParsedArgs, name: string): number | undefined {
+  const value = stringFlag(parsed, name);
+  if (value === undefined) return undefined;
+  const match = /^(\d+)\s*([kmgt]?)(?:i?b)?$/i.exec(value);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[match[2].toLowerCase()] : 0;
+  if (!(bytes > 0) || !Number.isSafeInteger(bytes)) {
+    throw new UsageError(`--${name}=${value}`, `invalid size "${value}"`);
+  }
+  return bytes;
+}
+
 /** A Go-style duration flag (`10s`, `1m30s`, `500ms`) in milliseconds, or `undefined`. */
 export function durationFlag(parsed: ParsedArgs, name: string): number | undefined {
   const value = stringFlag(parsed, name);

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ImportOptions } from "../runtime/mod.ts";
-import { boolFlag, expectArgs, listFlag, stringFlag } from "./_args.ts";
+import { boolFlag, expectArgs, listFlag, sizeFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 
 /** The `import` command. */
@@ -33,6 +33,11 @@ export const command: Command = {
     variant: { type: "string", help: "Set the variant of the image", valueName: "variant" },
     platform: { type: "string", help: "Set OS/ARCH[/VARIANT] of the image", valueName: "platform" },
     quiet: { type: "boolean", short: "q", help: "Suppress the output" },
+    "max-bytes": {
+      type: "string",
+      help: "Refuse a tarball that expands past this size (default 64G)",
+      valueName: "size",
+    },
   },
   async run(ctx, args) {
     expectArgs("import", args.positionals, 1, 2);
@@ -49,6 +54,8 @@ export const command: Command = {
     }
     const arch = stringFlag(args, "arch");
     if (arch !== undefined) options.architecture = arch;
+    const maxBytes = sizeFlag(args, "max-bytes");
+    if (maxBytes !== undefined) options.maxBytes = maxBytes;
     if (!boolFlag(args, "quiet")) options.writer = (line) => void ctx.err(line + "\n");
     const runtime = await ctx.openRuntime();
     const id = await runtime.importImage(path === "-" ? ctx.io.stdin : path, options);

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { boolFlag, expectArgs, stringFlag } from "./_args.ts";
+import type { LoadOptions } from "../runtime/mod.ts";
+import { boolFlag, expectArgs, intFlag, sizeFlag, stringFlag } from "./_args.ts";
 import { policyFlags, policyOptions } from "./_trust_flags.ts";
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
@@ -24,6 +25,16 @@ export const command: Command = {
       valueName: "path",
     },
     quiet: { type: "boolean", short: "q", help: "Suppress the output" },
+    "max-bytes": {
+      type: "string",
+      help: "Refuse a payload that expands past this size (default 64G)",
+      valueName: "size",
+    },
+    "max-images": {
+      type: "string",
+      help: "Refuse an archive with more images, each name counting (default 1000)",
+      valueName: "count",
+    },
   },
   async run(ctx, args) {
     expectArgs("load", args.positionals, 0, 0);
@@ -35,7 +46,12 @@ export const command: Command = {
       quiet,
     });
     const runtime = await ctx.openRuntime(policyOptions(args));
-    const names = await runtime.load(input ?? ctx.io.stdin, { onProgress: progress.onProgress });
+    const options: LoadOptions = { onProgress: progress.onProgress };
+    const maxBytes = sizeFlag(args, "max-bytes");
+    if (maxBytes !== undefined) options.maxBytes = maxBytes;
+    const maxImages = intFlag(args, "max-images");
+    if (maxImages !== undefined) options.maxImages = maxImages;
+    const names = await runtime.load(input ?? ctx.io.stdin, options);
     progress.finish();
     await ctx.out(names.map((name) => `Loaded image: ${name}\n`).join(""));
   },

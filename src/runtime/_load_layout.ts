@@ -1,13 +1,12 @@
 /**
  * Every entry of an OCI layout as its own source reference (entries without a ref name
- * included), and the one-time safe extraction of an OCI archive into a temporary layout.
+ * included).
  *
  * @module
  */
 import { UnsupportedTransportError } from "../errors.ts";
 import type { FileSystem } from "../fs/mod.ts";
 import { listOciLayoutImages, OciLayoutSource, ociTransport } from "../transports/oci/mod.ts";
-import { type ExtractedArchive, extractTar, openArchiveStream } from "../transports/_tar/mod.ts";
 import type {
   ImageDestination,
   ImageReference,
@@ -77,23 +76,4 @@ export async function layoutEntries(
     refName: image.refName,
     containerdName: image.containerdName,
   }));
-}
-
-function isLayoutFile(path: string): boolean {
-  return path === "index.json" || path === "oci-layout" || path.startsWith("blobs/");
-}
-
-/** Extracts the layout files of the OCI archive at `path` into a fresh temporary folder. */
-export async function extractOciArchive(
-  fs: FileSystem,
-  path: string,
-  context: TransportContext,
-): Promise<ExtractedArchive> {
-  const base = (context.tmpDir ?? ".").replace(/\/+$/, "") || "/";
-  const root = `${base}/.stevedore-load-${crypto.randomUUID()}`;
-  return await extractTar(fs, await openArchiveStream(fs, path), root, {
-    what: `oci-archive:${path}`,
-    signal: context.signal,
-    filter: isLayoutFile,
-  });
 }

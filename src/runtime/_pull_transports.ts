@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { TooLargeError } from "../errors.ts";
+import { loadLimits } from "./_load_limits.ts";
 import { normalizeName, parseNormalizedName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import {
@@ -62,6 +64,14 @@ export async function pullFromTransport(
   options: PullOptions,
 ): Promise<ImageRecord[]> {
   const names = await storageNames(ctx, reference);
+  const { maxImages } = loadLimits(ctx, {});
+  if (names.length > maxImages) {
+    throw new TooLargeError(
+      reference.toString(),
+      maxImages,
+      `the image has ${names.length} names, more than one pull may store`,
+    );
+  }
   if (names.length === 0) {
     const id = await sourceImageId(reference, transportContext(ctx, options), platform);
     return [await copyIntoStore(ctx, reference, `@${id}`, platform, options)];

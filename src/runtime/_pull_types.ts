@@ -34,6 +34,10 @@ export interface PullContext extends RuntimeContext {
   trust?: () => Promise<TrustPolicy | undefined>;
   /** Where signatures are read and written (registries.d, the built-in lookaside). */
   signatures?: SignatureLocations;
+  /** The byte cap of one load or import. @default DEFAULT_MAX_LOAD_BYTES (64 GiB) */
+  maxLoadBytes?: number;
+  /** The image cap of one load. @default DEFAULT_MAX_LOAD_IMAGES (1000) */
+  maxLoadImages?: number;
 }
 
 /** Options of {@linkcode pull}. Never mutated. */

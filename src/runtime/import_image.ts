@@ -15,6 +15,7 @@ import type { ImageConfig, ImageManifest } from "../types/mod.ts";
 import { MediaType } from "../types/mod.ts";
 import { configFromChanges } from "./_import_changes.ts";
 import type { PullContext } from "./_pull_types.ts";
+import { ByteBudget, loadLimits } from "./_load_limits.ts";
 
 /** Options of {@linkcode importImage}. */
 export interface ImportOptions {
@@ -34,8 +35,13 @@ export interface ImportOptions {
   variant?: string;
   /** Receives "Downloading from …" for URLs. */
   writer?: (line: string) => void;
-  /** Cancels the import. */
+  /** Cancels the import; what it wrote is removed. */
   signal?: AbortSignal;
+  /**
+   * The most uncompressed bytes the tarball may expand to (a `TooLargeError` beyond).
+   * @default the runtime's `maxLoadBytes`
+   */
+  maxBytes?: number;
 }
 
 const BLOCK = 512;
@@ -133,6 +139,7 @@ function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
  * @throws {TypeError} for a malformed change.
  * @throws {InvalidArchiveError} when the (decompressed) source is not a tar archive.
  * @throws {CompressionError} for corrupt compressed data.
+ * @throws {TooLargeError} when the tarball expands past `maxBytes`.
  */
 export async function importImage(
   ctx: PullContext,
@@ -143,6 +150,7 @@ export async function importImage(
   const name = options.reference ? normalizeName(options.reference).toString() : undefined;
   const platform = platformOf(ctx, options);
   const what = typeof source === "string" ? source : "stream";
+  const budget = new ByteBudget(what, loadLimits(ctx, { maxBytes: options.maxBytes }).maxBytes);
   const base = (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
   const spooled = `${base}/.stevedore-import-${crypto.randomUUID()}.tar.gz`;
   try {
@@ -150,6 +158,7 @@ export async function importImage(
     const blobTap = digestingStream();
     await (await openSource(ctx, source, options))
       .pipeThrough(decompressStream("auto", { what }))
+      .pipeThrough(budget.meter())
       .pipeThrough(tarHeaderCheck(what))
       .pipeThrough(diffTap)
       .pipeThrough(gzipStream())

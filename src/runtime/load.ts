@@ -1,13 +1,20 @@
 /**
- * Loading images from a path or a stream (libimage's `Load`): the payload is tried as an
- * OCI layout, an OCI archive, a `docker save` archive and a `dir:` folder, in that order;
- * the first format that works wins and all its images are loaded. Every image is first
- * copied (and so verified) into a temporary staging area, and only then into the store,
- * so a broken or hostile payload leaves the store unchanged.
+ * Loading images from a path or a stream (libimage's `Load`). A folder is tried as an OCI
+ * layout, then as a `dir:` folder. A file is extracted once (see `_load_archive.ts`) and
+ * read as an OCI archive when it holds `index.json`, else as a `docker save` archive.
+ * Every image is checked against the payload's bytes before the first one is stored, and
+ * then copied straight into the store, so a broken or hostile payload leaves the store
+ * unchanged without a second copy of the good ones.
+ *
+ * Caps (options, else the runtime's): `maxBytes` bounds, each on its own, an upload
+ * spooled to disk and the uncompressed bytes a payload expands to; `maxImages` bounds the
+ * images (each name counting) one archive may hold. Past a cap the load stops with a
+ * `TooLargeError`; a cancelled load stops at the next chunk; either way its temporary
+ * files are removed.
  *
  * @module
  */
-import { copyImage, type CopyProgressEvent } from "../copy/mod.ts";
+import type { CopyProgressEvent } from "../copy/mod.ts";
 import {
   ImageRejectedError,
   InvalidArchiveError,
@@ -15,24 +22,26 @@ import {
   LoadError,
   PolicyError,
   SignatureError,
+  TooLargeError,
 } from "../errors.ts";
-
-function isTrustFailure(error: unknown): boolean {
-  return error instanceof ImageRejectedError || error instanceof PolicyError ||
-    error instanceof SignatureError || error instanceof KeyError;
-}
 import { normalizeName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import { parseDirReference } from "../transports/dir/mod.ts";
-import {
-  DockerArchiveReference,
-  dockerArchiveTransport,
-  listDockerArchiveImages,
-} from "../transports/docker_archive/mod.ts";
-import type { ImageReference, TransportContext } from "../transports/types.ts";
+import type { ExtractedArchive } from "../transports/_tar/mod.ts";
+import type { TransportContext } from "../transports/types.ts";
 import { copyIntoStore, sourceImageId } from "./_pull_copy.ts";
-import { extractOciArchive, layoutEntries } from "./_load_layout.ts";
+import { layoutEntries } from "./_load_layout.ts";
+import {
+  type ArchiveLoadContext,
+  checkImageCount,
+  extractPayload,
+  planDockerArchive,
+  type PlannedImage,
+  planOciArchive,
+} from "./_load_archive.ts";
+import { ByteBudget, type LoadLimits, loadLimits } from "./_load_limits.ts";
 import type { PullContext } from "./_pull_types.ts";
+import { verifyByReading } from "./_load_verify.ts";
 
 /** Options of {@linkcode load}. */
 export interface LoadOptions {
@@ -40,126 +49,55 @@ export interface LoadOptions {
   onProgress?: (event: CopyProgressEvent) => void;
   /** Cancels the load; the store is left as it was unless images were already stored. */
   signal?: AbortSignal;
+  /**
+   * The most bytes the load may take in: an upload spooled to disk, and (on its own) the
+   * uncompressed bytes the payload expands to. @default the runtime's `maxLoadBytes`
+   */
+  maxBytes?: number;
+  /**
+   * The most images (each name counting) the archive may hold.
+   * @default the runtime's `maxLoadImages`
+   */
+  maxImages?: number;
 }
 
-/** An image found in the payload, and the names it gets. */
-interface PlannedImage {
-  reference: ImageReference;
-  names: string[];
+type Loaded = { name: string; record: ImageRecord }[];
+
+/** One format's failure. */
+type Failure = { format: string; error: unknown };
+
+/** What trying the formats of a payload gave: the loaded images, or every failure. */
+type Outcome = { loaded?: Loaded; failures: Failure[] };
+
+/** One load: the runtime, the transport context, the caps and the caller's options. */
+interface LoadRun {
+  ctx: PullContext;
+  context: TransportContext;
+  limits: LoadLimits;
+  options: LoadOptions;
 }
 
-/** A format's images, and what to remove afterwards. */
-interface Plan {
-  images: PlannedImage[];
-  cleanup?: () => Promise<void>;
+/** Whether a failure ends the whole load instead of letting the next format try. */
+/** Whether `error` ends the load: a cap, a cancel, or the signature policy saying no. */
+function isFinal(error: unknown, signal: AbortSignal | undefined): boolean {
+  return error instanceof TooLargeError || signal?.aborted === true ||
+    error instanceof ImageRejectedError || error instanceof PolicyError ||
+    error instanceof SignatureError || error instanceof KeyError;
 }
 
-type Planner = (ctx: PullContext, path: string, context: TransportContext) => Promise<Plan>;
-
-function nameOf(name: string | undefined): string[] {
-  return name === undefined ? [] : [normalizeName(name).toString()];
-}
-
-async function planLayout(ctx: PullContext, path: string): Promise<Plan> {
-  const entries = await layoutEntries(ctx.fs, path);
-  return {
-    images: entries.map((entry) => ({
-      reference: entry.reference,
-      names: nameOf(entry.containerdName ?? entry.refName),
-    })),
-  };
-}
-
-async function planOciArchive(
-  ctx: PullContext,
-  path: string,
-  context: TransportContext,
-): Promise<Plan> {
-  const extracted = await extractOciArchive(ctx.fs, path, context);
-  try {
-    const entries = await layoutEntries(ctx.fs, extracted.root, `oci-archive:${path}`);
-    return {
-      images: entries.map((entry) => ({
-        reference: entry.reference,
-        names: nameOf(entry.containerdName ?? entry.refName),
-      })),
-      cleanup: () => extracted.remove(),
-    };
-  } catch (error) {
-    await extracted.remove().catch(() => {});
-    throw error;
-  }
-}
-
-async function planDockerArchive(
-  ctx: PullContext,
-  path: string,
-  context: TransportContext,
-): Promise<Plan> {
-  const images = await listDockerArchiveImages(ctx.fs, path, { signal: context.signal });
-  return {
-    images: images.map((image) => ({
-      reference: new DockerArchiveReference(dockerArchiveTransport, path, {
-        index: image.index,
-      }),
-      names: [...new Set(image.repoTags.map((tag) => normalizeName(tag).toString()))],
-    })),
-  };
-}
-
-function planDir(_ctx: PullContext, path: string): Promise<Plan> {
-  return Promise.resolve({ images: [{ reference: parseDirReference(path), names: [] }] });
-}
-
-/** The formats, in the order they are tried. */
-const PLANNERS: readonly (readonly [string, Planner])[] = [
-  ["oci", planLayout],
-  ["oci-archive", planOciArchive],
-  ["docker-archive", planDockerArchive],
-  ["dir", planDir],
-];
-
-/** Copies every planned image into its own `dir:` folder under `staging` (all verified). */
-async function stageAll(
-  ctx: PullContext,
-  plan: Plan,
-  staging: string,
-  context: TransportContext,
-  options: LoadOptions,
-): Promise<ImageReference[]> {
-  const staged: ImageReference[] = [];
-  for (const [i, image] of plan.images.entries()) {
-    const target = parseDirReference(`${staging}/${i}`);
-    await copyImage(image.reference, target, {
-      sourcePolicy: await ctx.trust?.(),
-      context,
-      platform: ctx.platform,
-      onProgress: options.onProgress,
-      signal: options.signal,
-    });
-    staged.push(target);
-  }
-  return staged;
-}
-
-/** Copies the staged images into the store; returns the loaded names (or `sha256:<id>`). */
-async function storeAll(
-  ctx: PullContext,
-  plan: Plan,
-  staged: ImageReference[],
-  context: TransportContext,
-  options: LoadOptions,
-): Promise<{ name: string; record: ImageRecord }[]> {
-  const loaded: { name: string; record: ImageRecord }[] = [];
-  for (const [i, image] of plan.images.entries()) {
+/** Copies the planned images into the store; returns the loaded names (or `sha256:<id>`). */
+async function storeAll(run: LoadRun, images: PlannedImage[]): Promise<Loaded> {
+  const { ctx, context, options } = run;
+  const loaded: Loaded = [];
+  for (const image of images) {
     if (image.names.length === 0) {
-      const id = await sourceImageId(staged[i], context, ctx.platform);
-      const record = await copyIntoStore(ctx, staged[i], `@${id}`, ctx.platform, options, false);
+      const id = await sourceImageId(image.reference, context, ctx.platform);
+      const record = await copyIntoStore(ctx, image.reference, `@${id}`, ctx.platform, options);
       loaded.push({ name: `sha256:${record.id}`, record });
       continue;
     }
     for (const name of image.names) {
-      const record = await copyIntoStore(ctx, staged[i], name, ctx.platform, options, false);
+      const record = await copyIntoStore(ctx, image.reference, name, ctx.platform, options);
       loaded.push({ name, record });
     }
   }
@@ -169,12 +107,14 @@ async function storeAll(
 async function spool(
   ctx: PullContext,
   stream: ReadableStream<Uint8Array>,
+  budget: ByteBudget,
   signal: AbortSignal | undefined,
 ): Promise<string> {
   const path = `${tempBase(ctx)}/.stevedore-load-${crypto.randomUUID()}.tar`;
   try {
-    await stream.pipeTo(await ctx.fs.openWrite(path), { signal });
+    await stream.pipeThrough(budget.meter()).pipeTo(await ctx.fs.openWrite(path), { signal });
   } catch (error) {
+    await stream.cancel().catch(() => {});
     await ctx.fs.remove(path).catch(() => {});
     throw error;
   }
@@ -185,42 +125,122 @@ function tempBase(ctx: PullContext): string {
   return (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
 }
 
+/** Loads a folder: an OCI layout, else a `dir:` image. */
+async function loadFolder(run: LoadRun, path: string): Promise<Outcome> {
+  const { ctx, context, limits, options } = run;
+  const failures: Failure[] = [];
+  const planners: [string, () => Promise<PlannedImage[]>][] = [
+    ["oci", async () =>
+      (await layoutEntries(ctx.fs, path)).map((entry) => ({
+        reference: entry.reference,
+        names: entry.containerdName ?? entry.refName
+          ? [normalizeName((entry.containerdName ?? entry.refName)!).toString()]
+          : [],
+      }))],
+    ["oci-archive", () => Promise.reject(notAFile("oci-archive", path))],
+    ["docker-archive", () => Promise.reject(notAFile("docker-archive", path))],
+    ["dir", () => Promise.resolve([{ reference: parseDirReference(path), names: [] }])],
+  ];
+  for (const [format, plan] of planners) {
+    options.signal?.throwIfAborted();
+    try {
+      const images = await plan();
+      checkImageCount(path, images, limits);
+      if (images.length === 0) throw new TypeError("the payload holds no image");
+      for (const image of images) await verifyByReading(image.reference, context, ctx.platform);
+      return { loaded: await storeAll(run, images), failures };
+    } catch (error) {
+      if (isFinal(error, options.signal)) throw error;
+      failures.push({ format, error });
+    }
+  }
+  return { failures };
+}
+
+function notAFile(format: string, path: string): InvalidArchiveError {
+  return new InvalidArchiveError(`${format}:${path}`, "Format", "is a directory");
+}
+
+/** Loads an archive file: extracted once, read as whichever format it holds. */
+async function loadArchive(run: LoadRun, path: string): Promise<Outcome> {
+  const { ctx, context, limits, options } = run;
+  const failures: Failure[] = [{
+    format: "oci",
+    error: new InvalidArchiveError(`oci:${path}`, "Format", "is not a directory"),
+  }];
+  const load: ArchiveLoadContext = {
+    fs: ctx.fs,
+    tmpDir: tempBase(ctx),
+    context,
+    platform: ctx.platform,
+    limits,
+    budget: new ByteBudget(path, limits.maxBytes),
+  };
+  let archive: ExtractedArchive | undefined;
+  try {
+    try {
+      archive = await extractPayload(load, path);
+    } catch (error) {
+      if (isFinal(error, options.signal)) throw error;
+      failures.push({ format: "oci-archive", error }, { format: "docker-archive", error });
+    }
+    if (archive !== undefined) {
+      const planners: [string, string[], typeof planOciArchive][] = [
+        ["oci-archive", ["index.json"], planOciArchive],
+        ["docker-archive", ["manifest.json", "repositories"], planDockerArchive],
+      ];
+      for (const [format, marks, plan] of planners) {
+        try {
+          if (!marks.some((mark) => archive!.has(mark))) {
+            throw new InvalidArchiveError(
+              `${format}:${path}`,
+              "Missing",
+              `no ${marks.join(" or ")}`,
+            );
+          }
+          const images = await plan(load, archive, path);
+          return { loaded: await storeAll(run, images), failures };
+        } catch (error) {
+          if (isFinal(error, options.signal)) throw error;
+          failures.push({ format, error });
+        }
+      }
+    }
+  } finally {
+    await archive?.remove().catch(() => {});
+  }
+  failures.push({
+    format: "dir",
+    error: new InvalidArchiveError(`dir:${path}`, "Format", "is not a directory"),
+  });
+  return { failures };
+}
+
 async function loadPath(
   ctx: PullContext,
   path: string,
   input: string,
+  limits: LoadLimits,
   options: LoadOptions,
-): Promise<{ name: string; record: ImageRecord }[]> {
+): Promise<Loaded> {
   const context: TransportContext = { fs: ctx.fs, tmpDir: tempBase(ctx) };
   if (options.signal !== undefined) context.signal = options.signal;
-  const failures: { format: string; error: unknown }[] = [];
-  // Folders are never opened as archives (that would leak a file handle on some runtimes).
-  const isDirectory = await ctx.fs.stat(path).then((info) => info.isDirectory, () => false);
-  for (const [format, planner] of PLANNERS) {
-    options.signal?.throwIfAborted();
-    if (isDirectory && format.endsWith("-archive")) {
-      const error = new InvalidArchiveError(`${format}:${path}`, "Format", "is a directory");
-      failures.push({ format, error });
-      continue;
-    }
-    let plan: Plan | undefined;
-    const staging = `${tempBase(ctx)}/.stevedore-stage-${crypto.randomUUID()}`;
-    try {
-      plan = await planner(ctx, path, context);
-      if (plan.images.length === 0) throw new TypeError("the payload holds no image");
-      const staged = await stageAll(ctx, plan, staging, context, options);
-      return await storeAll(ctx, plan, staged, context, options);
-    } catch (error) {
-      options.signal?.throwIfAborted();
-      // The format fit, but the signature policy said no: that is the answer.
-      if (isTrustFailure(error)) throw error;
-      failures.push({ format, error });
-    } finally {
-      await plan?.cleanup?.().catch(() => {});
-      await ctx.fs.remove(staging, { recursive: true }).catch(() => {});
-    }
+  const isDirectory = await ctx.fs.stat(path).then((info) => info.isDirectory, () => undefined);
+  if (isDirectory === undefined) {
+    const error = new InvalidArchiveError(path, "Missing", "no such file or directory");
+    throw new LoadError(
+      input,
+      ["oci", "oci-archive", "docker-archive", "dir"].map((format) => ({
+        format,
+        error,
+      })),
+    );
   }
-  throw new LoadError(input, failures);
+  const run: LoadRun = { ctx, context, limits, options };
+  const result = isDirectory ? await loadFolder(run, path) : await loadArchive(run, path);
+  options.signal?.throwIfAborted();
+  if (result.loaded !== undefined) return result.loaded;
+  throw new LoadError(input, result.failures);
 }
 
 /**
@@ -232,10 +252,11 @@ async function loadPath(
  *
  * @example
  * ```ts ignore
- * const names = await load(ctx, "/tmp/images.tar");
+ * const names = await load(ctx, "/tmp/images.tar", { maxBytes: 2 ** 30 });
  * ```
  *
  * @throws {LoadError} when no format fits; `errors` holds each format's failure.
+ * @throws {TooLargeError} past a cap (`maxBytes`, `maxImages`, a metadata file's size).
  */
 export async function load(
   ctx: PullContext,
@@ -243,11 +264,14 @@ export async function load(
   options: LoadOptions = {},
 ): Promise<string[]> {
   if (input === "") throw new TypeError("the load path is empty");
-  const path = typeof input === "string" ? input : await spool(ctx, input, options.signal);
+  const limits = loadLimits(ctx, options);
   const eventName = typeof input === "string" ? input : "-";
-  let loaded: { name: string; record: ImageRecord }[];
+  const path = typeof input === "string"
+    ? input
+    : await spool(ctx, input, new ByteBudget("-", limits.maxBytes), options.signal);
+  let loaded: Loaded;
   try {
-    loaded = await loadPath(ctx, path, eventName, options);
+    loaded = await loadPath(ctx, path, eventName, limits, options);
   } finally {
     if (typeof input !== "string") await ctx.fs.remove(path).catch(() => {});
   }

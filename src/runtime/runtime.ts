@@ -48,6 +48,7 @@ import { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
 import { save, type SaveOptions } from "./save.ts";
 import { load, type LoadOptions } from "./load.ts";
 import { importImage, type ImportOptions } from "./import_image.ts";
+import { checkLimit, loadLimits } from "./_load_limits.ts";
 import { push, type PushOptions } from "./push.ts";
 import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
 import { runtimeSignatureLocations, trustLoader } from "./_trust.ts";
@@ -114,6 +115,17 @@ export interface RuntimeOptions {
    * live. @default `~/.config/containers/registries.d`, else `/etc/containers/registries.d`
    */
   registriesDirPath?: string;
+  /**
+   * The most bytes one load or import may take in: an upload spooled to disk, and (on its
+   * own) the uncompressed bytes the payload expands to; past it a `TooLargeError`.
+   * @default DEFAULT_MAX_LOAD_BYTES (64 GiB)
+   */
+  maxLoadBytes?: number;
+  /**
+   * The most images (each name counting) one loaded archive may hold.
+   * @default DEFAULT_MAX_LOAD_IMAGES (1000)
+   */
+  maxLoadImages?: number;
 }
 
 function explicitPlatform(
@@ -213,6 +225,12 @@ export class Runtime {
     if (options.prompt) ctx.prompt = options.prompt;
     if (options.listContainers) ctx.listContainers = options.listContainers;
     if (options.removeContainer) ctx.removeContainer = options.removeContainer;
+    if (options.maxLoadBytes !== undefined) {
+      ctx.maxLoadBytes = checkLimit("maxLoadBytes", options.maxLoadBytes);
+    }
+    if (options.maxLoadImages !== undefined) {
+      ctx.maxLoadImages = checkLimit("maxLoadImages", options.maxLoadImages);
+    }
     return new Runtime(ctx, conf);
   }
 
@@ -224,6 +242,11 @@ export class Runtime {
   /** The file system the store, the configuration and the path transports live on. */
   get fs(): FileSystem {
     return this.#ctx.fs;
+  }
+
+  /** The caps of a load or import when the call gives none (see `RuntimeOptions`). */
+  get loadLimits(): { maxBytes: number; maxImages: number } {
+    return loadLimits(this.#ctx, {});
   }
 
   /** The registries configuration in use. */

@@ -24,16 +24,26 @@ export interface SearchHit {
 
 type Auth = Pick<PullOptions, "username" | "password" | "identityToken">;
 
+/** The caps and the cancellation of an upload route (load, import). */
+export interface UploadOptions {
+  /** Stops the work (the client went away). */
+  signal?: AbortSignal;
+  /** The byte cap (see `LoadOptions.maxBytes`). */
+  maxBytes?: number;
+  /** The image cap of a load (see `LoadOptions.maxImages`). */
+  maxImages?: number;
+}
+
 /** The optional operations, adapted to what the routes need. */
 export interface RuntimeExtras {
   /** Writes a docker-archive of `names` to `output`. */
   save?: (names: string[], output: WritableStream<Uint8Array>) => Promise<void>;
   /** Loads a docker-archive or OCI archive; returns the loaded names (or IDs). */
-  load?: (input: ReadableStream<Uint8Array>) => Promise<string[]>;
+  load?: (input: ReadableStream<Uint8Array>, options?: UploadOptions) => Promise<string[]>;
   /** Imports a root-file-system tarball; returns the image ID. */
   importImage?: (
     input: ReadableStream<Uint8Array>,
-    options: { reference?: string; changes: string[]; message?: string },
+    options: { reference?: string; changes: string[]; message?: string } & UploadOptions,
   ) => Promise<string>;
   /** Searches registries. */
   search?: (
@@ -49,7 +59,7 @@ export interface RuntimeExtras {
 export function extras(runtime: Runtime, log?: EventLog): RuntimeExtras {
   return {
     save: (names, output) => runtime.save(names, { format: "docker-archive", output }),
-    load: (input) => runtime.load(input),
+    load: (input, options) => runtime.load(input, options),
     importImage: async (input, options) => {
       const id = await runtime.importImage(input, options);
       log?.add({

@@ -47,6 +47,61 @@ function imageName(raw: string): string {
   return name;
 }
 
+/**
+ * The byte cap of `POST /images/load` and `POST /images/create?fromSrc=-`: 8 GiB (or the
+ * runtime's `maxLoadBytes` if smaller), for the upload and (on its own) for what it
+ * expands to.
+ */
+export const SERVER_MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
+
+/** The image cap of `POST /images/load` (each name counting): 1000, or the runtime's if smaller. */
+export const SERVER_MAX_LOAD_IMAGES = 1000;
+
+/** How often an upload route writes a blank line while its work runs, in milliseconds. */
+const HEARTBEAT_MS = 1000;
+const BLANK_LINE = new Uint8Array([0x0a]);
+
+/**
+ * The JSON lines of an upload route (load, import), with a blank line (whitespace, which
+ * JSON-stream readers skip) every second while the work runs. A client that goes away
+ * mid-upload fails the request body; one that goes away after it is noticed by a write
+ * (Deno's server notices nothing else), and the failed write cancels this stream, which
+ * aborts the work (the signal `run` gets).
+ */
+function uploadLines(
+  run: (send: (value: unknown) => void, signal: AbortSignal) => Promise<void>,
+): ReadableStream<Uint8Array> {
+  const reader = jsonLines(run).getReader();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stop = () => clearInterval(timer);
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      timer = setInterval(() => {
+        try {
+          controller.enqueue(BLANK_LINE);
+        } catch {
+          stop();
+        }
+      }, HEARTBEAT_MS);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (!done) return controller.enqueue(value);
+      stop();
+      controller.close();
+    },
+    cancel(reason) {
+      stop();
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/** The request body, or an empty stream. */
+function requestBody(c: Context): ReadableStream<Uint8Array> {
+  return c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() });
+}
+
 function notImplemented(what: string): never {
   throw new HttpError(501, `stevedore does not implement ${what} yet`);
 }
@@ -94,9 +149,15 @@ export function imageRoutes(runtime: Runtime, log?: EventLog): Hono {
       : dockerReference(repo, url.searchParams.get("tag") ?? "");
     const changes = url.searchParams.getAll("changes");
     const message = url.searchParams.get("message") ?? undefined;
-    const body = c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() });
-    return streamResponse(jsonLines(async (send) => {
-      const id = await importer(body, { reference, changes, message });
+    const body = requestBody(c);
+    return streamResponse(uploadLines(async (send, signal) => {
+      const id = await importer(body, {
+        reference,
+        changes,
+        message,
+        signal,
+        maxBytes: Math.min(SERVER_MAX_UPLOAD_BYTES, runtime.loadLimits.maxBytes),
+      });
       send({ status: prefixedId(id) });
     }));
   }
@@ -144,9 +205,13 @@ export function imageRoutes(runtime: Runtime, log?: EventLog): Hono {
   app.post("/images/load", (c) => {
     const load = more.load;
     if (!load) notImplemented("image load");
-    const body = c.req.raw.body ?? new ReadableStream({ start: (ctl) => ctl.close() });
-    return streamResponse(jsonLines(async (send) => {
-      const names = await load(body);
+    const body = requestBody(c);
+    return streamResponse(uploadLines(async (send, signal) => {
+      const names = await load(body, {
+        signal,
+        maxBytes: Math.min(SERVER_MAX_UPLOAD_BYTES, runtime.loadLimits.maxBytes),
+        maxImages: Math.min(SERVER_MAX_LOAD_IMAGES, runtime.loadLimits.maxImages),
+      });
       for (const name of names) {
         const shown = /^[0-9a-f]{64}$/.test(name)
           ? `Loaded image ID: sha256:${name}`

@@ -7,7 +7,9 @@
  */
 import type { FileSystem } from "../../fs/mod.ts";
 import { InvalidArchiveError } from "../../errors.ts";
+import { createHasher } from "../../digest/mod.ts";
 import { readTar } from "./tar_reader.ts";
+import { checkMetadataSize } from "./read_tar_files.ts";
 import { joinPath } from "./safe_path.ts";
 
 /** How many links a lookup follows before giving up. */
@@ -21,6 +23,16 @@ export interface ExtractTarOptions {
   signal?: AbortSignal;
   /** Extracts only the regular files this accepts (links and folders are always kept). */
   filter?: (path: string) => boolean;
+  /**
+   * Hashes (SHA-256) the files this accepts while they are written, for
+   * {@linkcode ExtractedArchive.digestOf}. @default none
+   */
+  digest?: (path: string) => boolean;
+  /**
+   * Called with the size of every chunk before it is written, and the entry's path; a
+   * throw stops the extraction (a byte budget). @default none
+   */
+  onBytes?: (bytes: number, path: string) => void;
 }
 
 /** An archive extracted by {@linkcode extractTar}: files on disk plus a link table. */
@@ -31,6 +43,7 @@ export class ExtractedArchive {
   readonly #what: string;
   readonly #files: Map<string, number>;
   readonly #links: Map<string, string>;
+  readonly #digests: Map<string, string>;
 
   /** Wraps what {@linkcode extractTar} produced. */
   constructor(
@@ -39,12 +52,20 @@ export class ExtractedArchive {
     what: string,
     files: Map<string, number>,
     links: Map<string, string>,
+    digests: Map<string, string> = new Map(),
   ) {
     this.#fs = fs;
     this.root = root;
     this.#what = what;
     this.#files = files;
     this.#links = links;
+    this.#digests = digests;
+  }
+
+  /** The `sha256:<hex>` of the file at `path`, if it was hashed while extracted. */
+  digestOf(path: string): string | undefined {
+    const resolved = this.resolve(path);
+    return resolved === undefined ? undefined : this.#digests.get(resolved);
   }
 
   /** The clean paths of all regular files, in archive order. */
@@ -89,8 +110,12 @@ export class ExtractedArchive {
     return joinPath(this.root, this.#require(path));
   }
 
-  /** Reads the whole file at `path` (for small metadata files). */
+  /**
+   * Reads the whole file at `path` (for small metadata files: `TooLargeError` above
+   * `MAX_METADATA_BYTES`).
+   */
   readFile(path: string): Promise<Uint8Array> {
+    checkMetadataSize(this.#what, path, this.size(path));
     return this.#fs.readFile(this.realPath(path));
   }
 
@@ -126,6 +151,7 @@ export async function extractTar(
   const { what } = options;
   const files = new Map<string, number>();
   const links = new Map<string, string>();
+  const digests = new Map<string, string>();
   const dirs = new Set<string>([""]);
   await fs.mkdir(root, { recursive: true });
   try {
@@ -160,7 +186,8 @@ export async function extractTar(
             }
           }
           const sink = await fs.openWrite(joinPath(root, entry.path));
-          await entry.body.pipeTo(sink, { signal: options.signal });
+          const digest = await writeEntry(entry.path, entry.body, sink, options);
+          if (digest !== undefined) digests.set(entry.path, digest);
           files.set(entry.path, entry.size);
           break;
         }
@@ -172,7 +199,43 @@ export async function extractTar(
     await fs.remove(root, { recursive: true }).catch(() => {});
     throw error;
   }
-  return new ExtractedArchive(fs, root, what, files, links);
+  return new ExtractedArchive(fs, root, what, files, links, digests);
+}
+
+/**
+ * Writes one entry's body, counting and hashing it on the way as `options` ask (a plain
+ * read/write loop: no extra stream stages per chunk).
+ */
+async function writeEntry(
+  path: string,
+  body: ReadableStream<Uint8Array>,
+  sink: WritableStream<Uint8Array>,
+  options: ExtractTarOptions,
+): Promise<string | undefined> {
+  const { onBytes, signal } = options;
+  const hasher = options.digest?.(path) ? createHasher() : undefined;
+  if (onBytes === undefined && hasher === undefined) {
+    await body.pipeTo(sink, { signal });
+    return undefined;
+  }
+  const reader = body.getReader();
+  const writer = sink.getWriter();
+  try {
+    while (true) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      if (done) break;
+      onBytes?.(value.length, path);
+      hasher?.update(value);
+      await writer.write(value);
+    }
+    await writer.close();
+  } catch (error) {
+    await writer.abort(error).catch(() => {});
+    await reader.cancel(error).catch(() => {});
+    throw error;
+  }
+  return hasher?.digest().toString();
 }
 
 /** Rejects an entry that sits below a file or a link of the same archive. */

@@ -3,15 +3,30 @@
  *
  * @module
  */
-import { InvalidArchiveError } from "../../errors.ts";
+import { TooLargeError } from "../../errors.ts";
 import { readTar } from "./tar_reader.ts";
 
-/** The largest metadata file read into memory. */
-const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+/**
+ * The largest metadata file (`manifest.json`, `index.json`, `repositories`, a config)
+ * read whole into memory: 16 MiB. A bigger one is refused with a `TooLargeError`.
+ */
+export const MAX_METADATA_BYTES = 16 * 1024 * 1024;
+
+/** Refuses a metadata entry of `size` bytes over {@linkcode MAX_METADATA_BYTES}. */
+export function checkMetadataSize(what: string, path: string, size: number): void {
+  if (size > MAX_METADATA_BYTES) {
+    throw new TooLargeError(
+      `${what}/${path}`,
+      MAX_METADATA_BYTES,
+      `the entry holds ${size} bytes, more than a metadata file may`,
+    );
+  }
+}
 
 /**
  * Streams through the archive and returns the bodies of the regular files whose path
- * `wanted` accepts, by path. Each is capped at 16 MiB (`TooLarge` beyond).
+ * `wanted` accepts, by path. Each is capped at {@linkcode MAX_METADATA_BYTES}
+ * (`TooLargeError` naming the entry beyond).
  */
 export async function readTarFiles(
   stream: ReadableStream<Uint8Array>,
@@ -21,13 +36,7 @@ export async function readTarFiles(
   const found = new Map<string, Uint8Array>();
   for await (const entry of readTar(stream, options)) {
     if (entry.kind !== "file" || !wanted(entry.path)) continue;
-    if (entry.size > MAX_METADATA_BYTES) {
-      throw new InvalidArchiveError(
-        options.what,
-        "TooLarge",
-        `"${entry.path}" is ${entry.size} bytes, more than ${MAX_METADATA_BYTES}`,
-      );
-    }
+    checkMetadataSize(options.what, entry.path, entry.size);
     found.set(entry.path, new Uint8Array(await new Response(entry.body).arrayBuffer()));
   }
   return found;

@@ -8,7 +8,6 @@
 import { createTarDecoder, type ParsedTarEntry } from "modern-tar";
 import { InvalidArchiveError, type InvalidArchiveReason } from "../../errors.ts";
 import { MAX_TAR_PATH_LENGTH, normalizeEntryPath, resolveLinkTarget } from "./safe_path.ts";
-import { mapStreamErrors } from "../../streams/mod.ts";
 
 /** The total size of the PAX records one entry may carry. */
 export const MAX_PAX_BYTES = 64 * 1024;
@@ -138,15 +137,20 @@ export async function* readTar(
         throw new InvalidArchiveError(what, "Duplicate", `entry "${path}" appears twice`);
       }
       seen.set(path, kind);
+      const source = body.getReader();
       const entry: TarEntry = {
         path,
         kind,
         size: kind === "file" ? header.size : 0,
         linkTarget,
-        body: mapBodyErrors(body, what),
+        body: entryBody(source, what),
       };
       yield entry;
-      await entry.body.cancel().catch(() => {});
+      // Skip what the consumer left by reading it, never by cancelling: the decoder's
+      // cancel hook forgets the body of whichever entry is current, and an entry whose
+      // bytes were all queued is no longer current, so cancelling it would orphan the next
+      // entry's body and hang every reader of it.
+      await drain(source, what);
     }
   } finally {
     await reader.cancel().catch(() => {});
@@ -154,7 +158,36 @@ export async function* readTar(
   }
 }
 
-/** Re-throws decoder failures inside an entry body as typed errors. */
-function mapBodyErrors(body: ReadableStream<Uint8Array>, what: string): ReadableStream<Uint8Array> {
-  return mapStreamErrors(body, (error) => mapDecoderError(error, what));
+/**
+ * The body handed out for one entry: reads from the decoder's body, re-throws decoder
+ * failures as typed errors, and on cancel leaves the rest to {@linkcode drain}.
+ */
+function entryBody(
+  source: ReadableStreamDefaultReader<Uint8Array>,
+  what: string,
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await source.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(mapDecoderError(error, what));
+      }
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** Reads and drops the rest of an entry's body. */
+async function drain(source: ReadableStreamDefaultReader<Uint8Array>, what: string): Promise<void> {
+  try {
+    while (!(await source.read()).done) {
+      // Dropped: the consumer did not want these bytes.
+    }
+  } catch (error) {
+    throw mapDecoderError(error, what);
+  } finally {
+    source.releaseLock();
+  }
 }

@@ -39,14 +39,18 @@ export async function openDockerArchive(
 ): Promise<OpenedArchive> {
   const files = await extractTar(fs, await openArchiveStream(fs, path), root, options);
   try {
-    return { files, images: await readImages(files, options.what) };
+    return { files, images: await readArchiveImages(files, options.what) };
   } catch (error) {
     await files.remove().catch(() => {});
     throw error;
   }
 }
 
-async function readImages(files: ExtractedArchive, what: string): Promise<ArchiveImage[]> {
+/** Lists the images of an extracted docker archive (`manifest.json` or legacy layout). */
+export async function readArchiveImages(
+  files: ExtractedArchive,
+  what: string,
+): Promise<ArchiveImage[]> {
   if (files.has("manifest.json")) {
     const items = parseArchiveManifest(await files.readFile("manifest.json"), what);
     const images: ArchiveImage[] = [];

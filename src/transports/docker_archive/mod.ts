@@ -55,6 +55,7 @@ export {
 } from "./reference.ts";
 export {
   DockerArchiveSource,
+  type DockerArchiveSourceOptions,
   normalizedRepoTag,
   openDockerArchiveSource,
   selectArchiveImage,
@@ -62,3 +63,4 @@ export {
 export { DockerArchiveDestination } from "./destination.ts";
 export { DockerArchiveWriter, type DockerArchiveWriterOptions } from "./_archive_writer.ts";
 export { type DockerArchiveImage, listDockerArchiveImages } from "./list.ts";
+export { type ArchiveImage, readArchiveImages } from "./_archive_reader.ts";

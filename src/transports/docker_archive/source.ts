@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { BlobUnknownError, InvalidArchiveError, ManifestUnknownError } from "../../errors.ts";
+import {
+  BlobUnknownError,
+  DigestMismatchError,
+  InvalidArchiveError,
+  ManifestUnknownError,
+} from "../../errors.ts";
+import { digestingStream } from "../../digest/mod.ts";
 import { parseNormalizedName } from "../../reference/mod.ts";
 import { MediaType } from "../../types/mod.ts";
 import type {
@@ -88,6 +94,17 @@ interface LayerInfo {
   size: number;
 }
 
+/** Options of {@linkcode DockerArchiveSource}. */
+export interface DockerArchiveSourceOptions {
+  /** Leave the extracted files in place on close (their owner removes them). @default false */
+  keepFiles?: boolean;
+  /**
+   * Called with every chunk a compressed layer inflates to while the manifest is built; a
+   * throw stops it (a byte budget). @default none
+   */
+  onInflate?: (bytes: number, path: string) => void;
+}
+
 /** An {@linkcode ImageSource} over one image of an extracted archive. */
 export class DockerArchiveSource implements ImageSource {
   /** Where the image is read from. */
@@ -95,15 +112,22 @@ export class DockerArchiveSource implements ImageSource {
   readonly #files: ExtractedArchive;
   readonly #image: ArchiveImage;
   readonly #configDigest: string;
+  readonly #options: DockerArchiveSourceOptions;
   #manifest: ManifestBytes | undefined;
   #layers = new Map<string, LayerInfo>();
 
   /** Wraps `image` of the extracted archive `files`. */
-  constructor(reference: ImageReference, files: ExtractedArchive, image: ArchiveImage) {
+  constructor(
+    reference: ImageReference,
+    files: ExtractedArchive,
+    image: ArchiveImage,
+    options: DockerArchiveSourceOptions = {},
+  ) {
     this.reference = reference;
     this.#files = files;
     this.#image = image;
     this.#configDigest = sha256Digest(image.config);
+    this.#options = options;
   }
 
   /** The tags stored for the image. */
@@ -111,7 +135,12 @@ export class DockerArchiveSource implements ImageSource {
     return [...this.#image.repoTags];
   }
 
-  /** Returns the synthesized schema 2 manifest; archives hold no lists. */
+  /**
+   * Returns the synthesized schema 2 manifest; archives hold no lists. Building it checks
+   * every layer against its diff ID where the bytes are hashed anyway (a compressed layer
+   * is inflated once to learn its size; a plain one hashed at extraction), so a tampered
+   * layer fails here, before a destination sees any blob.
+   */
   async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
     if (instanceDigest !== undefined) {
       throw new ManifestUnknownError(`${this.reference}@${instanceDigest}`);
@@ -135,7 +164,7 @@ export class DockerArchiveSource implements ImageSource {
     const layers = [];
     for (let i = 0; i < diffIds.length; i++) {
       const path = this.#image.layers[i];
-      const size = await this.#uncompressedSize(path);
+      const size = await this.#measure(path, diffIds[i]);
       this.#layers.set(diffIds[i], { path, size });
       layers.push({ mediaType: MediaType.DockerLayerGzip, size, digest: diffIds[i] });
     }
@@ -153,21 +182,33 @@ export class DockerArchiveSource implements ImageSource {
     return { bytes, mediaType: MediaType.DockerManifest, digest: sha256Digest(bytes) };
   }
 
-  async #uncompressedSize(path: string): Promise<number> {
+  /** The uncompressed size of the layer at `path`, checked against `diffId` when hashed. */
+  async #measure(path: string, diffId: string): Promise<number> {
+    const what = `${this.reference}/${path}`;
     const peeked = await peekStream(await this.#files.open(path), 2);
     if (!isGzip(peeked.head)) {
       await peeked.stream.cancel();
-      return this.#files.size(path);
+      const size = this.#files.size(path);
+      const digest = this.#files.digestOf(path);
+      if (digest !== undefined && digest !== diffId) {
+        throw new DigestMismatchError(what, diffId, digest, size);
+      }
+      return size;
     }
-    let size = 0;
+    const onInflate = this.#options.onInflate;
+    const tap = digestingStream();
     const stream = await gunzipIfCompressed(peeked.stream, path);
-    await stream.pipeTo(
+    await stream.pipeThrough(tap).pipeTo(
       new WritableStream({
         write(chunk) {
-          size += chunk.length;
+          onInflate?.(chunk.length, path);
         },
       }),
     );
+    const { digest, size } = await tap.result;
+    if (digest.toString() !== diffId) {
+      throw new DigestMismatchError(what, diffId, digest.toString(), size);
+    }
     return size;
   }
 
@@ -182,8 +223,8 @@ export class DockerArchiveSource implements ImageSource {
     return gunzipIfCompressed(await this.#files.open(layer.path), layer.path);
   }
 
-  /** Removes the extracted archive. */
+  /** Removes the extracted archive (unless its owner keeps it). */
   async close(): Promise<void> {
-    await this.#files.remove();
+    if (!this.#options.keepFiles) await this.#files.remove();
   }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import type { ImageSource, TransportContext } from "../types.ts";
-import { extractTar, openArchiveStream } from "../_tar/mod.ts";
+import { checkMetadataSize, extractTar, openArchiveStream } from "../_tar/mod.ts";
 import { tempPath } from "../_temp.ts";
 import { openOciLayoutSource } from "../oci/mod.ts";
 import type { OciArchiveReference } from "./reference.ts";
@@ -32,6 +32,9 @@ export async function openOciArchiveSource(
     filter: isLayoutEntry,
   });
   try {
+    if (archive.has("index.json")) {
+      checkMetadataSize(what, "index.json", archive.size("index.json"));
+    }
     return await openOciLayoutSource(reference, fs, root, reference.refName, {
       matchContainerdName: true,
       onClose: () => archive.remove(),
