@@ -74,7 +74,7 @@ export async function listImages(
   ctx: RuntimeContext,
   options: ListImagesOptions = {},
 ): Promise<ImageSummary[]> {
-  const view = await ImageView.load(ctx);
+  const view = await ImageView.load(ctx, { sizes: true });
   const { records, names } = await filterImages(ctx, view, options.filters ?? []);
   const out: ImageSummary[] = [];
   for (const record of records) {

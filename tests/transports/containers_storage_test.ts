@@ -77,9 +77,12 @@ describe("containers-storage transport", () => {
     assert.deepEqual(record.diffIds, image.layers.map((l) => l.diffId));
     assert.deepEqual(record.platform, { os: "linux", architecture: "amd64" });
     assert.equal(record.created, "2024-01-01T00:00:00Z");
+    // podman's size: layers uncompressed, plus the config and the manifest.
+    assert.deepEqual(record.diffSizes, image.layers.map((l) => l.tar.length));
     assert.equal(
       record.size,
-      image.config.size + image.layers.reduce((sum, l) => sum + l.size, 0),
+      image.config.size + image.manifest.bytes.length +
+        image.layers.reduce((sum, l) => sum + l.tar.length, 0),
     );
     assert.equal(record.manifestMediaType, image.manifest.mediaType);
 
