@@ -17,7 +17,12 @@
  *
  * @module
  */
-import { type CompressionKind, decompressStream, SNIFF_LENGTH, sniffCompression } from "../compression/mod.ts";
+import {
+  type CompressionKind,
+  decompressStream,
+  SNIFF_LENGTH,
+  sniffCompression,
+} from "../compression/mod.ts";
 import { digestingStream } from "../digest/mod.ts";
 import type { ImageStore } from "./types.ts";
 
@@ -37,6 +42,8 @@ export interface LayerProbe {
   readonly stream: TransformStream<Uint8Array, Uint8Array>;
   /** Resolves when the stream ends; rejects if it fails. */
   readonly facts: Promise<LayerFacts>;
+  /** Whether the stream has ended and `facts` is settled. */
+  readonly ended: boolean;
 }
 
 /**
@@ -61,7 +68,9 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
   });
   facts.catch(() => {});
   let sideError: { error: unknown } | undefined;
+  let ended = false;
   const abandon = (reason: unknown) => {
+    ended = true;
     side.abort(reason).catch(() => {});
     fail(reason);
   };
@@ -96,6 +105,7 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
           size,
         };
         check?.(learned);
+        ended = true;
         settle(learned);
       } catch (error) {
         abandon(error);
@@ -104,7 +114,13 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
     },
     cancel: abandon,
   };
-  return { stream: new TransformStream(transformer), facts };
+  return {
+    stream: new TransformStream(transformer),
+    facts,
+    get ended() {
+      return ended;
+    },
+  };
 }
 
 /** Learns the facts of a layer already in `store` (one read of the blob). */

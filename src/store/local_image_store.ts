@@ -41,8 +41,8 @@ import type {
   ImageStore,
   NamesChange,
   NewImage,
-  StorePutBlobOptions,
   StoreProblem,
+  StorePutBlobOptions,
 } from "./types.ts";
 
 /** Options of {@linkcode openStore}. */
@@ -244,7 +244,10 @@ export class LocalImageStore implements ImageStore {
     if (record === undefined) throw new ImageNotFoundError(id);
     if (record.isManifestList || record.diffSizes !== undefined) return copyRecord(record);
     if (record.diffIds.length !== record.layers.length) {
-      throw new CorruptedError(id, `${record.layers.length} layers but ${record.diffIds.length} diff IDs`);
+      throw new CorruptedError(
+        id,
+        `${record.layers.length} layers but ${record.diffIds.length} diff IDs`,
+      );
     }
     const known = new Map<string, number>();
     for (const other of index.records) {
@@ -257,7 +260,12 @@ export class LocalImageStore implements ImageStore {
       if (size === undefined) {
         const facts = await probeStoredLayer(this, layer);
         if (diffId !== undefined && facts.diffId !== diffId) {
-          throw new DigestMismatchError(`layer ${layer} of image ${id}`, diffId, facts.diffId, facts.size);
+          throw new DigestMismatchError(
+            `layer ${layer} of image ${id}`,
+            diffId,
+            facts.diffId,
+            facts.size,
+          );
         }
         size = facts.size;
       }
@@ -267,7 +275,9 @@ export class LocalImageStore implements ImageStore {
     base += diffSizes.reduce((sum, size) => sum + size, 0);
     const manifests = imageManifests(record);
     for (const manifest of manifests) {
-      if (manifest.size < 0) manifest.size = await storedBlobSize(this.#fs, this.root, manifest.digest) ?? 0;
+      if (manifest.size < 0) {
+        manifest.size = await storedBlobSize(this.#fs, this.root, manifest.digest) ?? 0;
+      }
     }
     const size = imageSize(base, manifests);
     return await this.#mutate((records) =>

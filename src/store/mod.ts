@@ -20,9 +20,9 @@ export type {
   ImageStore,
   NamesChange,
   NewImage,
-  StorePutBlobOptions,
   StoredImageManifest,
   StoreProblem,
+  StorePutBlobOptions,
 } from "./types.ts";
 export { imageManifests, manifestByDigest, manifestOfName } from "./image_manifests.ts";
 export {

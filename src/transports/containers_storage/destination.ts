@@ -140,7 +140,10 @@ export class ContainersStorageDestination implements ImageDestination {
       }
     });
     await this.#store.putBlob(blob.digest, blob.size, stream, { through: probe.stream });
-    const facts = await probe.facts;
+    // A store that does not take `through` stored the blob unprobed: read it once more.
+    const facts = probe.ended
+      ? await probe.facts
+      : await probeStoredLayer(this.#store, blob.digest);
     this.#facts.set(blob.digest, { diffId: facts.diffId, size: facts.size });
     this.#compressions.set(blob.digest, facts.compression);
   }
