@@ -5,7 +5,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sniffCompression } from "../../src/compression/mod.ts";
 import { copyImage } from "../../src/copy/mod.ts";
@@ -166,5 +167,49 @@ describe("a store that stays faithful", () => {
     assert.equal(after["docker.io/library/two:docker"], record.manifestDigest);
     assert.equal(after["docker.io/library/two:again"], image.manifest.digest);
     assert.equal(after["docker.io/library/two:oci"], image.manifest.digest);
+  });
+
+  it("saves an image an earlier version stored with plain layers listed as gzip", async () => {
+    const source = await env.open();
+    await env.add(source, "docker.io/library/legacy:1");
+    const archive = join(env.dir, "legacy-docker.tar");
+    await source.save(["legacy:1"], { format: "docker-archive", output: archive });
+    const runtime = await env.open();
+    await runtime.load(archive);
+    const [loaded] = await runtime.store.images();
+    // What the previous version stored: the docker-archive source's manifest, claiming
+    // gzip for the plain tars, and a record of the earlier shape.
+    const manifest = JSON.parse(
+      new TextDecoder().decode(await runtime.store.readBlobBytes(loaded.manifestDigest)),
+    );
+    for (const layer of manifest.layers) layer.mediaType = MediaType.DockerLayerGzip;
+    const lying = new TextEncoder().encode(JSON.stringify(manifest));
+    const lyingDigest = `sha256:${createHash("sha256").update(lying).digest("hex")}`;
+    await runtime.store.putBlob(lyingDigest, lying.length, new Blob([lying]).stream());
+    const root = runtime.store.root;
+    const path = join(root, "images.json");
+    const doc = JSON.parse(await readFile(path, "utf8"));
+    doc.images = doc.images.map((
+      { diffSizes: _s, manifests: _m, nameDigests: _n, ...rest }: Record<string, unknown>,
+    ) => ({
+      ...rest,
+      manifestDigest: lyingDigest,
+      digests: [lyingDigest],
+      manifestSize: lying.length,
+    }));
+    doc.generation += 1;
+    await writeFile(path, JSON.stringify(doc));
+    await runtime.close();
+
+    const reopened = await env.open({ root });
+    for (const format of ["docker-archive", "oci-archive", "oci-dir", "docker-dir"] as const) {
+      const output = join(env.dir, `legacy-${format}`);
+      await reopened.save(["legacy:1"], { format, output });
+      const target = await env.open();
+      await target.load(output);
+      assert.deepEqual((await target.store.images())[0].diffIds, loaded.diffIds, format);
+    }
+    const ociDir = join(env.dir, "legacy-oci-dir");
+    await assertTruthful(ociDir, (await layoutManifest(ociDir)).layers, "oci-dir");
   });
 });

@@ -11,14 +11,12 @@
  *
  * @module
  */
-import { computeDigest } from "../../digest/mod.ts";
 import { CorruptedError, DigestMismatchError, InvalidManifestError } from "../../errors.ts";
 import {
   configDiffIds,
   parseImageConfig,
   parseImageManifest,
   parseManifest,
-  serializeManifest,
 } from "../../manifest/mod.ts";
 import { imageManifests } from "../../store/image_manifests.ts";
 import {
@@ -33,10 +31,10 @@ import {
   isConfigType,
   isNondistributableLayerType,
   layerCompression,
-  layerMediaType,
   MediaType,
   type Platform,
 } from "../../types/mod.ts";
+import { truthfulManifest } from "./_truthful_manifest.ts";
 import type { BlobInfo, ImageDestination, LayerCompressionWish, ManifestBytes } from "../types.ts";
 import type { ContainersStorageReference } from "./reference.ts";
 
@@ -335,36 +333,15 @@ export class ContainersStorageDestination implements ImageDestination {
     return this.#known;
   }
 
-  /**
-   * `manifest`, or when it is an image manifest listing a layer under the media type of
-   * another compression than the layer's bytes have, the same manifest with true types.
-   */
-  async #truthful(manifest: ManifestBytes): Promise<ManifestBytes> {
-    const what = `${this.reference}@${manifest.digest}`;
-    const parsed = parseManifest(manifest.bytes, { what, contentType: manifest.mediaType });
-    if (parsed.kind !== "image") return manifest;
-    const family = parsed.mediaType === MediaType.DockerManifest ? "docker" : "oci";
-    let changed = false;
-    const layers: Descriptor[] = [];
-    for (const layer of parsed.manifest.layers) {
-      const claimed = layerCompression(layer.mediaType);
-      let real = this.#compressions.get(layer.digest);
-      if (claimed !== undefined && !isNondistributableLayerType(layer.mediaType)) {
-        real ??= await sniffStoredBlob(this.#store, layer.digest).catch(() => undefined);
-      }
-      const mediaType = real === "none" || real === "gzip" || real === "zstd"
-        ? layerMediaType(family, real)
-        : undefined;
-      if (claimed === undefined || real === claimed || mediaType === undefined) {
-        layers.push(layer);
-        continue;
-      }
-      layers.push({ ...layer, mediaType });
-      changed = true;
-    }
-    if (!changed) return manifest;
-    const bytes = serializeManifest({ ...parsed.manifest, layers });
-    return { bytes, mediaType: parsed.mediaType, digest: (await computeDigest(bytes)).toString() };
+  /** `manifest` with the layer media types its stored layers' bytes call for. */
+  #truthful(manifest: ManifestBytes): Promise<ManifestBytes> {
+    return truthfulManifest(
+      manifest,
+      `${this.reference}@${manifest.digest}`,
+      async (digest) =>
+        this.#compressions.get(digest) ??
+          await sniffStoredBlob(this.#store, digest).catch(() => undefined),
+    );
   }
 }
 

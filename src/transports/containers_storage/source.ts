@@ -6,6 +6,8 @@
 import { BlobUnknownError, ImageNotFoundError, ManifestUnknownError } from "../../errors.ts";
 import { parseNormalizedName } from "../../reference/mod.ts";
 import { manifestByDigest, manifestOfName } from "../../store/image_manifests.ts";
+import { sniffStoredBlob } from "../../store/layer_probe.ts";
+import { truthfulManifest } from "./_truthful_manifest.ts";
 import type { ImageRecord, ImageStore, StoredImageManifest } from "../../store/types.ts";
 import type { BlobInfo, ImageSource, ManifestBytes } from "../types.ts";
 import { manifestMediaType } from "../_manifest_type.ts";
@@ -88,10 +90,19 @@ export class ContainersStorageSource implements ImageSource {
       if (error instanceof BlobUnknownError) throw new ManifestUnknownError(what, { cause: error });
       throw error;
     }
-    const mediaType = instanceDigest === undefined
-      ? this.#manifest.mediaType
-      : manifestMediaType(bytes, what);
-    return { bytes, mediaType, digest };
+    if (instanceDigest !== undefined) {
+      return { bytes, mediaType: manifestMediaType(bytes, what), digest };
+    }
+    const manifest = { bytes, mediaType: this.#manifest.mediaType, digest };
+    // An image stored by an earlier version (no uncompressed sizes yet) may list plain
+    // layers as compressed: it is read with the media types its layers' bytes call for.
+    if (this.record.isManifestList || this.record.diffSizes !== undefined) return manifest;
+    const store = this.#store;
+    return await truthfulManifest(
+      manifest,
+      what,
+      (layer) => sniffStoredBlob(store, layer).catch(() => undefined),
+    );
   }
 
   /** Streams a stored blob. */
