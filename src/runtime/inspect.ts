@@ -173,7 +173,7 @@ export async function inspectRecord(
   const size = options.withSize ? (await withLayerSizes(ctx, record)).size : -1;
   return {
     ...structuredClone(part),
-    Digest: record.manifestDigest,
+    Digest: record.digests[0] ?? record.manifestDigest,
     RepoTags: repoTags(record.names),
     RepoDigests: repoDigests(record),
     Parent: parent,

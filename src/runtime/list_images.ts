@@ -117,7 +117,7 @@ async function summarize(
     names: [...names],
     repoTags: repoTags(names),
     repoDigests: repoDigests(record, names),
-    digest: record.manifestDigest,
+    digest: record.digests[0] ?? record.manifestDigest,
     digests: [...record.digests],
     created: new Date(createdOf(record)),
     size: record.size,

@@ -30,6 +30,7 @@ export function checkNewImage(image: NewImage): void {
     throw new TypeError("The manifest media type is required");
   }
   for (const digest of image.extraDigests ?? []) checkDigest("An extra digest", digest);
+  if (image.listDigest !== undefined) checkDigest("The list digest", image.listDigest);
   for (const digest of image.layers ?? []) checkDigest("A layer digest", digest);
   for (const digest of image.diffIds ?? []) checkDigest("A diff ID", digest);
   const sizes = image.diffSizes;
@@ -78,10 +79,12 @@ function pinNames(record: ImageRecord, names: readonly string[]): void {
 
 /**
  * The size containers/storage reports for an image: `base` (its config and its layers,
- * uncompressed) plus each of its manifests.
+ * uncompressed) plus each of its manifests, the current one twice (c/storage keeps it
+ * under its digest and once more as the image's `manifest`).
  */
 export function imageSize(base: number, manifests: readonly StoredImageManifest[]): number {
-  return manifests.reduce((sum, manifest) => sum + Math.max(0, manifest.size), base);
+  const total = manifests.reduce((sum, manifest) => sum + Math.max(0, manifest.size), base);
+  return total + Math.max(0, manifests[0]?.size ?? 0);
 }
 
 /**
@@ -137,6 +140,7 @@ export function commitRecord(
     names: old ? [...old.names] : [],
     namesHistory: old ? [...old.namesHistory] : [],
     digests: unique([
+      ...(image.listDigest === undefined ? [] : [image.listDigest]),
       image.manifestDigest,
       ...(image.extraDigests ?? []),
       ...(old?.digests ?? []),

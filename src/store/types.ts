@@ -26,8 +26,8 @@ export interface ImageRecord {
   /** Every name this image ever had, most recent first (libimage's NamesHistory). */
   namesHistory: string[];
   /**
-   * Manifest digests that identify this image: its own manifest's digest first, then
-   * e.g. the digest of the manifest list it was pulled through.
+   * Manifest digests that identify this image; the first is the one reported as its
+   * digest: the manifest list it was last pulled through, else its own manifest's.
    */
   digests: string[];
   /** The digest of the manifest stored for this image (the first entry of `digests`). */
@@ -43,8 +43,8 @@ export interface ImageRecord {
   /** For images: the layer blob digests as stored, base first. */
   layers: string[];
   /**
-   * The image's size as containers/storage counts it: its layers uncompressed plus its
-   * config and manifests (a list: its manifest). Records written before uncompressed
+   * The image's size as containers/storage (and so podman) counts it: its layers
+   * uncompressed plus its config and manifests, the current one twice (a list: its manifest). Records written before uncompressed
    * sizes were known hold the stored (compressed) size until `completeSizes` runs.
    */
   size: number;
@@ -125,8 +125,13 @@ export interface NewImage {
   manifestDigest: string;
   /** The manifest's media type. */
   manifestMediaType: string;
-  /** Further digests identifying the image (e.g. the list it came from). */
+  /** Further digests identifying the image. */
   extraDigests?: string[];
+  /**
+   * The manifest list the image was chosen from, if any: its digest goes first in
+   * `digests`, as the digest podman reports for the image.
+   */
+  listDigest?: string;
   /** Names to give it (moved away from other images). */
   names?: string[];
   /** Whether this is a manifest list. */

@@ -185,9 +185,7 @@ export class ContainersStorageDestination implements ImageDestination {
     const parsed = parseManifest(top.bytes, { what, contentType: top.mediaType });
     this.#committed = await this.#store.withLock(async () => {
       if (parsed.kind !== "index") {
-        const extra = [...this.reference.extraDigests];
-        if (this.#sourceList !== undefined) extra.push(this.#sourceList.digest);
-        return await this.#commitImage(top, names, extra);
+        return await this.#commitImage(top, names, [...this.reference.extraDigests], true);
       }
       for (const instance of this.#instances.values()) {
         await this.#commitImage(instance, [], [top.digest]);
@@ -233,6 +231,7 @@ export class ContainersStorageDestination implements ImageDestination {
     manifest: ManifestBytes,
     names: string[],
     extraDigests: string[],
+    top = false,
   ): Promise<ImageRecord> {
     const what = `${this.reference}@${manifest.digest}`;
     const parsed = parseImageManifest(manifest.bytes, { what, contentType: manifest.mediaType });
@@ -273,6 +272,7 @@ export class ContainersStorageDestination implements ImageDestination {
       }
       diffSizes.push(facts.size);
     }
+    const list = top ? this.#sourceList : undefined;
     const platform: Platform = { os: config.os, architecture: config.architecture };
     if (config.variant) platform.variant = config.variant;
     return await this.#store.commitImage({
@@ -285,7 +285,10 @@ export class ContainersStorageDestination implements ImageDestination {
       layers: layers.map((layer) => layer.digest),
       diffIds: [...diffIds],
       diffSizes,
-      size: configBytes.length + diffSizes.reduce((sum, size) => sum + size, 0),
+      // The list an instance was chosen from is kept with it, and counts as podman's does.
+      ...(list === undefined ? {} : { listDigest: list.digest }),
+      size: configBytes.length + diffSizes.reduce((sum, size) => sum + size, 0) +
+        (list?.bytes.length ?? 0),
       created: config.created ?? "",
       platform,
     });
