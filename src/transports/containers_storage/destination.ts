@@ -183,6 +183,11 @@ export class ContainersStorageDestination implements ImageDestination {
     const names = this.reference.name === undefined ? [] : [this.reference.name];
     const what = this.reference.toString();
     const parsed = parseManifest(top.bytes, { what, contentType: top.mediaType });
+    // Layers this destination did not write (uploaded over `/v2/`, or stored by an earlier
+    // version) are read now, not while the store is locked.
+    for (const manifest of parsed.kind === "index" ? this.#instances.values() : [top]) {
+      await this.#learnLayers(manifest);
+    }
     this.#committed = await this.#store.withLock(async () => {
       if (parsed.kind !== "index") {
         return await this.#commitImage(top, names, [...this.reference.extraDigests], true);
@@ -303,6 +308,16 @@ export class ContainersStorageDestination implements ImageDestination {
       }
     } catch {
       // Not an image config this store can read: the commit reports what is wrong.
+    }
+  }
+
+  /** Learns the facts of the layers of an image manifest; what fails is reported by commit. */
+  async #learnLayers(manifest: ManifestBytes): Promise<void> {
+    try {
+      const parsed = parseImageManifest(manifest.bytes, { contentType: manifest.mediaType });
+      for (const layer of parsed.manifest.layers) await this.#factsOf(layer);
+    } catch {
+      // A missing or unreadable layer fails the commit with its own error.
     }
   }
 
