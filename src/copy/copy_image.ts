@@ -175,7 +175,9 @@ async function copyTop(
     if (entry === undefined) {
       throw new ManifestUnknownError(`${what} (no instance for ${formatPlatform(want)})`);
     }
-    return await single(await readInstance(source, entry));
+    const instance = await readInstance(source, entry);
+    await destination.putSourceList?.(top);
+    return await single(instance);
   }
   if (!destination.supportsManifestLists()) {
     throw new UnsupportedTransportError(

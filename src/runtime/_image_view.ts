@@ -9,6 +9,7 @@ import type { ContainerInfo, RuntimeContext } from "./context.ts";
 import type { ImageConfig, ImageIndex, ImageManifest } from "../types/mod.ts";
 import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
 import { LayerTree } from "./_layer_tree.ts";
+import { withLayerSizes } from "./_layer_sizes.ts";
 
 /** The stored manifest of an image: a single-image manifest or an index. */
 export type StoredManifest =
@@ -35,9 +36,16 @@ export class ImageView {
     this.byId = new Map(records.map((r) => [r.id, r]));
   }
 
-  /** Loads every record of the store into a view. */
-  static async load(ctx: RuntimeContext): Promise<ImageView> {
-    return new ImageView(ctx, await ctx.store.images());
+  /**
+   * Loads every record of the store into a view; with `sizes`, each image has its
+   * uncompressed layer sizes (recorded once for images stored without them).
+   */
+  static async load(ctx: RuntimeContext, options: { sizes?: boolean } = {}): Promise<ImageView> {
+    let records = await ctx.store.images();
+    if (options.sizes) {
+      records = await Promise.all(records.map((record) => withLayerSizes(ctx, record)));
+    }
+    return new ImageView(ctx, records);
   }
 
   /** The image's config (undefined for manifest lists); throws when it cannot be read. */

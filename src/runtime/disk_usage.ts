@@ -48,7 +48,7 @@ export interface DiskUsageResult {
  * ```
  */
 export async function diskUsage(ctx: RuntimeContext): Promise<DiskUsageResult> {
-  const view = await ImageView.load(ctx);
+  const view = await ImageView.load(ctx, { sizes: true });
   const containers = await view.containers();
   const users = new Map<string, Set<string>>();
   const layerSize = new Map<string, number>();
@@ -63,18 +63,27 @@ export async function diskUsage(ctx: RuntimeContext): Promise<DiskUsageResult> {
       layersOf.set(record.id, []);
       continue;
     }
-    const stored = await view.manifest(record);
-    const layers = stored.kind === "image" ? stored.manifest.layers : [];
-    const digests: string[] = [];
+    // Layers count uncompressed (by diff ID) when their sizes are known, as podman's do.
+    const known = record.diffSizes;
+    let layers: { key: string; size: number }[];
+    if (known !== undefined) {
+      layers = record.diffIds.map((diffId, i) => ({ key: diffId, size: known[i] }));
+      ownSize.set(record.id, record.size - known.reduce((sum, size) => sum + size, 0));
+    } else {
+      const stored = await view.manifest(record);
+      const listed = stored.kind === "image" ? stored.manifest.layers : [];
+      layers = listed.map((layer) => ({ key: layer.digest, size: layer.size }));
+      ownSize.set(record.id, stored.kind === "image" ? stored.manifest.config.size : 0);
+    }
+    const keys: string[] = [];
     for (const layer of layers) {
-      layerSize.set(layer.digest, layer.size);
-      digests.push(layer.digest);
-      let set = users.get(layer.digest);
-      if (!set) users.set(layer.digest, set = new Set());
+      layerSize.set(layer.key, layer.size);
+      keys.push(layer.key);
+      let set = users.get(layer.key);
+      if (!set) users.set(layer.key, set = new Set());
       set.add(record.id);
     }
-    layersOf.set(record.id, digests);
-    ownSize.set(record.id, stored.kind === "image" ? stored.manifest.config.size : 0);
+    layersOf.set(record.id, keys);
   }
   const images: DiskUsageRow[] = [];
   let totalSize = 0;

@@ -37,7 +37,7 @@ export interface HistoryRow {
  */
 export async function history(ctx: RuntimeContext, name: string): Promise<HistoryRow[]> {
   const { image } = await ctx.lookup(name);
-  const view = await ImageView.load(ctx);
+  const view = await ImageView.load(ctx, { sizes: true });
   const record = view.byId.get(image.id) ?? image;
   const config = await view.config(record);
   if (!config) return [];

@@ -193,11 +193,11 @@ export async function importImage(
     const destination = await ctx.storage.parse(name ?? `@${id}`).newDestination({ fs: ctx.fs });
     try {
       await destination.putBlob(
-        { digest: layer.digest.toString(), size: layer.size },
+        { digest: layer.digest.toString(), size: layer.size, mediaType: MediaType.OciLayerGzip },
         await ctx.fs.openRead(spooled),
       );
       await destination.putBlob(
-        { digest: configDigest, size: configBytes.length },
+        { digest: configDigest, size: configBytes.length, mediaType: MediaType.OciConfig },
         bytesStream(configBytes),
       );
       await destination.putManifest({

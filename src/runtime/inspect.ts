@@ -7,6 +7,7 @@ import type { ImageRecord } from "../store/types.ts";
 import type { RuntimeContext } from "./context.ts";
 import type { ContainerConfig, HealthConfig, HistoryEntry, ImageConfig } from "../types/mod.ts";
 import { ImageView, type StoredManifest } from "./_image_view.ts";
+import { withLayerSizes } from "./_layer_sizes.ts";
 import { repoDigests, repoTags } from "./_names.ts";
 import { createdOf } from "./filters/compile_filters.ts";
 
@@ -169,10 +170,10 @@ export async function inspectRecord(
     const current = full.byId.get(record.id) ?? record;
     parent = (await (await full.tree()).parent(current))?.id ?? "";
   }
-  const size = options.withSize ? record.size : -1;
+  const size = options.withSize ? (await withLayerSizes(ctx, record)).size : -1;
   return {
     ...structuredClone(part),
-    Digest: record.manifestDigest,
+    Digest: record.digests[0] ?? record.manifestDigest,
     RepoTags: repoTags(record.names),
     RepoDigests: repoDigests(record),
     Parent: parent,

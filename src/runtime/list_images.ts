@@ -74,7 +74,7 @@ export async function listImages(
   ctx: RuntimeContext,
   options: ListImagesOptions = {},
 ): Promise<ImageSummary[]> {
-  const view = await ImageView.load(ctx);
+  const view = await ImageView.load(ctx, { sizes: true });
   const { records, names } = await filterImages(ctx, view, options.filters ?? []);
   const out: ImageSummary[] = [];
   for (const record of records) {
@@ -117,7 +117,7 @@ async function summarize(
     names: [...names],
     repoTags: repoTags(names),
     repoDigests: repoDigests(record, names),
-    digest: record.manifestDigest,
+    digest: record.digests[0] ?? record.manifestDigest,
     digests: [...record.digests],
     created: new Date(createdOf(record)),
     size: record.size,

@@ -52,7 +52,7 @@ export async function tree(
   options: TreeOptions = {},
 ): Promise<string> {
   const { image } = await ctx.lookup(name);
-  const view = await ImageView.load(ctx);
+  const view = await ImageView.load(ctx, { sizes: true });
   const record = view.byId.get(image.id) ?? image;
   const layerTree = await view.tree();
   const sizes = new Map<string, number>();

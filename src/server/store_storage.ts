@@ -18,7 +18,7 @@ import { DigestMismatchError } from "../errors.ts";
 import { type FileSystem, isNotFound } from "../fs/mod.ts";
 import { guessManifestMediaType } from "../manifest/mod.ts";
 import { normalizeName, parseNormalizedName } from "../reference/mod.ts";
-import type { ImageStore } from "../store/mod.ts";
+import { type ImageStore, manifestByDigest, manifestOfName } from "../store/mod.ts";
 import { containersStorageTransport } from "../transports/containers_storage/mod.ts";
 import type { RegistryStorage, StoredManifest, UploadSession } from "./distribution/mod.ts";
 
@@ -202,15 +202,15 @@ export class StoreRegistryStorage implements RegistryStorage {
         return undefined;
       }
       digest = reference;
-      const owner = (await this.#store.imagesByDigest(digest))
-        .find((record) => record.manifestDigest === digest);
-      mediaType = owner?.manifestMediaType;
+      for (const record of await this.#store.imagesByDigest(digest)) {
+        mediaType ??= manifestByDigest(record, digest)?.mediaType;
+      }
     } else {
       const name = imageNameOf(repository, reference);
       const record = name === undefined ? undefined : await this.#store.imageByName(name);
-      if (!record) return undefined;
-      digest = record.manifestDigest;
-      mediaType = record.manifestMediaType;
+      if (!record || name === undefined) return undefined;
+      // A tag serves the manifest it was pushed (or pulled) with.
+      ({ digest, mediaType } = manifestOfName(record, name));
     }
     const bytes = await this.#store.readBlobBytes(digest);
     mediaType ??= guessManifestMediaType(bytes) ?? "application/vnd.oci.image.manifest.v1+json";
@@ -271,7 +271,7 @@ export class StoreRegistryStorage implements RegistryStorage {
       return true;
     }
     const records = (await this.#store.imagesByDigest(reference))
-      .filter((record) => record.manifestDigest === reference);
+      .filter((record) => manifestByDigest(record, reference) !== undefined);
     for (const record of records) await this.#store.deleteImage(record.id);
     return records.length > 0;
   }

@@ -60,7 +60,8 @@ export async function storedBlobSize(
 
 /**
  * Writes `stream` as blob `digest`: into `tmp/`, through a verifier of the digest (and of
- * `size` when >= 0), flushed, then renamed into place. A failure leaves nothing behind.
+ * `size` when >= 0) and then `through`, flushed, then renamed into place. A failure
+ * leaves nothing behind.
  */
 export async function writeStoredBlob(
   fs: FileSystem,
@@ -68,6 +69,7 @@ export async function writeStoredBlob(
   digest: string,
   size: number,
   stream: ReadableStream<Uint8Array>,
+  through?: TransformStream<Uint8Array, Uint8Array>,
 ): Promise<void> {
   const target = blobPath(root, digest);
   const verifier = digestVerifier(digest, {
@@ -77,7 +79,8 @@ export async function writeStoredBlob(
   const temporary = `${root}/tmp/${temporaryName()}`;
   try {
     const sink = await fs.openWrite(temporary, { sync: true });
-    await stream.pipeThrough(verifier).pipeTo(sink);
+    const verified = stream.pipeThrough(verifier);
+    await (through === undefined ? verified : verified.pipeThrough(through)).pipeTo(sink);
     await fs.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
     await fs.rename(temporary, target);
   } catch (error) {

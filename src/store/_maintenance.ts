@@ -8,6 +8,7 @@ import { Digest, digestVerifier } from "../digest/mod.ts";
 import { type FileSystem, isNotFound, isProcessAlive } from "../fs/mod.ts";
 import { blobPath, hasStoredBlob, temporaryWriter } from "./_blobs.ts";
 import { recordProblem } from "./_records.ts";
+import { imageManifests } from "./image_manifests.ts";
 import { leasedDigests } from "./_leases.ts";
 import type { ImageRecord, StoreProblem } from "./types.ts";
 
@@ -20,10 +21,18 @@ export interface GcOptions {
   tmpMaxAgeMs?: number;
 }
 
-/** The blobs a record needs: its manifest, and for an image its config and layers. */
+/**
+ * The blobs a record needs: its manifest, and for an image its config and layers, and
+ * every other manifest it keeps with that manifest's layers.
+ */
 export function recordBlobs(record: ImageRecord): string[] {
   if (record.isManifestList) return [record.manifestDigest];
-  return [record.manifestDigest, `sha256:${record.id}`, ...record.layers];
+  const blobs = new Set([record.manifestDigest, `sha256:${record.id}`, ...record.layers]);
+  for (const manifest of imageManifests(record)) {
+    blobs.add(manifest.digest);
+    for (const layer of manifest.layers) blobs.add(layer);
+  }
+  return [...blobs];
 }
 
 /** Whether `record` is incomplete or misses a blob (checked with `stat` only). */

@@ -6,6 +6,7 @@
  */
 import { CorruptedError } from "../errors.ts";
 import { Annotation, MediaType } from "../types/mod.ts";
+import { manifestOfName } from "./image_manifests.ts";
 import type { ImageRecord, StoreProblem } from "./types.ts";
 
 /** The version of the `images.json` format this code reads and writes. */
@@ -30,7 +31,48 @@ export function copyRecord(record: ImageRecord): ImageRecord {
   };
   if (record.platform !== undefined) copy.platform = { ...record.platform };
   if (record.instanceSources !== undefined) copy.instanceSources = { ...record.instanceSources };
+  if (record.diffSizes !== undefined) copy.diffSizes = [...record.diffSizes];
+  if (record.manifests !== undefined) {
+    copy.manifests = record.manifests.map((m) => ({ ...m, layers: [...m.layers] }));
+  }
+  if (record.nameDigests !== undefined) copy.nameDigests = { ...record.nameDigests };
   return copy;
+}
+
+/** What is wrong with the optional fields of a record (added after version 1 began). */
+function laterFieldsProblem(
+  r: Partial<Record<keyof ImageRecord, unknown>>,
+  thorough: boolean,
+): string | undefined {
+  if (r.diffSizes !== undefined) {
+    const sizes = r.diffSizes;
+    if (
+      !Array.isArray(sizes) || sizes.length !== (r.diffIds as string[]).length ||
+      !sizes.every((size) => Number.isSafeInteger(size) && size >= 0)
+    ) return "the uncompressed layer sizes are invalid";
+  }
+  if (r.manifests !== undefined) {
+    if (!Array.isArray(r.manifests) || r.manifests.length === 0) return "manifests are invalid";
+    for (const m of r.manifests as Record<string, unknown>[]) {
+      if (
+        typeof m !== "object" || m === null || typeof m.digest !== "string" ||
+        !isDigests([m.digest], thorough) || typeof m.mediaType !== "string" ||
+        typeof m.size !== "number" || !isDigests(m.layers, thorough)
+      ) return "manifests are invalid";
+    }
+  }
+  if (r.nameDigests !== undefined) {
+    const map = r.nameDigests;
+    if (typeof map !== "object" || map === null || Array.isArray(map)) {
+      return "name digests are invalid";
+    }
+    for (const digest of Object.values(map)) {
+      if (typeof digest !== "string" || !isDigests([digest], thorough)) {
+        return "name digests are invalid";
+      }
+    }
+  }
+  return undefined;
 }
 
 function isStrings(value: unknown): value is string[] {
@@ -76,7 +118,7 @@ export function recordProblem(value: unknown, thorough = false): string | undefi
       !isStrings(Object.values(sources)) || !isDigests(Object.keys(sources), thorough)
     ) return "instance sources are invalid";
   }
-  return undefined;
+  return laterFieldsProblem(r, thorough);
 }
 
 /** What `images.json` held. */
@@ -192,22 +234,24 @@ export function isRefName(name: string): boolean {
 }
 
 /**
- * The text of `index.json`: one entry per name of every record, in record order; the
- * generation annotation comes first so that a check needs to read only the start.
+ * The text of `index.json`: one entry per name of every record, in record order, each
+ * with the manifest the name resolves to (`sizeOf` gives the sizes a record does not
+ * hold); the generation annotation comes first so that a check needs to read only the start.
  */
 export function serializeOciIndex(
   generation: number,
   records: readonly ImageRecord[],
-  sizeOf: (record: ImageRecord) => number,
+  sizeOf: (digest: string) => number,
 ): string {
   const manifests = [];
   for (const record of records) {
     for (const name of record.names) {
       if (!isRefName(name)) continue;
+      const manifest = manifestOfName(record, name);
       manifests.push({
-        mediaType: record.manifestMediaType,
-        digest: record.manifestDigest,
-        size: sizeOf(record),
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.size >= 0 ? manifest.size : sizeOf(manifest.digest),
         annotations: { [Annotation.RefName]: name },
       });
     }

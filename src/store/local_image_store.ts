@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CorruptedError } from "../errors.ts";
+import { CorruptedError, DigestMismatchError, ImageNotFoundError } from "../errors.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 import {
   hasStoredBlob,
@@ -19,7 +19,9 @@ import {
   checkNewImage,
   commitRecord,
   deleteRecord,
+  imageSize,
   replaceRecordManifest,
+  setRecordSizes,
 } from "./_edits.ts";
 import { StoreLock } from "./_lock.ts";
 import { BlobLease } from "./_leases.ts";
@@ -32,7 +34,16 @@ import {
   serializeOciIndex,
   serializeRecords,
 } from "./_records.ts";
-import type { ImageRecord, ImageStore, NamesChange, NewImage, StoreProblem } from "./types.ts";
+import { imageManifests, manifestOfName } from "./image_manifests.ts";
+import { probeStoredLayer } from "./layer_probe.ts";
+import type {
+  ImageRecord,
+  ImageStore,
+  NamesChange,
+  NewImage,
+  StoreProblem,
+  StorePutBlobOptions,
+} from "./types.ts";
 
 /** Options of {@linkcode openStore}. */
 export interface OpenStoreOptions {
@@ -176,9 +187,17 @@ export class LocalImageStore implements ImageStore {
     return readStoredBlob(this.#fs, this.root, digest);
   }
 
-  /** Stores a blob, verified against `digest` (and `size` when >= 0) while written. */
-  putBlob(digest: string, size: number, stream: ReadableStream<Uint8Array>): Promise<void> {
-    return writeStoredBlob(this.#fs, this.root, digest, size, stream);
+  /**
+   * Stores a blob, verified against `digest` (and `size` when >= 0) while written, passing
+   * through `options.through` after the check.
+   */
+  putBlob(
+    digest: string,
+    size: number,
+    stream: ReadableStream<Uint8Array>,
+    options: StorePutBlobOptions = {},
+  ): Promise<void> {
+    return writeStoredBlob(this.#fs, this.root, digest, size, stream, options.through);
   }
 
   /** Adds or merges an image record; its manifest blob must be stored already. */
@@ -213,6 +232,57 @@ export class LocalImageStore implements ImageStore {
         instanceSources,
       );
     });
+  }
+
+  /**
+   * Records the uncompressed layer sizes of an image stored without them: each layer
+   * not known from another image is read once and checked against its diff ID.
+   */
+  async completeSizes(id: string): Promise<ImageRecord> {
+    const index = await this.#current();
+    const record = index.byId(id);
+    if (record === undefined) throw new ImageNotFoundError(id);
+    if (record.isManifestList || record.diffSizes !== undefined) return copyRecord(record);
+    if (record.diffIds.length !== record.layers.length) {
+      throw new CorruptedError(
+        id,
+        `${record.layers.length} layers but ${record.diffIds.length} diff IDs`,
+      );
+    }
+    const known = new Map<string, number>();
+    for (const other of index.records) {
+      other.diffSizes?.forEach((size, i) => known.set(other.diffIds[i], size));
+    }
+    const diffSizes: number[] = [];
+    for (const [i, layer] of record.layers.entries()) {
+      const diffId = record.diffIds[i];
+      let size = diffId === undefined ? undefined : known.get(diffId);
+      if (size === undefined) {
+        const facts = await probeStoredLayer(this, layer);
+        if (diffId !== undefined && facts.diffId !== diffId) {
+          throw new DigestMismatchError(
+            `layer ${layer} of image ${id}`,
+            diffId,
+            facts.diffId,
+            facts.size,
+          );
+        }
+        size = facts.size;
+      }
+      diffSizes.push(size);
+    }
+    let base = (await storedBlobSize(this.#fs, this.root, `sha256:${id}`)) ?? 0;
+    base += diffSizes.reduce((sum, size) => sum + size, 0);
+    const manifests = imageManifests(record);
+    for (const manifest of manifests) {
+      if (manifest.size < 0) {
+        manifest.size = await storedBlobSize(this.#fs, this.root, manifest.digest) ?? 0;
+      }
+    }
+    const size = imageSize(base, manifests);
+    return await this.#mutate((records) =>
+      Promise.resolve(setRecordSizes(records, id, record.diffIds, diffSizes, size))
+    );
   }
 
   /** Removes an image record; its blobs stay until `gc()`. */
@@ -355,15 +425,13 @@ export class LocalImageStore implements ImageStore {
     const records = this.#state.index.records;
     const sizes = new Map<string, number>();
     for (const record of records) {
-      if (record.manifestSize === undefined && record.names.length > 0) {
-        sizes.set(record.id, await storedBlobSize(this.#fs, this.root, record.manifestDigest) ?? 0);
+      for (const name of record.names) {
+        const manifest = manifestOfName(record, name);
+        if (manifest.size >= 0 || sizes.has(manifest.digest)) continue;
+        sizes.set(manifest.digest, await storedBlobSize(this.#fs, this.root, manifest.digest) ?? 0);
       }
     }
-    return serializeOciIndex(
-      this.#state.generation,
-      records,
-      (record) => record.manifestSize ?? sizes.get(record.id) ?? 0,
-    );
+    return serializeOciIndex(this.#state.generation, records, (d) => sizes.get(d) ?? 0);
   }
 
   async #writeIndex(): Promise<void> {

@@ -20,7 +20,17 @@ export type {
   ImageStore,
   NamesChange,
   NewImage,
+  StoredImageManifest,
   StoreProblem,
+  StorePutBlobOptions,
 } from "./types.ts";
+export { imageManifests, manifestByDigest, manifestOfName } from "./image_manifests.ts";
+export {
+  type LayerFacts,
+  type LayerProbe,
+  layerProbe,
+  probeStoredLayer,
+  sniffStoredBlob,
+} from "./layer_probe.ts";
 export { LocalImageStore, openStore, type OpenStoreOptions } from "./local_image_store.ts";
 export type { GcOptions } from "./_maintenance.ts";

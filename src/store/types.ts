@@ -26,8 +26,8 @@ export interface ImageRecord {
   /** Every name this image ever had, most recent first (libimage's NamesHistory). */
   namesHistory: string[];
   /**
-   * Manifest digests that identify this image: its own manifest's digest first, then
-   * e.g. the digest of the manifest list it was pulled through.
+   * Manifest digests that identify this image; the first is the one reported as its
+   * digest: the manifest list it was last pulled through, else its own manifest's.
    */
   digests: string[];
   /** The digest of the manifest stored for this image (the first entry of `digests`). */
@@ -42,8 +42,29 @@ export interface ImageRecord {
   diffIds: string[];
   /** For images: the layer blob digests as stored, base first. */
   layers: string[];
-  /** Sum of the stored blob sizes (config + layers, or the list manifest). */
+  /**
+   * The image's size as containers/storage (and so podman) counts it: its layers
+   * uncompressed plus its config and manifests, the current one twice (a list: its manifest). Records written before uncompressed
+   * sizes were known hold the stored (compressed) size until `completeSizes` runs.
+   */
   size: number;
+  /**
+   * For images: the uncompressed size of each layer, aligned with `diffIds`; missing in
+   * records written by earlier versions (filled in once, by `completeSizes`).
+   */
+  diffSizes?: number[];
+  /**
+   * For images: every manifest this image was pulled, loaded or pushed with, the current
+   * one (`manifestDigest`) first; missing in earlier records, which had only that one.
+   * Read it through `imageManifests()`.
+   */
+  manifests?: StoredImageManifest[];
+  /**
+   * For images: the manifest digest each name was written with (a name keeps resolving
+   * to it); a name missing here resolves to `manifestDigest`. Read it through
+   * `manifestOfName()`.
+   */
+  nameDigests?: Record<string, string>;
   /** When the image was created (config `created`), ISO 8601; empty when unknown. */
   created: string;
   /** When the image was added to this store, ISO 8601. */
@@ -62,6 +83,18 @@ export interface ImageRecord {
    * push, by instance digest (transport-qualified references, as `manifest add` found them).
    */
   instanceSources?: Record<string, string>;
+}
+
+/** One manifest of an image: what a name or a digest of the image resolves to. */
+export interface StoredImageManifest {
+  /** The manifest's digest (a stored blob). */
+  digest: string;
+  /** Its media type. */
+  mediaType: string;
+  /** Its size in bytes. */
+  size: number;
+  /** The layer blob digests it lists, base first. */
+  layers: string[];
 }
 
 /** A change to an image's names; the store applies it atomically under its lock. */
@@ -92,8 +125,13 @@ export interface NewImage {
   manifestDigest: string;
   /** The manifest's media type. */
   manifestMediaType: string;
-  /** Further digests identifying the image (e.g. the list it came from). */
+  /** Further digests identifying the image. */
   extraDigests?: string[];
+  /**
+   * The manifest list the image was chosen from, if any: its digest goes first in
+   * `digests`, as the digest podman reports for the image.
+   */
+  listDigest?: string;
   /** Names to give it (moved away from other images). */
   names?: string[];
   /** Whether this is a manifest list. */
@@ -102,8 +140,13 @@ export interface NewImage {
   layers?: string[];
   /** Uncompressed layer digests, base first (images only). */
   diffIds?: string[];
-  /** Total stored size. */
+  /**
+   * The size of everything but the manifests: for an image, its config plus its layers
+   * uncompressed (the store adds its manifests); for a list, ignored.
+   */
   size?: number;
+  /** Uncompressed layer sizes, aligned with `diffIds` (images only). */
+  diffSizes?: number[];
   /** Creation time from the config. */
   created?: string;
   /** The config's platform. */
@@ -144,8 +187,15 @@ export interface ImageStore {
   /**
    * Stores a blob: the stream is verified against `digest` (and `size` when >= 0) while
    * written to a temporary file, which is renamed into place only when complete.
+   * `options.through` sees the verified bytes on their way to the file (a failure there
+   * also keeps nothing).
    */
-  putBlob(digest: string, size: number, stream: ReadableStream<Uint8Array>): Promise<void>;
+  putBlob(
+    digest: string,
+    size: number,
+    stream: ReadableStream<Uint8Array>,
+    options?: StorePutBlobOptions,
+  ): Promise<void>;
   /**
    * Adds or updates an image record: a record with the same ID gains the new digests and
    * names (libimage's behaviour when re-pulling); names move away from other images.
@@ -163,6 +213,12 @@ export interface ImageStore {
     manifestMediaType: string,
     instanceSources?: Record<string, string>,
   ): Promise<ImageRecord>;
+  /**
+   * Records the uncompressed layer sizes of an image written before they were known
+   * (reading each layer once, verifying it against its diff ID); returns the record, as
+   * it was when it had them already. Stores without the capability keep the sizes given.
+   */
+  completeSizes?(id: string): Promise<ImageRecord>;
   /** Removes an image record; its blobs stay until `gc()`. */
   deleteImage(id: string): Promise<void>;
   /** Tells whether an image's manifest, config and layers are all present and complete. */
@@ -181,6 +237,12 @@ export interface ImageStore {
   check(options?: { verifyBlobs?: boolean }): Promise<StoreProblem[]>;
   /** Runs `fn` holding the store's lock (re-entrant within one `withLock` call chain). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/** Options of {@linkcode ImageStore.putBlob}. */
+export interface StorePutBlobOptions {
+  /** A stage the bytes pass through after the digest check, before the file. */
+  through?: TransformStream<Uint8Array, Uint8Array>;
 }
 
 /** A set of blobs protected from garbage collection while an image is being written. */

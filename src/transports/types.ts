@@ -120,6 +120,12 @@ export interface ImageDestination {
    * manifest is stored last, without it.
    */
   putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void>;
+  /**
+   * Optional: told, before the image's manifest is put, the manifest list a single image
+   * was chosen from, so the destination can record the list too (a store then finds the
+   * image by the list's digest, as containers/image's storage destination does).
+   */
+  putSourceList?(list: ManifestBytes): Promise<void>;
   /** Makes everything written visible at once. */
   commit(): Promise<void>;
   /**

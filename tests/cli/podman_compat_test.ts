@@ -4,22 +4,17 @@
 // must still match the table, and both pulls must print the same lines.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { copyImage } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { type CliResult, runCli } from "./_cli.ts";
+import { hasPodman, podmanTestEnv, runPodman } from "./_podman.ts";
 import { PULL_FRAME, RECORDED_FAILURES } from "./_podman_table.ts";
-
-const PODMAN = "/usr/bin/podman";
-const hasPodman = existsSync(PODMAN);
 
 describe("the CLI next to podman", () => {
   let registry: RegistryServer;
@@ -32,41 +27,12 @@ describe("the CLI next to podman", () => {
   const stevedore = (args: string[]): CliResult =>
     runCli(["--root", join(dir, "stevedore"), ...fill(args)], env);
 
-  const podman = (args: string[]): CliResult => {
-    const result = spawnSync(PODMAN, [
-      "--root",
-      join(dir, "podman", "root"),
-      "--runroot",
-      join(dir, "podman", "run"),
-      "--storage-driver",
-      "vfs",
-      "--events-backend",
-      "file",
-      "--cgroup-manager",
-      "cgroupfs",
-      ...fill(args),
-    ], {
-      env: { PATH: process.env.PATH ?? "", ...env },
-      encoding: "utf8",
-      input: "",
-      timeout: 120_000,
-    });
-    return { code: result.status ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
-  };
+  const podman = (args: string[]): CliResult => runPodman(dir, env, fill(args));
 
   before(async () => {
     registry = await startRegistry();
     dir = await mkdtemp(join(tmpdir(), "stevedore-podman-"));
-    const conf = join(dir, "registries.conf");
-    await writeFile(conf, `[[registry]]\nlocation = "${registry.registry}"\ninsecure = true\n`);
-    await mkdir(join(dir, "run"), { recursive: true });
-    env = {
-      HOME: dir,
-      XDG_RUNTIME_DIR: join(dir, "run"),
-      XDG_CONFIG_HOME: join(dir, "config"),
-      CONTAINERS_REGISTRIES_CONF: conf,
-      NO_COLOR: "1",
-    };
+    env = await podmanTestEnv(dir, registry.registry);
     const memory = memoryTransport();
     memory.store.add("app:v1", randomImage({ layers: 3, layerSize: 50_000 }));
     await copyImage(memory.parse("app:v1"), `docker://${registry.registry}/app:v1`, {

@@ -82,6 +82,40 @@ describe("store registry storage", () => {
     assert.equal(found.image.manifestDigest, env.images.app.manifest.digest);
   });
 
+  it("keeps what an earlier tag serves when the image is pushed again in Docker format", async () => {
+    const digestOf = async (path: string) => {
+      const response = await fetch(`${env.server.url}/v2/${path}`, {
+        headers: {
+          accept: [
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json",
+          ].join(", "),
+        },
+      });
+      assert.equal(response.status, 200, path);
+      await response.body?.cancel();
+      return response.headers.get("docker-content-digest");
+    };
+    const before = await digestOf("pushed/app/manifests/v1");
+    assert.equal(before, env.images.app.manifest.digest);
+    const result = await skopeo([
+      "copy",
+      "--src-tls-verify=false",
+      "--dest-tls-verify=false",
+      "--format",
+      "v2s2",
+      `docker://${host}/pushed/app:v1`,
+      `docker://${host}/docker-format/app:v1`,
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const converted = await digestOf("docker-format/app/manifests/v1");
+    assert.notEqual(converted, before, "the Docker-format push is another manifest");
+    // The earlier tag still serves the manifest it was pushed with; the image has both.
+    assert.equal(await digestOf("pushed/app/manifests/v1"), before);
+    const { image } = await env.runtime.lookupImage("localhost/pushed/app:v1");
+    assert.ok(image.digests.includes(before!) && image.digests.includes(converted!));
+  });
+
   it("answers unknown manifests and blobs with registry errors", async () => {
     const manifest = await fetch(`${env.server.url}/v2/nothing/manifests/v1`);
     assert.equal(manifest.status, 404);

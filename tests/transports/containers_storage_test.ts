@@ -77,9 +77,13 @@ describe("containers-storage transport", () => {
     assert.deepEqual(record.diffIds, image.layers.map((l) => l.diffId));
     assert.deepEqual(record.platform, { os: "linux", architecture: "amd64" });
     assert.equal(record.created, "2024-01-01T00:00:00Z");
+    // podman's size: layers uncompressed, plus the config and the manifest (twice, as
+    // containers/storage keeps it under two keys).
+    assert.deepEqual(record.diffSizes, image.layers.map((l) => l.tar.length));
     assert.equal(
       record.size,
-      image.config.size + image.layers.reduce((sum, l) => sum + l.size, 0),
+      image.config.size + 2 * image.manifest.bytes.length +
+        image.layers.reduce((sum, l) => sum + l.tar.length, 0),
     );
     assert.equal(record.manifestMediaType, image.manifest.mediaType);
 
@@ -122,18 +126,20 @@ describe("containers-storage transport", () => {
     );
   });
 
-  it("pulls one instance of a list, recording the list digest when asked", async () => {
+  it("pulls one instance of a list, recording the list's digest first (podman's Digest)", async () => {
     const { store, storage, from, context } = await setup();
     const index = randomMultiArch({ layers: 1 });
     from.store.add("list", index);
     const platform = { os: "linux", architecture: "arm64", variant: "v8" };
-    const dest = storage.parse("multi", { extraDigests: [index.manifest.digest] });
+    const dest = storage.parse("multi");
     const result = await copyImage(from.parse("list"), dest, { context, platform });
     const chosen = index.images[1];
     assert.equal(result.manifestDigest, chosen.manifest.digest);
     const records = await store.images();
     assert.equal(records.length, 1);
-    assert.deepEqual(records[0].digests, [chosen.manifest.digest, index.manifest.digest]);
+    assert.deepEqual(records[0].digests, [index.manifest.digest, chosen.manifest.digest]);
+    assert.equal(records[0].manifestDigest, chosen.manifest.digest);
+    assert.deepEqual(await store.readBlobBytes(index.manifest.digest), index.manifest.bytes);
     assert.deepEqual(records[0].platform, platform);
     assert.deepEqual(
       (await store.imagesByDigest(index.manifest.digest)).map((r) => r.id),

@@ -3,12 +3,38 @@
  * and manifests go in as they arrive, the image record is committed last, under the
  * store's lock, so a killed copy leaves no record behind.
  *
+ * The store keeps what the bytes are, whatever a source claims: each layer is sniffed,
+ * decompressed and hashed on the side while it is written (its diff ID must be one of
+ * the image config's, in order, or nothing is kept), an image manifest whose layer media
+ * types claim another compression than the bytes have is stored with the true ones, and
+ * each layer's uncompressed size is recorded.
+ *
  * @module
  */
-import { CorruptedError, InvalidManifestError } from "../../errors.ts";
-import { parseImageConfig, parseImageManifest, parseManifest } from "../../manifest/mod.ts";
+import { CorruptedError, DigestMismatchError, InvalidManifestError } from "../../errors.ts";
+import {
+  configDiffIds,
+  parseImageConfig,
+  parseImageManifest,
+  parseManifest,
+} from "../../manifest/mod.ts";
+import { imageManifests } from "../../store/image_manifests.ts";
+import {
+  type LayerFacts,
+  layerProbe,
+  probeStoredLayer,
+  sniffStoredBlob,
+} from "../../store/layer_probe.ts";
 import type { BlobLeaseHandle, ImageRecord, ImageStore } from "../../store/types.ts";
-import { MediaType, type Platform } from "../../types/mod.ts";
+import {
+  type Descriptor,
+  isConfigType,
+  isNondistributableLayerType,
+  layerCompression,
+  MediaType,
+  type Platform,
+} from "../../types/mod.ts";
+import { truthfulManifest } from "./_truthful_manifest.ts";
 import type { BlobInfo, ImageDestination, LayerCompressionWish, ManifestBytes } from "../types.ts";
 import type { ContainersStorageReference } from "./reference.ts";
 
@@ -40,6 +66,14 @@ export class ContainersStorageDestination implements ImageDestination {
   #top: ManifestBytes | undefined;
   #committed: ImageRecord | undefined;
   #lease: BlobLeaseHandle | undefined;
+  #sourceList: ManifestBytes | undefined;
+  /** What the layers written or checked by this destination hold, by blob digest. */
+  readonly #facts = new Map<string, Omit<LayerFacts, "compression">>();
+  /** The compression each layer written by this destination really has. */
+  readonly #compressions = new Map<string, string>();
+  /** The diff IDs of the configs given so far: a layer must have one of them. */
+  readonly #diffIds = new Set<string>();
+  #known: Promise<Map<string, Omit<LayerFacts, "compression">>> | undefined;
 
   /** Writes into the store of `reference`, under its name (if any). */
   constructor(reference: ContainersStorageReference) {
@@ -69,21 +103,67 @@ export class ContainersStorageDestination implements ImageDestination {
    */
   async hasBlob(blob: BlobInfo): Promise<boolean> {
     const size = blob.size >= 0 ? blob.size : undefined;
-    if (!this.#store.leaseBlobs) return await this.#store.hasBlob(blob.digest, size);
-    return await this.#store.withLock(async () => {
-      await this.#leaseOf(blob.digest);
-      return await this.#store.hasBlob(blob.digest, size);
-    });
+    const has = !this.#store.leaseBlobs
+      ? await this.#store.hasBlob(blob.digest, size)
+      : await this.#store.withLock(async () => {
+        await this.#leaseOf(blob.digest);
+        return await this.#store.hasBlob(blob.digest, size);
+      });
+    if (has && isConfig(blob)) await this.#noteConfig(blob.digest);
+    return has;
   }
 
-  /** Stores a blob (leased, verified, and renamed into place only when complete). */
+  /**
+   * Stores a blob (leased, verified, and renamed into place only when complete). A layer
+   * is probed on the way: its compression, diff ID and uncompressed size are learned in
+   * the same pass, and a diff ID the image configs given so far do not list fails the
+   * write (nothing is kept).
+   */
   async putBlob(blob: BlobInfo, stream: ReadableStream<Uint8Array>): Promise<void> {
     await this.#leaseOf(blob.digest);
-    await this.#store.putBlob(blob.digest, blob.size, stream);
+    if (!isLayer(blob)) {
+      await this.#store.putBlob(blob.digest, blob.size, stream);
+      if (isConfig(blob)) await this.#noteConfig(blob.digest);
+      return;
+    }
+    const what = `layer ${blob.digest} of ${this.reference}`;
+    const probe = layerProbe(what, (facts) => {
+      if (this.#diffIds.size > 0 && !this.#diffIds.has(facts.diffId)) {
+        throw new DigestMismatchError(
+          `${what} (uncompressed)`,
+          "a diff ID of the image config",
+          facts.diffId,
+          facts.size,
+        );
+      }
+    });
+    await this.#store.putBlob(blob.digest, blob.size, stream, { through: probe.stream });
+    // A store that does not take `through` stored the blob unprobed: read it once more.
+    const facts = probe.ended
+      ? await probe.facts
+      : await probeStoredLayer(this.#store, blob.digest);
+    this.#facts.set(blob.digest, { diffId: facts.diffId, size: facts.size });
+    this.#compressions.set(blob.digest, facts.compression);
   }
 
-  /** Stores a manifest blob; the top-level one (no `instanceDigest`) is committed. */
+  /**
+   * Told that the image about to be put was chosen from the manifest list `list`: the
+   * list is stored too and its digest recorded with the image (as containers/image's
+   * storage destination records the top-level manifest).
+   */
+  async putSourceList(list: ManifestBytes): Promise<void> {
+    await this.#leaseOf(list.digest);
+    await this.#store.putBlob(list.digest, list.bytes.length, streamOf(list.bytes));
+    this.#sourceList = list;
+  }
+
+  /**
+   * Stores a manifest blob; the top-level one (no `instanceDigest`) is committed. A
+   * top-level image manifest whose layer media types claim another compression than the
+   * stored bytes have is stored with the true media types instead.
+   */
   async putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void> {
+    if (instanceDigest === undefined) manifest = await this.#truthful(manifest);
     await this.#leaseOf(manifest.digest);
     await this.#store.putBlob(manifest.digest, manifest.bytes.length, streamOf(manifest.bytes));
     if (instanceDigest !== undefined) this.#instances.set(manifest.digest, manifest);
@@ -103,9 +183,14 @@ export class ContainersStorageDestination implements ImageDestination {
     const names = this.reference.name === undefined ? [] : [this.reference.name];
     const what = this.reference.toString();
     const parsed = parseManifest(top.bytes, { what, contentType: top.mediaType });
+    // Layers this destination did not write (uploaded over `/v2/`, or stored by an earlier
+    // version) are read now, not while the store is locked.
+    for (const manifest of parsed.kind === "index" ? this.#instances.values() : [top]) {
+      await this.#learnLayers(manifest);
+    }
     this.#committed = await this.#store.withLock(async () => {
       if (parsed.kind !== "index") {
-        return await this.#commitImage(top, names, [...this.reference.extraDigests]);
+        return await this.#commitImage(top, names, [...this.reference.extraDigests], true);
       }
       for (const instance of this.#instances.values()) {
         await this.#commitImage(instance, [], [top.digest]);
@@ -151,6 +236,7 @@ export class ContainersStorageDestination implements ImageDestination {
     manifest: ManifestBytes,
     names: string[],
     extraDigests: string[],
+    top = false,
   ): Promise<ImageRecord> {
     const what = `${this.reference}@${manifest.digest}`;
     const parsed = parseImageManifest(manifest.bytes, { what, contentType: manifest.mediaType });
@@ -171,6 +257,27 @@ export class ContainersStorageDestination implements ImageDestination {
         throw new CorruptedError(what, `layer ${layer.digest} vanished before commit; retry`);
       }
     }
+    const diffIds = configDiffIds(config);
+    if (diffIds.length !== layers.length) {
+      throw new InvalidManifestError(
+        what,
+        `${layers.length} layers but ${diffIds.length} diff IDs in the config`,
+      );
+    }
+    const diffSizes: number[] = [];
+    for (const [i, layer] of layers.entries()) {
+      const facts = await this.#factsOf(layer);
+      if (facts.diffId !== diffIds[i]) {
+        throw new DigestMismatchError(
+          `layer ${layer.digest} of ${what} (uncompressed)`,
+          diffIds[i],
+          facts.diffId,
+          facts.size,
+        );
+      }
+      diffSizes.push(facts.size);
+    }
+    const list = top ? this.#sourceList : undefined;
     const platform: Platform = { os: config.os, architecture: config.architecture };
     if (config.variant) platform.variant = config.variant;
     return await this.#store.commitImage({
@@ -181,10 +288,86 @@ export class ContainersStorageDestination implements ImageDestination {
       names,
       isManifestList: false,
       layers: layers.map((layer) => layer.digest),
-      diffIds: [...(config.rootfs.diff_ids ?? [])],
-      size: configBytes.length + layers.reduce((sum, layer) => sum + layer.size, 0),
+      diffIds: [...diffIds],
+      diffSizes,
+      // The list an instance was chosen from is kept with it, and counts as podman's does.
+      ...(list === undefined ? {} : { listDigest: list.digest }),
+      size: configBytes.length + diffSizes.reduce((sum, size) => sum + size, 0) +
+        (list?.bytes.length ?? 0),
       created: config.created ?? "",
       platform,
     });
   }
+
+  /** Adds the diff IDs of stored config `digest` to those a layer may have. */
+  async #noteConfig(digest: string): Promise<void> {
+    try {
+      const bytes = await this.#store.readBlobBytes(digest);
+      for (const diffId of configDiffIds(parseImageConfig(bytes, { what: digest }).config)) {
+        this.#diffIds.add(diffId);
+      }
+    } catch {
+      // Not an image config this store can read: the commit reports what is wrong.
+    }
+  }
+
+  /** Learns the facts of the layers of an image manifest; what fails is reported by commit. */
+  async #learnLayers(manifest: ManifestBytes): Promise<void> {
+    try {
+      const parsed = parseImageManifest(manifest.bytes, { contentType: manifest.mediaType });
+      for (const layer of parsed.manifest.layers) await this.#factsOf(layer);
+    } catch {
+      // A missing or unreadable layer fails the commit with its own error.
+    }
+  }
+
+  /** The diff ID and uncompressed size of a stored layer: learned, recorded, or read once. */
+  async #factsOf(layer: Descriptor): Promise<Omit<LayerFacts, "compression">> {
+    let facts = this.#facts.get(layer.digest) ?? (await this.#knownLayers()).get(layer.digest);
+    if (facts === undefined) {
+      const probed = await probeStoredLayer(this.#store, layer.digest);
+      facts = { diffId: probed.diffId, size: probed.size };
+      this.#facts.set(layer.digest, facts);
+    }
+    return facts;
+  }
+
+  /** The layers the store's records know the diff ID and uncompressed size of. */
+  #knownLayers(): Promise<Map<string, Omit<LayerFacts, "compression">>> {
+    this.#known ??= this.#store.images().then((records) => {
+      const known = new Map<string, Omit<LayerFacts, "compression">>();
+      for (const record of records) {
+        if (record.diffSizes === undefined) continue;
+        for (const manifest of imageManifests(record)) {
+          manifest.layers.forEach((digest, i) => {
+            if (i < record.diffIds.length) {
+              known.set(digest, { diffId: record.diffIds[i], size: record.diffSizes![i] });
+            }
+          });
+        }
+      }
+      return known;
+    });
+    return this.#known;
+  }
+
+  /** `manifest` with the layer media types its stored layers' bytes call for. */
+  #truthful(manifest: ManifestBytes): Promise<ManifestBytes> {
+    return truthfulManifest(
+      manifest,
+      `${this.reference}@${manifest.digest}`,
+      async (digest) =>
+        this.#compressions.get(digest) ??
+          await sniffStoredBlob(this.#store, digest).catch(() => undefined),
+    );
+  }
+}
+
+function isLayer(blob: BlobInfo): boolean {
+  return blob.mediaType !== undefined && layerCompression(blob.mediaType) !== undefined &&
+    !isNondistributableLayerType(blob.mediaType);
+}
+
+function isConfig(blob: BlobInfo): boolean {
+  return blob.mediaType !== undefined && isConfigType(blob.mediaType);
 }

@@ -5,7 +5,10 @@
  */
 import { BlobUnknownError, ImageNotFoundError, ManifestUnknownError } from "../../errors.ts";
 import { parseNormalizedName } from "../../reference/mod.ts";
-import type { ImageRecord, ImageStore } from "../../store/types.ts";
+import { manifestByDigest, manifestOfName } from "../../store/image_manifests.ts";
+import { sniffStoredBlob } from "../../store/layer_probe.ts";
+import { truthfulManifest } from "./_truthful_manifest.ts";
+import type { ImageRecord, ImageStore, StoredImageManifest } from "../../store/types.ts";
 import type { BlobInfo, ImageSource, ManifestBytes } from "../types.ts";
 import { manifestMediaType } from "../_manifest_type.ts";
 import type { ContainersStorageReference } from "./reference.ts";
@@ -31,6 +34,22 @@ export async function resolveStorageRecord(
   ) ?? candidates[0];
 }
 
+/**
+ * The manifest of `record` that `reference` resolves to: the one a name was written with,
+ * the one a `name@digest` names (when the image has it), else the image's current one.
+ */
+export function storageManifest(
+  record: ImageRecord,
+  reference: ContainersStorageReference,
+): StoredImageManifest {
+  const name = reference.name;
+  if (name === undefined) return manifestOfName(record, "");
+  if (record.names.includes(name)) return manifestOfName(record, name);
+  const digest = parseNormalizedName(name).digest;
+  return (digest === undefined ? undefined : manifestByDigest(record, digest)) ??
+    manifestOfName(record, "");
+}
+
 /** Opens the image `reference` names; a missing image throws `ImageNotFoundError`. */
 export async function openContainersStorageSource(
   reference: ContainersStorageReference,
@@ -47,17 +66,22 @@ export class ContainersStorageSource implements ImageSource {
   /** The record being read. */
   readonly record: ImageRecord;
   readonly #store: ImageStore;
+  readonly #manifest: StoredImageManifest;
 
   /** Reads `record` from the reference's store. */
   constructor(reference: ContainersStorageReference, record: ImageRecord) {
     this.reference = reference;
     this.record = record;
     this.#store = reference.store;
+    this.#manifest = storageManifest(record, reference);
   }
 
-  /** The record's manifest, or the stored instance `instanceDigest` of its list. */
+  /**
+   * The manifest the reference resolves to (see {@linkcode storageManifest}), or the
+   * stored instance `instanceDigest` of a list.
+   */
   async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
-    const digest = instanceDigest ?? this.record.manifestDigest;
+    const digest = instanceDigest ?? this.#manifest.digest;
     const what = `${this.reference}@${digest}`;
     let bytes: Uint8Array;
     try {
@@ -66,10 +90,19 @@ export class ContainersStorageSource implements ImageSource {
       if (error instanceof BlobUnknownError) throw new ManifestUnknownError(what, { cause: error });
       throw error;
     }
-    const mediaType = instanceDigest === undefined
-      ? this.record.manifestMediaType
-      : manifestMediaType(bytes, what);
-    return { bytes, mediaType, digest };
+    if (instanceDigest !== undefined) {
+      return { bytes, mediaType: manifestMediaType(bytes, what), digest };
+    }
+    const manifest = { bytes, mediaType: this.#manifest.mediaType, digest };
+    // An image stored by an earlier version (no uncompressed sizes yet) may list plain
+    // layers as compressed: it is read with the media types its layers' bytes call for.
+    if (this.record.isManifestList || this.record.diffSizes !== undefined) return manifest;
+    const store = this.#store;
+    return await truthfulManifest(
+      manifest,
+      what,
+      (layer) => sniffStoredBlob(store, layer).catch(() => undefined),
+    );
   }
 
   /** Streams a stored blob. */

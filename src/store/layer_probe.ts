@@ -1,0 +1,150 @@
+/**
+ * What a layer really is, learned from its bytes while they are being written: its
+ * compression (sniffed from the magic bytes, whatever a source claims), its uncompressed
+ * digest (the diff ID) and its uncompressed size. The stream being stored is decompressed
+ * and hashed on the side, in the same pass, with the kernels of `src/compression` and
+ * `src/digest`; containers/storage learns the same when it applies a layer.
+ *
+ * @example
+ * ```ts
+ * import { layerProbe } from "./layer_probe.ts";
+ * import { gzip } from "../compression/mod.ts";
+ * const probe = layerProbe("a layer");
+ * const packed = gzip(new TextEncoder().encode("tar bytes"));
+ * await new Blob([packed]).stream().pipeThrough(probe.stream).pipeTo(new WritableStream());
+ * const facts = await probe.facts; // { compression: "gzip", diffId: "sha256:...", size: 9 }
+ * ```
+ *
+ * @module
+ */
+import {
+  type CompressionKind,
+  decompressStream,
+  SNIFF_LENGTH,
+  sniffCompression,
+} from "../compression/mod.ts";
+import { digestingStream } from "../digest/mod.ts";
+import type { ImageStore } from "./types.ts";
+
+/** What a layer blob holds. */
+export interface LayerFacts {
+  /** The compression its bytes have (sniffed). */
+  compression: CompressionKind;
+  /** The digest of its uncompressed bytes. */
+  diffId: string;
+  /** The size of its uncompressed bytes. */
+  size: number;
+}
+
+/** A pass-through stream that learns the {@linkcode LayerFacts} of what passes. */
+export interface LayerProbe {
+  /** Forwards every chunk unchanged once the side decompressor has taken it. */
+  readonly stream: TransformStream<Uint8Array, Uint8Array>;
+  /** Resolves when the stream ends; rejects if it fails. */
+  readonly facts: Promise<LayerFacts>;
+  /** Whether the stream has ended and `facts` is settled. */
+  readonly ended: boolean;
+}
+
+/**
+ * Builds a probe. `check` runs on the facts before the stream ends: throwing there fails
+ * the stream, so a store writing through it keeps nothing (a diff ID that does not match).
+ * Data that does not decompress fails the stream, at its end, with a `CompressionError`
+ * naming `what`.
+ */
+export function layerProbe(what: string, check?: (facts: LayerFacts) => void): LayerProbe {
+  const head = new Uint8Array(SNIFF_LENGTH);
+  let headLength = 0;
+  const inflate = decompressStream("auto", { what });
+  const tap = digestingStream();
+  const drained = inflate.readable.pipeThrough(tap).pipeTo(new WritableStream());
+  drained.catch(() => {});
+  const side = inflate.writable.getWriter();
+  let settle!: (facts: LayerFacts) => void;
+  let fail!: (reason: unknown) => void;
+  const facts = new Promise<LayerFacts>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  facts.catch(() => {});
+  let sideError: { error: unknown } | undefined;
+  let ended = false;
+  const abandon = (reason: unknown) => {
+    ended = true;
+    side.abort(reason).catch(() => {});
+    fail(reason);
+  };
+  // `cancel` is part of the Streams standard but missing from older DOM typings.
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
+    async transform(chunk, controller) {
+      if (headLength < SNIFF_LENGTH) {
+        const taken = Math.min(SNIFF_LENGTH - headLength, chunk.length);
+        head.set(chunk.subarray(0, taken), headLength);
+        headLength += taken;
+      }
+      // A decompression error waits for the end of the stream, so that a store's digest
+      // check (upstream) reports altered bytes as what they are.
+      if (sideError === undefined) {
+        try {
+          await side.write(chunk);
+        } catch (error) {
+          sideError = { error };
+        }
+      }
+      controller.enqueue(chunk);
+    },
+    async flush() {
+      try {
+        if (sideError !== undefined) throw sideError.error;
+        await side.close();
+        await drained;
+        const { digest, size } = await tap.result;
+        const learned: LayerFacts = {
+          compression: sniffCompression(head.subarray(0, headLength)),
+          diffId: digest.toString(),
+          size,
+        };
+        check?.(learned);
+        ended = true;
+        settle(learned);
+      } catch (error) {
+        abandon(error);
+        throw error;
+      }
+    },
+    cancel: abandon,
+  };
+  return {
+    stream: new TransformStream(transformer),
+    facts,
+    get ended() {
+      return ended;
+    },
+  };
+}
+
+/** Learns the facts of a layer already in `store` (one read of the blob). */
+export async function probeStoredLayer(store: ImageStore, digest: string): Promise<LayerFacts> {
+  const probe = layerProbe(digest);
+  await (await store.readBlob(digest)).pipeThrough(probe.stream).pipeTo(new WritableStream());
+  return await probe.facts;
+}
+
+/** The compression of a stored blob, sniffed from its first bytes. */
+export async function sniffStoredBlob(store: ImageStore, digest: string): Promise<CompressionKind> {
+  const reader = (await store.readBlob(digest)).getReader();
+  const head = new Uint8Array(SNIFF_LENGTH);
+  let length = 0;
+  try {
+    while (length < SNIFF_LENGTH) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const taken = Math.min(SNIFF_LENGTH - length, value.length);
+      head.set(value.subarray(0, taken), length);
+      length += taken;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return sniffCompression(head.subarray(0, length));
+}
