@@ -50,6 +50,8 @@ export const command: Command = {
     if (limit !== undefined) options.limit = limit;
     const runtime = await ctx.openRuntime();
     const results = await runtime.search(args.positionals[0], options);
+    // Podman prints nothing at all, not even the header, when nothing was found.
+    if (results.length === 0) return;
     await ctx.out(formatRows<ImageSearchResult>(results, stringFlag(args, "format"), (r) => r, {
       defaultFormat: listTags ? "table {{.Name}}\t{{.Tag}}" : "table {{.Name}}\t{{.Description}}",
     }));

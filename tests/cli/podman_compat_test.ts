@@ -74,6 +74,17 @@ describe("the CLI next to podman", () => {
     assert.deepEqual(mine, pullLines(podman(["pull", "{R}/app:v1"]), "podman"));
   });
 
+  it("prints nothing, not even a header, when a search finds nothing", () => {
+    const args = ["search", "--tls-verify=false", "{R}/zzz-nothing-here"];
+    const ours = stevedore(args);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(ours.stdout, "");
+    if (!hasPodman) return;
+    const theirs = podman(args);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.equal(theirs.stdout, "");
+  });
+
   for (const failure of RECORDED_FAILURES) {
     it(`${failure.name}: exit ${failure.code}`, () => {
       const ours = stevedore(failure.args);
