@@ -5,7 +5,7 @@
 //
 // Usage: node scripts/test_all.mjs [--only=deno,node,bun] [--no-checks] [FILTER...]
 //   FILTER limits the test files to paths containing one of the given strings.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -24,19 +24,42 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 
+/**
+ * Runs a command with its output shown as it comes; resolves to its exit status and the
+ * last 256 KB of what it printed (both streams), where the runners print their summaries.
+ */
 function run(label, command, commandArgs, options = {}) {
   console.log(`\n=== ${label}: ${[relative(root, command) || command, ...commandArgs].join(" ")}`);
-  const result = spawnSync(command, commandArgs, {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
-    timeout: options.timeout ?? 40 * 60 * 1000,
+  return new Promise((resolve) => {
+    const child = spawn(command, commandArgs, {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    });
+    let output = "";
+    const keep = (chunk, sink) => {
+      sink.write(chunk);
+      // Colours stripped: some runners colour their summary whatever NO_COLOR says.
+      const text = chunk.toString("utf8").replace(/\x1b\[[0-9;]*m/g, "");
+      output = (output + text).slice(-256 * 1024);
+    };
+    child.stdout.on("data", (chunk) => keep(chunk, process.stdout));
+    child.stderr.on("data", (chunk) => keep(chunk, process.stderr));
+    // A hang guard only: a whole runtime's suite gets 40 minutes.
+    const guard = setTimeout(() => child.kill("SIGKILL"), options.timeout ?? 40 * 60 * 1000);
+    child.on("error", (error) => {
+      clearTimeout(guard);
+      resolve({ status: 1, output: String(error) });
+    });
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolve({ status: code ?? 1, output });
+    });
   });
-  return result.status ?? 1;
 }
 
-function check(label, command, commandArgs) {
-  const status = run(label, command, commandArgs);
+async function check(label, command, commandArgs) {
+  const { status } = await run(label, command, commandArgs);
   if (status === 0) passed++;
   else {
     failed++;
@@ -57,54 +80,131 @@ function testFiles() {
   return filters.length === 0 ? found : found.filter((f) => filters.some((x) => f.includes(x)));
 }
 
-// Counts leaf test cases in a JUnit file: a case is a leaf unless another case's name
-// starts with its name followed by " > " (Deno reports describe blocks as cases too).
-function countJunit(path) {
+function unescapeXml(text) {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+}
+
+/**
+ * The test cases of a JUnit file. Attribute values may hold a raw `>` (Node writes
+ * them so), hence the quote-aware pattern. A case is a leaf unless another case's name
+ * starts with its name followed by " > " (Deno reports describe blocks as cases too).
+ */
+function junitCases(path) {
   let xml = "";
   try {
     xml = readFileSync(path, "utf8");
   } catch {
-    return { cases: 0, bad: [] };
+    return { xml, leaves: [] };
   }
   const cases = [];
-  const pattern = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
+  const pattern = /<testcase\b((?:[^>"]|"[^"]*")*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (const match of xml.matchAll(pattern)) {
-    const name = /\bname="([^"]*)"/.exec(match[1])?.[1] ?? "?";
+    const name = unescapeXml(/\bname="([^"]*)"/.exec(match[1])?.[1] ?? "?");
     const body = match[3] ?? "";
-    const skipped = /<skipped\b/.test(body);
-    cases.push({ name, failed: /<(failure|error)\b/.test(body), skipped });
+    cases.push({ name, failed: /<(failure|error)\b/.test(body), skipped: /<skipped\b/.test(body) });
   }
-  const leaves = cases.filter((c) => !cases.some((o) => o.name.startsWith(c.name + " &gt; ")));
-  return {
-    cases: leaves.filter((c) => !c.skipped).length,
-    bad: leaves.filter((c) => c.failed).map((c) => c.name),
-  };
+  const leaves = cases.filter((c) => !cases.some((o) => o.name.startsWith(c.name + " > ")));
+  return { xml, leaves };
 }
 
-function suite(runtime, command, commandArgs, junitPath) {
-  const status = run(`tests on ${runtime}`, command, commandArgs, {
+/** The last match of `pattern` in `text` as a number (`undefined` when absent). */
+function lastNumber(text, pattern) {
+  const all = [...text.matchAll(new RegExp(pattern, "gm"))];
+  return all.length === 0 ? undefined : Number(all[all.length - 1][1]);
+}
+
+/**
+ * What a runner says it ran, from its own summary, beside what the JUnit file holds:
+ * `{ passed, failed, summary, junit }`. Totals come from the runner's summary where it
+ * counts the same unit as the JUnit leaves (Node, Bun); Deno counts describe blocks and
+ * steps apart, so its JUnit leaves are counted and checked against its summary.
+ */
+const COUNTERS = {
+  deno(output, junit) {
+    // "ok | 2 passed (13 steps) | 0 failed" or "FAILED | 1 passed (9 steps) | 1 failed (2 steps)"
+    const line = [...output.matchAll(/^(?:ok|FAILED) \| .*$/gm)].pop()?.[0] ?? "";
+    const num = (re) => Number(re.exec(line)?.[1] ?? 0);
+    const tests = num(/(\d+) passed/) + num(/(\d+) failed/);
+    const steps = num(/passed \((\d+) steps?\)/) + num(/failed \((\d+) steps?\)/);
+    const leaves = junit.leaves.filter((c) => !c.skipped);
+    const bad = leaves.filter((c) => c.failed).length;
+    const rootCount = Number(/<testsuites\b[^>]*\btests="(\d+)"/.exec(junit.xml)?.[1] ?? -1);
+    return {
+      passed: leaves.length - bad,
+      failed: bad,
+      summary: line,
+      agrees: line !== "" && rootCount === tests + steps,
+    };
+  },
+  node(output, junit) {
+    const get = (key) => lastNumber(output, `^\\S* ?${key} (\\d+)$`);
+    const tests = get("tests");
+    const pass = get("pass");
+    const fail = (get("fail") ?? 0) + (get("cancelled") ?? 0);
+    const fromJunit = (key) => lastNumber(junit.xml, `<!-- ${key} (\\d+) -->`);
+    return {
+      passed: pass ?? 0,
+      failed: fail,
+      summary: `tests ${tests}, pass ${pass}, fail ${get("fail")}, cancelled ${get("cancelled")}`,
+      agrees: tests !== undefined && fromJunit("tests") === tests && fromJunit("pass") === pass,
+    };
+  },
+  bun(output, junit) {
+    const pass = lastNumber(output, "^ *(\\d+) pass$");
+    const fail = lastNumber(output, "^ *(\\d+) fail$") ?? 0;
+    const ran = lastNumber(output, "^Ran (\\d+) tests? across");
+    const rootCount = Number(/<testsuites\b[^>]*\btests="(\d+)"/.exec(junit.xml)?.[1] ?? -1);
+    const skipped = Number(/<testsuites\b[^>]*\bskipped="(\d+)"/.exec(junit.xml)?.[1] ?? 0);
+    return {
+      passed: pass ?? 0,
+      failed: fail,
+      summary: `${pass} pass, ${fail} fail, ran ${ran}`,
+      agrees: pass !== undefined && rootCount === ran && rootCount - skipped === pass + fail,
+    };
+  },
+};
+
+async function suite(runtime, command, commandArgs, junitPath) {
+  const { status, output } = await run(`tests on ${runtime}`, command, commandArgs, {
     env: { STEVEDORE_TEST_RUNTIME: runtime },
   });
-  const { cases, bad } = countJunit(junitPath);
-  const ok = cases - bad.length;
-  passed += ok;
-  failed += bad.length;
+  const junit = junitCases(junitPath);
+  const counted = COUNTERS[runtime](output, junit);
+  passed += counted.passed;
+  failed += counted.failed;
+  const bad = junit.leaves.filter((c) => c.failed).map((c) => c.name);
   for (const name of bad) failures.push(`${runtime}: ${name}`);
-  if (status !== 0 && bad.length === 0) {
+  if (counted.failed > bad.length) {
+    failures.push(`${runtime}: ${counted.failed - bad.length} failure(s) not named in JUnit`);
+  }
+  if (status !== 0 && counted.failed === 0) {
     failed++;
     failures.push(`${runtime}: runner exited with ${status} without a failing case`);
   }
-  console.log(`--- ${runtime}: ${ok} passed, ${bad.length} failed`);
+  if (!counted.agrees) {
+    failed++;
+    failures.push(`${runtime}: its summary (${counted.summary}) and its JUnit file disagree`);
+  }
+  console.log(
+    `--- ${runtime}: ${counted.passed} passed, ${counted.failed} failed (runner: ${counted.summary})`,
+  );
 }
 
 try {
   if (runChecks) {
-    check("wasm staleness", process.execPath, [join(root, "wasm", "build.mjs"), "--check"]);
+    await check("wasm staleness", process.execPath, [join(root, "wasm", "build.mjs"), "--check"]);
     // `npm install` rebuilt the kernels in place: they must equal what is committed.
-    check("wasm output committed", "git", ["diff", "--exit-code", "--stat", "--", "src/wasm/"]);
-    check("deno fmt", bin("deno"), ["fmt", "--check"]);
-    check("deno lint", bin("deno"), ["lint"]);
-    check("deno check", bin("deno"), [
+    await check("wasm output committed", "git", [
+      "diff",
+      "--exit-code",
+      "--stat",
+      "--",
+      "src/wasm/",
+    ]);
+    await check("deno fmt", bin("deno"), ["fmt", "--check"]);
+    await check("deno lint", bin("deno"), ["lint"]);
+    await check("deno check", bin("deno"), [
       "check",
       "mod.ts",
       "cli.ts",
@@ -112,14 +212,14 @@ try {
       "tests/",
       "bench/",
     ]);
-    check("jsr publish (dry run)", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
-    check("npm pack (dry run, builds dist/)", "npm", ["pack", "--dry-run", "--silent"]);
+    await check("jsr publish (dry run)", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
+    await check("npm pack (dry run, builds dist/)", "npm", ["pack", "--dry-run", "--silent"]);
   }
   const files = testFiles();
   if (files.length === 0) throw new Error("no test files matched");
   if (only.includes("deno")) {
     const junit = join(work, "deno.xml");
-    suite(
+    await suite(
       "deno",
       bin("deno"),
       ["test", "-A", "--no-check", `--junit-path=${junit}`, ...files],
@@ -128,7 +228,7 @@ try {
   }
   if (only.includes("node")) {
     const junit = join(work, "node.xml");
-    suite("node", bin("tsx"), [
+    await suite("node", bin("tsx"), [
       "--test",
       "--test-concurrency=1",
       "--test-reporter=spec",
@@ -140,7 +240,7 @@ try {
   }
   if (only.includes("bun")) {
     const junit = join(work, "bun.xml");
-    suite("bun", bin("bun"), [
+    await suite("bun", bin("bun"), [
       "test",
       "--timeout=120000",
       "--reporter=junit",
