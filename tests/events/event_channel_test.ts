@@ -63,7 +63,7 @@ describe("EventChannel", () => {
     const warnings: string[] = [];
     const channel = new EventChannel({
       bufferSize: 1,
-      writeTimeoutMs: 5_000,
+      writeTimeoutMs: 60_000, // a hang guard: the reader makes room at once
       warn: (m) => warnings.push(m),
     });
     const events = channel.subscribe();

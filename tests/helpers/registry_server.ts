@@ -137,7 +137,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     await rm(root, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + 15_000;
+  // A hang guard only: a busy machine may take long to start the binary.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
       await stop();

@@ -71,7 +71,9 @@ describe("registry blobs: reading", () => {
     const client = new RegistryClient({
       registry: fake.host,
       fetch: stalling,
-      readTimeoutMs: 30,
+      // The stalled body never delivers, so this only needs to exceed the pauses of the
+      // healthy in-memory responses, which a busy machine can stretch.
+      readTimeoutMs: 1000,
       sleep: () => Promise.resolve(),
     });
     assert.deepEqual(await readAll(await client.getBlob("a/b", digest)), blob);

@@ -77,15 +77,25 @@ export async function storeState(runtime: Runtime): Promise<unknown> {
   return { images, blobs };
 }
 
-/** Records the events `runtime` writes until `stop()` is called. */
-export function collectEvents(runtime: Runtime): { events: ImageEvent[]; stop(): void } {
+/**
+ * Records the events `runtime` writes. `stop()` ends the subscription and resolves once
+ * every event written before it was collected: operations await their event writes, so
+ * no timer is needed to let deliveries land.
+ */
+export function collectEvents(
+  runtime: Runtime,
+): { events: ImageEvent[]; stop(): Promise<ImageEvent[]> } {
   const controller = new AbortController();
   const events: ImageEvent[] = [];
-  (async () => {
+  const done = (async () => {
     for await (const event of runtime.events(controller.signal)) events.push(event);
   })();
-  return { events, stop: () => controller.abort() };
+  return {
+    events,
+    stop: async () => {
+      controller.abort();
+      await done;
+      return events;
+    },
+  };
 }
-
-/** Lets pending event deliveries run. */
-export const tick = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 10));

@@ -33,12 +33,15 @@ export interface TestContext {
 export async function makeContext(options: { now?: Date } = {}): Promise<TestContext> {
   const fs = new MemoryFileSystem();
   const store = await openStore({ root: "/store", fs });
-  const channel = new EventChannel({ bufferSize: 10_000 });
-  const subscription = channel.subscribe();
+  // Events are collected as they are written (operations await their writes), so a test
+  // reads them right after the operation without waiting for a delivery.
   const collected: ImageEvent[] = [];
-  (async () => {
-    for await (const event of subscription) collected.push(event);
-  })();
+  const channel = new class extends EventChannel {
+    override write(event: ImageEvent): Promise<void> {
+      collected.push(event);
+      return super.write(event);
+    }
+  }();
   const containers: ContainerInfo[] = [];
   const removedContainers: string[] = [];
   const warnings: string[] = [];
@@ -70,10 +73,8 @@ export async function makeContext(options: { now?: Date } = {}): Promise<TestCon
     containers,
     removedContainers,
     warnings,
-    async events() {
-      // Let pending writes land, then hand over what arrived.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      return collected.splice(0);
+    events() {
+      return Promise.resolve(collected.splice(0));
     },
   };
 }

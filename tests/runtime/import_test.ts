@@ -4,11 +4,10 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "fflate";
 import { InvalidArchiveError } from "../../src/errors.ts";
-import type { ImageEvent } from "../../src/events/mod.ts";
 import { configFromChanges } from "../../src/runtime/_import_changes.ts";
 import type { Runtime } from "../../src/runtime/mod.ts";
 import { sha256, tarOf } from "../helpers/random_image.ts";
-import { type ArchiveEnv, startArchiveEnv, storeState } from "./_archive_env.ts";
+import { type ArchiveEnv, collectEvents, startArchiveEnv, storeState } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -34,11 +33,7 @@ describe("importImage", () => {
     const ids: string[] = [];
     for (const path of [plain, gzipped]) {
       const runtime = await env.open({ now: () => new Date("2025-02-03T04:05:06Z") });
-      const events: ImageEvent[] = [];
-      const controller = new AbortController();
-      (async () => {
-        for await (const event of runtime.events(controller.signal)) events.push(event);
-      })();
+      const watch = collectEvents(runtime);
       const id = await runtime.importImage(path, { message: "from a tarball" });
       ids.push(id);
       assert.match(id, /^sha256:[0-9a-f]{64}$/);
@@ -57,9 +52,7 @@ describe("importImage", () => {
       assert.deepEqual(config.history, [
         { created: "2025-02-03T04:05:06.000Z", comment: "from a tarball" },
       ]);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      controller.abort();
-      assert.deepEqual(events, [], "import sends no event");
+      assert.deepEqual(await watch.stop(), [], "import sends no event");
     }
     // Same content, same config, same clock: the same image ID.
     assert.equal(ids[0], ids[1]);

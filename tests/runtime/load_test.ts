@@ -7,13 +7,7 @@ import { InvalidArchiveError, LoadError } from "../../src/errors.ts";
 import type { Runtime } from "../../src/runtime/mod.ts";
 import { writeTarAtomic } from "../../src/transports/_tar/mod.ts";
 import { randomImage, sha256, tarOf } from "../helpers/random_image.ts";
-import {
-  type ArchiveEnv,
-  collectEvents,
-  startArchiveEnv,
-  storeState,
-  tick,
-} from "./_archive_env.ts";
+import { type ArchiveEnv, collectEvents, startArchiveEnv, storeState } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -78,8 +72,7 @@ describe("load", () => {
       const target = await env.open();
       const watch = collectEvents(target);
       assert.deepEqual(await target.load(path), names, format);
-      await tick();
-      watch.stop();
+      await watch.stop();
       assert.deepEqual(watch.events.map((e) => [e.type, e.id, e.name]), [
         ["load", record.id, path],
       ]);

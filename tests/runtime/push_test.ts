@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ImageNotFoundError } from "../../src/errors.ts";
 import { listDockerArchiveImages } from "../../src/transports/docker_archive/mod.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
-import { type ArchiveEnv, collectEvents, startArchiveEnv, tick } from "./_archive_env.ts";
+import { type ArchiveEnv, collectEvents, startArchiveEnv } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
 let registry: RegistryServer;
@@ -24,8 +24,7 @@ describe("push", () => {
     const destination = `${registry.registry}/team/pushed:1`;
     const watch = collectEvents(runtime);
     const digest = await runtime.push("pushed:1", destination, { tlsVerify: false });
-    await tick();
-    watch.stop();
+    await watch.stop();
     assert.deepEqual(watch.events.map((e) => [e.type, e.id, e.name]), [
       ["push", record.id, destination],
     ]);
@@ -86,8 +85,7 @@ describe("push", () => {
       runtime.push("failing:1", "x/y:1", { credentials: "a:b", username: "c" }),
       TypeError,
     );
-    await tick();
-    watch.stop();
+    await watch.stop();
     // The failed push counts; the missing image and the bad options never got that far.
     assert.deepEqual(watch.events.map((e) => [e.type, e.id, e.name]), [
       ["push", record.id, "127.0.0.1:1/nowhere/failing:1"],

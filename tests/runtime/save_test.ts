@@ -11,7 +11,7 @@ import {
 } from "../../src/errors.ts";
 import { listDockerArchiveImages } from "../../src/transports/docker_archive/mod.ts";
 import { listOciArchiveImages } from "../../src/transports/oci_archive/mod.ts";
-import { type ArchiveEnv, collectEvents, startArchiveEnv, tick } from "./_archive_env.ts";
+import { type ArchiveEnv, collectEvents, startArchiveEnv } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -74,8 +74,7 @@ describe("save", () => {
       format: "docker-archive",
       output,
     });
-    await tick();
-    watch.stop();
+    await watch.stop();
     const images = await listDockerArchiveImages(env.fs, output);
     assert.deepEqual(images.map((image) => image.repoTags), [
       ["docker.io/library/alpha:1", "docker.io/library/alpha:2"],

@@ -69,7 +69,8 @@ describe("store lock", () => {
 
   it("waits for a live holder, times out, and breaks the lock once the holder dies", async () => {
     const { path, cleanup } = await tempRoot();
-    const sleeper = start("sleep", ["30"]);
+    // Lives until killed: the test never races its natural end.
+    const sleeper = start("sleep", ["infinity"]);
     try {
       const store = await openStore({ root: path, fs: new NodeFileSystem(), lockTimeoutMs: 150 });
       const image = randomImage();
@@ -90,6 +91,9 @@ describe("store lock", () => {
     try {
       const store = await openStore({ root: path, fs: new NodeFileSystem(), lockTimeoutMs: 100 });
       await mkdir(`${path}/lock`);
+      // Dated ahead, so it stays young however slowly this test runs.
+      const fresh = new Date(Date.now() + 3_600_000);
+      await utimes(`${path}/lock`, fresh, fresh);
       await assert.rejects(store.withLock(() => Promise.resolve()), StoreLockedError);
       const old = new Date(Date.now() - 60_000);
       await utimes(`${path}/lock`, old, old);
