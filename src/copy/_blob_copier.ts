@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { temporaryName } from "../fs/mod.ts";
 import { tmpdir } from "node:os";
 import { InvalidManifestError } from "../errors.ts";
 import type {
@@ -213,7 +214,7 @@ export class BlobCopier {
     const fs = context.fs;
     const dir = (context.tmpDir ?? tmpdir()).replace(/\/+$/, "") || "/";
     await fs.mkdir(dir, { recursive: true });
-    const path = `${dir}/.stevedore-copy-${crypto.randomUUID()}`;
+    const path = `${dir}/${temporaryName(".stevedore-copy")}`;
     try {
       const count = digestingStream();
       let stream = await this.#read(blob, signal, this.#options.source.verifiesBlobs !== true);

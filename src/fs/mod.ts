@@ -17,5 +17,12 @@ export type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 export { exists, isNotFound, writeFileAtomic } from "./file_system.ts";
 export { NodeFileSystem } from "./node_fs.ts";
 export { MemoryFileSystem } from "./memory_fs.ts";
-export { currentPid, hostName, isProcessAlive } from "./process.ts";
+export { currentPid, hostName, isProcessAlive, processStartTime } from "./process.ts";
+export {
+  isOwnerGone,
+  ownerTag,
+  temporaryName,
+  type TemporaryOwner,
+  temporaryOwner,
+} from "./temporary_name.ts";
 export { NodeRootfsWriter, type RootfsEntryInfo, type RootfsWriter } from "./rootfs_writer.ts";

@@ -1,9 +1,11 @@
 /**
  * The process seam: the few facts about the running process and its host that the store's
- * cross-process lock needs. This is the only file under `src/` that touches `process`.
+ * cross-process lock and its leftover cleaning need. This is the only file under `src/`
+ * that touches `process`.
  *
  * @module
  */
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 
 /** The ID of the current process. */
@@ -12,11 +14,35 @@ export function currentPid(): number {
 }
 
 /**
- * Tells whether a process with ID `pid` exists on this host (signal 0 probes without
- * sending anything; a process we may not signal still exists).
+ * When process `pid` started, as the kernel counts it (clock ticks since boot, from
+ * `/proc/<pid>/stat` field 22); `undefined` where that is unknown (no such process, or no
+ * `/proc`). With the pid it names one process even after the pid is reused.
  */
-export function isProcessAlive(pid: number): boolean {
+export function processStartTime(pid: number): string | undefined {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after it.
+  const start = text.slice(text.lastIndexOf(")") + 2).split(" ")[19];
+  return start !== undefined && /^\d+$/.test(start) ? start : undefined;
+}
+
+/**
+ * Tells whether a process with ID `pid` exists on this host (signal 0 probes without
+ * sending anything; a process we may not signal still exists). With `start` (from
+ * {@linkcode processStartTime}), a process that reuses the pid but started at another
+ * time does not count.
+ */
+export function isProcessAlive(pid: number, start?: string): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (start !== undefined && start !== "") {
+    const now = processStartTime(pid);
+    if (now !== undefined) return now === start;
+  }
   try {
     process.kill(pid, 0);
     return true;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { temporaryName } from "../fs/mod.ts";
 import { decompressStream, gzipStream } from "../compression/mod.ts";
 import { digestBytes, digestingStream } from "../digest/mod.ts";
 import { InvalidArchiveError, RegistryError } from "../errors.ts";
@@ -152,7 +153,7 @@ export async function importImage(
   const what = typeof source === "string" ? source : "stream";
   const budget = new ByteBudget(what, loadLimits(ctx, { maxBytes: options.maxBytes }).maxBytes);
   const base = (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
-  const spooled = `${base}/.stevedore-import-${crypto.randomUUID()}.tar.gz`;
+  const spooled = `${base}/${temporaryName(".stevedore-import")}.tar.gz`;
   try {
     const diffTap = digestingStream();
     const blobTap = digestingStream();

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { temporaryName } from "../fs/mod.ts";
 import type { CopyProgressEvent } from "../copy/mod.ts";
 import {
   ImageRejectedError,
@@ -110,7 +111,7 @@ async function spool(
   budget: ByteBudget,
   signal: AbortSignal | undefined,
 ): Promise<string> {
-  const path = `${tempBase(ctx)}/.stevedore-load-${crypto.randomUUID()}.tar`;
+  const path = `${tempBase(ctx)}/${temporaryName(".stevedore-load")}.tar`;
   try {
     await stream.pipeThrough(budget.meter()).pipeTo(await ctx.fs.openWrite(path), { signal });
   } catch (error) {
@@ -225,6 +226,7 @@ async function loadPath(
 ): Promise<Loaded> {
   const context: TransportContext = { fs: ctx.fs, tmpDir: tempBase(ctx) };
   if (options.signal !== undefined) context.signal = options.signal;
+import { temporaryName } from "../fs/mod.ts";
   const isDirectory = await ctx.fs.stat(path).then((info) => info.isDirectory, () => undefined);
   if (isDirectory === undefined) {
     const error = new InvalidArchiveError(path, "Missing", "no such file or directory");

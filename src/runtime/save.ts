@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { temporaryName } from "../fs/mod.ts";
 import { copyImage, type CopyProgressEvent } from "../copy/mod.ts";
 import { InvalidReferenceError, UnsupportedTransportError } from "../errors.ts";
 import { normalizeName } from "../reference/mod.ts";
@@ -234,7 +235,7 @@ export async function save(
   const output = options.output;
   const path = typeof output === "string"
     ? output
-    : `${(ctx.tmpDir ?? ".").replace(/\/+$/, "")}/.stevedore-save-${crypto.randomUUID()}.tar`;
+    : `${(ctx.tmpDir ?? ".").replace(/\/+$/, "")}/${temporaryName(".stevedore-save")}.tar`;
   // A stream's events are named "-", like the CLI's stdout.
   const eventName = typeof output === "string" ? output : "-";
   try {

@@ -15,7 +15,7 @@
  */
 import { computeDigest } from "../digest/mod.ts";
 import { DigestMismatchError } from "../errors.ts";
-import { type FileSystem, isNotFound } from "../fs/mod.ts";
+import { type FileSystem, isNotFound, ownerTag } from "../fs/mod.ts";
 import { guessManifestMediaType } from "../manifest/mod.ts";
 import { normalizeName, parseNormalizedName } from "../reference/mod.ts";
 import { type ImageStore, manifestByDigest, manifestOfName } from "../store/mod.ts";
@@ -119,7 +119,7 @@ export class StoreRegistryStorage implements RegistryStorage {
     return Promise.resolve(false);
   }
 
-  /** Starts an upload staged in the temporary folder (`upload-<id>.<n>` files). */
+  /** Starts an upload staged in the temporary folder (`upload-<owner>-<id>.<n>` files). */
   async startUpload(repository: string): Promise<UploadSession> {
     await this.#fs.mkdir(this.#tmpDir, { recursive: true, mode: 0o700 });
     const id = crypto.randomUUID();
@@ -141,7 +141,8 @@ export class StoreRegistryStorage implements RegistryStorage {
         return size;
       },
       async append(stream) {
-        const part = `${dir}/upload-${id}.${parts.length}`;
+        // The owner tag lets a store opened after this process died remove the part.
+        const part = `${dir}/upload-${ownerTag()}-${id}.${parts.length}`;
         parts.push(part);
         const counted = stream.pipeThrough(
           new TransformStream<Uint8Array, Uint8Array>({

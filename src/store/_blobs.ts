@@ -6,26 +6,12 @@
  */
 import { Digest, digestVerifier } from "../digest/mod.ts";
 import { BlobUnknownError } from "../errors.ts";
-import { currentPid, type FileSystem, isNotFound } from "../fs/mod.ts";
+import { type FileSystem, isNotFound, temporaryName } from "../fs/mod.ts";
 
 /** The path of blob `digest` under the store `root`; a malformed digest throws. */
 export function blobPath(root: string, digest: string): string {
   const parsed = Digest.parse(digest);
   return `${root}/blobs/${parsed.algorithm}/${parsed.hex}`;
-}
-
-/**
- * The name of a new temporary file: `<pid>-<uuid>`, so that garbage collection can tell
- * the files of a dead writer.
- */
-export function temporaryName(): string {
-  return `${currentPid()}-${crypto.randomUUID()}`;
-}
-
-/** The writer's process ID encoded in a temporary file's name, if any. */
-export function temporaryWriter(name: string): number | undefined {
-  const match = /^(\d+)-/.exec(name);
-  return match === null ? undefined : Number(match[1]);
 }
 
 /** Whether blob `digest` is stored (with `size` bytes, when `size` is given and >= 0). */
@@ -76,7 +62,8 @@ export async function writeStoredBlob(
     ...(size >= 0 ? { size } : {}),
     what: digest,
   });
-  const temporary = `${root}/tmp/${temporaryName()}`;
+  // The name carries this process's identity: a store opened after we died removes it.
+  const temporary = `${root}/tmp/${temporaryName("blob")}`;
   try {
     const sink = await fs.openWrite(temporary, { sync: true });
     const verified = stream.pipeThrough(verifier);

@@ -1,13 +1,19 @@
 /**
  * Blob leases: a writer that is copying an image into the store names the blobs it relies
- * on in a lease file (`leases/<pid>-<uuid>.json`) before it writes or reuses them, and
- * garbage collection keeps every blob a live writer's lease names. A lease whose process
- * died is removed by the next collection.
+ * on in a lease file (`leases/<owner tag>-<uuid>.json`, see `temporaryName`) before it
+ * writes or reuses them, and garbage collection keeps every blob a live writer's lease
+ * names. A lease whose process died is removed by the next open, check or collection.
  *
  * @module
  */
-import { type FileSystem, isNotFound, isProcessAlive, writeFileAtomic } from "../fs/mod.ts";
-import { temporaryName, temporaryWriter } from "./_blobs.ts";
+import {
+  type FileSystem,
+  isNotFound,
+  isOwnerGone,
+  temporaryName,
+  temporaryOwner,
+  writeFileAtomic,
+} from "../fs/mod.ts";
 
 /** The blobs one writer relies on until it committed its image (or gave up). */
 export class BlobLease {
@@ -52,8 +58,8 @@ export async function leasedDigests(fs: FileSystem, root: string): Promise<Set<s
     throw error;
   }
   for (const name of names) {
-    const writer = temporaryWriter(name);
-    if (writer !== undefined && !isProcessAlive(writer)) {
+    const owner = temporaryOwner(name);
+    if (owner !== undefined && isOwnerGone(owner)) {
       await fs.remove(`${dir}/${name}`);
       continue;
     }

@@ -1,14 +1,21 @@
 /**
  * The store's lock: a promise queue serializes callers inside one process, and a lock
  * directory (`mkdir` is atomic) serializes processes. The directory holds an owner file
- * (`{pid, host, acquiredAt, token}`); a waiter breaks the lock of an owner that died on
+ * (`{pid, host, start, acquiredAt, token}`); a waiter breaks the lock of an owner that died on
  * this host, so a killed process cannot leave the store locked forever.
  *
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { StoreLockedError } from "../errors.ts";
-import { currentPid, type FileSystem, hostName, isNotFound, isProcessAlive } from "../fs/mod.ts";
+import {
+  currentPid,
+  type FileSystem,
+  hostName,
+  isNotFound,
+  isProcessAlive,
+  processStartTime,
+} from "../fs/mod.ts";
 
 /** Who holds a lock directory. */
 export interface LockOwner {
@@ -16,6 +23,8 @@ export interface LockOwner {
   pid: number;
   /** The holder's host name. */
   host: string;
+  /** When the holder started (`processStartTime`), so a reused pid is not taken for it. */
+  start?: string;
   /** When it took the lock, ISO 8601. */
   acquiredAt: string;
   /** A random value naming this one acquisition. */
@@ -65,9 +74,11 @@ async function writeOwner(fs: FileSystem, dir: string, owner: LockOwner): Promis
 }
 
 function newOwner(): LockOwner {
+  const start = processStartTime(currentPid());
   return {
     pid: currentPid(),
     host: hostName(),
+    ...(start === undefined ? {} : { start }),
     acquiredAt: new Date().toISOString(),
     token: crypto.randomUUID(),
   };
@@ -179,7 +190,7 @@ export class StoreLock {
     if (owner === undefined) return Date.now() - observed.mtimeMs > OWNERLESS_GRACE_MS;
     if (owner.host !== hostName()) return false; // Cannot tell: wait (or time out).
     if (owner.pid === currentPid()) return false; // Another store object of this process.
-    return !isProcessAlive(owner.pid);
+    return !isProcessAlive(owner.pid, typeof owner.start === "string" ? owner.start : undefined);
   }
 
   /**

@@ -5,8 +5,8 @@
  * @module
  */
 import { Digest, digestVerifier } from "../digest/mod.ts";
-import { type FileSystem, isNotFound, isProcessAlive } from "../fs/mod.ts";
-import { blobPath, hasStoredBlob, temporaryWriter } from "./_blobs.ts";
+import { type FileSystem, isNotFound, isOwnerGone, temporaryOwner } from "../fs/mod.ts";
+import { blobPath, hasStoredBlob } from "./_blobs.ts";
 import { recordProblem } from "./_records.ts";
 import { imageManifests } from "./image_manifests.ts";
 import { leasedDigests } from "./_leases.ts";
@@ -108,7 +108,8 @@ export async function checkStore(
   return problems;
 }
 
-async function listDir(fs: FileSystem, path: string): Promise<string[]> {
+/** The names in folder `path`; none when it is missing. */
+export async function listDir(fs: FileSystem, path: string): Promise<string[]> {
   try {
     return await fs.readDir(path);
   } catch (error) {
@@ -155,7 +156,7 @@ export async function collectGarbage(
   const now = Date.now();
   for (const name of await listDir(fs, `${root}/tmp`)) {
     const path = `${root}/tmp/${name}`;
-    const writer = temporaryWriter(name);
+    const owner = temporaryOwner(name);
     let old: boolean;
     try {
       old = now - (await fs.stat(path)).mtimeMs > maxAge;
@@ -163,7 +164,7 @@ export async function collectGarbage(
       if (isNotFound(error)) continue;
       throw error;
     }
-    if (old || (writer !== undefined && !isProcessAlive(writer))) {
+    if (old || (owner !== undefined && isOwnerGone(owner))) {
       await fs.remove(path, { recursive: true });
     }
   }

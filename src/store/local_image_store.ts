@@ -25,6 +25,7 @@ import {
 } from "./_edits.ts";
 import { StoreLock } from "./_lock.ts";
 import { BlobLease } from "./_leases.ts";
+import { removeDeadEntries } from "./_leftovers.ts";
 import { checkStore, collectGarbage, type GcOptions, isRecordCorrupted } from "./_maintenance.ts";
 import {
   copyRecord,
@@ -41,6 +42,7 @@ import type {
   ImageStore,
   NamesChange,
   NewImage,
+  StoreLeftover,
   StoreProblem,
   StorePutBlobOptions,
 } from "./types.ts";
@@ -96,7 +98,8 @@ function sharedState(fs: FileSystem, root: string, lockTimeoutMs: number): Share
 
 /**
  * Opens (creating if needed) the store at `options.root`: makes the layout folders,
- * loads the records and repairs an `index.json` left behind by a crash.
+ * removes what processes that no longer run left in `tmp/` and `leases/`, loads the
+ * records and repairs an `index.json` left behind by a crash.
  */
 export async function openStore(options: OpenStoreOptions): Promise<LocalImageStore> {
   const store = new LocalImageStore(options);
@@ -120,11 +123,15 @@ export class LocalImageStore implements ImageStore {
     this.#state = sharedState(this.#fs, this.root, options.lockTimeoutMs ?? 30_000);
   }
 
-  /** Creates the layout folders and files, loads the records, re-syncs `index.json`. */
+  /**
+   * Creates the layout folders and files, removes the leftovers of dead processes, loads
+   * the records, re-syncs `index.json`.
+   */
   async initialize(): Promise<void> {
     const fs = this.#fs;
     await fs.mkdir(`${this.root}/blobs/sha256`, { recursive: true });
     await fs.mkdir(`${this.root}/tmp`, { recursive: true });
+    await this.removeLeftovers();
     if (!await this.#exists(`${this.root}/oci-layout`)) {
       await this.withLock(() => writeFileAtomic(fs, `${this.root}/oci-layout`, OCI_LAYOUT));
     }
@@ -314,10 +321,37 @@ export class LocalImageStore implements ImageStore {
     return new BlobLease(this.#fs, this.root);
   }
 
-  /** Finds damage: incomplete records, missing or corrupt blobs, an out-of-sync index. */
+  /**
+   * Removes the temporary files (`tmp/`) and blob leases (`leases/`) of processes that no
+   * longer run on this host; when a lease went, also the blobs nothing else needs (a
+   * `gc()`). Entries of live processes and of other hosts stay. Returns what went.
+   */
+  async removeLeftovers(): Promise<StoreLeftover[]> {
+    const removed = await removeDeadEntries(this.#fs, this.root);
+    if (removed.some((leftover) => leftover.kind === "lease")) {
+      for (const digest of await this.gc()) {
+        const [algorithm, hex] = digest.split(":");
+        removed.push({ path: `blobs/${algorithm}/${hex}`, kind: "blob" });
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Finds damage: incomplete records, missing or corrupt blobs, an out-of-sync index; and
+   * removes the leftovers of dead processes, each reported as a repaired problem.
+   */
   async check(options: { verifyBlobs?: boolean } = {}): Promise<StoreProblem[]> {
+    const problems: StoreProblem[] = (await this.removeLeftovers()).map((leftover) => ({
+      kind: "leftover",
+      ...(leftover.kind === "blob" ? { digest: leftover.path.slice(6).replace("/", ":") } : {}),
+      message: leftover.kind === "blob"
+        ? `Removed ${leftover.path}, which only a dead writer needed`
+        : `Removed ${leftover.path}, left by process ${leftover.pid}, which no longer runs`,
+      repaired: true,
+    }));
     const index = await this.#current();
-    const problems = [...this.#state.problems];
+    problems.push(...this.#state.problems);
     problems.push(...await checkStore(this.#fs, this.root, index.records, options));
     const expected = await this.#indexText();
     let actual: string | undefined;

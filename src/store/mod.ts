@@ -21,6 +21,7 @@ export type {
   NamesChange,
   NewImage,
   StoredImageManifest,
+  StoreLeftover,
   StoreProblem,
   StorePutBlobOptions,
 } from "./types.ts";

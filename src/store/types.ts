@@ -112,9 +112,35 @@ export interface StoreProblem {
   /** The blob concerned, if any. */
   digest?: string;
   /** What is wrong, e.g. "incomplete", "missing blob", "digest mismatch". */
-  kind: "incomplete" | "missing-blob" | "corrupt-blob" | "bad-record" | "index-out-of-sync";
+  kind:
+    | "incomplete"
+    | "missing-blob"
+    | "corrupt-blob"
+    | "bad-record"
+    | "index-out-of-sync"
+    | "leftover";
   /** A human description. */
   message: string;
+  /** True when the check already repaired it (leftovers of dead processes are removed). */
+  repaired?: boolean;
+}
+
+/**
+ * Something killed or cancelled work left in the store, removed because the process that
+ * made it no longer runs.
+ */
+export interface StoreLeftover {
+  /** The path relative to the store root, e.g. `tmp/blob-p4242s918273h1c0ffee5-<uuid>`. */
+  path: string;
+  /**
+   * A temporary file or folder (`tmp/`), a blob lease (`leases/`), or a blob only such a
+   * lease kept.
+   */
+  kind: "temporary" | "lease" | "blob";
+  /** The process that left it (not known for blobs). */
+  pid?: number;
+  /** Its size in bytes (not measured for blobs). */
+  size?: number;
 }
 
 /** Fields a writer gives when committing an image; the store fills in the rest. */
@@ -233,8 +259,16 @@ export interface ImageStore {
    * released, so a copy in progress keeps the blobs it wrote or reuses before it commits.
    */
   leaseBlobs?(): BlobLeaseHandle;
-  /** Finds damage: incomplete records, missing or corrupt blobs, an out-of-sync index. */
+  /**
+   * Finds damage: incomplete records, missing or corrupt blobs, an out-of-sync index; and
+   * reports the leftovers of dead processes as it removes them.
+   */
   check(options?: { verifyBlobs?: boolean }): Promise<StoreProblem[]>;
+  /**
+   * Removes the temporary files and blob leases of processes that no longer run (and the
+   * blobs only those leases kept); returns what it removed.
+   */
+  removeLeftovers?(): Promise<StoreLeftover[]>;
   /** Runs `fn` holding the store's lock (re-entrant within one `withLock` call chain). */
   withLock<T>(fn: () => Promise<T>): Promise<T>;
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { temporaryName } from "../fs/mod.ts";
 import { tmpdir } from "node:os";
 
 /** The folder part of `path` (`.` for a bare file name). */
@@ -15,5 +16,5 @@ export function parentDir(path: string): string {
 /** A fresh, not yet created folder path under `base` (the OS temp folder by default). */
 export function tempPath(base: string | undefined, label: string): string {
   const root = base ?? tmpdir();
-  return `${root.replace(/\/+$/, "") || "/"}/.stevedore-${label}-${crypto.randomUUID()}`;
+  return `${root.replace(/\/+$/, "") || "/"}/${temporaryName(`.stevedore-${label}`)}`;
 }
