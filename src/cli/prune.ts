@@ -38,12 +38,18 @@ export const command: Command = {
       if (answer !== "y" && answer !== "yes") return 0;
     }
     const runtime = await ctx.openRuntime();
-    const { reports, errors } = await runtime.prune({
+    const { reports, errors, leftovers } = await runtime.prune({
       all,
       filters: listFlag(args, "filter"),
       external: boolFlag(args, "external"),
     });
     await ctx.out(reports.filter((r) => r.removed).map((r) => r.id + "\n").join(""));
+    if (leftovers.length > 0) {
+      const bytes = leftovers.reduce((sum, leftover) => sum + (leftover.size ?? 0), 0);
+      await ctx.err(
+        `Removed ${leftovers.length} leftover(s) of processes that no longer run (${bytes} bytes)\n`,
+      );
+    }
     if (errors.length > 0) throw errors[0];
   },
 };

@@ -1,9 +1,11 @@
 /**
  * Pruning images (Podman's `image prune` over libimage's `RemoveImages`): dangling images,
- * or with `all` every image no container uses, repeated until nothing more goes.
+ * or with `all` every image no container uses, repeated until nothing more goes; then
+ * what killed or cancelled work left in the store.
  *
  * @module
  */
+import type { StoreLeftover } from "../store/types.ts";
 import type { RuntimeContext } from "./context.ts";
 import { removeImages, type RemoveImagesResult, type RemoveReport } from "./remove_images.ts";
 
@@ -17,9 +19,20 @@ export interface PruneOptions {
   external?: boolean;
 }
 
+/** What {@linkcode prune} removed. */
+export interface PruneResult extends RemoveImagesResult {
+  /**
+   * The temporary files, blob leases and blobs that processes which no longer run left in
+   * the store, removed too.
+   */
+  leftovers: StoreLeftover[];
+}
+
 /**
  * Removes dangling images (or all unused ones with `all`), with their sizes in the
- * reports; read-only images and images with containers are kept.
+ * reports; read-only images and images with containers are kept. Then removes the
+ * leftovers of processes that no longer run (temporary files, leases, blobs only they
+ * kept).
  *
  * @example
  * ```ts ignore
@@ -29,7 +42,7 @@ export interface PruneOptions {
 export async function prune(
   ctx: RuntimeContext,
   options: PruneOptions = {},
-): Promise<RemoveImagesResult> {
+): Promise<PruneResult> {
   const filters = [...(options.filters ?? []), "readonly=false"];
   if (!options.all) filters.push("dangling=true");
   filters.push(options.external ? "containers=external" : "containers=false");
@@ -45,5 +58,6 @@ export async function prune(
     errors.push(...round.errors);
     if (round.errors.length > 0 || !round.reports.some((r) => r.removed)) break;
   }
-  return { reports, errors };
+  const leftovers = await ctx.store.removeLeftovers?.() ?? [];
+  return { reports, errors, leftovers };
 }

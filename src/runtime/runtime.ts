@@ -41,7 +41,7 @@ import { tag, untag } from "./tag.ts";
 import { diskUsage, type DiskUsageResult } from "./disk_usage.ts";
 import { history, type HistoryRow } from "./history.ts";
 import { type ImageData, inspect, type InspectOptions } from "./inspect.ts";
-import { prune, type PruneOptions } from "./prune.ts";
+import { prune, type PruneOptions, type PruneResult } from "./prune.ts";
 import { tree, type TreeOptions } from "./tree.ts";
 import { createManifestList, lookupManifestList, type ManifestList } from "./manifest_list.ts";
 import { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
@@ -344,8 +344,8 @@ export class Runtime {
     return diskUsage(this.#ctx);
   }
 
-  /** Removes dangling (or, with `all`, unused) images. */
-  prune(options: PruneOptions = {}): Promise<RemoveImagesResult> {
+  /** Removes dangling (or, with `all`, unused) images, then leftovers of dead processes. */
+  prune(options: PruneOptions = {}): Promise<PruneResult> {
     return prune(this.#ctx, options);
   }
 

@@ -1,6 +1,7 @@
 // Running TypeScript child processes (through tsx) from any of the three test runtimes.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { StopAt } from "./_phase_fs.ts";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -36,4 +37,48 @@ export async function deadPid(): Promise<number> {
   const child = start("true", []);
   await child.exited;
   return child.pid;
+}
+
+/**
+ * Runs `_kill_child.ts ROOT STOP MODE ARGS` until it reports that it froze at phase
+ * `stop` (see `_phase_fs.ts`), kills it there with SIGKILL and resolves to the phase once
+ * it is gone. A child that ends on its own, or fails, rejects with its output.
+ */
+export function killAtPhase(
+  root: string,
+  stop: StopAt,
+  mode: string,
+  args: string[] = [],
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      runTs[0],
+      [...runTs[1], "tests/store/_kill_child.ts", root, JSON.stringify(stop), mode, ...args],
+      { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    let phase: string | undefined;
+    child.stderr!.on("data", (chunk) => stderr += String(chunk));
+    child.stdout!.on("data", (chunk) => {
+      stdout += String(chunk);
+      const match = /^stopped (.*)$/m.exec(stdout);
+      if (match !== null && phase === undefined) {
+        phase = match[1];
+        child.kill("SIGKILL");
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (phase !== undefined && signal === "SIGKILL") resolve(phase);
+      else {
+        reject(
+          new Error(
+            `the child never reached ${JSON.stringify(stop)} (exit ${code ?? signal}):\n` +
+              `${stdout}\n${stderr}`,
+          ),
+        );
+      }
+    });
+  });
 }

@@ -1,9 +1,10 @@
-// Kills a process that writes into the store with SIGKILL at random moments, many times:
-// the store must always open, show no damage worse than an incomplete image, accept new
-// images, and gc must clean up what the killed writers left behind.
+// Kills a process that writes into the store with SIGKILL at chosen phases of its work
+// (the child reports each phase and freezes there, see _phase_fs.ts): before and after
+// blobs, leases, the lock and commits. The next open must leave no leftover in tmp/ or
+// leases/, show no damage, keep exactly what was committed, and accept new images; gc
+// must then clean up what the killed writers left behind.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { copyImage } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
@@ -12,40 +13,64 @@ import { containersStorageTransport } from "../../src/transports/containers_stor
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { tempRoot } from "./_helpers.ts";
-import { repoRoot, runTs } from "./_spawn.ts";
+import type { StopAt } from "./_phase_fs.ts";
+import { killAtPhase } from "./_spawn.ts";
 
-const KILLS = 20;
+const stop = (when: StopAt["when"], op: string, path: string, nth = 1): StopAt => ({
+  when,
+  op,
+  path,
+  nth,
+});
 
-/** Starts the writer, waits until it has opened the store, kills it after `delayMs`. */
-function runAndKill(root: string, delayMs: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(runTs[0], [...runTs[1], "tests/store/_kill_child.ts", root], {
-      cwd: repoRoot,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr!.on("data", (chunk) => stderr += String(chunk));
-    child.stdout!.once("data", () => setTimeout(() => child.kill("SIGKILL"), delayMs));
-    child.on("error", reject);
-    child.on("close", (_code, signal) => {
-      if (signal === "SIGKILL") resolve(signal);
-      else reject(new Error(`the writer ended on its own: ${stderr}`));
-    });
-  });
-}
+/**
+ * Where the writer dies, and whether it had committed its first image of the round by
+ * then (`undefined`: not known at that phase).
+ */
+const ROUNDS: { stop: StopAt; committed: boolean | undefined }[] = [
+  { stop: stop("after", "mkdir", "^lock$"), committed: false },
+  // The lock folder exists but names no owner yet: broken once it is old enough.
+  { stop: stop("before", "rename", "^lock/owner\\.json\\.tmp-"), committed: false },
+  { stop: stop("after", "rename", "-> leases/"), committed: false },
+  { stop: stop("after", "openWrite", "^tmp/blob-"), committed: false },
+  { stop: stop("after", "write", "^tmp/blob-", 2), committed: false },
+  { stop: stop("after", "rename", "^tmp/blob-.* -> blobs/", 3), committed: false },
+  { stop: stop("after", "writeFile", "^images\\.json\\.tmp-"), committed: false },
+  { stop: stop("before", "rename", "-> images\\.json$"), committed: false },
+  { stop: stop("after", "rename", "-> images\\.json$"), committed: true },
+  { stop: stop("before", "remove", "^leases/"), committed: true },
+  { stop: stop("before", "remove", "^lock\\.released-", 3), committed: undefined },
+  { stop: stop("after", "rename", "-> images\\.json$", 5), committed: true },
+  // Inside a gc, between two blob removals.
+  { stop: stop("after", "remove", "^blobs/sha256/"), committed: true },
+];
+
+const FIRST_NAME = "docker.io/kill/child:0";
 
 describe("store under SIGKILL", () => {
-  it(`survives ${KILLS} killed writers`, { timeout: 120_000 }, async () => {
+  it(`survives writers killed at ${ROUNDS.length} phases`, { timeout: 600_000 }, async () => {
     const { path, cleanup } = await tempRoot();
     try {
       const memory = memoryTransport();
-      for (let round = 0; round < KILLS; round++) {
-        await runAndKill(path, Math.floor(Math.random() * 250));
-        // A fresh file-system object: nothing cached from earlier rounds.
+      for (const [round, { stop, committed }] of ROUNDS.entries()) {
+        const what = `round ${round} (${JSON.stringify(stop)})`;
+        const before = await (await openStore({ root: path, fs: new NodeFileSystem() }))
+          .imageByName(FIRST_NAME);
+        await killAtPhase(path, stop, "write-loop");
+        // A fresh file-system object: nothing cached from earlier rounds. The generous lock
+        // timeout lets an ownerless lock folder age into a breakable one.
         const fs = new NodeFileSystem();
-        const store = await openStore({ root: path, fs, lockTimeoutMs: 10_000 });
-        const problems = await store.check({ verifyBlobs: true });
-        assert.deepEqual(problems.filter((p) => p.kind !== "incomplete"), [], `round ${round}`);
+        const store = await openStore({ root: path, fs, lockTimeoutMs: 60_000 });
+        assert.deepEqual(await readdir(`${path}/tmp`), [], what);
+        assert.deepEqual(await readdir(`${path}/leases`).catch(() => []), [], what);
+        assert.deepEqual(await store.check({ verifyBlobs: true }), [], what);
+        const first = await store.imageByName(FIRST_NAME);
+        if (committed === true) {
+          assert.notEqual(first?.id, undefined, what);
+          assert.notEqual(first?.id, before?.id, `${what}: the new image is committed`);
+        }
+        if (committed === false) assert.equal(first?.id, before?.id, `${what}: nothing committed`);
+        if (first !== undefined) assert.equal(await store.isCorrupted(first), false, what);
         const image = randomImage({ layers: 2 });
         memory.store.add("fresh", image);
         await copyImage(
@@ -74,8 +99,6 @@ describe("store under SIGKILL", () => {
       );
       assert.deepEqual(loose, []);
       assert.deepEqual(await readdir(`${path}/tmp`), []);
-      // The killed writers' blob leases are gone with them.
-      // (The folder exists once a writer leased a blob.)
       assert.deepEqual(await readdir(`${path}/leases`).catch(() => []), []);
       assert.deepEqual(
         (await readdir(path)).filter((name) => name !== "leases").sort(),
