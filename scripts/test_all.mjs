@@ -20,6 +20,9 @@ const runChecks = !args.includes("--no-checks");
 const filters = args.filter((a) => !a.startsWith("--"));
 const work = mkdtempSync(join(tmpdir(), "stevedore-test-"));
 
+/** An ANSI colour sequence (ESC [ ... m). */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
 let passed = 0;
 let failed = 0;
 const failures = [];
@@ -40,7 +43,7 @@ function run(label, command, commandArgs, options = {}) {
     const keep = (chunk, sink) => {
       sink.write(chunk);
       // Colours stripped: some runners colour their summary whatever NO_COLOR says.
-      const text = chunk.toString("utf8").replace(/\x1b\[[0-9;]*m/g, "");
+      const text = chunk.toString("utf8").replace(ANSI_COLOUR, "");
       output = (output + text).slice(-256 * 1024);
     };
     child.stdout.on("data", (chunk) => keep(chunk, process.stdout));
