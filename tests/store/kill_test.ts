@@ -32,9 +32,9 @@ const ROUNDS: { stop: StopAt; committed: boolean | undefined }[] = [
   // The lock folder exists but names no owner yet: broken once it is old enough.
   { stop: stop("before", "rename", "^lock/owner\\.json\\.tmp-"), committed: false },
   { stop: stop("after", "rename", "-> leases/"), committed: false },
-  { stop: stop("after", "openWrite", "^tmp/blob-"), committed: false },
-  { stop: stop("after", "write", "^tmp/blob-", 2), committed: false },
-  { stop: stop("after", "rename", "^tmp/blob-.* -> blobs/", 3), committed: false },
+  { stop: stop("after", "openWrite", "^tmp/"), committed: false },
+  { stop: stop("after", "write", "^tmp/", 2), committed: false },
+  { stop: stop("after", "rename", "^tmp/.* -> blobs/", 3), committed: false },
   { stop: stop("after", "writeFile", "^images\\.json\\.tmp-"), committed: false },
   { stop: stop("before", "rename", "-> images\\.json$"), committed: false },
   { stop: stop("after", "rename", "-> images\\.json$"), committed: true },
