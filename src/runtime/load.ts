@@ -226,7 +226,6 @@ async function loadPath(
 ): Promise<Loaded> {
   const context: TransportContext = { fs: ctx.fs, tmpDir: tempBase(ctx) };
   if (options.signal !== undefined) context.signal = options.signal;
-import { temporaryName } from "../fs/mod.ts";
   const isDirectory = await ctx.fs.stat(path).then((info) => info.isDirectory, () => undefined);
   if (isDirectory === undefined) {
     const error = new InvalidArchiveError(path, "Missing", "no such file or directory");
