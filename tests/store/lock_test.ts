@@ -2,16 +2,27 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readdir, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { isProcessAlive, MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
+import {
+  isProcessAlive,
+  MemoryFileSystem,
+  NodeFileSystem,
+  processStartTime,
+} from "../../src/fs/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 import { StoreLockedError } from "../../src/errors.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { addImage, tempRoot } from "./_helpers.ts";
 import { deadPid, runTs, start } from "./_spawn.ts";
 
-async function writeLock(root: string, pid: number): Promise<void> {
+async function writeLock(root: string, pid: number, start?: string): Promise<void> {
   await mkdir(`${root}/lock`);
-  const owner = { pid, host: hostname(), acquiredAt: new Date().toISOString(), token: "t" };
+  const owner = {
+    pid,
+    host: hostname(),
+    acquiredAt: new Date().toISOString(),
+    token: "t",
+    ...(start === undefined ? {} : { start }),
+  };
   await writeFile(`${root}/lock/owner.json`, JSON.stringify(owner));
 }
 
@@ -20,6 +31,30 @@ describe("store lock", () => {
     assert.equal(isProcessAlive(process.pid), true);
     assert.equal(isProcessAlive(await deadPid()), false);
     assert.equal(isProcessAlive(-1), false);
+    const start = processStartTime(process.pid);
+    assert.match(start ?? "", /^\d+$/, "Linux names when a process started");
+    assert.equal(isProcessAlive(process.pid, start), true);
+    // The same pid, started at another time: another process that reuses the pid.
+    assert.equal(isProcessAlive(process.pid, String(Number(start) + 1)), false);
+  });
+
+  it("breaks the lock of a pid that a process started at another time now uses", async () => {
+    const { path, cleanup } = await tempRoot();
+    const sleeper = start("sleep", ["infinity"]);
+    try {
+      const store = await openStore({ root: path, fs: new NodeFileSystem(), lockTimeoutMs: 5000 });
+      const real = processStartTime(sleeper.pid)!;
+      await writeLock(path, sleeper.pid, String(Number(real) + 1));
+      const record = await addImage(store, randomImage(), ["reused/pid:1"]);
+      assert.deepEqual(record.names, ["reused/pid:1"]);
+      // The holder that really started then still holds its lock.
+      await writeLock(path, sleeper.pid, real);
+      const waiting = await openStore({ root: path, fs: new NodeFileSystem(), lockTimeoutMs: 150 });
+      await assert.rejects(addImage(waiting, randomImage()), StoreLockedError);
+    } finally {
+      sleeper.kill("SIGKILL");
+      await cleanup();
+    }
   });
 
   it("is re-entrant and serializes callers within a process", async () => {
