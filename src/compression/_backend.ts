@@ -4,6 +4,7 @@
  * @module
  */
 
+import { nodeBuiltin } from "../fs/node_builtin.ts";
 import { kernelPreference } from "../wasm/_kernel_choice.ts";
 
 /**
@@ -13,7 +14,15 @@ import { kernelPreference } from "../wasm/_kernel_choice.ts";
  */
 export type CompressionBackend = "auto" | "wasm" | "native";
 
-/** Resolves `requested`: an explicit choice wins, then `STEVEDORE_KERNELS`, then `measured`. */
+/** The runtime's `node:zlib`, or `undefined` where it has none (an edge runtime). */
+export function nativeZlib(): typeof import("node:zlib") | undefined {
+  return nodeBuiltin("node:zlib");
+}
+
+/**
+ * Resolves `requested`: an explicit choice wins, then `STEVEDORE_KERNELS`, then `measured`;
+ * where the runtime has no `node:zlib`, a choice not made explicitly falls back to `wasm`.
+ */
 export function resolveBackend(
   requested: CompressionBackend | undefined,
   measured: "wasm" | "native",
@@ -23,5 +32,15 @@ export function resolveBackend(
     throw new TypeError(`Cannot use compression backend "${requested}": unknown backend`);
   }
   const preference = kernelPreference();
-  return preference === "auto" ? measured : preference;
+  const chosen = preference === "auto" ? measured : preference;
+  return chosen === "native" && nativeZlib() === undefined ? "wasm" : chosen;
+}
+
+/** The runtime's `node:zlib`; throws a `TypeError` where it has none. */
+export function requireZlib(): typeof import("node:zlib") {
+  const zlib = nativeZlib();
+  if (zlib === undefined) {
+    throw new TypeError(`Cannot use compression backend "native": this runtime has no "node:zlib"`);
+  }
+  return zlib;
 }

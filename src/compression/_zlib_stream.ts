@@ -5,8 +5,8 @@
  * @module
  */
 
-import * as zlib from "node:zlib";
 import { CompressionError, type CompressionErrorReason } from "../errors.ts";
+import { requireZlib } from "./_backend.ts";
 
 const MESSAGES: Array<[string, CompressionErrorReason]> = [
   ["unknown compression method", "BadHeader"],
@@ -56,6 +56,7 @@ export function zlibStream(
   level = 6,
 ): TransformStream<Uint8Array, Uint8Array> {
   const chunkSize = 128 * 1024;
+  const zlib = requireZlib();
   const engine = mode === "gunzip"
     ? zlib.createGunzip({ chunkSize })
     : mode === "inflateRaw"

@@ -4,13 +4,14 @@
  * @module
  */
 
-import * as zlib from "node:zlib";
 import { CompressionError } from "../errors.ts";
-import { type CompressionBackend, resolveBackend } from "./_backend.ts";
+import { type CompressionBackend, requireZlib, resolveBackend } from "./_backend.ts";
 import { codecStream } from "./_codec_stream.ts";
 import { zlibError, zlibStream } from "./_zlib_stream.ts";
 import { wasmInflateAll, wasmInflateCodec } from "./_wasm_inflate.ts";
 import { hostRuntime } from "../wasm/_kernel_choice.ts";
+import { wasmInflateAvailable } from "../wasm/inflate.ts";
+import { portableInflateAll, portableInflateStream } from "./_portable_inflate.ts";
 
 /** Options of the decompression streams and helpers. */
 export interface InflateOptions {
@@ -75,6 +76,9 @@ function inflateStream(
   if (resolveBackend(options.backend, autoInflateBackend()) === "native") {
     return zlibStream(format === "gzip" ? "gunzip" : "inflateRaw", what);
   }
+  if (options.backend !== "wasm" && !wasmInflateAvailable()) {
+    return portableInflateStream(format, what);
+  }
   return codecStream(() => wasmInflateCodec(format, what));
 }
 
@@ -82,14 +86,17 @@ function inflateStream(
 export function gunzip(bytes: Uint8Array, options: InflateOptions = {}): Uint8Array<ArrayBuffer> {
   const what = options.what ?? "gzip data";
   if (resolveBackend(options.backend, autoInflateBackend()) === "wasm") {
+    if (options.backend !== "wasm" && !wasmInflateAvailable()) {
+      return portableInflateAll(bytes, "gzip", what);
+    }
     return wasmInflateAll(bytes, "gzip", what);
   }
   if (bytes.length >= 1 && (bytes[0] !== 0x1f || (bytes.length >= 2 && bytes[1] !== 0x8b))) {
     throw zlibError(what, new Error("incorrect header check"), false);
   }
-  let result: { buffer: Uint8Array; engine: zlib.Gunzip };
+  let result: { buffer: Uint8Array; engine: import("node:zlib").Gunzip };
   try {
-    result = zlib.gunzipSync(bytes, { info: true }) as unknown as typeof result;
+    result = requireZlib().gunzipSync(bytes, { info: true }) as unknown as typeof result;
   } catch (error) {
     throw zlibError(what, error, true);
   }

@@ -4,9 +4,8 @@
  * @module
  */
 
-import * as zlib from "node:zlib";
 import { Gzip, gzipSync } from "fflate";
-import { type CompressionBackend, resolveBackend } from "./_backend.ts";
+import { type CompressionBackend, requireZlib, resolveBackend } from "./_backend.ts";
 import { codecStream, type SyncCodec } from "./_codec_stream.ts";
 import { zlibStream } from "./_zlib_stream.ts";
 
@@ -89,7 +88,7 @@ export function gzipStream(options: GzipOptions = {}): TransformStream<Uint8Arra
 export function gzip(bytes: Uint8Array, options: GzipOptions = {}): Uint8Array<ArrayBuffer> {
   const level = checkLevel(options.level);
   const out = resolveBackend(options.backend, AUTO_DEFLATE) === "native"
-    ? zlib.gzipSync(bytes, { level })
+    ? requireZlib().gzipSync(bytes, { level })
     : gzipSync(bytes, { level });
   return new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength);
 }

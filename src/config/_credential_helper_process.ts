@@ -1,11 +1,12 @@
 /**
  * The real {@linkcode CredentialHelperRunner}: runs `docker-credential-<name>` as a child
- * process through `node:child_process`, which Deno, Node and Bun all provide.
+ * process through `node:child_process`, which Deno, Node and Bun all provide (looked up
+ * when a helper runs, so that this file loads where there is none).
  *
  * @module
  */
-import { spawn } from "node:child_process";
-import { posix } from "node:path";
+import { requireNodeBuiltin } from "../fs/node_builtin.ts";
+import { posix } from "../fs/posix_path.ts";
 import { CredentialHelperError } from "../errors.ts";
 import { checkHelperName, type CredentialHelperRunner } from "./credential_helper.ts";
 import { concatBytes } from "../streams/mod.ts";
@@ -59,6 +60,7 @@ export function createCredentialHelperRunner(
       };
       let child;
       try {
+        const { spawn } = requireNodeBuiltin("node:child_process", "run credential helpers");
         child = spawn(program, [action], { stdio: ["pipe", "pipe", "pipe"], env });
       } catch (error) {
         finish(new CredentialHelperError(name, action, "", undefined, { cause: error }));

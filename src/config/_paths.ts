@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../fs/posix_path.ts";
 
 /** The environment, home directory and user ID that path defaults are computed from. */
 export interface PathContext {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../fs/posix_path.ts";
 import { ConfigError } from "../errors.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 import { checkAuthKey, normalizeAuthFileKey, normalizeRegistry } from "./auth_files.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../fs/posix_path.ts";
 import { parse, stringify, TomlError } from "smol-toml";
 import type { Reference } from "../reference/mod.ts";
 import { ConfigError, ShortNameError } from "../errors.ts";

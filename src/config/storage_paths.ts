@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../fs/posix_path.ts";
 import { dataHome, type PathContext } from "./_paths.ts";
 
 /**

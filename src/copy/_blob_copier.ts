@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { temporaryName } from "../fs/mod.ts";
-import { tmpdir } from "node:os";
+import { hostTmpDir, temporaryName } from "../fs/mod.ts";
 import { InvalidManifestError } from "../errors.ts";
 import type {
   BlobInfo,
@@ -212,7 +211,7 @@ export class BlobCopier {
   ): Promise<Descriptor> {
     const { context, destination } = this.#options;
     const fs = context.fs;
-    const dir = (context.tmpDir ?? tmpdir()).replace(/\/+$/, "") || "/";
+    const dir = (context.tmpDir ?? hostTmpDir()).replace(/\/+$/, "") || "/";
     await fs.mkdir(dir, { recursive: true });
     const path = `${dir}/${temporaryName(".stevedore-copy")}`;
     try {

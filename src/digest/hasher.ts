@@ -5,16 +5,19 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
+import { nodeBuiltin } from "../fs/node_builtin.ts";
 import { preferWasm } from "../wasm/_kernel_choice.ts";
-import { WasmSha256 } from "../wasm/sha256.ts";
+import { WasmSha256, wasmSha256Available } from "../wasm/sha256.ts";
+import { PortableSha256 } from "./_sha256_portable.ts";
 import { Digest, type DigestAlgorithm } from "./digest.ts";
 
 /**
  * Which implementation hashes: `native` is `node:crypto` (Deno, Node and Bun all have
  * it); `wasm` is stevedore's SHA-256 kernel (sha384 and sha512 go through `node:crypto`);
  * `auto` picks the faster on this runtime, which measured as `node:crypto` on all three,
- * unless the environment variable `STEVEDORE_KERNELS=wasm` asks for WebAssembly.
+ * unless the environment variable `STEVEDORE_KERNELS=wasm` asks for WebAssembly. Where
+ * the runtime has no `node:crypto` (an edge runtime), `auto` takes the kernel, and where
+ * that cannot load either, a plain TypeScript SHA-256 (`portable`).
  */
 export type HashBackend = "auto" | "wasm" | "native";
 
@@ -23,7 +26,7 @@ export interface Hasher {
   /** The algorithm being computed. */
   readonly algorithm: DigestAlgorithm;
   /** The implementation in use (never `auto`). */
-  readonly backend: "wasm" | "native";
+  readonly backend: "wasm" | "native" | "portable";
   /** How many bytes were hashed so far. */
   readonly bytesHashed: number;
   /** Hashes `chunk` after what came before. */
@@ -50,13 +53,20 @@ export interface HasherOptions {
 export function resolveBackend(
   algorithm: DigestAlgorithm,
   backend: HashBackend = "auto",
-): "wasm" | "native" {
+): "wasm" | "native" | "portable" {
   if (backend !== "auto" && backend !== "wasm" && backend !== "native") {
     throw new TypeError(`Unknown hash backend "${backend}"`);
   }
   if (algorithm !== "sha256") return "native";
-  if (backend === "auto") return preferWasm() ? "wasm" : "native";
-  return backend;
+  if (backend !== "auto") return backend;
+  const native = nodeCrypto() !== undefined;
+  if (native && !preferWasm()) return "native";
+  if (wasmSha256Available()) return "wasm";
+  return native ? "native" : "portable";
+}
+
+function nodeCrypto(): typeof import("node:crypto") | undefined {
+  return nodeBuiltin("node:crypto");
 }
 
 /**
@@ -74,20 +84,25 @@ export function createHasher(options: HasherOptions = {}): Hasher {
   if (algorithm !== "sha256" && algorithm !== "sha384" && algorithm !== "sha512") {
     throw new TypeError(`Unknown hash algorithm "${algorithm}"`);
   }
-  return resolveBackend(algorithm, options.backend) === "wasm"
-    ? new WasmHasher()
-    : new NativeHasher(algorithm);
+  const backend = resolveBackend(algorithm, options.backend);
+  if (backend === "wasm") return new WasmHasher();
+  if (backend === "portable") return new PortableHasher();
+  return new NativeHasher(algorithm);
 }
 
 class NativeHasher implements Hasher {
   readonly algorithm: DigestAlgorithm;
   readonly backend = "native" as const;
   bytesHashed = 0;
-  #hash: ReturnType<typeof createHash> | undefined;
+  #hash: import("node:crypto").Hash | undefined;
 
   constructor(algorithm: DigestAlgorithm) {
     this.algorithm = algorithm;
-    this.#hash = createHash(algorithm);
+    const crypto = nodeCrypto();
+    if (crypto === undefined) {
+      throw new TypeError(`Cannot hash with ${algorithm}: this runtime has no "node:crypto"`);
+    }
+    this.#hash = crypto.createHash(algorithm);
   }
 
   update(chunk: Uint8Array): void {
@@ -101,6 +116,26 @@ class NativeHasher implements Hasher {
     const hex = this.#hash.digest("hex");
     this.#hash = undefined;
     return Digest.from(this.algorithm, hex);
+  }
+}
+
+class PortableHasher implements Hasher {
+  readonly algorithm = "sha256" as const;
+  readonly backend = "portable" as const;
+  bytesHashed = 0;
+  #hash: PortableSha256 | undefined = new PortableSha256();
+
+  update(chunk: Uint8Array): void {
+    if (this.#hash === undefined) throw new TypeError("Cannot use a hasher after digest()");
+    this.#hash.update(chunk);
+    this.bytesHashed += chunk.length;
+  }
+
+  digest(): Digest {
+    if (this.#hash === undefined) throw new TypeError("Cannot use a hasher after digest()");
+    const bytes = this.#hash.digest();
+    this.#hash = undefined;
+    return Digest.fromBytes("sha256", bytes);
   }
 }
 

@@ -35,6 +35,11 @@ export interface WriteFileOptions {
  * (see {@linkcode isNotFound}).
  */
 export interface FileSystem {
+  /**
+   * True when only the current process sees these files (an in-memory file system): the
+   * store's lock then needs no process identity. @default false
+   */
+  readonly processLocal?: boolean;
   /** Reads a whole file. */
   readFile(path: string): Promise<Uint8Array>;
   /** Reads a whole file as UTF-8 text. */

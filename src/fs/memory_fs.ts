@@ -44,6 +44,8 @@ function parentOf(path: string): string {
 
 /** A {@linkcode FileSystem} that keeps every file in memory; relative paths start at `/`. */
 export class MemoryFileSystem implements FileSystem {
+  /** Only this process sees these files. */
+  readonly processLocal = true;
   #entries = new Map<string, MemoryEntry>([["/", { kind: "dir", mode: 0o755, mtimeMs: 0 }]]);
 
   #get(path: string, syscall: string): MemoryEntry {

@@ -17,7 +17,15 @@ export type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 export { exists, isNotFound, writeFileAtomic } from "./file_system.ts";
 export { NodeFileSystem } from "./node_fs.ts";
 export { MemoryFileSystem } from "./memory_fs.ts";
-export { currentPid, hostName, isProcessAlive, processStartTime } from "./process.ts";
+export {
+  currentPid,
+  hostHomeDir,
+  hostName,
+  hostTmpDir,
+  hostUid,
+  isProcessAlive,
+  processStartTime,
+} from "./process.ts";
 export {
   isOwnerGone,
   ownerTag,
@@ -25,4 +33,6 @@ export {
   type TemporaryOwner,
   temporaryOwner,
 } from "./temporary_name.ts";
+export { nodeBuiltin } from "./node_builtin.ts";
+export { posix } from "./posix_path.ts";
 export { NodeRootfsWriter, type RootfsEntryInfo, type RootfsWriter } from "./rootfs_writer.ts";

@@ -3,20 +3,20 @@
  *
  * @module
  */
-import * as fsp from "node:fs/promises";
+import { nodeFsPromises as fsp } from "./node_builtin.ts";
 import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 
 /** A {@linkcode FileSystem} backed by the real disk. */
 export class NodeFileSystem implements FileSystem {
   /** Reads a whole file. */
   async readFile(path: string): Promise<Uint8Array> {
-    const buffer = await fsp.readFile(path);
+    const buffer = await fsp().readFile(path);
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
 
   /** Reads a whole file as UTF-8 text. */
   readTextFile(path: string): Promise<string> {
-    return fsp.readFile(path, "utf8");
+    return fsp().readFile(path, "utf8");
   }
 
   /** Creates or replaces a file with `data`. */
@@ -25,7 +25,7 @@ export class NodeFileSystem implements FileSystem {
     data: Uint8Array | string,
     options?: WriteFileOptions,
   ): Promise<void> {
-    const handle = await fsp.open(path, "w", options?.mode ?? 0o644);
+    const handle = await fsp().open(path, "w", options?.mode ?? 0o644);
     try {
       await handle.writeFile(data);
       if (options?.sync) await handle.sync();
@@ -36,7 +36,7 @@ export class NodeFileSystem implements FileSystem {
 
   /** Streams a file's bytes. */
   async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
-    const handle = await fsp.open(path, "r");
+    const handle = await fsp().open(path, "r");
     const chunkSize = 256 * 1024;
     let closed = false;
     const close = async () => {
@@ -68,7 +68,7 @@ export class NodeFileSystem implements FileSystem {
     path: string,
     options?: WriteFileOptions,
   ): Promise<WritableStream<Uint8Array>> {
-    const handle = await fsp.open(path, "w", options?.mode ?? 0o644);
+    const handle = await fsp().open(path, "w", options?.mode ?? 0o644);
     return new WritableStream<Uint8Array>({
       async write(chunk) {
         let offset = 0;
@@ -89,22 +89,22 @@ export class NodeFileSystem implements FileSystem {
 
   /** Renames `from` to `to`. */
   rename(from: string, to: string): Promise<void> {
-    return fsp.rename(from, to);
+    return fsp().rename(from, to);
   }
 
   /** Creates a directory. */
   async mkdir(path: string, options?: { recursive?: boolean; mode?: number }): Promise<void> {
-    await fsp.mkdir(path, { recursive: options?.recursive ?? false, mode: options?.mode });
+    await fsp().mkdir(path, { recursive: options?.recursive ?? false, mode: options?.mode });
   }
 
   /** Lists the names in a directory. */
   readDir(path: string): Promise<string[]> {
-    return fsp.readdir(path);
+    return fsp().readdir(path);
   }
 
   /** Describes a path without following a final symbolic link. */
   async stat(path: string): Promise<FileInfo> {
-    const info = await fsp.lstat(path);
+    const info = await fsp().lstat(path);
     return {
       isFile: info.isFile(),
       isDirectory: info.isDirectory(),
@@ -117,6 +117,6 @@ export class NodeFileSystem implements FileSystem {
 
   /** Removes a file or directory tree; a missing path is not an error. */
   async remove(path: string, options?: { recursive?: boolean }): Promise<void> {
-    await fsp.rm(path, { recursive: options?.recursive ?? false, force: true });
+    await fsp().rm(path, { recursive: options?.recursive ?? false, force: true });
   }
 }

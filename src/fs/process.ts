@@ -1,16 +1,34 @@
 /**
  * The process seam: the few facts about the running process and its host that the store's
- * cross-process lock and its leftover cleaning need. This is the only file under `src/`
- * that touches `process`.
+ * cross-process lock, its leftover cleaning and the defaults of a runtime need. This is the
+ * only file under `src/` that touches `process`. Every fact has a fallback for runtimes
+ * without a process or without the permission to ask (an edge runtime such as workerd,
+ * Deno with `--allow-net` only), and none is read at load time.
  *
  * @module
  */
-import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { nodeBuiltin } from "./node_builtin.ts";
 
-/** The ID of the current process. */
+interface ProcessHost {
+  process?: { pid?: number; kill?: (pid: number, signal: number) => void };
+}
+
+function hostProcess(): ProcessHost["process"] {
+  return (globalThis as ProcessHost).process;
+}
+
+/** Runs `read`, or gives `fallback` when the runtime refuses (no such API, no permission). */
+function ask<T>(read: () => T | undefined, fallback: T): T {
+  try {
+    return read() ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The ID of the current process (0 where the runtime has no process). */
 export function currentPid(): number {
-  return process.pid;
+  return hostProcess()?.pid ?? 0;
 }
 
 /**
@@ -20,12 +38,8 @@ export function currentPid(): number {
  */
 export function processStartTime(pid: number): string | undefined {
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
+  const text = ask(() => nodeBuiltin("node:fs")?.readFileSync(`/proc/${pid}/stat`, "utf8"), "");
+  if (text === "") return undefined;
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after it.
   const start = text.slice(text.lastIndexOf(")") + 2).split(" ")[19];
   return start !== undefined && /^\d+$/.test(start) ? start : undefined;
@@ -43,8 +57,11 @@ export function isProcessAlive(pid: number, start?: string): boolean {
     const now = processStartTime(pid);
     if (now !== undefined) return now === start;
   }
+  const host = hostProcess();
+  // No way to tell: assume alive, so that a lock is never broken on a guess.
+  if (host?.kill === undefined) return true;
   try {
-    process.kill(pid, 0);
+    host.kill(pid, 0);
     return true;
   } catch (error) {
     const code = (error as { code?: unknown })?.code;
@@ -55,7 +72,22 @@ export function isProcessAlive(pid: number, start?: string): boolean {
   }
 }
 
-/** The name of this host. */
+/** The name of this host (`"localhost"` where the runtime cannot or may not tell). */
 export function hostName(): string {
-  return hostname();
+  return ask(() => nodeBuiltin("node:os")?.hostname(), "localhost");
+}
+
+/** The folder for temporary files (`/tmp` where the runtime cannot or may not tell). */
+export function hostTmpDir(): string {
+  return ask(() => nodeBuiltin("node:os")?.tmpdir(), "/tmp");
+}
+
+/** The user's home folder (`/` where the runtime cannot or may not tell). */
+export function hostHomeDir(): string {
+  return ask(() => nodeBuiltin("node:os")?.homedir(), "/");
+}
+
+/** The effective user ID, never negative (0 where the runtime cannot or may not tell). */
+export function hostUid(): number {
+  return Math.max(ask(() => nodeBuiltin("node:os")?.userInfo().uid, 0), 0);
 }

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import * as fsp from "node:fs/promises";
-import { userInfo } from "node:os";
+import { nodeBuiltin, nodeFsPromises as fsp } from "./node_builtin.ts";
 
 /** What {@linkcode RootfsWriter.lstat} reports about a path (links are not followed). */
 export interface RootfsEntryInfo {
@@ -56,13 +55,13 @@ export class NodeRootfsWriter implements RootfsWriter {
 
   /** Builds the writer; `canChown` defaults to "the effective user is root". */
   constructor(options: { canChown?: boolean } = {}) {
-    this.canChown = options.canChown ?? userInfo().uid === 0;
+    this.canChown = options.canChown ?? nodeBuiltin("node:os")?.userInfo().uid === 0;
   }
 
   /** Describes `path` without following a link, or `undefined` when missing. */
   async lstat(path: string): Promise<RootfsEntryInfo | undefined> {
     try {
-      const info = await fsp.lstat(path);
+      const info = await fsp().lstat(path);
       const kind = info.isSymbolicLink()
         ? "symlink"
         : info.isDirectory()
@@ -79,22 +78,22 @@ export class NodeRootfsWriter implements RootfsWriter {
 
   /** The target of a symbolic link. */
   readlink(path: string): Promise<string> {
-    return fsp.readlink(path);
+    return fsp().readlink(path);
   }
 
   /** The names in a directory. */
   readdir(path: string): Promise<string[]> {
-    return fsp.readdir(path);
+    return fsp().readdir(path);
   }
 
   /** Creates a directory. */
   async mkdir(path: string, mode: number): Promise<void> {
-    await fsp.mkdir(path, { mode });
+    await fsp().mkdir(path, { mode });
   }
 
   /** Creates a new file exclusively (`O_EXCL`: never through a link) and streams `data` in. */
   async writeFile(path: string, data: ReadableStream<Uint8Array>, mode: number): Promise<void> {
-    const handle = await fsp.open(path, "wx", mode);
+    const handle = await fsp().open(path, "wx", mode);
     try {
       for await (const chunk of data) {
         let offset = 0;
@@ -110,31 +109,31 @@ export class NodeRootfsWriter implements RootfsWriter {
 
   /** Creates a symbolic link. */
   symlink(target: string, path: string): Promise<void> {
-    return fsp.symlink(target, path);
+    return fsp().symlink(target, path);
   }
 
   /** Creates a hard link. */
   link(existing: string, path: string): Promise<void> {
-    return fsp.link(existing, path);
+    return fsp().link(existing, path);
   }
 
   /** Removes a path recursively without following links. */
   remove(path: string): Promise<void> {
-    return fsp.rm(path, { recursive: true, force: true });
+    return fsp().rm(path, { recursive: true, force: true });
   }
 
   /** Sets a mode. */
   chmod(path: string, mode: number): Promise<void> {
-    return fsp.chmod(path, mode);
+    return fsp().chmod(path, mode);
   }
 
   /** Sets the owner without following a link. */
   lchown(path: string, uid: number, gid: number): Promise<void> {
-    return fsp.lchown(path, uid, gid);
+    return fsp().lchown(path, uid, gid);
   }
 
   /** Sets the times without following a link. */
   lutimes(path: string, atime: Date, mtime: Date): Promise<void> {
-    return fsp.lutimes(path, atime, mtime);
+    return fsp().lutimes(path, atime, mtime);
   }
 }

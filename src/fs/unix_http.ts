@@ -1,7 +1,7 @@
 /**
  * HTTP/1.1 over a Unix domain socket (the Docker Engine API's usual endpoint), with
  * streaming request and response bodies, behind `fetch`'s `Request`/`Response` types.
- * Built on `node:http`, which Deno, Bun and Node all provide.
+ * Built on `node:http`, which Deno, Bun and Node all provide (looked up per request).
  *
  * @example
  * ```ts ignore
@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { type IncomingMessage, request as httpRequest } from "node:http";
+import type { IncomingMessage } from "node:http";
+import { requireNodeBuiltin } from "./node_builtin.ts";
 
 /**
  * Sends `request` to the HTTP server listening on the Unix socket `socketPath`: the
@@ -31,6 +32,7 @@ export function unixFetch(socketPath: string, request: Request): Promise<Respons
   headers.host ??= url.host || "localhost";
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
+    const httpRequest = requireNodeBuiltin("node:http", "reach a Unix socket").request;
     const client = httpRequest({
       socketPath,
       method: request.method,
@@ -69,7 +71,7 @@ export function unixSocketFetch(socketPath: string): typeof fetch {
     unixFetch(socketPath, new Request(input, init))) as typeof fetch;
 }
 
-type ClientRequest = ReturnType<typeof httpRequest>;
+type ClientRequest = import("node:http").ClientRequest;
 
 async function sendBody(
   client: ClientRequest,

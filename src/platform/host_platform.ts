@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { arch, endianness, platform, release } from "node:os";
+import { nodeBuiltin } from "../fs/node_builtin.ts";
 import type { Platform } from "../types/mod.ts";
 import type { PlatformChoice } from "./normalize_platform.ts";
 
@@ -64,7 +64,8 @@ export function platformFromNode(machine: NodeMachine): Platform {
 }
 
 /**
- * The platform of the machine this code runs on, from `node:os`.
+ * The platform of the machine this code runs on, from `node:os`; `linux/amd64` on a
+ * runtime without it (an edge runtime).
  *
  * @example
  * ```ts
@@ -73,11 +74,15 @@ export function platformFromNode(machine: NodeMachine): Platform {
  * ```
  */
 export function hostPlatform(): Platform {
+  const os = nodeBuiltin("node:os");
+  if (os === undefined) return { os: "linux", architecture: "amd64" };
+  const platform = os.platform();
   return platformFromNode({
-    platform: platform(),
-    arch: arch(),
-    endianness: endianness(),
-    release: release(),
+    platform,
+    arch: os.arch(),
+    endianness: os.endianness(),
+    // Only Windows needs the release, and reading it needs a permission on Deno.
+    release: platform === "win32" ? os.release() : undefined,
   });
 }
 

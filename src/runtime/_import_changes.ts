@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../fs/posix_path.ts";
 import type { ContainerConfig } from "../types/mod.ts";
 
 /** Linux signal numbers by name (without the `SIG` prefix). */

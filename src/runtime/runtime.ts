@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { homedir, userInfo } from "node:os";
 import {
   createCredentialHelperRunner,
   type CredentialHelperRunner,
@@ -15,7 +14,7 @@ import {
 } from "../config/mod.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
-import { type FileSystem, NodeFileSystem } from "../fs/mod.ts";
+import { type FileSystem, hostHomeDir, hostUid, NodeFileSystem } from "../fs/mod.ts";
 import { lookupImage } from "../lookup/mod.ts";
 import {
   defaultPlatform,
@@ -158,8 +157,8 @@ export class Runtime {
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
     const fs = options.fs ?? new NodeFileSystem();
     const env = { ...(options.env ?? {}) };
-    const homeDir = options.homeDir ?? homedir();
-    const uid = options.uid ?? Math.max(userInfo().uid, 0);
+    const homeDir = options.homeDir ?? hostHomeDir();
+    const uid = options.uid ?? hostUid();
     const warn = options.warn ?? ((message: string) => console.warn(message));
     const now = options.now ?? (() => new Date());
     const root = options.root ?? defaultStorageRoot({ env, homeDir, uid });

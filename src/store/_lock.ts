@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { StoreLockedError } from "../errors.ts";
 import {
   currentPid,
@@ -16,6 +15,7 @@ import {
   isProcessAlive,
   processStartTime,
 } from "../fs/mod.ts";
+import { heldLocks } from "./_held_locks.ts";
 
 /** Who holds a lock directory. */
 export interface LockOwner {
@@ -43,7 +43,7 @@ const OWNERLESS_GRACE_MS = 5_000;
 const MAX_BACKOFF_MS = 50;
 
 /** The locks the current async call chain holds (for re-entrance). */
-const held = new AsyncLocalStorage<ReadonlySet<StoreLock>>();
+const held = heldLocks<StoreLock>();
 
 function errorCode(error: unknown): unknown {
   return (error as { code?: unknown })?.code;
@@ -73,12 +73,23 @@ async function writeOwner(fs: FileSystem, dir: string, owner: LockOwner): Promis
   await fs.rename(temporary, `${dir}/owner.json`);
 }
 
-function newOwner(): LockOwner {
+/**
+ * Who this process is, for a lock on `fs`; a process-local file system needs no name (and
+ * the process may not be allowed to ask for it).
+ */
+function processIdentity(fs: FileSystem): { pid: number; host: string; start?: string } {
+  if (fs.processLocal) return { pid: 0, host: "" };
   const start = processStartTime(currentPid());
   return {
     pid: currentPid(),
     host: hostName(),
     ...(start === undefined ? {} : { start }),
+  };
+}
+
+function newOwner(fs: FileSystem): LockOwner {
+  return {
+    ...processIdentity(fs),
     acquiredAt: new Date().toISOString(),
     token: crypto.randomUUID(),
   };
@@ -148,7 +159,7 @@ export class StoreLock {
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         continue;
       }
-      const owner = newOwner();
+      const owner = newOwner(this.#fs);
       try {
         await writeOwner(this.#fs, this.dir, owner);
       } catch (error) {
@@ -188,8 +199,9 @@ export class StoreLock {
   #isStale(observed: Observed): boolean {
     const owner = observed.owner;
     if (owner === undefined) return Date.now() - observed.mtimeMs > OWNERLESS_GRACE_MS;
-    if (owner.host !== hostName()) return false; // Cannot tell: wait (or time out).
-    if (owner.pid === currentPid()) return false; // Another store object of this process.
+    const self = processIdentity(this.#fs);
+    if (owner.host !== self.host) return false; // Cannot tell: wait (or time out).
+    if (owner.pid === self.pid) return false; // Another store object of this process.
     return !isProcessAlive(owner.pid, typeof owner.start === "string" ? owner.start : undefined);
   }
 
@@ -212,7 +224,7 @@ export class StoreLock {
       return false;
     }
     try {
-      await writeOwner(this.#fs, breaker, newOwner());
+      await writeOwner(this.#fs, breaker, newOwner(this.#fs));
       const again = await this.#observe(this.dir);
       if (again === undefined) return true;
       if (again.owner?.token !== observed.owner?.token || !this.#isStale(again)) return false;

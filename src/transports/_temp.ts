@@ -3,8 +3,7 @@
  *
  * @module
  */
-import { temporaryName } from "../fs/mod.ts";
-import { tmpdir } from "node:os";
+import { hostTmpDir, temporaryName } from "../fs/mod.ts";
 
 /** The folder part of `path` (`.` for a bare file name). */
 export function parentDir(path: string): string {
@@ -15,6 +14,6 @@ export function parentDir(path: string): string {
 
 /** A fresh, not yet created folder path under `base` (the OS temp folder by default). */
 export function tempPath(base: string | undefined, label: string): string {
-  const root = base ?? tmpdir();
+  const root = base ?? hostTmpDir();
   return `${root.replace(/\/+$/, "") || "/"}/${temporaryName(`.stevedore-${label}`)}`;
 }

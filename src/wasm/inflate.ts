@@ -6,7 +6,7 @@
  * @module
  */
 
-import { decodeBase64 } from "./_instantiate.ts";
+import { instantiateKernel, kernelLoadable } from "./_instantiate.ts";
 import { inflateBase64 } from "./inflate_bytes.ts";
 
 /** What an inflater decodes: gzip (any number of members) or raw DEFLATE. */
@@ -66,22 +66,18 @@ interface InflateExports {
   decode(final: number): number;
 }
 
-let compiled: WebAssembly.Module | undefined;
 const pool: InflateExports[] = [];
 const POOL_MAX = 4;
 
 function instantiate(): InflateExports {
   const reused = pool.pop();
   if (reused !== undefined) return reused;
-  compiled ??= new WebAssembly.Module(decodeBase64(inflateBase64));
-  const instance = new WebAssembly.Instance(compiled, {
-    env: {
-      abort(): never {
-        throw new Error("inflate kernel aborted");
-      },
-    },
-  });
-  return instance.exports as unknown as InflateExports;
+  return instantiateKernel<InflateExports>("inflate", inflateBase64);
+}
+
+/** Whether the inflate kernel can be loaded on this runtime. */
+export function wasmInflateAvailable(): boolean {
+  return kernelLoadable("inflate", inflateBase64);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The WebAssembly kernels, loaded synchronously from bytes embedded at build time
- * (`wasm/build.mjs`), each wrapped in a typed class or function; nothing else in
- * stevedore touches `WebAssembly`.
+ * (`wasm/build.mjs`), or from modules the host provides ({@linkcode provideKernelModules},
+ * where compiling bytes is not allowed), each wrapped in a typed class or function;
+ * nothing else in stevedore touches `WebAssembly`.
  *
  * @example
  * ```ts
@@ -15,6 +16,8 @@
  * @module
  */
 
-export { SHA256_BYTES, WasmSha256, wasmSha256 } from "./sha256.ts";
+export { SHA256_BYTES, WasmSha256, wasmSha256, wasmSha256Available } from "./sha256.ts";
+export { type KernelName, provideKernelModules } from "./_instantiate.ts";
+export { wasmInflateAvailable } from "./inflate.ts";
 export { WasmCrc32, wasmCrc32 } from "./crc32.ts";
 export { type KernelPreference, kernelPreference, preferWasm } from "./_kernel_choice.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { instantiateKernel } from "./_instantiate.ts";
+import { instantiateKernel, kernelLoadable } from "./_instantiate.ts";
 import { sha256Base64 } from "./sha256_bytes.ts";
 
 interface Sha256Exports {
@@ -48,6 +48,11 @@ function memoryView(k: Sha256Kernel): Uint8Array {
   // A grown memory detaches the old buffer, leaving the old view empty.
   if (k.view.byteLength === 0) k.view = new Uint8Array(k.exports.memory.buffer);
   return k.view;
+}
+
+/** Whether the SHA-256 kernel can be loaded on this runtime. */
+export function wasmSha256Available(): boolean {
+  return kernelLoadable("sha256", sha256Base64);
 }
 
 /** The length in bytes of a SHA-256 digest. */
