@@ -18,6 +18,7 @@ import type { Command, CommandContext } from "./_command.ts";
 import { errorLine, EXIT_FAILURE } from "./_errors.ts";
 import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
 import { transferFlags, transferOptions } from "./_transfer.ts";
+import { chunkSizeFlags, chunkSizeOption } from "./_chunk_size.ts";
 
 function keyValues(flag: string, values: string[]): Record<string, string> | undefined {
   if (values.length === 0) return undefined;
@@ -186,6 +187,7 @@ export const commands: Record<string, Command> = {
       ...transferFlags,
       ...policyFlags,
       ...signingFlags,
+      ...chunkSizeFlags,
       all: { type: "boolean", help: "Push the images of the list too (default true)" },
       format: {
         type: "string",
@@ -208,6 +210,8 @@ export const commands: Record<string, Command> = {
         ...(signers ? { signers } : {}),
         ...(signIdentity ? { signIdentity } : {}),
       };
+      const chunkSize = chunkSizeOption(args);
+      if (chunkSize !== undefined) options.chunkSize = chunkSize;
       const format = stringFlag(args, "format");
       if (format !== undefined) {
         const types: Record<string, string> = {

@@ -11,6 +11,7 @@ import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
 import { timeoutFlags, timeoutOptions, transferFlags, transferOptions } from "./_transfer.ts";
 import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
+import { chunkSizeFlags, chunkSizeOption } from "./_chunk_size.ts";
 
 const MANIFEST_TYPES: Record<string, string> = {
   oci: "application/vnd.oci.image.manifest.v1+json",
@@ -29,6 +30,7 @@ export const command: Command = {
     ...timeoutFlags,
     ...policyFlags,
     ...signingFlags,
+    ...chunkSizeFlags,
     "compression-format": {
       type: "string",
       help: "Compression format for the layers (gzip or zstd)",
@@ -73,6 +75,8 @@ export const command: Command = {
       }
       options.manifestType = MANIFEST_TYPES[format];
     }
+    const chunkSize = chunkSizeOption(args);
+    if (chunkSize !== undefined) options.chunkSize = chunkSize;
     const retries = intFlag(args, "retry");
     if (retries !== undefined) options.retries = retries;
     const delay = durationFlag(args, "retry-delay");

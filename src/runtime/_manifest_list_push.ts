@@ -49,6 +49,8 @@ export interface ManifestListPushOptions extends RegistryAccessOptions {
   signers?: readonly ImageSigner[];
   /** The identity the signatures claim. @default the destination's name */
   signIdentity?: string;
+  /** Upload blobs in chunks of at most this many bytes (see `PushOptions.chunkSize`). */
+  chunkSize?: number;
 }
 
 const LIST_OF: Record<string, string> = {
@@ -119,9 +121,11 @@ export async function pushList(
     }
     await checkSignable(destination, signers, ctx.signatures);
   }
+  const context = transportContext(ctx, options);
+  if (options.chunkSize !== undefined) context.uploadChunkSize = options.chunkSize;
   const result = await copyImage(source, destination, {
     sourcePolicy: await ctx.trust?.(),
-    context: transportContext(ctx, options),
+    context,
     platform: ctx.platform,
     all: selection !== "system",
     compressionFormat: options.compressionFormat,

@@ -35,6 +35,12 @@ export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
   manifestType?: string;
   /** Verify TLS; `false` also allows plain HTTP. @default true */
   tlsVerify?: boolean;
+  /**
+   * Upload each blob to a registry in chunks of at most this many bytes (raised to the
+   * registry's `OCI-Chunk-Min-Length`), for registries and proxies that refuse large
+   * request bodies; 0 uploads each blob in one request. @default 0
+   */
+  chunkSize?: number;
   /** How many times a failed transfer is retried. @default 3 */
   retries?: number;
   /** The pause before a retry, in milliseconds. @default 1000 */
@@ -159,6 +165,7 @@ export async function push(
       }
       await checkSignable(reference, signers, ctx.signatures);
     }
+    if (options.chunkSize !== undefined) context.uploadChunkSize = options.chunkSize;
     const result = await copyImage(ctx.storage.parse(`@${found.image.id}`), reference, {
       sourcePolicy: await ctx.trust?.(),
       context,

@@ -46,6 +46,12 @@ export interface TransportContext {
   signal?: AbortSignal;
   /** A directory for temporary files of path-based transports. @default the target's folder */
   tmpDir?: string;
+  /**
+   * Registry destinations upload each blob in `PATCH` chunks of at most this many bytes
+   * (raised to the registry's `OCI-Chunk-Min-Length`), for registries and proxies that
+   * refuse large request bodies; 0 uploads each blob in one `PUT`. @default 0
+   */
+  uploadChunkSize?: number;
 }
 
 /** A parsed, transport-qualified image location such as `oci:/tmp/layout:app`. */

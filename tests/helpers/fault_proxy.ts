@@ -2,7 +2,8 @@
  * A loopback HTTP proxy in front of a real registry whose behaviour is scripted per
  * request: pass through, cut the connection part way through the response body, stall
  * part way through it (the connection stays open and silent), never answer, answer
- * an error status (500/503, or 429 with `Retry-After`), or flip a byte of the body. Every
+ * an error status (500/503, 429 with `Retry-After`, 413 for a body over a limit), or flip
+ * a byte of the body. Every
  * request is logged. The listening side is a raw `node:net` server (one request per
  * connection, answered with `Connection: close`) so that a cut is a real half-sent body on
  * Deno, Node and Bun alike; the upstream side uses `fetch`.
@@ -43,6 +44,8 @@ export interface ProxiedRequest {
   path: string;
   /** The request headers, names in lower case. */
   headers: Record<string, string>;
+  /** The length of the request body the client sent. */
+  requestBodyLength: number;
 }
 
 /** One line of the proxy's log. */
@@ -110,6 +113,7 @@ const REASONS: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   404: "Not Found",
+  413: "Content Too Large",
   416: "Range Not Satisfiable",
   429: "Too Many Requests",
   500: "Internal Server Error",
@@ -241,6 +245,7 @@ export async function startFaultProxy(
       method: raw.method,
       path: raw.path,
       headers: raw.headers,
+      requestBodyLength: raw.body.length,
     };
     let action: FaultAction;
     try {

@@ -97,6 +97,7 @@ export class DockerImageDestination implements ImageDestination {
     await this.#client.putBlob(repository, blob.digest, blob.size, stream, {
       signal: options.signal,
       location,
+      chunkSize: this.#options.uploadChunkSize,
     });
     this.#options.blobLocations.add(registry, repository, blob.digest);
   }

@@ -33,6 +33,8 @@ export interface DockerTransportOptions {
 export interface ResolvedDockerOptions extends DockerTransportOptions {
   /** Where blobs were seen. */
   blobLocations: BlobLocations;
+  /** The context's `uploadChunkSize` (0: one `PUT` a blob). */
+  uploadChunkSize?: number;
 }
 
 /** Fills the defaults of `options`. */

@@ -108,6 +108,9 @@ export class DockerImageReference implements ImageReference {
 
   /** Opens the repository for pushing an image. */
   newDestination(context: TransportContext): Promise<DockerImageDestination> {
-    return Promise.resolve(new DockerImageDestination(this, this.client(context), this.#options));
+    const options = context.uploadChunkSize === undefined
+      ? this.#options
+      : { ...this.#options, uploadChunkSize: context.uploadChunkSize };
+    return Promise.resolve(new DockerImageDestination(this, this.client(context), options));
   }
 }
