@@ -111,6 +111,20 @@ async function findingOf(
   return undefined;
 }
 
+/**
+ * Reads what is left of an entry's body: the tar decoder moves on to the next entry only
+ * then (cancelling an unread body can stall it when the layer arrives in pieces).
+ */
+async function drain(body: ReadableStream<Uint8Array>): Promise<void> {
+  if (body.locked) return;
+  const reader = body.getReader();
+  try {
+    while (!(await reader.read()).done) { /* skip */ }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /** Scans one layer for `path`: found, redirected by a link, deleted, hidden below, or silent. */
 async function scanLayer(
   stream: ReadableStream<Uint8Array>,
@@ -141,7 +155,7 @@ async function scanLayer(
         if (finding?.kind === "file" || finding?.kind === "redirect") return finding;
         if (finding !== undefined && outcome.kind === "unknown") outcome = finding;
       } finally {
-        await next.value.body.cancel().catch(() => {});
+        await drain(next.value.body);
       }
     }
   } finally {

@@ -45,6 +45,8 @@ export interface RandomImageOptions {
   compress?: boolean;
   /** The config's `created_by` of layer `i`. @default `step ${i}` */
   createdBy?: (i: number) => string;
+  /** The layer tars to use (base first) instead of random ones; sets the layer count. */
+  layerTars?: Uint8Array[];
 }
 
 /** A generated image. */
@@ -108,7 +110,7 @@ export function tarOf(name: string, content: Uint8Array): Uint8Array {
 
 /** Builds a random image; every call gives different layers. */
 export function randomImage(options: RandomImageOptions = {}): RandomImage {
-  const count = options.layers ?? 2;
+  const count = options.layerTars?.length ?? options.layers ?? 2;
   const layerSize = options.layerSize ?? 2048;
   const platform = options.platform ?? { os: "linux", architecture: "amd64" };
   const docker = (options.mediaTypes ?? "oci") === "docker";
@@ -123,7 +125,8 @@ export function randomImage(options: RandomImageOptions = {}): RandomImage {
 
   const layers: RandomLayer[] = [];
   for (let i = 0; i < count; i++) {
-    const tar = tarOf(`file-${i}.bin`, new Uint8Array(randomBytes(layerSize)));
+    const tar = options.layerTars?.[i] ??
+      tarOf(`file-${i}.bin`, new Uint8Array(randomBytes(layerSize)));
     const bytes = compress ? gzipSync(tar, { mtime: 0 }) : tar;
     layers.push({
       mediaType: layerType,
