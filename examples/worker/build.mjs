@@ -6,7 +6,9 @@
 // Worker and lets it reach public, private and local addresses.
 //
 // Usage: node examples/worker/build.mjs OUTDIR [--image REF] [--insecure] [--listen ADDR]
-//   ADDR defaults to 127.0.0.1:8080 (port 0 picks a free one; see workerd --control-fd).
+//        [--entry FILE]
+//   ADDR defaults to 127.0.0.1:8080 (port 0 picks a free one; see workerd --control-fd);
+//   FILE (default examples/worker/worker.ts) is another Worker importing ./kernels/*.wasm.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,13 +26,16 @@ function kernelBytes(name) {
   return Buffer.from(base64, "base64");
 }
 
-/** Builds into `out`; returns the metafile. Throws if anything needs a `node:` module. */
-export async function buildWorker(out) {
+/**
+ * Builds `entry` into `out`; returns the metafile. Throws if anything needs a `node:`
+ * module.
+ */
+export async function buildWorker(out, entry = join(here, "worker.ts")) {
   const kernels = join(out, "kernels");
   mkdirSync(kernels, { recursive: true });
   for (const name of KERNELS) writeFileSync(join(kernels, `${name}.wasm`), kernelBytes(name));
   const result = await esbuild.build({
-    entryPoints: [join(here, "worker.ts")],
+    entryPoints: [entry],
     outfile: join(out, "worker.js"),
     bundle: true,
     platform: "browser",
@@ -100,7 +105,9 @@ const worker :Workerd.Worker = (
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const out = args.find((a, i) => !a.startsWith("--") && !args[i - 1]?.match(/^--(image|listen)$/));
+  const out = args.find((a, i) =>
+    !a.startsWith("--") && !args[i - 1]?.match(/^--(image|listen|entry)$/)
+  );
   if (out === undefined) {
     console.error(
       "Usage: node examples/worker/build.mjs OUTDIR [--image REF] [--insecure] [--listen ADDR]",
@@ -111,7 +118,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const at = args.indexOf(`--${name}`);
     return at < 0 ? undefined : args[at + 1];
   };
-  await buildWorker(resolve(out));
+  const entry = flag("entry");
+  await buildWorker(resolve(out), entry === undefined ? undefined : resolve(entry));
   const image = flag("image");
   if (image !== undefined) {
     const config = workerdConfig({

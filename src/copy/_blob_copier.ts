@@ -18,8 +18,11 @@ import type { Descriptor, LayerCompression } from "../types/mod.ts";
 import type { CopyProgressEvent } from "./copy_options.ts";
 import { compressor, decompressor, meter, verifier } from "./_streams.ts";
 import { digestingStream } from "../digest/mod.ts";
-import { linkSignal } from "../streams/mod.ts";
+import { coalesceChunks, linkSignal } from "../streams/mod.ts";
 import { withRetries } from "./_tasks.ts";
+
+/** Blob bytes reach the hashing and decompressing stages in chunks of at least this size. */
+const COALESCE_BYTES = 64 * 1024;
 
 /**
  * Runs one attempt under a signal of its own that follows `signal` only while the attempt
@@ -113,6 +116,7 @@ export class BlobCopier {
       () =>
         attempt(signal, async (signal) => {
           const stream = (await source.getBlob(toInfo(blob), { signal }))
+            .pipeThrough(coalesceChunks(COALESCE_BYTES))
             .pipeThrough(meter(() => {}, signal))
             .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
           const out = new Uint8Array(blob.size);
@@ -242,6 +246,7 @@ export class BlobCopier {
   ): Promise<ReadableStream<Uint8Array>> {
     this.#emit("blob-start", blob, 0);
     const stream = (await this.#options.source.getBlob(toInfo(blob), { signal }))
+      .pipeThrough(coalesceChunks(COALESCE_BYTES))
       .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal));
     return verify ? stream.pipeThrough(verifier(blob.digest, blob.size, blob.digest)) : stream;
   }

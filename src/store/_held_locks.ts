@@ -17,9 +17,12 @@ export interface HeldLocks<T> {
   run<R>(locks: ReadonlySet<T>, fn: () => Promise<R>): Promise<R>;
 }
 
-/** A tracker of held locks (see the module notes for runtimes without async context). */
-export function heldLocks<T>(): HeldLocks<T> {
-  const hooks = nodeBuiltin("node:async_hooks");
+/**
+ * A tracker of held locks (see the module notes for runtimes without async context);
+ * `asyncContext: false` takes the fallback even where `AsyncLocalStorage` exists.
+ */
+export function heldLocks<T>(options: { asyncContext?: boolean } = {}): HeldLocks<T> {
+  const hooks = options.asyncContext === false ? undefined : nodeBuiltin("node:async_hooks");
   if (hooks !== undefined) return new hooks.AsyncLocalStorage<ReadonlySet<T>>();
   const counts = new Map<T, number>();
   return {

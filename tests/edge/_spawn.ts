@@ -51,6 +51,7 @@ export function run(
 /** A running workerd and the port its `http` socket listens on. */
 export interface Workerd {
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -80,7 +81,7 @@ export function startWorkerd(config: string): Promise<Workerd> {
         try {
           const message = JSON.parse(line);
           if (message.event === "listen" && message.socket === "http") {
-            resolve({ port: message.port, stop });
+            resolve({ port: message.port, pid: child.pid!, stop });
           }
         } catch {
           // not a whole control message yet
