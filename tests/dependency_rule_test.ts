@@ -58,6 +58,24 @@ describe("dependency rules", () => {
     assert.deepEqual(offenders, []);
   });
 
+  // Dynamic imports and bundling are checked by tests/edge/bundle_test.ts.
+  it("src/ imports no node: module at load time, but in the CLI", async () => {
+    const offenders: string[] = [];
+    for (const file of await sourceFiles(join(root, "src"))) {
+      const path = relative(root, file).replaceAll("\\", "/");
+      if (path.startsWith("src/cli/")) continue;
+      const text = await readFile(file, "utf8");
+      for (
+        const match of text.matchAll(
+          /^\s*(import|export)\s+(?!type\b)[^;]*?from\s+"(node:[^"]+)"/gm,
+        )
+      ) {
+        offenders.push(`${path} -> ${match[2]}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   it("the checker itself sees a forbidden use", () => {
     assert.match(codeOnly("const x = Deno.env.get('A');"), /\bDeno\s*\./);
     assert.doesNotMatch(codeOnly("// Deno.env is not used here"), /\bDeno\s*\./);
