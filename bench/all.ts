@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark in sequence on the runtime this script runs on (one at a time:
  * they compete for CPU and disk otherwise): kernels, pull, lookup, archive, server load,
- * and (on Deno) the CLI start-up benchmark. Extra arguments go to every benchmark.
+ * edge (workerd against Deno), and (on Deno) the CLI start-up benchmark. Extra arguments go to every benchmark.
  *
  *   deno run -A bench/all.ts    (or: npx tsx bench/all.ts, bun bench/all.ts)
  *
@@ -12,7 +12,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtimeCommand, runtimeName } from "./_report.ts";
 
-const scripts = ["kernels.ts", "pull.ts", "lookup.ts", "archive.ts", "server_load.ts"];
+const scripts = ["kernels.ts", "pull.ts", "lookup.ts", "archive.ts", "server_load.ts", "edge.ts"];
 if (runtimeName() === "deno") scripts.push("cli_images.ts");
 
 let failed = 0;

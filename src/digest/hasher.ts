@@ -86,57 +86,61 @@ export function createHasher(options: HasherOptions = {}): Hasher {
   }
   const backend = resolveBackend(algorithm, options.backend);
   if (backend === "wasm") return new WasmHasher();
-  if (backend === "portable") return new PortableHasher();
-  return new NativeHasher(algorithm);
+  if (backend === "portable") return portableHasher();
+  return nativeHasher(algorithm);
 }
 
-class NativeHasher implements Hasher {
+/** What a {@linkcode Hasher} drives: feed chunks, then finish once. */
+interface HashEngine {
+  update(chunk: Uint8Array): void;
+  finish(): Digest;
+}
+
+/** A {@linkcode Hasher} over an engine, spent after `digest()`. */
+class EngineHasher implements Hasher {
   readonly algorithm: DigestAlgorithm;
-  readonly backend = "native" as const;
+  readonly backend: "native" | "portable";
   bytesHashed = 0;
-  #hash: import("node:crypto").Hash | undefined;
+  #engine: HashEngine | undefined;
 
-  constructor(algorithm: DigestAlgorithm) {
+  constructor(algorithm: DigestAlgorithm, backend: "native" | "portable", engine: HashEngine) {
     this.algorithm = algorithm;
-    const crypto = nodeCrypto();
-    if (crypto === undefined) {
-      throw new TypeError(`Cannot hash with ${algorithm}: this runtime has no "node:crypto"`);
-    }
-    this.#hash = crypto.createHash(algorithm);
+    this.backend = backend;
+    this.#engine = engine;
   }
 
   update(chunk: Uint8Array): void {
-    if (this.#hash === undefined) throw new TypeError("Cannot use a hasher after digest()");
-    this.#hash.update(chunk);
+    if (this.#engine === undefined) throw new TypeError("Cannot use a hasher after digest()");
+    this.#engine.update(chunk);
     this.bytesHashed += chunk.length;
   }
 
   digest(): Digest {
-    if (this.#hash === undefined) throw new TypeError("Cannot use a hasher after digest()");
-    const hex = this.#hash.digest("hex");
-    this.#hash = undefined;
-    return Digest.from(this.algorithm, hex);
+    if (this.#engine === undefined) throw new TypeError("Cannot use a hasher after digest()");
+    const digest = this.#engine.finish();
+    this.#engine = undefined;
+    return digest;
   }
 }
 
-class PortableHasher implements Hasher {
-  readonly algorithm = "sha256" as const;
-  readonly backend = "portable" as const;
-  bytesHashed = 0;
-  #hash: PortableSha256 | undefined = new PortableSha256();
-
-  update(chunk: Uint8Array): void {
-    if (this.#hash === undefined) throw new TypeError("Cannot use a hasher after digest()");
-    this.#hash.update(chunk);
-    this.bytesHashed += chunk.length;
+function nativeHasher(algorithm: DigestAlgorithm): Hasher {
+  const crypto = nodeCrypto();
+  if (crypto === undefined) {
+    throw new TypeError(`Cannot hash with ${algorithm}: this runtime has no "node:crypto"`);
   }
+  const hash = crypto.createHash(algorithm);
+  return new EngineHasher(algorithm, "native", {
+    update: (chunk) => hash.update(chunk),
+    finish: () => Digest.from(algorithm, hash.digest("hex")),
+  });
+}
 
-  digest(): Digest {
-    if (this.#hash === undefined) throw new TypeError("Cannot use a hasher after digest()");
-    const bytes = this.#hash.digest();
-    this.#hash = undefined;
-    return Digest.fromBytes("sha256", bytes);
-  }
+function portableHasher(): Hasher {
+  const hash = new PortableSha256();
+  return new EngineHasher("sha256", "portable", {
+    update: (chunk) => hash.update(chunk),
+    finish: () => Digest.fromBytes("sha256", hash.digest()),
+  });
 }
 
 class WasmHasher implements Hasher {

@@ -115,7 +115,10 @@ export class MemoryFileSystem implements FileSystem {
     return Promise.resolve().then(() => {
       this.#put(path, new Uint8Array(0), options?.mode ?? 0o644);
       const chunks: Uint8Array[] = [];
-      const flush = () => this.#put(path, concatBytes(chunks), options?.mode ?? 0o644);
+      const flush = () => {
+        this.#put(path, concatBytes(chunks), options?.mode ?? 0o644);
+        chunks.length = 0; // the stream may outlive the write: do not hold the data twice
+      };
       return new WritableStream<Uint8Array>({
         write(chunk) {
           chunks.push(chunk.slice());

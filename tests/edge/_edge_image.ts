@@ -6,7 +6,8 @@ import { copyImage } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
-import type { RegistryServer } from "../helpers/registry_server.ts";
+import { after, before } from "node:test";
+import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -70,4 +71,21 @@ export async function pushEdgeImage(
       "/nowhere": undefined,
     },
   };
+}
+
+/**
+ * Starts a registry with the edge image before the tests of the file and stops it after;
+ * the returned function gives the image once it is there.
+ */
+export function useEdgeImage(): () => EdgeImage {
+  let registry: RegistryServer | undefined;
+  let edge: EdgeImage | undefined;
+  before(async () => {
+    registry = await startRegistry();
+    edge = await pushEdgeImage(registry);
+  });
+  after(async () => {
+    await registry?.stop();
+  });
+  return () => edge!;
 }

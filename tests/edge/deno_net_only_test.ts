@@ -1,24 +1,15 @@
 // Deno with network permission for 127.0.0.1 and nothing else (no read, write, env, sys or
 // run permission, no prompt) pulls into an in-memory runtime and reads a file of a layer.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
-import { type EdgeImage, pushEdgeImage } from "./_edge_image.ts";
+import { useEdgeImage } from "./_edge_image.ts";
 import { bin, run } from "./_spawn.ts";
 
-let registry: RegistryServer;
-let edge: EdgeImage;
-
-before(async () => {
-  registry = await startRegistry();
-  edge = await pushEdgeImage(registry);
-});
-after(async () => {
-  await registry?.stop();
-});
+const edgeImage = useEdgeImage();
 
 describe("deno run --allow-net=127.0.0.1", () => {
   it("pulls into memory and reads a file from a layer with no other permission", async () => {
+    const edge = edgeImage();
     for (const path of ["/etc/motd", "/opt/big.bin"]) {
       const result = await run(bin("deno"), [
         "run",

@@ -1,28 +1,19 @@
 // The in-memory runtime: pulls a multi-layer image from the real registry into memory,
 // reads files from its layers (changes, whiteouts, opaque folders and links honoured) and
 // serves the same store as a `/v2/` endpoint.
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readImageFile } from "../../src/edge/mod.ts";
 import { distributionApp, StoreRegistryStorage } from "../../src/edge/mod.ts";
 import { MemoryFileSystem, openMemoryRuntime } from "../../src/edge/mod.ts";
 import { InvalidReferenceError } from "../../src/errors.ts";
-import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
-import { type EdgeImage, pushEdgeImage } from "./_edge_image.ts";
+import { useEdgeImage } from "./_edge_image.ts";
 
-let registry: RegistryServer;
-let edge: EdgeImage;
-
-before(async () => {
-  registry = await startRegistry();
-  edge = await pushEdgeImage(registry);
-});
-after(async () => {
-  await registry?.stop();
-});
+const edgeImage = useEdgeImage();
 
 describe("in-memory runtime", () => {
   it("pulls into memory and reads files from the layers", async () => {
+    const edge = edgeImage();
     const fs = new MemoryFileSystem();
     const runtime = await openMemoryRuntime({ fs });
     const [image] = await runtime.pull(`docker://${edge.reference}`, { tlsVerify: false });
@@ -39,6 +30,7 @@ describe("in-memory runtime", () => {
   });
 
   it("serves the pulled image over /v2/ from the same store", async () => {
+    const edge = edgeImage();
     const fs = new MemoryFileSystem();
     const runtime = await openMemoryRuntime({ fs });
     const [image] = await runtime.pull(`docker://${edge.reference}`, { tlsVerify: false });
