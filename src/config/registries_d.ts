@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../fs/posix_path.ts";
 import { ConfigError } from "../errors.ts";
 import { type FileSystem, isNotFound } from "../fs/mod.ts";
 

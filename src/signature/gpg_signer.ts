@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { spawn } from "node:child_process";
+import { requireNodeBuiltin } from "../fs/node_builtin.ts";
 import { SigningError } from "../errors.ts";
 import { concatBytes } from "../streams/mod.ts";
 import { claims, type ImageSigner } from "./image_signer.ts";
@@ -28,6 +28,7 @@ function runGpg(
   env: Record<string, string> | undefined,
 ): Promise<{ code: number | null; stdout: Uint8Array; stderr: string }> {
   return new Promise((resolve, reject) => {
+    const { spawn } = requireNodeBuiltin("node:child_process", "run gpg");
     const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env });
     const stdout: Uint8Array[] = [];
     const stderr: Uint8Array[] = [];

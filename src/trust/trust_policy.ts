@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../fs/posix_path.ts";
 import { ImageRejectedError, PolicyError } from "../errors.ts";
 import { type FileSystem, isNotFound } from "../fs/mod.ts";
 import { loadRegistriesD, type RegistriesDConfig } from "../config/registries_d.ts";
