@@ -21,7 +21,10 @@ import { digestingStream } from "../digest/mod.ts";
 import { coalesceChunks, linkSignal } from "../streams/mod.ts";
 import { withRetries } from "./_tasks.ts";
 
-/** Blob bytes reach the hashing and decompressing stages in chunks of at least this size. */
+/**
+ * Blob bytes reach the hashing and decompressing stages in chunks of at least this size
+ * (progress and cancellation still see every chunk as it arrives).
+ */
 const COALESCE_BYTES = 64 * 1024;
 
 /**
@@ -116,8 +119,8 @@ export class BlobCopier {
       () =>
         attempt(signal, async (signal) => {
           const stream = (await source.getBlob(toInfo(blob), { signal }))
-            .pipeThrough(coalesceChunks(COALESCE_BYTES))
             .pipeThrough(meter(() => {}, signal))
+            .pipeThrough(coalesceChunks(COALESCE_BYTES))
             .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
           const out = new Uint8Array(blob.size);
           let offset = 0;
@@ -246,8 +249,8 @@ export class BlobCopier {
   ): Promise<ReadableStream<Uint8Array>> {
     this.#emit("blob-start", blob, 0);
     const stream = (await this.#options.source.getBlob(toInfo(blob), { signal }))
-      .pipeThrough(coalesceChunks(COALESCE_BYTES))
-      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal));
+      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal))
+      .pipeThrough(coalesceChunks(COALESCE_BYTES));
     return verify ? stream.pipeThrough(verifier(blob.digest, blob.size, blob.digest)) : stream;
   }
 

@@ -8,4 +8,4 @@ const runtime = await openMemoryRuntime();
 const [image] = await runtime.pull(`docker://${reference}`, { tlsVerify: false });
 const bytes = await readImageFile(runtime.store, image, path);
 if (bytes === undefined) throw new Error(`No file "${path}" in ${reference}`);
-await Deno.stdout.write(bytes);
+for (let at = 0; at < bytes.length;) at += await Deno.stdout.write(bytes.subarray(at));
