@@ -18,7 +18,7 @@ import type { Descriptor, LayerCompression } from "../types/mod.ts";
 import type { CopyProgressEvent } from "./copy_options.ts";
 import { compressor, decompressor, meter, verifier } from "./_streams.ts";
 import { digestingStream } from "../digest/mod.ts";
-import { coalesceChunks, linkSignal } from "../streams/mod.ts";
+import { linkSignal } from "../streams/mod.ts";
 import { withRetries } from "./_tasks.ts";
 
 /**
@@ -119,8 +119,7 @@ export class BlobCopier {
       () =>
         attempt(signal, async (signal) => {
           const stream = (await source.getBlob(toInfo(blob), { signal }))
-            .pipeThrough(meter(() => {}, signal))
-            .pipeThrough(coalesceChunks(COALESCE_BYTES))
+            .pipeThrough(meter(() => {}, signal, COALESCE_BYTES))
             .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
           const out = new Uint8Array(blob.size);
           let offset = 0;
@@ -249,8 +248,7 @@ export class BlobCopier {
   ): Promise<ReadableStream<Uint8Array>> {
     this.#emit("blob-start", blob, 0);
     const stream = (await this.#options.source.getBlob(toInfo(blob), { signal }))
-      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal))
-      .pipeThrough(coalesceChunks(COALESCE_BYTES));
+      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal, COALESCE_BYTES));
     return verify ? stream.pipeThrough(verifier(blob.digest, blob.size, blob.digest)) : stream;
   }
 

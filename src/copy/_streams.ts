@@ -8,6 +8,7 @@ import { digestBytes, digestVerifier } from "../digest/mod.ts";
 import { gunzipStream, gzipStream, zstdDecompressStream } from "../compression/mod.ts";
 import { CompressionError } from "../errors.ts";
 import type { LayerCompression } from "../types/mod.ts";
+import { ChunkJoiner } from "../streams/mod.ts";
 
 /** The `sha256:<hex>` digest of `bytes`. */
 export function sha256Bytes(bytes: Uint8Array): string {
@@ -24,13 +25,16 @@ export function verifier(
 }
 
 /**
- * A pass-through stage that reports the running byte count and errors as soon as `signal`
- * aborts (even while the upstream stalls).
+ * A pass-through stage that reports the running byte count of every chunk as it arrives
+ * and errors as soon as `signal` aborts (even while the upstream stalls). With `joinBytes`,
+ * it hands chunks on joined into pieces of at least that size (see `ChunkJoiner`).
  */
 export function meter(
   onBytes: (total: number) => void,
   signal: AbortSignal | undefined,
+  joinBytes = 0,
 ): TransformStream<Uint8Array, Uint8Array> {
+  const joiner = joinBytes > 0 ? new ChunkJoiner(joinBytes) : undefined;
   let total = 0;
   let onAbort: (() => void) | undefined;
   return new TransformStream({
@@ -43,10 +47,13 @@ export function meter(
     transform(chunk, controller) {
       total += chunk.length;
       onBytes(total);
-      controller.enqueue(chunk);
+      const piece = joiner === undefined ? chunk : joiner.push(chunk);
+      if (piece !== undefined) controller.enqueue(piece);
     },
-    flush() {
+    flush(controller) {
       if (onAbort) signal?.removeEventListener("abort", onAbort);
+      const rest = joiner?.flush();
+      if (rest !== undefined) controller.enqueue(rest);
     },
   });
 }

@@ -13,7 +13,7 @@
  * @module
  */
 export { concatBytes } from "./concat_bytes.ts";
-export { coalesceChunks } from "./coalesce_chunks.ts";
+export { ChunkJoiner, coalesceChunks } from "./coalesce_chunks.ts";
 export { readLimited } from "./read_limited.ts";
 export { mapStreamErrors } from "./map_stream_errors.ts";
 export { anySignal } from "./any_signal.ts";
