@@ -27,6 +27,7 @@ const runtime = versions.deno
 const io: CliIO = {
   args: process.argv.slice(2),
   env: { ...process.env },
+  cwd: process.cwd(),
   stdout: writer(process.stdout),
   stderr: writer(process.stderr),
   get stdin() {

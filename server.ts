@@ -140,6 +140,7 @@ async function main(): Promise<void> {
     runtimeOptions: {
       env,
       homeDir,
+      cwd: process.cwd(),
       warn: (message) => console.error(`WARNING: ${message}`),
       ...(args.registriesConf === undefined ? {} : { registriesConf: args.registriesConf }),
       ...(args.authFile === undefined ? {} : { authFile: args.authFile }),

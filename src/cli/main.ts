@@ -156,6 +156,7 @@ export async function main(io: CliIO): Promise<number> {
           warn: (message) => void io.stderr(`WARNING: ${message}\n`),
           ...(registriesConf === undefined ? {} : { registriesConf }),
           ...(registriesConfDir === undefined ? {} : { registriesConfDir }),
+          ...(io.cwd === undefined ? {} : { cwd: io.cwd }),
           ...options,
         });
         runtime = opened;

@@ -31,6 +31,8 @@ export interface TrustSettings {
   signaturePolicyPath?: string;
   /** The registries.d directory to use instead of the default ones. */
   registriesDirPath?: string;
+  /** The absolute directory relative `oci:`/`dir:` paths are resolved against for scopes. */
+  cwd?: string;
 }
 
 /** Which policy file is in force and its version (`path|mtime|size`), or `none`. */

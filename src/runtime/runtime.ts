@@ -116,6 +116,12 @@ export interface RuntimeOptions {
    */
   registriesDirPath?: string;
   /**
+   * The absolute working directory that relative `oci:` and `dir:` paths are resolved
+   * against when the signature policy picks their path scope (the CLI passes its
+   * process's). @default none: a relative path matches only the transport's `""` scope
+   */
+  cwd?: string;
+  /**
    * The most bytes one load or import may take in: an upload spooled to disk, and (on its
    * own) the uncompressed bytes the payload expands to; past it a `TooLargeError`.
    * @default DEFAULT_MAX_LOAD_BYTES (64 GiB)
@@ -197,6 +203,7 @@ export class Runtime {
       uid,
       signaturePolicyPath: options.signaturePolicyPath,
       registriesDirPath: options.registriesDirPath,
+      cwd: options.cwd,
     };
     const signatures = runtimeSignatureLocations(trustSettings);
     const ctx: PullContext = {

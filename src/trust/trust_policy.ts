@@ -37,6 +37,11 @@ export interface TrustEnvironment {
   uid?: number;
   /** A registries.d directory instead of the default ones. */
   registriesDir?: string;
+  /**
+   * The absolute working directory relative `oci:`/`dir:` paths are resolved against for
+   * path scopes. @default none: a relative path matches only the transport's `""` scope
+   */
+  cwd?: string;
 }
 
 /**
@@ -121,6 +126,7 @@ export class TrustPolicy {
   readonly decisions: TrustDecision[] = [];
   readonly #locations: SignatureLocations;
   readonly #keys: KeyCache;
+  readonly #cwd: string | undefined;
 
   /** Binds `policy` to `env`; `locations` may be shared with signing. */
   constructor(
@@ -130,6 +136,7 @@ export class TrustPolicy {
   ) {
     this.policy = policy;
     this.#keys = new KeyCache(env.fs);
+    this.#cwd = env.cwd;
     this.#locations = locations;
   }
 
@@ -158,7 +165,7 @@ export class TrustPolicy {
     context: TransportContext,
   ): Promise<void> {
     const ref = source.reference;
-    const { scope, requirements } = requirementsFor(this.policy, ref);
+    const { scope, requirements } = requirementsFor(this.policy, ref, this.#cwd);
     let signatures: Promise<ImageSignature[]> | undefined;
     const image = {
       reference: ref.toString(),
