@@ -20,10 +20,16 @@ export function checkedSource(
 ): ImageSource {
   if (policy === undefined) return source;
   const checked = new Map<string, Promise<void>>();
-  const check = (manifest: ManifestBytes): Promise<void> => {
+  const check = (manifest: ManifestBytes, instanceDigest?: string): Promise<void> => {
     let done = checked.get(manifest.digest);
     if (done === undefined) {
-      done = policy.checkSource(source, manifest, context);
+      done = (async () => {
+        // An instance read from elsewhere is checked under its own location's scope.
+        const origin = instanceDigest === undefined
+          ? undefined
+          : await source.instanceSource?.(instanceDigest);
+        await policy.checkSource(origin ?? source, manifest, context);
+      })();
       checked.set(manifest.digest, done);
     }
     return done;
@@ -34,7 +40,7 @@ export function checkedSource(
     async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
       const manifest = await source.getManifest(instanceDigest);
       if (instanceDigest !== undefined || all || !isManifestListType(manifest.mediaType)) {
-        await check(manifest);
+        await check(manifest, instanceDigest);
       }
       return manifest;
     },

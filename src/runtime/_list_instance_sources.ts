@@ -66,14 +66,21 @@ export function withInstanceSources(
         }
         return { ...manifest, digest };
       };
+      /** Where an instance not stored locally is read from, if it was only recorded. */
+      const remoteInput = async (digest: string | undefined): Promise<string | undefined> => {
+        const input = digest === undefined ? undefined : sources[digest];
+        return input === undefined || await ctx.store.hasBlob(digest!) ? undefined : input;
+      };
       return {
         reference,
         async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
-          const input = instanceDigest === undefined ? undefined : sources[instanceDigest];
-          if (input === undefined || await ctx.store.hasBlob(instanceDigest!)) {
-            return await local.getManifest(instanceDigest);
-          }
+          const input = await remoteInput(instanceDigest);
+          if (input === undefined) return await local.getManifest(instanceDigest);
           return await remoteManifest(instanceDigest!, input);
+        },
+        async instanceSource(instanceDigest: string): Promise<ImageSource | undefined> {
+          const input = await remoteInput(instanceDigest);
+          return input === undefined ? undefined : await open(input);
         },
         async getBlob(blob, opts) {
           const owner = blobOwners.get(blob.digest);

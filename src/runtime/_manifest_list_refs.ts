@@ -104,6 +104,8 @@ export function pinnedReference(inner: ImageReference, top: ManifestBytes): Imag
             : source.getManifest(instanceDigest),
         getBlob: (blob, opts) => source.getBlob(blob, opts),
         close: () => source.close(),
+        instanceSource: (digest: string) =>
+          source.instanceSource?.(digest) ?? Promise.resolve(undefined),
       };
     },
     newDestination(): Promise<ImageDestination> {

@@ -89,6 +89,12 @@ export interface ImageSource {
    * them a second time.
    */
   readonly verifiesBlobs?: boolean;
+  /**
+   * The source an instance of this source's list is really read from, when that is
+   * another location (a list whose instances `manifest add` only recorded); the signature
+   * policy checks such an instance under that source's reference. @default this source
+   */
+  instanceSource?(instanceDigest: string): Promise<ImageSource | undefined>;
 }
 
 /** How a destination wants layers compressed. */
