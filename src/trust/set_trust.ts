@@ -13,6 +13,7 @@ import {
   type JsonValue,
   parseStrictJson,
 } from "../signature/strict_json.ts";
+import { enableSigstoreAttachments } from "./enable_sigstore_attachments.ts";
 import { parsePolicy } from "./parse_policy.ts";
 
 /** The kinds of trust `image trust set --type` takes. */
@@ -24,6 +25,11 @@ export interface SetTrustOptions {
   type: TrustType;
   /** The public key files (required for `signedBy` and `sigstoreSigned`). */
   publicKeyFiles?: string[];
+  /**
+   * For `sigstoreSigned`: the registries.d directory in which sigstore attachments are
+   * enabled for the scope (where such signatures are found). @default none is edited
+   */
+  registriesDir?: string;
 }
 
 /** The requirement list `options` stand for (one requirement a key, as podman writes). */
@@ -62,7 +68,9 @@ export function trustRequirements(options: SetTrustOptions): JsonObject[] {
 
 /**
  * Sets the requirements of `scope` (`default`, or a docker registry, namespace or
- * repository) in the policy file `path` (created when missing) and writes it back.
+ * repository) in the policy file `path` (created when missing) and writes it back; for
+ * `sigstoreSigned` with `registriesDir`, first enables sigstore attachments for the scope
+ * there.
  *
  * @throws {PolicyError} when the existing file is invalid or the result would be.
  * @throws {UsageError} for a type and key combination podman refuses.
@@ -95,6 +103,9 @@ export async function setTrust(
   }
   const text = JSON.stringify(document, null, 4) + "\n";
   parsePolicy(text, path);
+  if (options.type === "sigstoreSigned" && options.registriesDir !== undefined) {
+    await enableSigstoreAttachments(fs, options.registriesDir, scope);
+  }
   const dir = path.slice(0, path.lastIndexOf("/"));
   if (dir !== "") await fs.mkdir(dir, { recursive: true });
   await writeFileAtomic(fs, path, text, { mode: 0o644 });
