@@ -79,15 +79,21 @@ export async function copyImage(
   const signal = anySignal([options.signal, options.context.signal, internal.signal])!;
   signal.throwIfAborted();
   const context = { ...options.context, signal };
-  const source = checkedSource(
+  const checked = checkedSource(
     await srcRef.newSource(context),
     options.sourcePolicy,
     options.all ?? false,
     context,
   );
+  const source = checked.source;
   try {
     const destination = await destRef.newDestination(context);
     try {
+      const note: VerificationNote = async (sourceDigest, written) => {
+        if (destination.recordVerification === undefined) return;
+        const verification = await checked.verification(sourceDigest);
+        if (verification) destination.recordVerification(written.digest, verification);
+      };
       const blobs = new BlobCopier({
         source,
         destination,
@@ -106,7 +112,7 @@ export async function copyImage(
         signal,
         abort: (reason) => internal.abort(reason),
       };
-      const result = await copyTop(source, destination, options, instanceOptions);
+      const result = await copyTop(source, destination, options, instanceOptions, note);
       signal.throwIfAborted();
       await destination.commit();
       return result;
@@ -150,11 +156,15 @@ async function readInstance(source: ImageSource, entry: Descriptor): Promise<Man
   return { ...manifest, digest: entry.digest };
 }
 
+/** Tells the destination what the policy verified of the source manifest `sourceDigest`. */
+type VerificationNote = (sourceDigest: string, written: ManifestBytes) => Promise<void>;
+
 async function copyTop(
   source: ImageSource,
   destination: ImageDestination,
   options: CopyOptions,
   instanceOptions: InstanceCopyOptions,
+  note: VerificationNote,
 ): Promise<CopyResult> {
   const top = await source.getManifest();
   const what = source.reference.toString();
@@ -165,6 +175,7 @@ async function copyTop(
   const single = async (manifest: ManifestBytes): Promise<CopyResult> => {
     const copied = await copyInstance(manifest, instanceOptions);
     await destination.putManifest(copied.manifest);
+    await note(manifest.digest, copied.manifest);
     return result(top, copied.manifest, [], copied.changed);
   };
   if (parsed.kind === "image") return await single(top);
@@ -187,7 +198,7 @@ async function copyTop(
   }
   return await copyList(top, parsed.mediaType, parsed.index, source, destination, options, {
     ...instanceOptions,
-  });
+  }, note);
 }
 
 async function copyList(
@@ -198,6 +209,7 @@ async function copyList(
   destination: ImageDestination,
   options: CopyOptions,
   instanceOptions: InstanceCopyOptions,
+  note: VerificationNote,
 ): Promise<CopyResult> {
   const listType = chooseManifestType(
     sourceType,
@@ -222,6 +234,7 @@ async function copyList(
     if (done.has(entry.digest)) continue;
     const copied = await copyInstance(await readInstance(source, entry), instanceOptions);
     await destination.putManifest(copied.manifest, copied.manifest.digest);
+    await note(entry.digest, copied.manifest);
     done.set(entry.digest, copied);
     instances.push({ sourceDigest: entry.digest, manifest: copied.manifest });
   }
@@ -245,6 +258,7 @@ async function copyList(
     manifest = { bytes, mediaType: listType, digest: sha256Bytes(bytes) };
   }
   await destination.putManifest(manifest);
+  await note(top.digest, manifest);
   return result(top, manifest, instances, changed);
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ImageSource, ManifestBytes, TransportContext } from "../transports/types.ts";
-import type { Platform } from "../types/mod.ts";
+import type { Platform, SourceVerification } from "../types/mod.ts";
 
 /** What happened to one blob during a copy. */
 export type CopyProgressKind = "blob-start" | "blob-bytes" | "blob-done" | "blob-skipped";
@@ -69,12 +69,15 @@ export interface CopyOptions {
 
 /** Decides whether a source image may be copied: the signature policy's seam. */
 export interface SourcePolicy {
-  /** Resolves when `manifest` of `source` may be copied; rejects otherwise. */
+  /**
+   * Resolves when `manifest` of `source` may be copied (with what was verified, when
+   * signatures were, for the destination to record); rejects otherwise.
+   */
   checkSource(
     source: ImageSource,
     manifest: ManifestBytes,
     context: TransportContext,
-  ): Promise<void>;
+  ): Promise<SourceVerification | undefined | void>;
 }
 
 /** One copied instance of a manifest list. */

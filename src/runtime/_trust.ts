@@ -33,6 +33,8 @@ export interface TrustSettings {
   registriesDirPath?: string;
   /** The absolute directory relative `oci:`/`dir:` paths are resolved against for scopes. */
   cwd?: string;
+  /** The clock that stamps verifications. */
+  now?: () => Date;
 }
 
 /** Which policy file is in force and its version (`path|mtime|size`), or `none`. */

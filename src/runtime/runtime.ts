@@ -204,6 +204,7 @@ export class Runtime {
       signaturePolicyPath: options.signaturePolicyPath,
       registriesDirPath: options.registriesDirPath,
       cwd: options.cwd,
+      now,
     };
     const signatures = runtimeSignatureLocations(trustSettings);
     const ctx: PullContext = {

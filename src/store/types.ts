@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Platform } from "../types/mod.ts";
+import type { Platform, SourceVerification } from "../types/mod.ts";
 
 /** One image (or manifest list) in the store. */
 export interface ImageRecord {
@@ -83,7 +83,16 @@ export interface ImageRecord {
    * push, by instance digest (transport-qualified references, as `manifest add` found them).
    */
   instanceSources?: Record<string, string>;
+  /**
+   * What the signature policy verified when the image was copied in, one entry a source,
+   * most recent first (at most {@linkcode MAX_VERIFICATIONS}); missing when no copy of it
+   * verified signatures.
+   */
+  verifications?: SourceVerification[];
 }
+
+/** How many verifications a record keeps. */
+export const MAX_VERIFICATIONS = 8;
 
 /** One manifest of an image: what a name or a digest of the image resolves to. */
 export interface StoredImageManifest {
@@ -179,6 +188,8 @@ export interface NewImage {
   platform?: Platform;
   /** Mark the image read-only. */
   readOnly?: boolean;
+  /** What the signature policy verified of its source (recorded first in `verifications`). */
+  verification?: SourceVerification;
 }
 
 /**

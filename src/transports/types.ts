@@ -7,6 +7,7 @@
  * @module
  */
 import type { FileSystem } from "../fs/mod.ts";
+import type { SourceVerification } from "../types/mod.ts";
 
 /** A blob or manifest descriptor as the transports exchange it. */
 export interface BlobInfo {
@@ -132,6 +133,12 @@ export interface ImageDestination {
    * image by the list's digest, as containers/image's storage destination does).
    */
   putSourceList?(list: ManifestBytes): Promise<void>;
+  /**
+   * Optional: told, before commit, that the manifest put as `manifestDigest` (the top
+   * level or an instance) was copied from a source whose signatures the policy verified;
+   * a destination that keeps image records (the local store) records it with the image.
+   */
+  recordVerification?(manifestDigest: string, verification: SourceVerification): void;
   /** Makes everything written visible at once. */
   commit(): Promise<void>;
   /**

@@ -6,11 +6,17 @@
  * @module
  */
 import { execFile } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Runtime, type RuntimeOptions } from "../../src/runtime/mod.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
+import {
+  SIGSTORE_PAYLOAD_TYPE,
+  SIGSTORE_SIGNATURE_ANNOTATION,
+  writeSigstoreAttachments,
+} from "../../src/signature/mod.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 
@@ -234,4 +240,45 @@ export async function startTrustEnv(): Promise<TrustEnv> {
 /** Reads a file as bytes. */
 export function readBytes(path: string): Promise<Uint8Array> {
   return readFile(path).then((b) => new Uint8Array(b));
+}
+
+/** A sigstore-signed image in the test registry and the key that verifies it. */
+export interface SigstoreSigned {
+  /** The image pushed. */
+  image: RandomImage;
+  /** The PEM public key file. */
+  keyPath: string;
+  /** The public key's DER SubjectPublicKeyInfo. */
+  publicKeyDer: Uint8Array;
+}
+
+/**
+ * Pushes a new random image as `repo:tag` and attaches a cosign signature of it, made by
+ * node:crypto with a new P-256 key, claiming `registry/repo:tag`.
+ */
+export async function pushSigstoreSigned(
+  env: TrustEnv,
+  repo: string,
+  tag: string,
+): Promise<SigstoreSigned> {
+  const image = await env.push(repo, tag);
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const payload = new TextEncoder().encode(JSON.stringify({
+    critical: {
+      identity: { "docker-reference": `${env.registry.registry}/${repo}:${tag}` },
+      image: { "docker-manifest-digest": image.manifest.digest },
+      type: "cosign container image signature",
+    },
+    optional: null,
+  }));
+  const signature = sign("sha256", payload, { key: privateKey, dsaEncoding: "der" });
+  await writeSigstoreAttachments(env.client, repo, image.manifest.digest, [{
+    mediaType: SIGSTORE_PAYLOAD_TYPE,
+    payload,
+    annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: signature.toString("base64") },
+  }]);
+  const keyPath = join(env.dir, `${repo.replaceAll("/", "-")}-${tag}.pub`);
+  await writeFile(keyPath, publicKey.export({ type: "spki", format: "pem" }) as string);
+  const publicKeyDer = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
+  return { image, keyPath, publicKeyDer };
 }

@@ -2,20 +2,14 @@
 // scope in registries.d, so that the policy it writes finds the signatures it requires.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import {
-  SIGSTORE_PAYLOAD_TYPE,
-  SIGSTORE_SIGNATURE_ANNOTATION,
-  writeSigstoreAttachments,
-} from "../../src/signature/mod.ts";
 import { setTrust } from "../../src/trust/set_trust.ts";
 import { runCli } from "../cli/_cli.ts";
-import { startTrustEnv, type TrustEnv } from "./_trust_env.ts";
+import { pushSigstoreSigned, startTrustEnv, type TrustEnv } from "./_trust_env.ts";
 
 let env: TrustEnv;
 before(async () => {
@@ -29,32 +23,9 @@ function cli(args: string[]) {
   return runCli(["--root", join(env.dir, "cli-root"), ...args], { HOME: join(env.dir, "home") });
 }
 
-/** Pushes `repo:tag` and attaches a cosign signature made by node:crypto; returns the key. */
-async function pushSigned(repo: string, tag: string): Promise<string> {
-  const image = await env.push(repo, tag);
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const payload = new TextEncoder().encode(JSON.stringify({
-    critical: {
-      identity: { "docker-reference": `${env.registry.registry}/${repo}:${tag}` },
-      image: { "docker-manifest-digest": image.manifest.digest },
-      type: "cosign container image signature",
-    },
-    optional: null,
-  }));
-  const signature = sign("sha256", payload, { key: privateKey, dsaEncoding: "der" });
-  await writeSigstoreAttachments(env.client, repo, image.manifest.digest, [{
-    mediaType: SIGSTORE_PAYLOAD_TYPE,
-    payload,
-    annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: signature.toString("base64") },
-  }]);
-  const keyPath = join(env.dir, `${repo.replaceAll("/", "-")}.pub`);
-  await writeFile(keyPath, publicKey.export({ type: "spki", format: "pem" }) as string);
-  return keyPath;
-}
-
 describe("image trust set --type sigstoreSigned", () => {
   it("writes the registries.d entry the policy needs; pull then accepts the signed image", async () => {
-    const keyPath = await pushSigned("sigset/app", "v1");
+    const { keyPath } = await pushSigstoreSigned(env, "sigset/app", "v1");
     await env.push("sigset/app", "unsigned");
     const policy = join(env.dir, "sigset-policy.json");
     const registriesD = join(env.dir, "sigset-registries.d");

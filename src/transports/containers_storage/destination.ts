@@ -33,6 +33,7 @@ import {
   layerCompression,
   MediaType,
   type Platform,
+  type SourceVerification,
 } from "../../types/mod.ts";
 import { truthfulManifest } from "./_truthful_manifest.ts";
 import type { BlobInfo, ImageDestination, LayerCompressionWish, ManifestBytes } from "../types.ts";
@@ -67,6 +68,10 @@ export class ContainersStorageDestination implements ImageDestination {
   #committed: ImageRecord | undefined;
   #lease: BlobLeaseHandle | undefined;
   #sourceList: ManifestBytes | undefined;
+  /** The digest the top-level manifest was given with (before a truthful rewrite). */
+  #topGiven: string | undefined;
+  /** What the signature policy verified, by the digest of the manifest as given. */
+  readonly #verifications = new Map<string, SourceVerification>();
   /** What the layers written or checked by this destination hold, by blob digest. */
   readonly #facts = new Map<string, Omit<LayerFacts, "compression">>();
   /** The compression each layer written by this destination really has. */
@@ -163,7 +168,10 @@ export class ContainersStorageDestination implements ImageDestination {
    * stored bytes have is stored with the true media types instead.
    */
   async putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void> {
-    if (instanceDigest === undefined) manifest = await this.#truthful(manifest);
+    if (instanceDigest === undefined) {
+      this.#topGiven = manifest.digest;
+      manifest = await this.#truthful(manifest);
+    }
     await this.#leaseOf(manifest.digest);
     await this.#store.putBlob(manifest.digest, manifest.bytes.length, streamOf(manifest.bytes));
     if (instanceDigest !== undefined) this.#instances.set(manifest.digest, manifest);
@@ -210,8 +218,21 @@ export class ContainersStorageDestination implements ImageDestination {
         names,
         isManifestList: true,
         size: top.bytes.length,
+        ...this.#verificationOf(top),
       });
     });
+  }
+
+  /** Records `verification` with the image whose manifest was put as `manifestDigest`. */
+  recordVerification(manifestDigest: string, verification: SourceVerification): void {
+    this.#verifications.set(manifestDigest, verification);
+  }
+
+  /** The verification recorded for `manifest` (the top one is known by its given digest). */
+  #verificationOf(manifest: ManifestBytes): { verification?: SourceVerification } {
+    const given = manifest === this.#top ? this.#topGiven! : manifest.digest;
+    const verification = this.#verifications.get(given);
+    return verification === undefined ? {} : { verification };
   }
 
   /** The record committed, once {@linkcode commit} succeeded. */
@@ -296,6 +317,7 @@ export class ContainersStorageDestination implements ImageDestination {
         (list?.bytes.length ?? 0),
       created: config.created ?? "",
       platform,
+      ...this.#verificationOf(manifest),
     });
   }
 
