@@ -242,43 +242,54 @@ export function readBytes(path: string): Promise<Uint8Array> {
   return readFile(path).then((b) => new Uint8Array(b));
 }
 
-/** A sigstore-signed image in the test registry and the key that verifies it. */
-export interface SigstoreSigned {
-  /** The image pushed. */
-  image: RandomImage;
+/** A new P-256 sigstore key of the test world. */
+export interface SigstoreKey {
   /** The PEM public key file. */
   keyPath: string;
   /** The public key's DER SubjectPublicKeyInfo. */
   publicKeyDer: Uint8Array;
+  /** Attaches a cosign signature of `repo@digest` claiming `identity` (node:crypto signs). */
+  attach(repo: string, digest: string, identity: string): Promise<void>;
+}
+
+/** Makes a sigstore key pair with node:crypto; its public key is written as `<name>.pub`. */
+export async function sigstoreKey(env: TrustEnv, name: string): Promise<SigstoreKey> {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const keyPath = join(env.dir, `${name}.pub`);
+  await writeFile(keyPath, publicKey.export({ type: "spki", format: "pem" }) as string);
+  return {
+    keyPath,
+    publicKeyDer: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
+    async attach(repo, digest, identity) {
+      const payload = new TextEncoder().encode(JSON.stringify({
+        critical: {
+          identity: { "docker-reference": identity },
+          image: { "docker-manifest-digest": digest },
+          type: "cosign container image signature",
+        },
+        optional: null,
+      }));
+      const signature = sign("sha256", payload, { key: privateKey, dsaEncoding: "der" });
+      await writeSigstoreAttachments(env.client, repo, digest, [{
+        mediaType: SIGSTORE_PAYLOAD_TYPE,
+        payload,
+        annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: signature.toString("base64") },
+      }]);
+    },
+  };
 }
 
 /**
- * Pushes a new random image as `repo:tag` and attaches a cosign signature of it, made by
- * node:crypto with a new P-256 key, claiming `registry/repo:tag`.
+ * Pushes a new random image as `repo:tag` and attaches a cosign signature of it by a new
+ * key, claiming `registry/repo:tag`; returns the image and the key.
  */
 export async function pushSigstoreSigned(
   env: TrustEnv,
   repo: string,
   tag: string,
-): Promise<SigstoreSigned> {
+): Promise<{ image: RandomImage } & SigstoreKey> {
   const image = await env.push(repo, tag);
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const payload = new TextEncoder().encode(JSON.stringify({
-    critical: {
-      identity: { "docker-reference": `${env.registry.registry}/${repo}:${tag}` },
-      image: { "docker-manifest-digest": image.manifest.digest },
-      type: "cosign container image signature",
-    },
-    optional: null,
-  }));
-  const signature = sign("sha256", payload, { key: privateKey, dsaEncoding: "der" });
-  await writeSigstoreAttachments(env.client, repo, image.manifest.digest, [{
-    mediaType: SIGSTORE_PAYLOAD_TYPE,
-    payload,
-    annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: signature.toString("base64") },
-  }]);
-  const keyPath = join(env.dir, `${repo.replaceAll("/", "-")}-${tag}.pub`);
-  await writeFile(keyPath, publicKey.export({ type: "spki", format: "pem" }) as string);
-  const publicKeyDer = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
-  return { image, keyPath, publicKeyDer };
+  const key = await sigstoreKey(env, `${repo.replaceAll("/", "-")}-${tag}`);
+  await key.attach(repo, image.manifest.digest, `${env.registry.registry}/${repo}:${tag}`);
+  return { image, ...key };
 }

@@ -5,9 +5,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { copyImage } from "../../src/copy/mod.ts";
 import { recordProblem } from "../../src/store/_records.ts";
+import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
+import { parsePolicy, TrustPolicy } from "../../src/trust/mod.ts";
+import { randomMultiArch } from "../helpers/random_image.ts";
 import { runCli } from "../cli/_cli.ts";
-import { pushSigstoreSigned, startTrustEnv, type TrustEnv } from "./_trust_env.ts";
+import { pushSigstoreSigned, sigstoreKey, startTrustEnv, type TrustEnv } from "./_trust_env.ts";
 
 let env: TrustEnv;
 before(async () => {
@@ -69,6 +73,68 @@ describe("inspect shows what was verified", () => {
       PolicyScope: `${reg}/inspect`,
       VerifiedAt: "2026-01-02T03:04:05.000Z",
     }]);
+  });
+
+  it("lists: a pulled instance records its own check; a list copied whole, each", async () => {
+    const reg = env.registry.registry;
+    const index = randomMultiArch({ layers: 1, layerSize: 256 });
+    for (const [digest, bytes] of index.blobs) {
+      await env.client.putBlob("inspect/multi", digest, bytes.length, bytes);
+    }
+    const key = await sigstoreKey(env, "inspect-multi");
+    const identity = `${reg}/inspect/multi:v1`;
+    for (const image of index.images) {
+      const { bytes, mediaType, digest } = image.manifest;
+      await env.client.putManifest("inspect/multi", digest, bytes, mediaType);
+      await key.attach("inspect/multi", digest, identity);
+    }
+    const { bytes, mediaType, digest: listDigest } = index.manifest;
+    await env.client.putManifest("inspect/multi", "v1", bytes, mediaType);
+    await key.attach("inspect/multi", listDigest, identity);
+    const policyText = JSON.stringify({
+      default: [{ type: "reject" }],
+      transports: { docker: { [reg]: [{ type: "sigstoreSigned", keyPath: key.keyPath }] } },
+    });
+
+    const runtime = await env.open({
+      signaturePolicyPath: await env.policy(policyText),
+      now: clock,
+      platform: { os: "linux", architecture: "arm64" },
+    });
+    const [pulled] = await runtime.pull(identity, { tlsVerify: false });
+    assert.equal(pulled.manifestDigest, index.images[1].manifest.digest);
+    const [row] = (await runtime.inspect(identity)).Signatures!;
+    assert.equal(row.ManifestDigest, pulled.manifestDigest);
+    assert.equal(
+      row.Location,
+      `${reg}/inspect/multi:${pulled.manifestDigest.replace(":", "-")}.sig (layer 1)`,
+    );
+
+    const store = (await env.open()).store;
+    const trust = new TrustPolicy(parsePolicy(policyText, "policy.json"), {
+      fs: runtime.fs,
+      homeDir: join(env.dir, "home"),
+      registriesDir: env.registriesD,
+      now: clock,
+    });
+    await copyImage(`docker://${identity}`, containersStorageTransport(store).parse(identity), {
+      all: true,
+      sourcePolicy: trust,
+      context: { fs: runtime.fs, tlsVerify: false },
+    });
+    const records = await store.images();
+    assert.equal(records.length, 4);
+    for (const record of records) {
+      const [verification] = record.verifications!;
+      assert.equal(verification.manifestDigest, record.manifestDigest);
+      assert.equal(verification.source, `docker://${identity}`);
+      assert.equal(verification.signatures[0].keyFingerprint, row.KeyFingerprint);
+      assert.equal(
+        verification.signatures[0].location,
+        `${reg}/inspect/multi:${record.manifestDigest.replace(":", "-")}.sig (layer 1)`,
+      );
+    }
+    assert.ok(records.some((r) => r.isManifestList && r.manifestDigest === listDigest));
   });
 
   it("no field when nothing was verified", async () => {
