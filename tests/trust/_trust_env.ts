@@ -18,6 +18,7 @@ import {
   writeSigstoreAttachments,
 } from "../../src/signature/mod.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
+import { type CliResult, runCli } from "../cli/_cli.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 
 /** Runs a program; resolves with stdout, rejects with stderr in the message. */
@@ -235,6 +236,11 @@ export async function startTrustEnv(): Promise<TrustEnv> {
     },
   };
   return env;
+}
+
+/** Runs the CLI over the world's CLI store, with its home directory. */
+export function trustCli(env: TrustEnv, args: string[]): CliResult {
+  return runCli(["--root", join(env.dir, "cli-root"), ...args], { HOME: join(env.dir, "home") });
 }
 
 /** Reads a file as bytes. */
