@@ -224,7 +224,7 @@ describe("image trust set --type sigstoreSigned", () => {
     await mkdir(dir);
     await writeFile(join(dir, "a.yaml"), "docker:\n  example.com:\n    lookaside: https://a\n");
     await writeFile(join(dir, "b.yaml"), "docker:\n  example.com:\n    lookaside: https://b\n");
-    const policy = join(env.dir, "broken-policy.json");
+    const policy = join(env.dir, "broken-registries-policy.json");
     await assert.rejects(
       setTrust(fs, policy, "example.com", {
         type: "sigstoreSigned",
