@@ -27,7 +27,13 @@ export {
 export { tag, untag } from "./tag.ts";
 export { diskUsage, type DiskUsageResult, type DiskUsageRow } from "./disk_usage.ts";
 export { history, type HistoryRow } from "./history.ts";
-export { type ImageData, inspect, type InspectOptions, inspectRecord } from "./inspect.ts";
+export {
+  type ImageData,
+  inspect,
+  type InspectOptions,
+  inspectRecord,
+  type InspectSignature,
+} from "./inspect.ts";
 export { prune, type PruneOptions, type PruneResult } from "./prune.ts";
 export { tree, type TreeOptions } from "./tree.ts";
 export {
