@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { posix } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 import { loadRegistriesD } from "../config/registries_d.ts";
@@ -19,6 +18,10 @@ function sectionPath(scope: string): string[] {
 /** A file name for `scope`: its characters outside `[A-Za-z0-9._-]` become `_`. */
 function fileNameOf(scope: string): string {
   return `${scope === "default" ? "default-docker" : scope.replace(/[^A-Za-z0-9._-]/g, "_")}.yaml`;
+}
+
+function join(dir: string, name: string): string {
+  return `${dir.replace(/\/+$/, "")}/${name}`;
 }
 
 async function yamlFiles(fs: FileSystem, dir: string): Promise<string[]> {
@@ -52,7 +55,7 @@ export async function enableSigstoreAttachments(
   let file: string | undefined;
   if (section !== undefined) {
     for (const name of names) {
-      const doc = parseDocument(await fs.readTextFile(posix.join(dir, name)));
+      const doc = parseDocument(await fs.readTextFile(join(dir, name)));
       if (doc.hasIn(path)) {
         file = name;
         break;
@@ -60,7 +63,7 @@ export async function enableSigstoreAttachments(
     }
   }
   file ??= fileNameOf(scope);
-  const target = posix.join(dir, file);
+  const target = join(dir, file);
   let text = "";
   if (names.includes(file)) text = await fs.readTextFile(target);
   const doc = parseDocument(text);
