@@ -17,7 +17,7 @@ import {
   type Reference,
   stripTagIfDigested,
 } from "../reference/mod.ts";
-import type { LookupOptions, LookupResult } from "../runtime/context.ts";
+import type { LookupOptions, LookupResult } from "./types.ts";
 import type { ImageStore } from "../store/types.ts";
 import { transports } from "../transports/registry.ts";
 import type { Platform } from "../types/mod.ts";

@@ -16,14 +16,14 @@ import type {
   TransportContext,
 } from "../transports/types.ts";
 import { parseQualified, type RegistryAccessOptions } from "./_manifest_list_refs.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 
 /**
  * `list` (a store reference) with its instances not stored locally read from `sources`
  * (instance digest -> transport-qualified reference).
  */
 export function withInstanceSources(
-  ctx: PullContext,
+  ctx: OperationContext,
   list: ImageReference,
   sources: Record<string, string>,
   options: RegistryAccessOptions,

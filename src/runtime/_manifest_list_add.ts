@@ -22,7 +22,7 @@ import {
   parseQualified,
   type RegistryAccessOptions,
 } from "./_manifest_list_refs.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 import { transportContext } from "./_pull_copy.ts";
 
 /** What the reading half needs from the add options. */
@@ -45,7 +45,7 @@ export interface AddedInstances {
 
 /** The reference `name` means, with its source opened and its top manifest read. */
 async function openNamed(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: RegistryAccessOptions,
 ): Promise<{ ref: ImageReference; source: ImageSource; top: ManifestBytes }> {
@@ -117,7 +117,7 @@ async function configPlatform(
  * source and copies at push).
  */
 async function describeInstance(
-  ctx: PullContext,
+  ctx: OperationContext,
   ref: ImageReference,
   source: ImageSource,
   manifest: ManifestBytes,
@@ -147,7 +147,7 @@ async function describeInstance(
  * @throws {ManifestUnknownError} when a list has no instance for the platform.
  */
 export async function readInstances(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: AddSourceOptions,
 ): Promise<AddedInstances> {

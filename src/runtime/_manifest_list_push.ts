@@ -17,7 +17,7 @@ import {
   type RegistryAccessOptions,
 } from "./_manifest_list_refs.ts";
 import { withInstanceSources } from "./_list_instance_sources.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import { checkSignable, signWritten } from "../trust/mod.ts";
 import { transportContext } from "./_pull_copy.ts";
@@ -62,7 +62,7 @@ const INSTANCE_OF: Record<string, string> = {
 
 /** The destination of a push: a transport reference, else a `docker://` name. */
 function destinationOf(
-  ctx: PullContext,
+  ctx: OperationContext,
   dest: string,
   options: RegistryAccessOptions,
 ): ImageReference {
@@ -73,7 +73,7 @@ function destinationOf(
 
 /** Pushes the list `record` to `dest`; returns the digest of the manifest written. */
 export async function pushList(
-  ctx: PullContext,
+  ctx: OperationContext,
   record: ImageRecord,
   dest: string,
   options: ManifestListPushOptions,

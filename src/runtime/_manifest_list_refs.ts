@@ -18,8 +18,8 @@ import type {
   TransportContext,
 } from "../transports/types.ts";
 import { credentialSource, explicitCredentials } from "./_pull_credentials.ts";
-import type { PullCredentials } from "./_pull_credentials.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { PullCredentials } from "./pull_options.ts";
+import type { OperationContext } from "./context.ts";
 
 /** Registry access options of the manifest list operations. */
 export interface RegistryAccessOptions {
@@ -42,7 +42,7 @@ export interface RegistryAccessOptions {
  * the registry's `insecure` flag and `retries`.
  */
 export function dockerReference(
-  ctx: PullContext,
+  ctx: OperationContext,
   withinTransport: string,
   options: RegistryAccessOptions,
   retries = options.retries,
@@ -69,7 +69,7 @@ export function dockerReference(
  * has no known transport prefix.
  */
 export function parseQualified(
-  ctx: PullContext,
+  ctx: OperationContext,
   input: string,
   options: RegistryAccessOptions,
 ): ImageReference | undefined {

@@ -14,14 +14,12 @@ import {
 import type { Reference } from "../reference/mod.ts";
 import type { CredentialsSource, RegistryEndpoint } from "../registry/mod.ts";
 import type { Credentials } from "../config/mod.ts";
+import type { PullCredentials } from "./pull_options.ts";
 import {
   createDockerTransport,
   type DockerImageReference,
   type DockerTransportOptions,
 } from "../transports/docker/mod.ts";
-
-/** Credentials given to a pull: `user[:password]`, or an object. */
-export type PullCredentials = string | Credentials;
 
 /** The credential-related options of a pull. */
 export interface CredentialOptions {

@@ -18,10 +18,11 @@ import type { OciReference } from "../transports/oci/mod.ts";
 import type { ImageReference } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
 import { copyIntoStore, sourceImageId, transportContext } from "./_pull_copy.ts";
-import type { PullContext, PullOptions } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
 
 /** The storage names an image from `reference` gets; empty means "by ID only". */
-async function storageNames(ctx: PullContext, reference: ImageReference): Promise<string[]> {
+async function storageNames(ctx: OperationContext, reference: ImageReference): Promise<string[]> {
   switch (reference.transport.name) {
     case "oci": {
       const refName = (reference as OciReference).refName;
@@ -58,7 +59,7 @@ async function storageNames(ctx: PullContext, reference: ImageReference): Promis
 
 /** Copies the image at `reference` into the store; one record per storage name. */
 export async function pullFromTransport(
-  ctx: PullContext,
+  ctx: OperationContext,
   reference: ImageReference,
   platform: Platform,
   options: PullOptions,

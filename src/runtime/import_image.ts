@@ -15,7 +15,7 @@ import { normalizeName } from "../reference/mod.ts";
 import type { ImageConfig, ImageManifest } from "../types/mod.ts";
 import { MediaType } from "../types/mod.ts";
 import { configFromChanges } from "./_import_changes.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 import { ByteBudget, loadLimits } from "./_load_limits.ts";
 
 /** Options of {@linkcode importImage}. */
@@ -84,7 +84,7 @@ function tarHeaderCheck(what: string): TransformStream<Uint8Array, Uint8Array> {
 }
 
 async function openSource(
-  ctx: PullContext,
+  ctx: OperationContext,
   source: string | ReadableStream<Uint8Array>,
   options: ImportOptions,
 ): Promise<ReadableStream<Uint8Array>> {
@@ -103,7 +103,7 @@ async function openSource(
   return await ctx.fs.openRead(source);
 }
 
-function platformOf(ctx: PullContext, options: ImportOptions): PlatformChoice {
+function platformOf(ctx: OperationContext, options: ImportOptions): PlatformChoice {
   const given = typeof options.platform === "string"
     ? parsePlatform(options.platform)
     : options.platform ?? {};
@@ -143,7 +143,7 @@ function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
  * @throws {TooLargeError} when the tarball expands past `maxBytes`.
  */
 export async function importImage(
-  ctx: PullContext,
+  ctx: OperationContext,
   source: string | ReadableStream<Uint8Array>,
   options: ImportOptions = {},
 ): Promise<string> {

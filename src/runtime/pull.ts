@@ -29,10 +29,8 @@ import type { Platform } from "../types/mod.ts";
 import { explicitCredentials } from "./_pull_credentials.ts";
 import { listRemoteTags, pullFromRegistry, type RegistryPull } from "./_pull_registry.ts";
 import { pullFromTransport } from "./_pull_transports.ts";
-import type { PullContext, PullOptions } from "./_pull_types.ts";
-
-export type { PullContext, PullOptions } from "./_pull_types.ts";
-export type { PullCredentials } from "./_pull_credentials.ts";
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
 
 /** The platform parts a pull asks for: options first, then the runtime's explicit ones. */
 function platformChoice(options: PullOptions, runtime: PlatformChoice | undefined): PlatformChoice {
@@ -53,7 +51,7 @@ function policyOf(options: PullOptions): PullPolicy {
 }
 
 /** A transport reference, `undefined` for an image name; a transport's parse error throws. */
-function transportReference(ctx: PullContext, name: string): ImageReference | undefined {
+function transportReference(ctx: OperationContext, name: string): ImageReference | undefined {
   const colon = name.indexOf(":");
   if (colon > 0 && name.slice(0, colon) === ctx.storage.name) {
     return ctx.storage.parse(name.slice(colon + 1));
@@ -62,7 +60,7 @@ function transportReference(ctx: PullContext, name: string): ImageReference | un
 }
 
 async function pullImages(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: PullOptions,
 ): Promise<{ records: ImageRecord[]; platform: Platform }> {
@@ -140,7 +138,7 @@ async function pullImages(
  * @throws {TypeError} with more than one credential source.
  */
 export async function pull(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: PullOptions = {},
 ): Promise<ImageRecord[]> {

@@ -25,7 +25,7 @@ import {
   type RegistryTimeoutOptions,
   registryTimeouts,
 } from "./_pull_credentials.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 
 /** Options of {@linkcode push}. */
 export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
@@ -60,7 +60,7 @@ export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
 
 /** The destination reference: transport-qualified, or a registry name (`docker://`). */
 function destinationReference(
-  ctx: PullContext,
+  ctx: OperationContext,
   destination: string,
   options: PushOptions,
 ): ImageReference {
@@ -125,7 +125,7 @@ function needsGzip(reference: ImageReference, manifestType: string | undefined):
  * @throws {TypeError} with more than one credential source.
  */
 export async function push(
-  ctx: PullContext,
+  ctx: OperationContext,
   source: string,
   destination = "",
   options: PushOptions = {},

@@ -6,7 +6,8 @@
  * @module
  */
 import type { ImageRecord } from "../store/types.ts";
-import type { ContainerInfo, RuntimeContext } from "./context.ts";
+import type { ContainerInfo } from "../lookup/types.ts";
+import type { RuntimeContext } from "./context.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import {
   ImageConflictError,

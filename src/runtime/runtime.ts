@@ -29,9 +29,11 @@ import { openStore } from "../store/mod.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
 import { containersStorageTransport } from "../transports/containers_storage/mod.ts";
 import type { Platform } from "../types/mod.ts";
-import type { ContainerInfo, LookupOptions, LookupResult } from "./context.ts";
+import type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
 import { type ImageSummary, listImages, type ListImagesOptions } from "./list_images.ts";
-import { pull, type PullContext, type PullOptions } from "./pull.ts";
+import { pull } from "./pull.ts";
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
 import {
   removeImages,
   type RemoveImagesOptions,
@@ -144,10 +146,10 @@ function explicitPlatform(
 
 /** The image runtime: pull, look up, list, tag and remove images of one store. */
 export class Runtime {
-  readonly #ctx: PullContext;
+  readonly #ctx: OperationContext;
   readonly #conf: RegistriesConf;
 
-  private constructor(ctx: PullContext, conf: RegistriesConf) {
+  private constructor(ctx: OperationContext, conf: RegistriesConf) {
     this.#ctx = ctx;
     this.#conf = conf;
   }
@@ -207,7 +209,7 @@ export class Runtime {
       now,
     };
     const signatures = runtimeSignatureLocations(trustSettings);
-    const ctx: PullContext = {
+    const ctx: OperationContext = {
       store,
       fs,
       events: new EventChannel({ warn }),
@@ -403,7 +405,7 @@ export class Runtime {
     return search(this.#withAuthFile(options.authFile), term, options);
   }
 
-  #withAuthFile(authFile: string | undefined): PullContext {
+  #withAuthFile(authFile: string | undefined): OperationContext {
     if (authFile === undefined) return this.#ctx;
     return { ...this.#ctx, credentials: { ...this.#ctx.credentials, authFile } };
   }

@@ -17,7 +17,7 @@ import {
   type RegistryTimeoutOptions,
   registryTimeouts,
 } from "./_pull_credentials.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 
 /** Options of {@linkcode search}. */
 export interface SearchOptions extends CredentialOptions, RegistryTimeoutOptions {
@@ -103,7 +103,7 @@ export function parseSearchFilters(filters: readonly string[]): SearchFilter {
   return result;
 }
 
-function client(ctx: PullContext, registry: string, options: SearchOptions): RegistryClient {
+function client(ctx: OperationContext, registry: string, options: SearchOptions): RegistryClient {
   const explicit = explicitCredentials(options);
   const credentials: CredentialsSource = explicit ??
     ((host) => getCredentials(ctx.credentials, host));
@@ -153,7 +153,7 @@ async function v1OrCatalog(
 }
 
 async function searchRegistry(
-  ctx: PullContext,
+  ctx: OperationContext,
   term: string,
   registry: string,
   limit: number,
@@ -183,7 +183,7 @@ async function searchRegistry(
 }
 
 async function searchTags(
-  ctx: PullContext,
+  ctx: OperationContext,
   term: string,
   limit: number,
   options: SearchOptions,
@@ -226,7 +226,7 @@ async function searchTags(
  * failure is thrown as is).
  */
 export async function search(
-  ctx: PullContext,
+  ctx: OperationContext,
   term: string,
   options: SearchOptions = {},
 ): Promise<ImageSearchResult[]> {
