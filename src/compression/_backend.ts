@@ -5,13 +5,9 @@
  */
 
 import { kernelPreference } from "../wasm/_kernel_choice.ts";
+import type { CompressionBackend } from "./compression_backend.ts";
 
-/**
- * Which implementation to use: `"wasm"` (portable: stevedore's WebAssembly kernel or a
- * pure-JavaScript codec), `"native"` (the runtime's `node:zlib`), or `"auto"` (the one
- * measured fastest, unless `STEVEDORE_KERNELS` forces one).
- */
-export type CompressionBackend = "auto" | "wasm" | "native";
+export type { CompressionBackend };
 
 /** Resolves `requested`: an explicit choice wins, then `STEVEDORE_KERNELS`, then `measured`. */
 export function resolveBackend(

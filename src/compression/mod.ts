@@ -15,7 +15,7 @@
  * @module
  */
 export { type CompressionKind, SNIFF_LENGTH, sniffCompression } from "./sniff.ts";
-export type { CompressionBackend } from "./_backend.ts";
+export type { CompressionBackend } from "./compression_backend.ts";
 export {
   autoInflateBackend,
   gunzip,

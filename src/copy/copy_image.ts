@@ -18,7 +18,9 @@ import type {
   ImageReference,
   ImageSource,
   ManifestBytes,
+  TransportContext,
 } from "../transports/types.ts";
+import { processEnv } from "../fs/process.ts";
 import {
   type Descriptor,
   type ImageIndex,
@@ -48,15 +50,14 @@ const DEFAULT_MAX_CONFIG_SIZE = 16 * 1024 * 1024;
  * copy succeeds.
  *
  * References may be given as strings (`docker://alpine`, `oci:/tmp/layout:tag`) when the
- * transport is registered in the prefix table.
+ * transport is in the standard transport table, or as references parsed by any transport.
+ * With no options the copy uses the host file system, `globalThis.fetch` and the process
+ * environment, and verifies TLS.
  *
  * @example
  * ```ts ignore
  * import { copyImage } from "./copy_image.ts";
- * import { NodeFileSystem } from "../fs/mod.ts";
- * const result = await copyImage("docker://alpine:3", "oci:/tmp/alpine:3", {
- *   context: { fs: new NodeFileSystem() },
- * });
+ * const result = await copyImage("docker://alpine:3", "oci:/tmp/alpine:3");
  * console.log(result.manifestDigest);
  * ```
  *
@@ -67,7 +68,7 @@ const DEFAULT_MAX_CONFIG_SIZE = 16 * 1024 * 1024;
 export async function copyImage(
   src: string | ImageReference,
   dest: string | ImageReference,
-  options: CopyOptions,
+  options: CopyOptions = {},
 ): Promise<CopyResult> {
   const srcRef = resolveReference(src);
   const destRef = resolveReference(dest);
@@ -76,9 +77,9 @@ export async function copyImage(
     throw new RangeError(`Cannot copy with concurrency ${concurrency}: must be an integer >= 1`);
   }
   const internal = new AbortController();
-  const signal = anySignal([options.signal, options.context.signal, internal.signal])!;
+  const signal = anySignal([options.signal, options.context?.signal, internal.signal])!;
   signal.throwIfAborted();
-  const context = { ...options.context, signal };
+  const context = await transportContext(options, signal);
   const checked = checkedSource(
     await srcRef.newSource(context),
     options.sourcePolicy,
@@ -122,6 +123,21 @@ export async function copyImage(
   } finally {
     await source.close();
   }
+}
+
+/** The transports' context: what the caller gave, the host's defaults for the rest. */
+async function transportContext(
+  options: CopyOptions,
+  signal: AbortSignal,
+): Promise<TransportContext> {
+  const given = options.context ?? {};
+  // The host file system is loaded only when needed, so an in-memory caller never
+  // reaches `node:fs`.
+  const fs = given.fs ?? new (await import("../fs/node_fs.ts")).NodeFileSystem();
+  const context: TransportContext = { ...given, fs, signal };
+  context.env ??= processEnv();
+  if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
+  return context;
 }
 
 /**

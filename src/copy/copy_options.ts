@@ -26,10 +26,19 @@ export interface CopyProgressEvent {
 /** The layer compression a copy should produce. */
 export type CopyCompressionFormat = "gzip" | "zstd";
 
-/** Options of {@linkcode copyImage}. */
+/** Options of {@linkcode copyImage}; every one has a default. */
 export interface CopyOptions {
-  /** What the transports need: file system, `fetch`, TLS, temporary directory. */
-  context: TransportContext;
+  /**
+   * Verify TLS for registries; `false` also allows plain HTTP.
+   * @default context.tlsVerify, else true
+   */
+  tlsVerify?: boolean;
+  /**
+   * What the transports need, for callers that wire their own: the file system, `fetch`,
+   * the environment (e.g. `DOCKER_HOST`), TLS, the temporary directory.
+   * @default the host file system, globalThis.fetch and the process environment
+   */
+  context?: Partial<TransportContext>;
   /**
    * The platform whose instance is copied when the source is a manifest list (ignored
    * with `all`). @default the host's platform (Linux on macOS)

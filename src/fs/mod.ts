@@ -17,7 +17,14 @@ export type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 export { exists, isNotFound, writeFileAtomic } from "./file_system.ts";
 export { NodeFileSystem } from "./node_fs.ts";
 export { MemoryFileSystem } from "./memory_fs.ts";
-export { currentPid, hostName, isProcessAlive, processStartTime } from "./process.ts";
+export {
+  currentPid,
+  currentUid,
+  hostName,
+  isProcessAlive,
+  processEnv,
+  processStartTime,
+} from "./process.ts";
 export {
   isOwnerGone,
   ownerTag,

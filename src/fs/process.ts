@@ -1,12 +1,13 @@
 /**
  * The process seam: the few facts about the running process and its host that the store's
- * cross-process lock and its leftover cleaning need. This is the only file under `src/`
- * that touches `process`.
+ * cross-process lock and its leftover cleaning, and the defaults of `Runtime.open` and
+ * `copyImage` need (process ID and start time, host name, user ID, environment). This is
+ * the only file under `src/` that touches `process`.
  *
  * @module
  */
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
+import { hostname, userInfo } from "node:os";
 
 /** The ID of the current process. */
 export function currentPid(): number {
@@ -58,4 +59,23 @@ export function isProcessAlive(pid: number, start?: string): boolean {
 /** The name of this host. */
 export function hostName(): string {
   return hostname();
+}
+
+/**
+ * A copy of the process environment, as the CLI reads it; `{}` where the host has none
+ * (an edge runtime).
+ */
+export function processEnv(): Record<string, string | undefined> {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } })
+    .process?.env;
+  return env === undefined ? {} : { ...env };
+}
+
+/** The effective user ID (0 is root); 1000 (not root) where the host has no user database. */
+export function currentUid(): number {
+  try {
+    return Math.max(userInfo().uid, 0);
+  } catch {
+    return 1000;
+  }
 }

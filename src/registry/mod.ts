@@ -24,7 +24,6 @@ export {
   RegistryClient,
 } from "./registry_client.ts";
 export { type AuthChallenge, parseAuthChallenges } from "./auth_challenge.ts";
-export { MANIFEST_ACCEPT } from "./_manifests.ts";
 export type {
   CallOptions,
   CredentialsSource,

@@ -15,7 +15,8 @@ import type {
   ManifestBytes,
   TransportContext,
 } from "../transports/types.ts";
-import { parseQualified, type RegistryAccessOptions } from "./_manifest_list_refs.ts";
+import { parseQualified } from "./_manifest_list_refs.ts";
+import type { RegistryAccessOptions } from "./manifest_list_options.ts";
 import type { OperationContext } from "./context.ts";
 
 /**

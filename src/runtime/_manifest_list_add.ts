@@ -17,12 +17,9 @@ import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
 import { chooseInstance, completePlatform, formatPlatform } from "../platform/mod.ts";
 import type { ImageReference, ImageSource, ManifestBytes } from "../transports/types.ts";
 import type { Descriptor, Platform } from "../types/mod.ts";
-import {
-  dockerReference,
-  parseQualified,
-  type RegistryAccessOptions,
-} from "./_manifest_list_refs.ts";
+import { dockerReference, parseQualified } from "./_manifest_list_refs.ts";
 import type { OperationContext } from "./context.ts";
+import type { RegistryAccessOptions } from "./manifest_list_options.ts";
 import { transportContext } from "./_pull_copy.ts";
 
 /** What the reading half needs from the add options. */

@@ -18,24 +18,8 @@ import type {
   TransportContext,
 } from "../transports/types.ts";
 import { credentialSource, explicitCredentials } from "./_pull_credentials.ts";
-import type { PullCredentials } from "./pull_options.ts";
+import type { RegistryAccessOptions } from "./manifest_list_options.ts";
 import type { OperationContext } from "./context.ts";
-
-/** Registry access options of the manifest list operations. */
-export interface RegistryAccessOptions {
-  /** Verify TLS; `false` also allows plain HTTP. @default true (or registries.conf) */
-  tlsVerify?: boolean;
-  /** Credentials, `user[:password]` or an object. @default the auth files */
-  credentials?: PullCredentials;
-  /** The credential file to read. @default the runtime's */
-  authFile?: string;
-  /** How many times a failed request or blob copy is retried. @default 3 */
-  retries?: number;
-  /** The pause before a retry, in milliseconds. @default 1000 */
-  retryDelayMs?: number;
-  /** Cancels the operation. */
-  signal?: AbortSignal;
-}
 
 /**
  * A `docker://` reference for `withinTransport` (`//NAME`) with the caller's credentials,

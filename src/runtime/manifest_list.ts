@@ -30,12 +30,15 @@ import { normalizeName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import { type Descriptor, type ImageIndex, MediaType, type Platform } from "../types/mod.ts";
 import { readInstances } from "./_manifest_list_add.ts";
-import { type ManifestListPushOptions, pushList } from "./_manifest_list_push.ts";
-import type { RegistryAccessOptions } from "./_manifest_list_refs.ts";
+import { pushList } from "./_manifest_list_push.ts";
+import type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
 import type { OperationContext } from "./context.ts";
 
-export type { ImageListSelection, ManifestListPushOptions } from "./_manifest_list_push.ts";
-export type { RegistryAccessOptions } from "./_manifest_list_refs.ts";
+export type {
+  ImageListSelection,
+  ManifestListPushOptions,
+  RegistryAccessOptions,
+} from "./manifest_list_options.ts";
 
 /** What {@linkcode ManifestList.inspect} shows (libimage's ManifestListData). */
 export interface ManifestListData {

@@ -18,12 +18,12 @@
 export { Runtime, type RuntimeOptions } from "./runtime.ts";
 export type { OperationContext, RuntimeContext } from "./context.ts";
 export type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
-export type { PullCredentials, PullOptions } from "./pull_options.ts";
+export type { CredentialOptions, PullCredentials, PullOptions } from "./pull_options.ts";
 export type { ImageSummary, ListImagesOptions } from "./list_images.ts";
 export type { RemoveImagesOptions, RemoveImagesResult, RemoveReport } from "./remove_images.ts";
 export type { DiskUsageResult, DiskUsageRow } from "./disk_usage.ts";
 export type { HistoryRow } from "./history.ts";
-export type { ImageData, InspectOptions, InspectSignature } from "./inspect.ts";
+export type { ImageData, InspectOptions, InspectRootFs, InspectSignature } from "./inspect.ts";
 export type { PruneOptions, PruneResult } from "./prune.ts";
 export type { TreeOptions } from "./tree.ts";
 export type {

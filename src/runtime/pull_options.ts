@@ -8,10 +8,38 @@ import type { CopyProgressEvent } from "../copy/mod.ts";
 import type { PlatformChoice } from "../platform/mod.ts";
 import type { PullPolicy } from "../policy/mod.ts";
 import type { Platform } from "../types/mod.ts";
-import type { RegistryTimeoutOptions } from "./_pull_credentials.ts";
 
 /** Credentials given to a pull: `user[:password]`, or an object. */
 export type PullCredentials = string | Credentials;
+
+/** Where an operation that reaches a registry takes its credentials from: one source at most. */
+export interface CredentialOptions {
+  /** Credentials, `user[:password]` or an object. */
+  credentials?: PullCredentials;
+  /** A user name (with `password`). */
+  username?: string;
+  /** A password (with `username`). */
+  password?: string;
+  /** An identity token. */
+  identityToken?: string;
+  /** The credential file to read (`--authfile`). @default the runtime's, else the standard ones */
+  authFile?: string;
+}
+
+/** The network timeouts of registry requests (pull, push, search). */
+export interface RegistryTimeoutOptions {
+  /**
+   * How long a registry request waits for the answer's headers, in milliseconds; 0 waits
+   * forever (`--connect-timeout`). @default 30000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long a read of an answer's body waits for data, in milliseconds; a blob that
+   * stalls is resumed with `Range`, then fails naming the registry and the blob; 0 waits
+   * forever (`--read-timeout`). @default 60000
+   */
+  readTimeoutMs?: number;
+}
 
 /** Options of {@linkcode Runtime.pull}. Never mutated. */
 export interface PullOptions extends RegistryTimeoutOptions {

@@ -17,12 +17,11 @@ import type { ImageReference, TransportContext } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import { checkSignable, signImage } from "../trust/mod.ts";
+import type { CredentialOptions, RegistryTimeoutOptions } from "./pull_options.ts";
 import {
-  type CredentialOptions,
   credentialSource,
   explicitCredentials,
   registryReference,
-  type RegistryTimeoutOptions,
   registryTimeouts,
 } from "./_pull_credentials.ts";
 import type { OperationContext } from "./context.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { homedir, userInfo } from "node:os";
+import { homedir } from "node:os";
 import {
   createCredentialHelperRunner,
   type CredentialHelperRunner,
@@ -15,7 +15,7 @@ import {
 } from "../config/mod.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
-import { type FileSystem, NodeFileSystem } from "../fs/mod.ts";
+import { currentUid, type FileSystem, NodeFileSystem, processEnv } from "../fs/mod.ts";
 import { lookupImage } from "../lookup/mod.ts";
 import {
   defaultPlatform,
@@ -57,7 +57,10 @@ import { runtimeSignatureLocations, trustLoader } from "./_trust.ts";
 
 /** Options of {@linkcode Runtime.open}. */
 export interface RuntimeOptions {
-  /** The store's root directory. @default defaultStorageRoot() */
+  /**
+   * The store's root directory. @default `$STEVEDORE_ROOT`, else the standard store
+   * (`$XDG_DATA_HOME/stevedore/storage` rootless, `/var/lib/stevedore/storage` as root)
+   */
   root?: string;
   /** The file system for the store, configuration and path transports. @default NodeFileSystem */
   fs?: FileSystem;
@@ -84,9 +87,13 @@ export interface RuntimeOptions {
   store?: ImageStore;
   /** The `fetch` registries are reached with. @default globalThis.fetch */
   fetch?: FetchLike;
-  /** Environment variables for configuration paths and credentials. @default {} */
+  /**
+   * Environment variables for the store root, configuration paths and credentials
+   * (`STEVEDORE_ROOT`, `XDG_*`, `HOME`, `REGISTRY_AUTH_FILE`, `DOCKER_CONFIG`, ...), read
+   * as the CLI reads them. @default the process environment
+   */
   env?: Record<string, string | undefined>;
-  /** The user's home directory. @default os.homedir() */
+  /** The user's home directory. @default `$HOME`, else os.homedir() */
   homeDir?: string;
   /** The effective user ID (0 is root). @default os.userInfo().uid */
   uid?: number;
@@ -155,22 +162,23 @@ export class Runtime {
   }
 
   /**
-   * Opens the store and reads registries.conf.
+   * Opens the store and reads registries.conf. With no options it works as the CLI does:
+   * the host file system, the process environment, the standard store and configuration.
    *
    * @example
    * ```ts ignore
-   * const runtime = await Runtime.open({ root: "/tmp/store" });
+   * const runtime = await Runtime.open();
    * const [image] = await runtime.pull("alpine");
    * ```
    */
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
     const fs = options.fs ?? new NodeFileSystem();
-    const env = { ...(options.env ?? {}) };
-    const homeDir = options.homeDir ?? homedir();
-    const uid = options.uid ?? Math.max(userInfo().uid, 0);
+    const env = { ...(options.env ?? processEnv()) };
+    const homeDir = options.homeDir ?? env.HOME ?? homedir();
+    const uid = options.uid ?? currentUid();
     const warn = options.warn ?? ((message: string) => console.warn(message));
     const now = options.now ?? (() => new Date());
-    const root = options.root ?? defaultStorageRoot({ env, homeDir, uid });
+    const root = options.root ?? (env.STEVEDORE_ROOT || defaultStorageRoot({ env, homeDir, uid }));
     const conf = await loadRegistriesConf({
       fs,
       env,

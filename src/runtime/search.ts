@@ -11,12 +11,8 @@ import { findRegistry, getCredentials } from "../config/mod.ts";
 import { InvalidFilterError, InvalidReferenceError, SearchError } from "../errors.ts";
 import { parseNormalizedName, type Reference } from "../reference/mod.ts";
 import { type CredentialsSource, RegistryClient, type SearchResult } from "../registry/mod.ts";
-import {
-  type CredentialOptions,
-  explicitCredentials,
-  type RegistryTimeoutOptions,
-  registryTimeouts,
-} from "./_pull_credentials.ts";
+import { explicitCredentials, registryTimeouts } from "./_pull_credentials.ts";
+import type { CredentialOptions, RegistryTimeoutOptions } from "./pull_options.ts";
 import type { OperationContext } from "./context.ts";
 
 /** Options of {@linkcode search}. */

@@ -29,7 +29,6 @@ export {
   type ServerApp,
   type ServerAppOptions,
 } from "./app.ts";
-export { MAX_JSON_BODY } from "./_http.ts";
 export { API_VERSION, dockerEvent, MIN_API_VERSION } from "./system_routes.ts";
 export { EventLog, type ServerEvent, type ServerEventType } from "./event_log.ts";
 export {
@@ -46,6 +45,7 @@ export {
 } from "./store_storage.ts";
 export {
   distributionApp,
+  type DistributionOptions,
   MemoryRegistryStorage,
   type RegistryStorage,
   type StoredManifest,

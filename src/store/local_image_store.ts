@@ -26,7 +26,7 @@ import {
 import { StoreLock } from "./_lock.ts";
 import { BlobLease } from "./_leases.ts";
 import { removeDeadEntries } from "./_leftovers.ts";
-import { checkStore, collectGarbage, type GcOptions, isRecordCorrupted } from "./_maintenance.ts";
+import { checkStore, collectGarbage, isRecordCorrupted } from "./_maintenance.ts";
 import {
   copyRecord,
   indexGeneration,
@@ -38,6 +38,8 @@ import {
 import { imageManifests, manifestOfName } from "./image_manifests.ts";
 import { probeStoredLayer } from "./layer_probe.ts";
 import type {
+  BlobLeaseHandle,
+  GcOptions,
   ImageRecord,
   ImageStore,
   NamesChange,
@@ -317,7 +319,7 @@ export class LocalImageStore implements ImageStore {
   }
 
   /** Starts a lease that keeps the blobs added to it through `gc()` until released. */
-  leaseBlobs(): BlobLease {
+  leaseBlobs(): BlobLeaseHandle {
     return new BlobLease(this.#fs, this.root);
   }
 

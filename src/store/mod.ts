@@ -16,6 +16,7 @@
  */
 export type {
   BlobLeaseHandle,
+  GcOptions,
   ImageRecord,
   ImageStore,
   NamesChange,
@@ -34,4 +35,3 @@ export {
   sniffStoredBlob,
 } from "./layer_probe.ts";
 export { LocalImageStore, openStore, type OpenStoreOptions } from "./local_image_store.ts";
-export type { GcOptions } from "./_maintenance.ts";

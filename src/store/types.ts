@@ -297,3 +297,12 @@ export interface BlobLeaseHandle {
   /** Ends the protection. */
   release(): Promise<void>;
 }
+
+/** Options of garbage collection. */
+export interface GcOptions {
+  /**
+   * Temporary blob files older than this are removed even if their writer still runs.
+   * @default 3600000 (one hour)
+   */
+  tmpMaxAgeMs?: number;
+}

@@ -9,7 +9,7 @@ import { SignatureError } from "../errors.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import { writeLookaside } from "../signature/lookaside.ts";
 import { writeSigstoreAttachments } from "../signature/sigstore_attachments.ts";
-import type { ImageReference } from "../transports/types.ts";
+import type { ImageReference, TransportContext } from "../transports/types.ts";
 import {
   readImageSignatures,
   registryImage,
@@ -20,6 +20,8 @@ import { checkSignable, signWritten } from "./sign_image.ts";
 
 /** Options of {@linkcode copySignedImage}. */
 export interface SignedCopyOptions extends CopyOptions {
+  /** What the transports need (signatures are read and written through it too). */
+  context: TransportContext;
   /** Where signatures are read and written (see `signatureLocations`). */
   signatureLocations: SignatureLocations;
   /** Do not copy the source's signatures. @default false */

@@ -13,7 +13,7 @@ import type {
   ManifestBytes,
 } from "../types.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
-import type { DockerArchiveWriter } from "./_archive_writer.ts";
+import type { DockerArchiveWriter } from "./archive_writer.ts";
 
 /** An {@linkcode ImageDestination} adding one image to a {@linkcode DockerArchiveWriter}. */
 export class DockerArchiveDestination implements ImageDestination {

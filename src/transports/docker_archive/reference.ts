@@ -15,7 +15,7 @@ import type {
 } from "../types.ts";
 import { openDockerArchiveSource } from "./source.ts";
 import { DockerArchiveDestination } from "./destination.ts";
-import { DockerArchiveWriter } from "./_archive_writer.ts";
+import { DockerArchiveWriter } from "./archive_writer.ts";
 
 /** What picks the image of an archive. */
 export interface DockerArchiveSelector {
