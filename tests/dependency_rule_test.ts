@@ -84,6 +84,11 @@ async function layerViolations(layers: string[][]): Promise<string[]> {
   return offenders;
 }
 
+/** The class names of the concrete transports' references, sources and destinations. */
+const CONCRETE =
+  "(?:Oci|OciArchive|OciLayout|LayoutEntry|Docker|DockerImage|DockerArchive|Dir|DockerDaemon|" +
+  "ContainersStorage)(?:Reference|Source|Destination|Transport)\\b";
+
 describe("dependency rules", () => {
   it("src/ imports follow the layer order of docs/ARCHITECTURE.md", async () => {
     const layers = parseLayers(await readFile(join(root, "docs", "ARCHITECTURE.md"), "utf8"));
@@ -124,6 +129,25 @@ describe("dependency rules", () => {
       const path = relative(root, file).replaceAll("\\", "/");
       if (path.startsWith("src/wasm/")) continue;
       if (/\bWebAssembly\b/.test(codeOnly(await readFile(file, "utf8")))) offenders.push(path);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it("outside src/transports/, nobody switches on a transport's name or casts a reference", async () => {
+    const offenders: string[] = [];
+    const forbidden = [
+      /\btransport\.name\s*[!=]==?/,
+      /[!=]==?\s*\w+\.transport\.name\b/,
+      /\bswitch\s*\([^)]*\btransport\.name\b/,
+      new RegExp(`\\b(?:as|instanceof)\\s+${CONCRETE}`),
+    ];
+    for (const file of await sourceFiles(join(root, "src"))) {
+      const path = relative(root, file).replaceAll("\\", "/");
+      if (path.startsWith("src/transports/")) continue;
+      const code = codeOnly(await readFile(file, "utf8"));
+      for (const pattern of forbidden) {
+        if (pattern.test(code)) offenders.push(`${path}: ${pattern}`);
+      }
     }
     assert.deepEqual(offenders, []);
   });

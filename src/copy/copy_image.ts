@@ -12,7 +12,7 @@ import {
 } from "../errors.ts";
 import { convertIndex, parseManifest, serializeIndex } from "../manifest/mod.ts";
 import { chooseInstance, defaultPlatform, formatPlatform } from "../platform/mod.ts";
-import { parseImageReference } from "../transports/registry.ts";
+import { standardTransports, type TransportTable } from "../transports/transport_table.ts";
 import type {
   ImageDestination,
   ImageReference,
@@ -70,8 +70,9 @@ export async function copyImage(
   dest: string | ImageReference,
   options: CopyOptions = {},
 ): Promise<CopyResult> {
-  const srcRef = resolveReference(src);
-  const destRef = resolveReference(dest);
+  const transports = options.transports ?? standardTransports();
+  const srcRef = resolveReference(src, transports);
+  const destRef = resolveReference(dest, transports);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`Cannot copy with concurrency ${concurrency}: must be an integer >= 1`);
@@ -141,13 +142,17 @@ async function transportContext(
 }
 
 /**
- * A reference object as given, or parsed from a transport-qualified string.
+ * A reference object as given, or parsed from a transport-qualified string with
+ * `transports`.
  *
  * @throws {UnsupportedTransportError} when the string names no known transport.
  */
-export function resolveReference(input: string | ImageReference): ImageReference {
+export function resolveReference(
+  input: string | ImageReference,
+  transports: TransportTable = standardTransports(),
+): ImageReference {
   if (typeof input !== "string") return input;
-  const reference = parseImageReference(input);
+  const reference = transports.parse(input);
   if (reference === undefined) {
     throw new UnsupportedTransportError(input, "it does not start with a known transport");
   }

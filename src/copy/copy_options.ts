@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { TransportTable } from "../transports/transport_table.ts";
 import type { ImageSource, ManifestBytes, TransportContext } from "../transports/types.ts";
 import type { Platform, SourceVerification } from "../types/mod.ts";
 
@@ -39,6 +40,8 @@ export interface CopyOptions {
    * @default the host file system, globalThis.fetch and the process environment
    */
   context?: Partial<TransportContext>;
+  /** The transports string references are parsed with. @default standardTransports() */
+  transports?: TransportTable;
   /**
    * The platform whose instance is copied when the source is a manifest list (ignored
    * with `all`). @default the host's platform (Linux on macOS)

@@ -9,7 +9,6 @@
 import { findRegistry } from "../config/mod.ts";
 import { parseDockerName } from "../transports/docker/mod.ts";
 import { createDockerTransport } from "../transports/docker/mod.ts";
-import { parseImageReference } from "../transports/registry.ts";
 import type {
   ImageDestination,
   ImageReference,
@@ -48,20 +47,19 @@ export function dockerReference(
 }
 
 /**
- * Parses a transport-qualified reference (`containers-storage:` over the runtime's store,
- * `docker://` with credentials, or any registered transport); `undefined` when `input`
- * has no known transport prefix.
+ * Parses a transport-qualified reference with the runtime's transports (registry
+ * references get the caller's credentials); `undefined` when `input` has no known
+ * transport prefix.
  */
 export function parseQualified(
   ctx: OperationContext,
   input: string,
   options: RegistryAccessOptions,
 ): ImageReference | undefined {
-  const storage = `${ctx.storage.name}:`;
-  if (input.startsWith(storage)) return ctx.storage.parse(input.slice(storage.length));
-  const parsed = parseImageReference(input);
+  const parsed = ctx.transports.parse(input);
   if (parsed === undefined) return undefined;
-  if (parsed.transport.name === "docker") {
+  // A registry reference is rebuilt with the caller's credentials and retries.
+  if (parsed.registryName !== undefined) {
     return dockerReference(ctx, parsed.withinTransport, options);
   }
   return parsed;

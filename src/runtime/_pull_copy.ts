@@ -19,7 +19,7 @@ export function transportContext(
   ctx: OperationContext,
   options: { tlsVerify?: boolean; signal?: AbortSignal },
 ): TransportContext {
-  const context: TransportContext = { fs: ctx.fs };
+  const context: TransportContext = { fs: ctx.fs, env: ctx.credentials.env };
   if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
   if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
   if (options.signal !== undefined) context.signal = options.signal;

@@ -10,7 +10,7 @@
  */
 import type { CredentialsContext, RegistriesConf } from "../config/mod.ts";
 import type { FetchLike } from "../registry/mod.ts";
-import type { ContainersStorageTransport } from "../transports/containers_storage/mod.ts";
+import type { ContainersStorageTransport, TransportTable } from "../transports/mod.ts";
 import type { FileSystem } from "../fs/mod.ts";
 import type { SignatureLocations, TrustPolicy } from "../trust/mod.ts";
 import type { ImageStore } from "../store/types.ts";
@@ -59,6 +59,8 @@ export interface OperationContext extends RuntimeContext {
   credentials: CredentialsContext;
   /** The `containers-storage` transport over {@linkcode RuntimeContext.store}. */
   storage: ContainersStorageTransport;
+  /** The transports `name:rest` strings are parsed with; `storage` is one of them. */
+  transports: TransportTable;
   /** The `fetch` registries are reached with. @default globalThis.fetch */
   fetch?: FetchLike;
   /** Whether stdin and stdout are terminals (short-name prompts). @default false */

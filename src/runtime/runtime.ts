@@ -27,7 +27,11 @@ import { normalizeName } from "../reference/mod.ts";
 import type { FetchLike } from "../registry/mod.ts";
 import { openStore } from "../store/mod.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
-import { containersStorageTransport } from "../transports/containers_storage/mod.ts";
+import {
+  containersStorageTransport,
+  standardTransports,
+  type Transport,
+} from "../transports/mod.ts";
 import type { Platform } from "../types/mod.ts";
 import type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
 import { type ImageSummary, listImages, type ListImagesOptions } from "./list_images.ts";
@@ -141,6 +145,11 @@ export interface RuntimeOptions {
    * @default DEFAULT_MAX_LOAD_IMAGES (1000)
    */
   maxLoadImages?: number;
+  /**
+   * Transports to know besides the standard ones (replacing those of the same name).
+   * `containers-storage:` is always this runtime's store. @default none
+   */
+  transports?: Transport[];
 }
 
 function explicitPlatform(
@@ -217,6 +226,8 @@ export class Runtime {
       now,
     };
     const signatures = runtimeSignatureLocations(trustSettings);
+    const storage = containersStorageTransport(store);
+    const transports = standardTransports().with(...(options.transports ?? []), storage);
     const ctx: OperationContext = {
       store,
       fs,
@@ -226,12 +237,14 @@ export class Runtime {
       warn,
       registriesConf: conf,
       credentials,
-      storage: containersStorageTransport(store),
+      storage,
+      transports,
       lookup: (name: string, lookupOptions?: LookupOptions) =>
         lookupImage(store, conf, name, lookupOptions, {
           platform,
           platformChoice: customPlatform,
           warn,
+          transports,
         }),
       isTTY: options.isTTY ?? false,
       tmpDir,

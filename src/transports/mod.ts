@@ -17,12 +17,13 @@ export type {
   ImageDestination,
   ImageReference,
   ImageSource,
+  LayerCompressionName,
   LayerCompressionWish,
   ManifestBytes,
   Transport,
   TransportContext,
 } from "./types.ts";
-export { parseImageReference, registerTransport, transports } from "./registry.ts";
+export { parseImageReference, standardTransports, TransportTable } from "./transport_table.ts";
 export {
   BlobLocations,
   createDockerTransport,

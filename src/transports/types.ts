@@ -4,6 +4,11 @@
  * an image or an {@linkcode ImageDestination} to write one. The copy engine knows nothing
  * but these interfaces.
  *
+ * What only some transports can do is an optional member (a capability) that callers test
+ * for: {@linkcode ImageReference.registryName}, {@linkcode ImageReference.storageNames},
+ * {@linkcode ImageReference.withImageName}, {@linkcode ImageReference.layerCompressions};
+ * nobody switches on a transport's name or casts to a concrete reference.
+ *
  * @module
  */
 import type { FileSystem } from "../fs/mod.ts";
@@ -62,6 +67,29 @@ export interface ImageReference {
   readonly dockerReference: string | undefined;
   /** The full form, `transport:withinTransport`. */
   toString(): string;
+  /**
+   * Capability of references into a registry (`docker://`): the image's full name, e.g.
+   * `docker.io/library/alpine:latest`. A pull then applies registries.conf (mirrors,
+   * insecure and blocked registries), the pull policy and the user's credentials.
+   */
+  readonly registryName?: string;
+  /**
+   * Capability of locations that name their image (an OCI ref name, the tags inside an
+   * archive, a store's name): the full names a copy of the image gets in a local store;
+   * `[]` (or no capability) stores it by ID only.
+   */
+  storageNames?(context: TransportContext): Promise<string[]>;
+  /**
+   * Capability of destinations that record names (the tags of a `docker-archive:`): the
+   * reference that writes the image under `name` (full and tagged) as well, or this one
+   * when `name` cannot be recorded.
+   */
+  withImageName?(name: string): ImageReference;
+  /**
+   * Capability of destinations that hold only some layer compressions (Docker archives
+   * and the Docker Engine read gzip only); absent means any.
+   */
+  readonly layerCompressions?: readonly LayerCompressionName[];
   /** Opens the image for reading. */
   newSource(context: TransportContext): Promise<ImageSource>;
   /** Opens the location for writing an image. */
@@ -97,6 +125,9 @@ export interface ImageSource {
    */
   instanceSource?(instanceDigest: string): Promise<ImageSource | undefined>;
 }
+
+/** A layer compression by name. */
+export type LayerCompressionName = "gzip" | "zstd";
 
 /** How a destination wants layers compressed. */
 export type LayerCompressionWish = "preserve" | "compress" | "decompress";

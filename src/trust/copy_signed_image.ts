@@ -64,8 +64,8 @@ export async function copySignedImage(
   dest: string | ImageReference,
   options: SignedCopyOptions,
 ): Promise<CopyResult> {
-  const source = resolveReference(src);
-  const destination = resolveReference(dest);
+  const source = resolveReference(src, options.transports);
+  const destination = resolveReference(dest, options.transports);
   const locations = options.signatureLocations;
   const signers = options.signers ?? [];
   if (signers.length > 0) await checkSignable(destination, signers, locations);
