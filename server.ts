@@ -27,7 +27,7 @@
 import process from "node:process";
 import { homedir, userInfo } from "node:os";
 import { defaultStorageRoot } from "./src/config/mod.ts";
-import { UsageError } from "./src/errors.ts";
+import { UsageError } from "./src/server/usage_error.ts";
 import { NodeFileSystem } from "./src/fs/mod.ts";
 import { DEFAULT_LISTEN, resolveServerToken, startServer } from "./src/server/mod.ts";
 

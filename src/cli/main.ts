@@ -6,13 +6,12 @@
  */
 import { homedir, userInfo } from "node:os";
 import { defaultStorageRoot } from "../config/storage_paths.ts";
-import { UsageError } from "../errors.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import type { Runtime, RuntimeOptions } from "../runtime/mod.ts";
 import { GLOBAL_FLAGS, helpText, parseCommandArgs, stringFlag } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";
 import { COMMANDS, GROUPS } from "./_commands.ts";
-import { errorLine, EXIT_USAGE, exitCodeOf, UnknownFlagError } from "./_errors.ts";
+import { errorLine, EXIT_USAGE, exitCodeOf, UnknownFlagError, UsageError } from "./_errors.ts";
 import type { CliIO } from "./_io.ts";
 
 export type { CliIO } from "./_io.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { homedir, userInfo } from "node:os";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import { exists, NodeFileSystem } from "../fs/mod.ts";
 import { loadRegistriesD, registriesDDir } from "../config/registries_d.ts";
 import { ACCEPT_ANYTHING_POLICY, loadSignaturePolicy, policyPaths } from "../trust/mod.ts";

@@ -52,3 +52,4 @@ export {
   type UploadSession,
 } from "./distribution/mod.ts";
 export type { HttpAdapter, ListenTarget } from "../fs/http_listen.ts";
+export { UsageError } from "./usage_error.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PolicyError, UsageError } from "../errors.ts";
+import { PolicyError } from "../errors.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 import {
   isJsonObject,
@@ -32,6 +32,11 @@ export interface SetTrustOptions {
   registriesDir?: string;
 }
 
+/** The message of a bad argument, in the words of the command line that gave it. */
+function usage(input: string, detail: string): string {
+  return `Cannot use "${input}": ${detail}`;
+}
+
 /** The requirement list `options` stand for (one requirement a key, as podman writes). */
 export function trustRequirements(options: SetTrustOptions): JsonObject[] {
   const keys = options.publicKeyFiles ?? [];
@@ -39,19 +44,19 @@ export function trustRequirements(options: SetTrustOptions): JsonObject[] {
     case "accept":
     case "reject":
       if (keys.length > 0) {
-        throw new UsageError(
+        throw new TypeError(usage(
           "--pubkeysfile",
           `public keys are not allowed with --type=${options.type}`,
-        );
+        ));
       }
       return [{ type: options.type === "accept" ? "insecureAcceptAnything" : "reject" }];
     case "signedBy":
     case "sigstoreSigned":
       if (keys.length === 0) {
-        throw new UsageError(
+        throw new TypeError(usage(
           "--pubkeysfile",
           `at least one public key must be defined for type "${options.type}"`,
-        );
+        ));
       }
       return keys.map((keyPath): JsonObject =>
         options.type === "signedBy"
@@ -59,10 +64,10 @@ export function trustRequirements(options: SetTrustOptions): JsonObject[] {
           : { type: "sigstoreSigned", keyPath }
       );
     default:
-      throw new UsageError(
+      throw new TypeError(usage(
         `--type=${options.type}`,
         "must be accept, reject, signedBy or sigstoreSigned",
-      );
+      ));
   }
 }
 
@@ -73,7 +78,7 @@ export function trustRequirements(options: SetTrustOptions): JsonObject[] {
  * there.
  *
  * @throws {PolicyError} when the existing file is invalid or the result would be.
- * @throws {UsageError} for a type and key combination podman refuses.
+ * @throws {TypeError} for a type and key combination podman refuses.
  */
 export async function setTrust(
   fs: FileSystem,
@@ -81,7 +86,7 @@ export async function setTrust(
   scope: string,
   options: SetTrustOptions,
 ): Promise<void> {
-  if (scope === "") throw new UsageError("REGISTRY", "the scope is empty");
+  if (scope === "") throw new TypeError(usage("REGISTRY", "the scope is empty"));
   const requirements = trustRequirements(options);
   let document: JsonValue = { default: [{ type: "insecureAcceptAnything" }], transports: {} };
   try {
