@@ -5,7 +5,6 @@
  * @module
  */
 import {
-  DigestMismatchError,
   InvalidManifestError,
   ManifestUnknownError,
   UnsupportedTransportError,
@@ -32,7 +31,7 @@ import { BlobCopier } from "./_blob_copier.ts";
 import { checkedSource } from "./_checked_source.ts";
 import { copyInstance, type InstanceCopy, type InstanceCopyOptions } from "./_image_copier.ts";
 import { chooseManifestType } from "./_manifest_plan.ts";
-import { sha256Bytes } from "./_streams.ts";
+import { digestBytes, verifyDigest } from "../digest/mod.ts";
 import { anySignal } from "./_tasks.ts";
 import type { CopiedInstance, CopyOptions, CopyResult } from "./copy_options.ts";
 
@@ -163,16 +162,7 @@ export function resolveReference(
 async function readInstance(source: ImageSource, entry: Descriptor): Promise<ManifestBytes> {
   const manifest = await source.getManifest(entry.digest);
   if (entry.digest.startsWith("sha256:")) {
-    const actual = sha256Bytes(manifest.bytes);
-    if (actual !== entry.digest || manifest.bytes.length !== entry.size) {
-      throw new DigestMismatchError(
-        entry.digest,
-        entry.digest,
-        actual,
-        manifest.bytes.length,
-        entry.size,
-      );
-    }
+    verifyDigest(manifest.bytes, entry.digest, { size: entry.size });
   }
   return { ...manifest, digest: entry.digest };
 }
@@ -276,7 +266,7 @@ async function copyList(
       },
     });
     const bytes = serializeIndex(edited);
-    manifest = { bytes, mediaType: listType, digest: sha256Bytes(bytes) };
+    manifest = { bytes, mediaType: listType, digest: digestBytes(bytes).toString() };
   }
   await destination.putManifest(manifest);
   await note(top.digest, manifest);

@@ -6,13 +6,8 @@
  *
  * @module
  */
-import { digestBytes } from "../digest/mod.ts";
-import {
-  DigestMismatchError,
-  ImageNotFoundError,
-  InvalidManifestError,
-  ManifestUnknownError,
-} from "../errors.ts";
+import { verifyDigest } from "../digest/mod.ts";
+import { ImageNotFoundError, InvalidManifestError, ManifestUnknownError } from "../errors.ts";
 import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
 import { chooseInstance, completePlatform, formatPlatform } from "../platform/mod.ts";
 import type { ImageReference, ImageSource, ManifestBytes } from "../transports/types.ts";
@@ -177,16 +172,7 @@ export async function readInstances(
     }
     for (const entry of entries) {
       const manifest = await source.getManifest(entry.digest);
-      const actual = digestBytes(manifest.bytes).toString();
-      if (actual !== entry.digest) {
-        throw new DigestMismatchError(
-          entry.digest,
-          entry.digest,
-          actual,
-          manifest.bytes.length,
-          entry.size,
-        );
-      }
+      verifyDigest(manifest.bytes, entry.digest);
       await add({ ...manifest, digest: entry.digest }, entry);
     }
     return { descriptors, sources, digest: options.all ? top.digest : descriptors[0].digest };
