@@ -30,6 +30,7 @@ export type ErrorCode =
   | "Corrupted"
   | "UnsupportedTransport"
   | "InvalidArchive"
+  | "TooLarge"
   | "InvalidPullPolicy"
   | "StoreLocked"
   | "CredentialHelper"

@@ -10,6 +10,7 @@ import { temporaryName } from "../fs/mod.ts";
 import { decompressStream, gzipStream } from "../compression/mod.ts";
 import { digestBytes, digestingStream } from "../digest/mod.ts";
 import { InvalidArchiveError, RegistryError } from "../errors.ts";
+import { streamOf } from "../streams/mod.ts";
 import { normalizePlatformChoice, parsePlatform, type PlatformChoice } from "../platform/mod.ts";
 import { normalizeName } from "../reference/mod.ts";
 import type { ImageConfig, ImageManifest } from "../types/mod.ts";
@@ -121,10 +122,6 @@ function json(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value));
 }
 
-function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
-}
-
 /**
  * Imports the tarball `source` and returns `sha256:<id>`.
  *
@@ -199,7 +196,7 @@ export async function importImage(
       );
       await destination.putBlob(
         { digest: configDigest, size: configBytes.length, mediaType: MediaType.OciConfig },
-        bytesStream(configBytes),
+        streamOf(configBytes),
       );
       await destination.putManifest({
         bytes: manifestBytes,

@@ -8,6 +8,7 @@
  */
 import { digestBytes } from "../digest/mod.ts";
 import { ImageConflictError, ImageNotFoundError, NotAManifestListError } from "../errors.ts";
+import { streamOf } from "../streams/mod.ts";
 import {
   addInstance,
   annotateInstance,
@@ -132,7 +133,7 @@ async function saveIndex(ctx: OperationContext, index: ImageIndex): Promise<{
   await ctx.store.putBlob(
     digest,
     bytes.length,
-    new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(),
+    streamOf(bytes),
   );
   return { digest, mediaType: index.mediaType!, size: bytes.length };
 }

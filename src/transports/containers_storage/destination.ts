@@ -12,6 +12,7 @@
  * @module
  */
 import { CorruptedError, DigestMismatchError, InvalidManifestError } from "../../errors.ts";
+import { streamOf } from "../../streams/mod.ts";
 import {
   configDiffIds,
   parseImageConfig,
@@ -50,10 +51,6 @@ export const STORAGE_MANIFEST_TYPES: readonly string[] = [
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
 }
 
 /** An {@linkcode ImageDestination} into an {@linkcode ImageStore}. */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { streamOf } from "../../streams/mod.ts";
 import type { FileSystem } from "../../fs/mod.ts";
 import { Annotation, type Descriptor } from "../../types/mod.ts";
 import type {
@@ -87,7 +88,7 @@ export class OciLayoutDestination implements ImageDestination {
       this.#dir,
       manifest.digest,
       manifest.bytes.length,
-      new Blob([manifest.bytes as Uint8Array<ArrayBuffer>]).stream(),
+      streamOf(manifest.bytes),
       this.#signal,
     );
     if (instanceDigest !== undefined) return;
