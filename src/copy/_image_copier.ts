@@ -132,7 +132,10 @@ export async function copyInstance(
   const configBytes = await blobs.readBytes(manifest.config, options.maxConfigSize, signal);
   if (plans.some((p) => p.to === "none" && p.from !== "none")) {
     const diffIds = configDiffIds(
-      parseImageConfig(configBytes, { what: manifest.config.digest }).config,
+      parseImageConfig(configBytes, {
+        what: manifest.config.digest,
+        maxSize: options.maxConfigSize,
+      }).config,
       { count: manifest.layers.length, what },
     );
     plans.forEach((plan, i) => {

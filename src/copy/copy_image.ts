@@ -9,7 +9,7 @@ import {
   ManifestUnknownError,
   UnsupportedTransportError,
 } from "../errors.ts";
-import { convertIndex, parseManifest, serializeIndex } from "../manifest/mod.ts";
+import { convertIndex, MAX_CONFIG_SIZE, parseManifest, serializeIndex } from "../manifest/mod.ts";
 import { chooseInstance, defaultPlatform, formatPlatform } from "../platform/mod.ts";
 import { standardTransports, type TransportTable } from "../transports/transport_table.ts";
 import type {
@@ -38,7 +38,6 @@ import type { CopiedInstance, CopyOptions, CopyResult } from "./copy_options.ts"
 const DEFAULT_CONCURRENCY = 6;
 const DEFAULT_RETRIES = 3;
 const DEFAULT_RETRY_DELAY_MS = 1000;
-const DEFAULT_MAX_CONFIG_SIZE = 16 * 1024 * 1024;
 
 /**
  * Copies the image at `src` to `dest`: blobs the destination already has are skipped,
@@ -109,7 +108,7 @@ export async function copyImage(
         concurrency,
         compressionFormat: options.compressionFormat,
         manifestType: options.manifestType,
-        maxConfigSize: options.maxConfigSize ?? DEFAULT_MAX_CONFIG_SIZE,
+        maxConfigSize: options.maxConfigSize ?? MAX_CONFIG_SIZE,
         signal,
         abort: (reason) => internal.abort(reason),
       };

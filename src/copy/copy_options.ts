@@ -69,7 +69,7 @@ export interface CopyOptions {
   retries?: number;
   /** The pause before each retry, in milliseconds. @default 1000 */
   retryDelayMs?: number;
-  /** The largest config blob read into memory, in bytes. @default 16 MiB */
+  /** The largest config blob read into memory, in bytes. @default MAX_CONFIG_SIZE (4 MiB) */
   maxConfigSize?: number;
   /**
    * Asked about every source manifest that is copied (the image, or the chosen instance
