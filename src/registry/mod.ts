@@ -23,6 +23,7 @@ export {
   DEFAULT_USER_AGENT,
   RegistryClient,
 } from "./registry_client.ts";
+export { isRetryableFailure } from "./retry_policy.ts";
 export { type AuthChallenge, parseAuthChallenges } from "./auth_challenge.ts";
 export type {
   CallOptions,

@@ -20,4 +20,5 @@ export { mapStreamErrors } from "./map_stream_errors.ts";
 export { anySignal } from "./any_signal.ts";
 export { type LinkedSignal, linkSignal } from "./linked_signal.ts";
 export { peekStream } from "./peek_stream.ts";
+export { sleep } from "./sleep.ts";
 export { streamOf } from "./stream_of.ts";
