@@ -1,34 +1,24 @@
 /**
  * The store's blobs: content-addressed files under `blobs/<algorithm>/<hex>`, written to
- * `tmp/` first, verified while written and renamed into place only when complete.
+ * `tmp/` first, verified while written and renamed into place only when complete (the OCI
+ * layout code it shares with the `oci:` transport, in `oci_layout.ts`).
  *
  * @module
  */
-import { Digest, digestVerifier } from "../digest/mod.ts";
 import { BlobUnknownError } from "../errors.ts";
 import { type FileSystem, isNotFound, temporaryName } from "../fs/mod.ts";
+import { hasLayoutBlob, layoutBlobPath, writeLayoutBlob } from "./oci_layout.ts";
 
 /** The path of blob `digest` under the store `root`; a malformed digest throws. */
-export function blobPath(root: string, digest: string): string {
-  const parsed = Digest.parse(digest);
-  return `${root}/blobs/${parsed.algorithm}/${parsed.hex}`;
-}
+export const blobPath: (root: string, digest: string) => string = layoutBlobPath;
 
 /** Whether blob `digest` is stored (with `size` bytes, when `size` is given and >= 0). */
-export async function hasStoredBlob(
+export const hasStoredBlob: (
   fs: FileSystem,
   root: string,
   digest: string,
   size?: number,
-): Promise<boolean> {
-  try {
-    const info = await fs.stat(blobPath(root, digest));
-    return info.isFile && (size === undefined || size < 0 || info.size === size);
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
+) => Promise<boolean> = hasLayoutBlob;
 
 /** The size of stored blob `digest`, or `undefined` when it is missing. */
 export async function storedBlobSize(
@@ -49,7 +39,7 @@ export async function storedBlobSize(
  * `size` when >= 0) and then `through`, flushed, then renamed into place. A failure
  * leaves nothing behind.
  */
-export async function writeStoredBlob(
+export function writeStoredBlob(
   fs: FileSystem,
   root: string,
   digest: string,
@@ -57,23 +47,12 @@ export async function writeStoredBlob(
   stream: ReadableStream<Uint8Array>,
   through?: TransformStream<Uint8Array, Uint8Array>,
 ): Promise<void> {
-  const target = blobPath(root, digest);
-  const verifier = digestVerifier(digest, {
-    ...(size >= 0 ? { size } : {}),
-    what: digest,
-  });
   // The name carries this process's identity: a store opened after we died removes it.
-  const temporary = `${root}/tmp/${temporaryName("blob")}`;
-  try {
-    const sink = await fs.openWrite(temporary, { sync: true });
-    const verified = stream.pipeThrough(verifier);
-    await (through === undefined ? verified : verified.pipeThrough(through)).pipeTo(sink);
-    await fs.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-    await fs.rename(temporary, target);
-  } catch (error) {
-    await fs.remove(temporary).catch(() => {});
-    throw error;
-  }
+  return writeLayoutBlob(fs, root, digest, size, stream, {
+    temporary: `${root}/tmp/${temporaryName("blob")}`,
+    sync: true,
+    through,
+  });
 }
 
 /** Streams stored blob `digest`; a missing blob throws {@linkcode BlobUnknownError}. */

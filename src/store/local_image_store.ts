@@ -24,6 +24,7 @@ import {
   setRecordSizes,
 } from "./_edits.ts";
 import { StoreLock } from "./_lock.ts";
+import { writeLayoutMarker } from "./oci_layout.ts";
 import { BlobLease } from "./_leases.ts";
 import { removeDeadEntries } from "./_leftovers.ts";
 import { checkStore, collectGarbage, isRecordCorrupted } from "./_maintenance.ts";
@@ -60,9 +61,6 @@ export interface OpenStoreOptions {
   /** How long to wait for the store's lock before failing. @default 30000 */
   lockTimeoutMs?: number;
 }
-
-/** The `oci-layout` file's content. */
-const OCI_LAYOUT = '{"imageLayoutVersion":"1.0.0"}';
 
 /** The state one process keeps per store (shared by every store object on the same root). */
 interface SharedState {
@@ -135,7 +133,7 @@ export class LocalImageStore implements ImageStore {
     await fs.mkdir(`${this.root}/tmp`, { recursive: true });
     await this.removeLeftovers();
     if (!await this.#exists(`${this.root}/oci-layout`)) {
-      await this.withLock(() => writeFileAtomic(fs, `${this.root}/oci-layout`, OCI_LAYOUT));
+      await this.withLock(() => writeLayoutMarker(fs, this.root));
     }
     await this.#refresh();
     if (!await this.#indexInSync()) {

@@ -35,3 +35,11 @@ export {
   sniffStoredBlob,
 } from "./layer_probe.ts";
 export { LocalImageStore, openStore, type OpenStoreOptions } from "./local_image_store.ts";
+export {
+  hasLayoutBlob,
+  layoutBlobPath,
+  OCI_LAYOUT_CONTENT,
+  writeLayoutBlob,
+  type WriteLayoutBlobOptions,
+  writeLayoutMarker,
+} from "./oci_layout.ts";
