@@ -39,54 +39,10 @@
  * @module
  */
 
-// The runtime: one store, its configuration and its operations.
-export { Runtime, type RuntimeOptions } from "./src/runtime/runtime.ts";
-export type { ContainerInfo, LookupOptions, LookupResult } from "./src/lookup/types.ts";
-export type {
-  CredentialOptions,
-  PullCredentials,
-  PullOptions,
-} from "./src/runtime/pull_options.ts";
-export type { ImageSummary, ListImagesOptions } from "./src/runtime/list_images.ts";
-export type {
-  RemoveImagesOptions,
-  RemoveImagesResult,
-  RemoveReport,
-} from "./src/runtime/remove_images.ts";
-export type { DiskUsageResult, DiskUsageRow } from "./src/runtime/disk_usage.ts";
-export type { HistoryRow } from "./src/runtime/history.ts";
-export type { ImageData, InspectOptions, InspectRootFs } from "./src/runtime/inspect.ts";
-export type { PruneOptions } from "./src/runtime/prune.ts";
-export type { TreeOptions } from "./src/runtime/tree.ts";
-export type {
-  AnnotateInstanceOptions,
-  ImageListSelection,
-  LookupInstanceOptions,
-  ManifestList,
-  ManifestListAddOptions,
-  ManifestListData,
-  ManifestListPushOptions,
-  RegistryAccessOptions,
-} from "./src/runtime/manifest_list.ts";
-export type { UnpackOptions, UnpackResult } from "./src/runtime/unpack.ts";
-export type { SaveFormat, SaveOptions } from "./src/runtime/save.ts";
-export type { LoadOptions } from "./src/runtime/load.ts";
-export type { ImportOptions } from "./src/runtime/import_image.ts";
-export type { PushOptions } from "./src/runtime/push.ts";
-export type { ImageSearchResult, SearchOptions } from "./src/runtime/search.ts";
-export type { PullPolicy } from "./src/policy/mod.ts";
-export type { ImageRecord } from "./src/store/types.ts";
-
-// Copying between transports.
-export { copyImage } from "./src/copy/copy_image.ts";
-export type {
-  CopiedInstance,
-  CopyCompressionFormat,
-  CopyOptions,
-  CopyProgressEvent,
-  CopyProgressKind,
-  CopyResult,
-} from "./src/copy/copy_options.ts";
+// The runtime: one store, its configuration and its operations, with their options and
+// results; copying between transports.
+export * from "./src/runtime/mod.ts";
+export * from "./src/copy/mod.ts";
 
 // Image references.
 export type { Reference } from "./src/reference/reference.ts";

@@ -2,8 +2,9 @@
  * The image runtime: {@linkcode Runtime} opens a store with its configuration and offers
  * pull, lookup, list, tag, untag and remove, save, load, import, push and search, with
  * image events delivered after each operation. Each operation is a function over an
- * {@linkcode OperationContext} in its own file; `Runtime` wires them together, and only
- * `Runtime` is public: the functions are not a second API.
+ * `OperationContext` (`context.ts`) in its own file; `Runtime` wires them together, and
+ * only `Runtime` and its options and results are exported: the functions are not a second
+ * API.
  *
  * @example
  * ```ts ignore
@@ -16,7 +17,6 @@
  * @module
  */
 export { Runtime, type RuntimeOptions } from "./runtime.ts";
-export type { OperationContext, RuntimeContext } from "./context.ts";
 export type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
 export type { CredentialOptions, PullCredentials, PullOptions } from "./pull_options.ts";
 export type { ImageSummary, ListImagesOptions } from "./list_images.ts";
@@ -41,4 +41,6 @@ export type { SaveFormat, SaveOptions } from "./save.ts";
 export type { LoadOptions } from "./load.ts";
 export type { ImportOptions } from "./import_image.ts";
 export type { PushOptions } from "./push.ts";
-export { type ImageSearchResult, parseSearchFilters, type SearchOptions } from "./search.ts";
+export type { ImageSearchResult, SearchOptions } from "./search.ts";
+export type { PullPolicy } from "../policy/mod.ts";
+export type { ImageRecord } from "../store/types.ts";
