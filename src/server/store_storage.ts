@@ -105,7 +105,11 @@ export class StoreRegistryStorage implements RegistryStorage {
   }
 
   /** Streams a stored blob from `offset`. */
-  async readBlob(_repository: string, digest: string, offset = 0) {
+  async readBlob(
+    _repository: string,
+    digest: string,
+    offset = 0,
+  ): Promise<ReadableStream<Uint8Array>> {
     return skip(await this.#store.readBlob(digest), offset);
   }
 
