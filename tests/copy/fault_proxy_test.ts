@@ -341,7 +341,7 @@ describe("pull into a store through a fault-injecting proxy", () => {
     await assert.rejects(
       runtime.pull(`${proxy.host}/${REPO}:${TAG}`, { retries: 1, retryDelayMs: 5 }),
       (error: unknown) => {
-        const found = findCode(error, "RegistryError");
+        const found = findCode(error, "Registry");
         assert.ok(found instanceof RegistryError, String(error));
         assert.equal(found.status, 503);
         return true;
