@@ -31,6 +31,7 @@ export {
 } from "./app.ts";
 export { API_VERSION, dockerEvent, MIN_API_VERSION } from "./system_routes.ts";
 export { EventLog, type ServerEvent, type ServerEventType } from "./event_log.ts";
+export { HttpError } from "./http_error.ts";
 export {
   resolveServerToken,
   type ServerToken,
