@@ -19,8 +19,8 @@ import type { Descriptor, LayerCompression } from "../types/mod.ts";
 import type { CopyProgressEvent } from "./copy_options.ts";
 import { compressor, decompressor, meter, verifier } from "./_streams.ts";
 import { digestingStream } from "../digest/mod.ts";
-import { linkSignal } from "../streams/mod.ts";
-import { withRetries } from "./_tasks.ts";
+import { linkSignal, mapStreamErrors } from "../streams/mod.ts";
+import { markFinal, withRetries } from "./_tasks.ts";
 
 /**
  * Runs one attempt under a signal of its own that follows `signal` only while the attempt
@@ -242,7 +242,17 @@ export class BlobCopier {
     verify: boolean,
   ): Promise<ReadableStream<Uint8Array>> {
     this.#emit("blob-start", blob, 0);
-    const stream = (await this.#options.source.getBlob(toInfo(blob), { signal }))
+    const { source } = this.#options;
+    // A source that retries by itself (a registry) fails for good: one layer retries.
+    const final = source.retriesTransientFailures === true;
+    let opened: ReadableStream<Uint8Array>;
+    try {
+      opened = await source.getBlob(toInfo(blob), { signal });
+    } catch (error) {
+      throw final ? markFinal(error) : error;
+    }
+    if (final) opened = mapStreamErrors(opened, markFinal);
+    const stream = opened
       .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal));
     return verify ? stream.pipeThrough(verifier(blob.digest, blob.size, blob.digest)) : stream;
   }

@@ -44,7 +44,25 @@ export async function mapLimited<T, R>(
   return results;
 }
 
-/** Runs `attempt`, retrying transient failures up to `retries` times after `delayMs`. */
+/** Failures a lower layer has retried already: retrying them here would multiply tries. */
+const final = new WeakSet<object>();
+
+/** Marks `error` as already retried by the layer that raised it; returns it. */
+export function markFinal(error: unknown): unknown {
+  if (typeof error === "object" && error !== null) final.add(error);
+  return error;
+}
+
+/** Whether `error` (or what it wraps) was already retried where it happened. */
+function isFinal(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 8) return false;
+  return final.has(error) || isFinal((error as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * Runs `attempt`, retrying transient failures up to `retries` times after `delayMs`; a
+ * failure marked with {@linkcode markFinal} is not retried (its layer retried it).
+ */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
   retries: number,
@@ -55,7 +73,7 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (tried >= retries || !isRetryableFailure(error, signal)) throw error;
+      if (tried >= retries || isFinal(error) || !isRetryableFailure(error, signal)) throw error;
       await sleep(delayMs, signal);
     }
   }

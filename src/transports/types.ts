@@ -124,6 +124,12 @@ export interface ImageSource {
    * policy checks such an instance under that source's reference. @default this source
    */
   instanceSource?(instanceDigest: string): Promise<ImageSource | undefined>;
+  /**
+   * Capability of sources that retry transient failures themselves (a registry client
+   * retries requests and resumes broken bodies): what `getBlob` or its stream still
+   * throws is final, and the copy engine does not retry it on top.
+   */
+  readonly retriesTransientFailures?: boolean;
 }
 
 /** A layer compression by name. */
