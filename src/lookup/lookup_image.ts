@@ -19,7 +19,11 @@ import {
 } from "../reference/mod.ts";
 import type { LookupOptions, LookupResult } from "./types.ts";
 import type { ImageStore } from "../store/types.ts";
-import { standardTransports, type TransportTable } from "../transports/mod.ts";
+import {
+  CONTAINERS_STORAGE_TRANSPORT,
+  standardTransports,
+  type TransportTable,
+} from "../transports/mod.ts";
 import type { Platform } from "../types/mod.ts";
 import {
   type CandidateContext,
@@ -29,7 +33,7 @@ import {
 } from "./_candidate.ts";
 
 /** The only transport a local lookup accepts. */
-export const CONTAINERS_STORAGE_TRANSPORT = "containers-storage";
+export { CONTAINERS_STORAGE_TRANSPORT };
 
 /** What a lookup falls back on when its options leave something open. */
 export interface LookupDefaults {

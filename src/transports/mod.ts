@@ -43,6 +43,7 @@ export {
   parseDirReference,
 } from "./dir/mod.ts";
 export {
+  CONTAINERS_STORAGE_TRANSPORT,
   ContainersStorageReference,
   type ContainersStorageReferenceOptions,
   type ContainersStorageTransport,
