@@ -54,3 +54,4 @@ export {
 } from "./distribution/mod.ts";
 export type { HttpAdapter, ListenTarget } from "../fs/http_listen.ts";
 export { UsageError } from "./usage_error.ts";
+export type { WebApp } from "./web_app.ts";
