@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { digestBytes } from "../digest/mod.ts";
-import { DigestMismatchError } from "../errors.ts";
+import { verifyDigest } from "../digest/mod.ts";
 import { parseManifest } from "../manifest/mod.ts";
 import type {
   ImageDestination,
@@ -53,10 +52,7 @@ export function withInstanceSources(
       const remoteManifest = async (digest: string, input: string): Promise<ManifestBytes> => {
         const source = await open(input);
         const manifest = await source.getManifest(digest);
-        const actual = digestBytes(manifest.bytes).toString();
-        if (actual !== digest) {
-          throw new DigestMismatchError(input, digest, actual, manifest.bytes.length, -1);
-        }
+        verifyDigest(manifest.bytes, digest, { what: input });
         const parsed = parseManifest(manifest.bytes, {
           what: `${input}@${digest}`,
           contentType: manifest.mediaType,
