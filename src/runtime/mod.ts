@@ -18,7 +18,12 @@
  */
 export { Runtime, type RuntimeOptions } from "./runtime.ts";
 export type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
-export type { CredentialOptions, PullCredentials, PullOptions } from "./pull_options.ts";
+export type {
+  CredentialOptions,
+  PullCredentials,
+  PullOptions,
+  RegistryTimeoutOptions,
+} from "./pull_options.ts";
 export type { ImageSummary, ListImagesOptions } from "./list_images.ts";
 export type { RemoveImagesOptions, RemoveImagesResult, RemoveReport } from "./remove_images.ts";
 export type { DiskUsageResult, DiskUsageRow } from "./disk_usage.ts";
