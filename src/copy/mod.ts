@@ -17,7 +17,7 @@
  *
  * @module
  */
-export { copyImage, resolveReference } from "./copy_image.ts";
+export { copyImage } from "./copy_image.ts";
 export type {
   CopiedInstance,
   CopyCompressionFormat,

@@ -21,14 +21,6 @@ export interface InspectOptions {
   withParent?: boolean;
 }
 
-/** The root file system of an image. */
-export interface InspectRootFs {
-  /** Always "layers". */
-  Type: string;
-  /** The diff IDs, base first. */
-  Layers: string[];
-}
-
 /** What `inspect` reports (libimage's `ImageData`). */
 export interface ImageData {
   /** The image ID. */
@@ -60,7 +52,12 @@ export interface ImageData {
   /** The same as `Size`. */
   VirtualSize: number;
   /** The layers. */
-  RootFS: InspectRootFs | null;
+  RootFS: {
+    /** Always "layers". */
+    Type: string;
+    /** The diff IDs, base first. */
+    Layers: string[];
+  } | null;
   /** The config labels. */
   Labels: Record<string, string> | null;
   /** The OCI manifest annotations (never null). */

@@ -35,11 +35,7 @@ import { pushList } from "./_manifest_list_push.ts";
 import type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
 import type { OperationContext } from "./context.ts";
 
-export type {
-  ImageListSelection,
-  ManifestListPushOptions,
-  RegistryAccessOptions,
-} from "./manifest_list_options.ts";
+export type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
 
 /** What {@linkcode ManifestList.inspect} shows (libimage's ManifestListData). */
 export interface ManifestListData {

@@ -23,9 +23,6 @@ export interface RegistryAccessOptions {
   signal?: AbortSignal;
 }
 
-/** Which images of a list a push copies (containers/image's ImageListSelection). */
-export type ImageListSelection = "system" | "all" | "specific";
-
 /** Options of `ManifestList.push`. */
 export interface ManifestListPushOptions extends RegistryAccessOptions {
   /**
@@ -33,7 +30,7 @@ export interface ManifestListPushOptions extends RegistryAccessOptions {
    * `all`: every instance and the list; `specific`: the `instances` and a list naming only
    * them. @default "system"
    */
-  selection?: ImageListSelection;
+  selection?: "system" | "all" | "specific";
   /** The instance digests pushed with `selection: "specific"`. @default [] */
   instances?: string[];
   /** Recompress layers into this format. @default keep each layer's */

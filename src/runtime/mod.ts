@@ -28,12 +28,11 @@ export type { ImageSummary, ListImagesOptions } from "./list_images.ts";
 export type { RemoveImagesOptions, RemoveImagesResult, RemoveReport } from "./remove_images.ts";
 export type { DiskUsageResult, DiskUsageRow } from "./disk_usage.ts";
 export type { HistoryRow } from "./history.ts";
-export type { ImageData, InspectOptions, InspectRootFs, InspectSignature } from "./inspect.ts";
+export type { ImageData, InspectOptions, InspectSignature } from "./inspect.ts";
 export type { PruneOptions, PruneResult } from "./prune.ts";
 export type { TreeOptions } from "./tree.ts";
 export type {
   AnnotateInstanceOptions,
-  ImageListSelection,
   LookupInstanceOptions,
   ManifestList,
   ManifestListAddOptions,
@@ -49,3 +48,5 @@ export type { PushOptions } from "./push.ts";
 export type { ImageSearchResult, SearchOptions } from "./search.ts";
 export type { PullPolicy } from "../policy/mod.ts";
 export type { ImageRecord } from "../store/types.ts";
+export type { CreatedSignature, ImageSigner } from "../signature/image_signer.ts";
+export type { SigstoreAttachment } from "../signature/sigstore_attachments.ts";

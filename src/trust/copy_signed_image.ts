@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { copyImage, type CopyOptions, type CopyResult, resolveReference } from "../copy/mod.ts";
+import { copyImage, type CopyOptions, type CopyResult } from "../copy/mod.ts";
+import { resolveReference } from "../copy/copy_image.ts";
 import { SignatureError } from "../errors.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import { writeLookaside } from "../signature/lookaside.ts";
