@@ -7,13 +7,10 @@ import type { TransportTable } from "../transports/transport_table.ts";
 import type { ImageSource, ManifestBytes, TransportContext } from "../transports/types.ts";
 import type { Platform, SourceVerification } from "../types/mod.ts";
 
-/** What happened to one blob during a copy. */
-export type CopyProgressKind = "blob-start" | "blob-bytes" | "blob-done" | "blob-skipped";
-
 /** One progress report of a copy. */
 export interface CopyProgressEvent {
   /** What happened: started, moved bytes, finished, or skipped (the destination has it). */
-  kind: CopyProgressKind;
+  kind: "blob-start" | "blob-bytes" | "blob-done" | "blob-skipped";
   /** The digest of the blob as the source has it. */
   digest: string;
   /** The size of the blob as the source has it (-1 when unknown). */

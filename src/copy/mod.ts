@@ -23,7 +23,6 @@ export type {
   CopyCompressionFormat,
   CopyOptions,
   CopyProgressEvent,
-  CopyProgressKind,
   CopyResult,
   SourcePolicy,
 } from "./copy_options.ts";
