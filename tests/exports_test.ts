@@ -17,7 +17,7 @@ const npmExports: Record<string, { types: string; import: string }> = json("pack
  * The most symbols the root module may export besides the error classes of `errors.ts`
  * (one family, one base class, a code each): what a newcomer can hold in their head.
  */
-const ROOT_SYMBOL_LIMIT = 55;
+const ROOT_SYMBOL_LIMIT = 60;
 
 interface DocNode {
   name: string;
