@@ -7,6 +7,7 @@
 import { Digest, digestVerifier } from "../digest/mod.ts";
 import { BlobUnknownError } from "../errors.ts";
 import { type FileSystem, isNotFound, temporaryName } from "../fs/mod.ts";
+import type { StorePutBlobOptions } from "./types.ts";
 
 /** The path of blob `digest` under the store `root`; a malformed digest throws. */
 export function blobPath(root: string, digest: string): string {
@@ -46,8 +47,9 @@ export async function storedBlobSize(
 
 /**
  * Writes `stream` as blob `digest`: into `tmp/`, through a verifier of the digest (and of
- * `size` when >= 0) and then `through`, flushed, then renamed into place. A failure
- * leaves nothing behind.
+ * `size` when >= 0; skipped when `options.verified` says the stream checks itself) and
+ * then `options.through`, flushed, then renamed into place. A failure leaves nothing
+ * behind.
  */
 export async function writeStoredBlob(
   fs: FileSystem,
@@ -55,24 +57,33 @@ export async function writeStoredBlob(
   digest: string,
   size: number,
   stream: ReadableStream<Uint8Array>,
-  through?: TransformStream<Uint8Array, Uint8Array>,
+  options: StorePutBlobOptions = {},
 ): Promise<void> {
   const target = blobPath(root, digest);
-  const verifier = digestVerifier(digest, {
-    ...(size >= 0 ? { size } : {}),
-    what: digest,
-  });
+  const { through } = options;
+  const verified = options.verified === true
+    ? stream
+    : stream.pipeThrough(digestVerifier(digest, { ...(size >= 0 ? { size } : {}), what: digest }));
   // The name carries this process's identity: a store opened after we died removes it.
   const temporary = `${root}/tmp/${temporaryName("blob")}`;
   try {
     const sink = await fs.openWrite(temporary, { sync: true });
-    const verified = stream.pipeThrough(verifier);
     await (through === undefined ? verified : verified.pipeThrough(through)).pipeTo(sink);
-    await fs.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-    await fs.rename(temporary, target);
+    await renameIntoPlace(fs, temporary, target);
   } catch (error) {
     await fs.remove(temporary).catch(() => {});
     throw error;
+  }
+}
+
+/** Renames a finished blob into place, making its algorithm's folder only when missing. */
+async function renameIntoPlace(fs: FileSystem, temporary: string, target: string): Promise<void> {
+  try {
+    await fs.rename(temporary, target);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await fs.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+    await fs.rename(temporary, target);
   }
 }
 

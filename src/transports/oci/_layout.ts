@@ -149,13 +149,15 @@ export async function writeLayoutBlob(
   size: number,
   stream: ReadableStream<Uint8Array>,
   signal?: AbortSignal,
+  options: { verified?: boolean } = {},
 ): Promise<void> {
   const target = blobPath(dir, digest);
   const folder = target.slice(0, target.lastIndexOf("/"));
   await fs.mkdir(folder, { recursive: true });
   const temporary = `${folder}/.tmp-${crypto.randomUUID()}`;
   try {
-    const verified = stream.pipeThrough(
+    // A stream that checks itself (`options.verified`) is not hashed a second time.
+    const verified = options.verified === true ? stream : stream.pipeThrough(
       digestVerifier(digest, { size: size >= 0 ? size : undefined, what: digest }),
     );
     await verified.pipeTo(await fs.openWrite(temporary), { signal });
