@@ -91,7 +91,7 @@ async function timeImage(
         `oci:${dest}:v1`,
       ])],
   ];
-  if (podman) tools.push(["podman pull", (dest) => podmanPull(source, conf)]);
+  if (podman) tools.push(["podman pull", () => podmanPull(source, conf)]);
   for (let run = 0; run <= runs; run++) {
     // Run 0 warms the page cache and the JIT; it is not counted. Tools alternate, so a
     // change of load on the machine slows them alike.
