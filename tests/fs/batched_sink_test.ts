@@ -12,18 +12,22 @@ import { NodeFileSystem } from "../../src/fs/mod.ts";
 /** A file handle in memory that records each write's length. */
 function recordingHandle() {
   const writes: number[] = [];
-  const parts: Uint8Array[] = [];
+  const parts: { at: number; bytes: Uint8Array }[] = [];
   let synced = false;
   let closed = false;
   return {
     writes,
-    content: () => parts.flatMap((part) => [...part]),
+    content: () => {
+      const out: number[] = [];
+      for (const { at, bytes } of parts) bytes.forEach((byte, i) => out[at + i] = byte);
+      return out;
+    },
     state: () => ({ synced, closed }),
     handle: {
-      write(buffer: Uint8Array, offset: number, length: number) {
+      write(buffer: Uint8Array, offset: number, length: number, position: number) {
         // Take at most 100 KiB a call, like a short write.
         const n = Math.min(length, 100 * 1024);
-        parts.push(buffer.slice(offset, offset + n));
+        parts.push({ at: position, bytes: buffer.slice(offset, offset + n) });
         writes.push(n);
         return Promise.resolve({ bytesWritten: n });
       },
