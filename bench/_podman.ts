@@ -28,35 +28,34 @@ export async function insecureRegistriesConf(dir: string, registry: string): Pro
 }
 
 /**
- * `podman pull -q IMAGE` into a fresh store in a new temporary folder (removed afterwards;
- * podman wants a run root of at most 50 characters), timed as a whole process.
+ * A podman command line over a fresh `vfs` store at `root` (`--root`/`--runroot` under it,
+ * file events, cgroupfs), with `storage.conf` written there (podman wants a run root of at
+ * most 50 characters: keep `root` short). Returns the argv and the environment.
  */
-export async function podmanPull(image: string, registriesConf: string): Promise<ProcessRun> {
-  const root = await mkdtemp(join(tmpdir(), "pd-"));
+export async function podmanCommand(
+  root: string,
+  args: string[],
+): Promise<{ argv: string[]; env: Record<string, string> }> {
+  await mkdir(root, { recursive: true });
   const storageConf = join(root, "storage.conf");
   await writeFile(
     storageConf,
     `[storage]\ndriver = "vfs"\nrunroot = "${root}/run"\ngraphroot = "${root}/root"\n`,
   );
+  const flags = ["--root", `${root}/root`, "--runroot", `${root}/run`, "--storage-driver", "vfs"];
+  flags.push("--events-backend", "file", "--cgroup-manager", "cgroupfs");
+  return { argv: [PODMAN, ...flags, ...args], env: { CONTAINERS_STORAGE_CONF: storageConf } };
+}
+
+/**
+ * `podman pull -q IMAGE` into a fresh store in a new temporary folder (removed afterwards),
+ * timed as a whole process.
+ */
+export async function podmanPull(image: string, registriesConf: string): Promise<ProcessRun> {
+  const root = await mkdtemp(join(tmpdir(), "pd-"));
   try {
-    return await timeProcess([
-      PODMAN,
-      "--root",
-      `${root}/root`,
-      "--runroot",
-      `${root}/run`,
-      "--storage-driver",
-      "vfs",
-      "--events-backend",
-      "file",
-      "--cgroup-manager",
-      "cgroupfs",
-      "pull",
-      "-q",
-      image,
-    ], {
-      env: { CONTAINERS_REGISTRIES_CONF: registriesConf, CONTAINERS_STORAGE_CONF: storageConf },
-    });
+    const { argv, env } = await podmanCommand(root, ["pull", "-q", image]);
+    return await timeProcess(argv, { env: { ...env, CONTAINERS_REGISTRIES_CONF: registriesConf } });
   } finally {
     await rm(root, { recursive: true, force: true });
   }

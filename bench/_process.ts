@@ -103,3 +103,12 @@ export function cliCommand(): { argv: string[]; label: string } {
     }
   }
 }
+
+/**
+ * The argv of `stevedore pull -q` of `source` (a plain-HTTP registry) into the store at
+ * `root`, with `registriesConf`, on this runtime (see {@linkcode cliCommand}).
+ */
+export function cliPullArgv(root: string, registriesConf: string, source: string): string[] {
+  const flags = ["--root", root, "--registries-conf", registriesConf];
+  return [...cliCommand().argv, ...flags, "pull", "-q", "--tls-verify=false", source];
+}

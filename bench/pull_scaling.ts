@@ -23,9 +23,9 @@ import process from "node:process";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
 import { type BenchImage, benchImage, type BenchImageName, mib, pushImage } from "./_images.ts";
 import { insecureRegistriesConf } from "./_podman.ts";
-import { cliCommand, type ProcessRun, timeProcess } from "./_process.ts";
+import { cliCommand, cliPullArgv, type ProcessRun, timeProcess } from "./_process.ts";
 import { machineLoad, median, numberOption, report, round, runtimeName } from "./_report.ts";
-import { hasSkopeo, SKOPEO } from "./_skopeo.ts";
+import { hasSkopeo, skopeoPullArgv } from "./_skopeo.ts";
 
 interface Summary {
   image: BenchImage;
@@ -56,28 +56,10 @@ async function measure(
   const theirs: ProcessRun[] = [];
   for (let run = 0; run <= runs; run++) {
     const store = join(work, `store-${image.name}-${run}`);
-    const a = await timeProcess([
-      ...cliCommand().argv,
-      "--root",
-      store,
-      "--registries-conf",
-      conf,
-      "pull",
-      "-q",
-      "--tls-verify=false",
-      source,
-    ]);
+    const a = await timeProcess(cliPullArgv(store, conf, source));
     await rm(store, { recursive: true, force: true });
     const layout = join(work, `oci-${image.name}-${run}`);
-    const b = await timeProcess([
-      SKOPEO,
-      "copy",
-      "--insecure-policy",
-      "-q",
-      "--src-tls-verify=false",
-      `docker://${source}`,
-      `oci:${layout}:v1`,
-    ]);
+    const b = await timeProcess(skopeoPullArgv(source, layout));
     await rm(layout, { recursive: true, force: true });
     if (run === 0) continue; // warm-up
     ours.push(a);

@@ -23,7 +23,7 @@ import { Runtime } from "../src/runtime/mod.ts";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
 import { type BenchImage, benchImage, type BenchImageName, mib, pushImage } from "./_images.ts";
 import { hasPodman, insecureRegistriesConf, podmanPull } from "./_podman.ts";
-import { cliCommand, timeProcess } from "./_process.ts";
+import { cliCommand, cliPullArgv, timeProcess } from "./_process.ts";
 import {
   machineLoad,
   median,
@@ -33,7 +33,7 @@ import {
   runtimeName,
   timeMs,
 } from "./_report.ts";
-import { hasSkopeo, SKOPEO } from "./_skopeo.ts";
+import { hasSkopeo, skopeoPullArgv } from "./_skopeo.ts";
 
 type Tool = "Runtime.pull" | "stevedore pull" | "skopeo copy" | "podman pull";
 
@@ -51,17 +51,7 @@ async function pullInProcess(work: string, root: string, source: string): Promis
 }
 
 async function pullProcess(root: string, source: string, conf: string): Promise<Sample> {
-  const run = await timeProcess([
-    ...cliCommand().argv,
-    "--root",
-    root,
-    "--registries-conf",
-    conf,
-    "pull",
-    "-q",
-    "--tls-verify=false",
-    source,
-  ]);
+  const run = await timeProcess(cliPullArgv(root, conf, source));
   if (!/^[0-9a-f]{64}$/.test(run.stdout.trim())) {
     throw new Error(`stevedore pull printed ${JSON.stringify(run.stdout)}, not an image ID`);
   }
@@ -80,16 +70,7 @@ async function timeImage(
   const tools: [Tool, (dest: string) => Promise<Sample>][] = [
     ["Runtime.pull", (dest) => pullInProcess(work, dest, `docker://${source}`)],
     ["stevedore pull", (dest) => pullProcess(dest, source, conf)],
-    ["skopeo copy", (dest) =>
-      timeProcess([
-        SKOPEO,
-        "copy",
-        "--insecure-policy",
-        "-q",
-        "--src-tls-verify=false",
-        `docker://${source}`,
-        `oci:${dest}:v1`,
-      ])],
+    ["skopeo copy", (dest) => timeProcess(skopeoPullArgv(source, dest))],
   ];
   if (podman) tools.push(["podman pull", () => podmanPull(source, conf)]);
   for (let run = 0; run <= runs; run++) {

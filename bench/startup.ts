@@ -12,11 +12,11 @@
  *
  * @module
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { hasPodman, PODMAN } from "./_podman.ts";
+import { hasPodman, podmanCommand } from "./_podman.ts";
 import { cliCommand, type ProcessRun, timeProcess } from "./_process.ts";
 import { machineLoad, median, numberOption, report, round, runtimeName } from "./_report.ts";
 import { hasSkopeo, SKOPEO } from "./_skopeo.ts";
@@ -32,29 +32,8 @@ try {
   ];
   if (hasSkopeo()) commands.push(["skopeo --version", [SKOPEO, "--version"]]);
   if (hasPodman(process.env)) {
-    const conf = join(work, "storage.conf");
-    await writeFile(
-      conf,
-      `[storage]\ndriver = "vfs"\nrunroot = "${work}/run"\ngraphroot = "${work}/podman"\n`,
-    );
-    commands.push([
-      "podman images",
-      [
-        PODMAN,
-        "--root",
-        `${work}/podman`,
-        "--runroot",
-        `${work}/run`,
-        "--storage-driver",
-        "vfs",
-        "--events-backend",
-        "file",
-        "--cgroup-manager",
-        "cgroupfs",
-        "images",
-      ],
-      { CONTAINERS_STORAGE_CONF: conf },
-    ]);
+    const podman = await podmanCommand(join(work, "p"), ["images"]);
+    commands.push(["podman images", podman.argv, podman.env]);
   }
   const samples = new Map<string, ProcessRun[]>(commands.map(([label]) => [label, []]));
   const before = machineLoad();
