@@ -24,13 +24,10 @@ import {
   sniffCompression,
 } from "../compression/mod.ts";
 import { digestingStream } from "../digest/mod.ts";
-import { concatBytes } from "../streams/concat_bytes.ts";
 import type { ImageStore } from "./types.ts";
 
-/** How many bytes the side decompressor gets at once. */
-const SIDE_BATCH_BYTES = 256 * 1024;
-/** How many batches may wait for the side decompressor. */
-const SIDE_WINDOW = 4;
+/** How many chunks may wait for the side decompressor. */
+const SIDE_WINDOW = 16;
 
 /** What a layer blob holds. */
 export interface LayerFacts {
@@ -75,20 +72,14 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
   facts.catch(() => {});
   let sideError: { error: unknown } | undefined;
   let ended = false;
-  // The side decompressor is fed in batches and not waited for chunk by chunk: at most
-  // SIDE_WINDOW batches are in flight, so the stored stream keeps flowing while the side
-  // works (an asynchronous zlib otherwise adds a round trip to every network chunk).
-  let batch: Uint8Array[] = [];
-  let batchBytes = 0;
+  // The side decompressor is not waited for chunk by chunk: up to SIDE_WINDOW chunks are
+  // in flight, so the stored stream keeps flowing while the side works (an asynchronous
+  // zlib otherwise adds a round trip to every network chunk). No copies: the chunks are
+  // the ones passed on, never changed.
   const inFlight: Promise<void>[] = [];
-  const send = async () => {
-    if (batchBytes === 0) return;
-    const data = batch.length === 1 ? batch[0] : concatBytes(batch);
-    batch = [];
-    batchBytes = 0;
-    if (sideError !== undefined) return;
+  const send = async (chunk: Uint8Array) => {
     inFlight.push(
-      side.write(data).catch((error) => {
+      side.write(chunk).catch((error) => {
         sideError ??= { error };
       }),
     );
@@ -109,16 +100,11 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
       }
       // A decompression error waits for the end of the stream, so that a store's digest
       // check (upstream) reports altered bytes as what they are.
-      if (sideError === undefined) {
-        batch.push(chunk);
-        batchBytes += chunk.length;
-        if (batchBytes >= SIDE_BATCH_BYTES) await send();
-      }
+      if (sideError === undefined) await send(chunk);
       controller.enqueue(chunk);
     },
     async flush() {
       try {
-        await send();
         await Promise.all(inFlight);
         if (sideError !== undefined) throw sideError.error;
         await side.close();
