@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Builds the npm distribution: `dist/` with ESM JavaScript and `.d.ts` files compiled
-// from the TypeScript sources by `tsc` (relative `.ts` imports rewritten to `.js`), and
-// marks the CLI executable. Fails when an entry of package.json's export map was not built.
+// from the TypeScript sources by `tsc` (relative `.ts` imports rewritten to `.js`), then
+// replaces `dist/cli.js` with an esbuild bundle (each command's code in chunks under
+// `dist/cli-chunks/`, loaded when the command runs: Node starts faster from a few files
+// than from a few hundred modules), and marks the CLI executable. Fails when an entry of
+// package.json's export map was not built.
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -26,6 +29,19 @@ if (missing.length > 0) {
   console.error(`dist: not built: ${missing.join(", ")} (add the entry to tsconfig.build.json)`);
   process.exit(1);
 }
+const { build } = await import("esbuild");
+await build({
+  entryPoints: [join(root, "cli.ts")],
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  outdir: join(root, "dist"),
+  entryNames: "[name]",
+  chunkNames: "cli-chunks/[name]-[hash]",
+  logLevel: "warning",
+});
 const cli = join(root, "dist", "cli.js");
 if (existsSync(cli)) chmodSync(cli, 0o755);
 console.log("dist: built");

@@ -147,7 +147,7 @@ export async function main(io: CliIO): Promise<number> {
       root,
       openRuntime: async (options: Partial<RuntimeOptions> = {}) => {
         if (runtime) return runtime;
-        const { Runtime } = await import("../runtime/mod.ts");
+        const { Runtime } = await import("../runtime/runtime.ts");
         const opened = await Runtime.open({
           root,
           env: io.env,

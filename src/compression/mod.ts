@@ -19,9 +19,11 @@ export type { CompressionBackend } from "./compression_backend.ts";
 export {
   autoInflateBackend,
   gunzip,
+  gunzipSink,
   gunzipStream,
   type InflateOptions,
   inflateRawStream,
+  type InflateSink,
 } from "./gunzip.ts";
 export { gzip, type GzipOptions, gzipStream } from "./gzip.ts";
 export { zstdDecompressStream, type ZstdOptions } from "./zstd.ts";

@@ -100,7 +100,8 @@ export class BlobCopier {
         controller.close();
       },
     });
-    await destination.putBlob(blob, stream, { signal });
+    // The bytes were checked when they were read.
+    await destination.putBlob(blob, stream, { signal, verified: true });
     this.#emit("blob-done", blob, bytes.length);
   }
 
@@ -164,7 +165,7 @@ export class BlobCopier {
           const count = meter((total) => counted = total, undefined);
           const all =
             () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count];
-          return attempt(signal, (signal) => this.#transfer(blob, target, all, signal)).then(
+          return attempt(signal, (signal) => this.#transfer(blob, target, all, signal, true)).then(
             () => {
               size = counted;
             },
@@ -184,22 +185,28 @@ export class BlobCopier {
     );
   }
 
-  /** Streams `blob` from the source through `stages` into the destination as `target`. */
+  /**
+   * Streams `blob` from the source through `stages` into the destination as `target`;
+   * `targetChecked` says the last stages verify the written bytes against `target`.
+   */
   async #transfer(
     blob: Descriptor,
     target: Descriptor,
     stages: () => TransformStream<Uint8Array, Uint8Array>[],
     signal?: AbortSignal,
+    targetChecked = false,
   ): Promise<void> {
     const { source, destination } = this.#options;
     const list = stages();
     // Hash each blob once: skip our check when the source's stream or (for bytes stored
-    // unchanged) the destination already verifies the digest and size.
-    const checked = source.verifiesBlobs === true ||
-      (list.length === 0 && destination.verifiesBlobs === true);
+    // unchanged) the destination already verifies the digest and size, and tell the
+    // destination when the stream it gets checks itself.
+    const sourceChecked = source.verifiesBlobs === true;
+    const checked = sourceChecked || (list.length === 0 && destination.verifiesBlobs === true);
     let stream = await this.#read(blob, signal, !checked);
     for (const stage of list) stream = stream.pipeThrough(stage);
-    await destination.putBlob(toInfo(target), stream, { signal });
+    const verified = targetChecked || (list.length === 0 && sourceChecked);
+    await destination.putBlob(toInfo(target), stream, { signal, verified });
     this.#emit("blob-done", blob, blob.size);
   }
 
@@ -226,7 +233,7 @@ export class BlobCopier {
       const target: Descriptor = { ...blob, mediaType: plan.mediaType, digest, size };
       if (!(await destination.hasBlob(toInfo(target)))) {
         const spooled = (await fs.openRead(path)).pipeThrough(verifier(digest, size, path));
-        await destination.putBlob(toInfo(target), spooled, { signal });
+        await destination.putBlob(toInfo(target), spooled, { signal, verified: true });
       }
       this.#emit("blob-done", blob, blob.size);
       return target;

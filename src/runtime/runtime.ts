@@ -34,29 +34,23 @@ import {
 } from "../transports/mod.ts";
 import type { Platform } from "../types/mod.ts";
 import type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
-import { type ImageSummary, listImages, type ListImagesOptions } from "./list_images.ts";
-import { pull } from "./pull.ts";
+import type { ImageSummary, ListImagesOptions } from "./list_images.ts";
 import type { OperationContext } from "./context.ts";
 import type { PullOptions } from "./pull_options.ts";
-import {
-  removeImages,
-  type RemoveImagesOptions,
-  type RemoveImagesResult,
-} from "./remove_images.ts";
-import { tag, untag } from "./tag.ts";
-import { diskUsage, type DiskUsageResult } from "./disk_usage.ts";
-import { history, type HistoryRow } from "./history.ts";
-import { type ImageData, inspect, type InspectOptions } from "./inspect.ts";
-import { prune, type PruneOptions, type PruneResult } from "./prune.ts";
-import { tree, type TreeOptions } from "./tree.ts";
-import { createManifestList, lookupManifestList, type ManifestList } from "./manifest_list.ts";
-import { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
-import { save, type SaveOptions } from "./save.ts";
-import { load, type LoadOptions } from "./load.ts";
-import { importImage, type ImportOptions } from "./import_image.ts";
+import type { RemoveImagesOptions, RemoveImagesResult } from "./remove_images.ts";
+import type { DiskUsageResult } from "./disk_usage.ts";
+import type { HistoryRow } from "./history.ts";
+import type { ImageData, InspectOptions } from "./inspect.ts";
+import type { PruneOptions, PruneResult } from "./prune.ts";
+import type { TreeOptions } from "./tree.ts";
+import type { ManifestList } from "./manifest_list.ts";
+import type { UnpackOptions, UnpackResult } from "./unpack.ts";
+import type { SaveOptions } from "./save.ts";
+import type { LoadOptions } from "./load.ts";
+import type { ImportOptions } from "./import_image.ts";
 import { checkLimit, loadLimits } from "./_load_limits.ts";
-import { push, type PushOptions } from "./push.ts";
-import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
+import type { PushOptions } from "./push.ts";
+import type { ImageSearchResult, SearchOptions } from "./search.ts";
 import { runtimeSignatureLocations, trustLoader } from "./_trust.ts";
 
 /** Options of {@linkcode Runtime.open}. */
@@ -291,12 +285,12 @@ export class Runtime {
   }
 
   /** Pulls an image (see {@linkcode pull}); a per-call `authFile` overrides the runtime's. */
-  pull(name: string, options: PullOptions = {}): Promise<ImageRecord[]> {
+  async pull(name: string, options: PullOptions = {}): Promise<ImageRecord[]> {
     const ctx = options.authFile === undefined ? this.#ctx : {
       ...this.#ctx,
       credentials: { ...this.#ctx.credentials, authFile: options.authFile },
     };
-    return pull(ctx, name, options);
+    return (await import("./pull.ts")).pull(ctx, name, options);
   }
 
   /** Looks up a local image by name, ID, ID prefix or digest. */
@@ -336,93 +330,101 @@ export class Runtime {
   }
 
   /** Lists images, optionally filtered. */
-  listImages(options: ListImagesOptions = {}): Promise<ImageSummary[]> {
-    return listImages(this.#ctx, options);
+  async listImages(options: ListImagesOptions = {}): Promise<ImageSummary[]> {
+    return (await import("./list_images.ts")).listImages(this.#ctx, options);
   }
 
   /** Removes images by name (or, without names, by filters / all). */
-  removeImages(names: string[], options: RemoveImagesOptions = {}): Promise<RemoveImagesResult> {
-    return removeImages(this.#ctx, names, options);
+  async removeImages(
+    names: string[],
+    options: RemoveImagesOptions = {},
+  ): Promise<RemoveImagesResult> {
+    return (await import("./remove_images.ts")).removeImages(this.#ctx, names, options);
   }
 
   /** Adds `newName` to the image `name`. */
-  tag(name: string, newName: string): Promise<ImageRecord> {
-    return tag(this.#ctx, name, newName);
+  async tag(name: string, newName: string): Promise<ImageRecord> {
+    return (await import("./tag.ts")).tag(this.#ctx, name, newName);
   }
 
   /** Removes `oldName` from the image `name`. */
-  untag(name: string, oldName: string): Promise<ImageRecord> {
-    return untag(this.#ctx, name, oldName);
+  async untag(name: string, oldName: string): Promise<ImageRecord> {
+    return (await import("./tag.ts")).untag(this.#ctx, name, oldName);
   }
 
   /** Describes an image (libimage's `Inspect`). */
-  inspect(name: string, options: InspectOptions = {}): Promise<ImageData> {
-    return inspect(this.#ctx, name, options);
+  async inspect(name: string, options: InspectOptions = {}): Promise<ImageData> {
+    return (await import("./inspect.ts")).inspect(this.#ctx, name, options);
   }
 
   /** The build history of an image, newest first. */
-  history(name: string): Promise<HistoryRow[]> {
-    return history(this.#ctx, name);
+  async history(name: string): Promise<HistoryRow[]> {
+    return (await import("./history.ts")).history(this.#ctx, name);
   }
 
   /** The layer tree of an image, as printable text. */
-  tree(name: string, options: TreeOptions = {}): Promise<string> {
-    return tree(this.#ctx, name, options);
+  async tree(name: string, options: TreeOptions = {}): Promise<string> {
+    return (await import("./tree.ts")).tree(this.#ctx, name, options);
   }
 
   /** Disk usage per image and in total. */
-  diskUsage(): Promise<DiskUsageResult> {
-    return diskUsage(this.#ctx);
+  async diskUsage(): Promise<DiskUsageResult> {
+    return (await import("./disk_usage.ts")).diskUsage(this.#ctx);
   }
 
   /** Removes dangling (or, with `all`, unused) images, then leftovers of dead processes. */
-  prune(options: PruneOptions = {}): Promise<PruneResult> {
-    return prune(this.#ctx, options);
+  async prune(options: PruneOptions = {}): Promise<PruneResult> {
+    return (await import("./prune.ts")).prune(this.#ctx, options);
   }
 
   /** Creates an empty manifest list named `name` (normalized) with a random ID. */
-  createManifestList(name: string): Promise<ManifestList> {
-    return createManifestList(this.#ctx, name);
+  async createManifestList(name: string): Promise<ManifestList> {
+    return (await import("./manifest_list.ts")).createManifestList(this.#ctx, name);
   }
 
   /** The manifest list `name` refers to; a single image gives `NotAManifestListError`. */
-  lookupManifestList(name: string): Promise<ManifestList> {
-    return lookupManifestList(this.#ctx, name);
+  async lookupManifestList(name: string): Promise<ManifestList> {
+    return (await import("./manifest_list.ts")).lookupManifestList(this.#ctx, name);
   }
 
   /** Extracts the root file system of the image `name` into `dir`. */
-  unpack(name: string, dir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
-    return unpack(this.#ctx, name, dir, options);
+  async unpack(name: string, dir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
+    return (await import("./unpack.ts")).unpack(this.#ctx, name, dir, options);
   }
 
   /** Saves images to an archive, an OCI layout or a `dir:` folder (see {@linkcode save}). */
-  save(names: string[], options: SaveOptions): Promise<void> {
-    return save(this.#ctx, names, options);
+  async save(names: string[], options: SaveOptions): Promise<void> {
+    return (await import("./save.ts")).save(this.#ctx, names, options);
   }
 
   /** Loads every image of an archive or folder (see {@linkcode load}); returns the names. */
-  load(input: string | ReadableStream<Uint8Array>, options: LoadOptions = {}): Promise<string[]> {
-    return load(this.#ctx, input, options);
+  async load(
+    input: string | ReadableStream<Uint8Array>,
+    options: LoadOptions = {},
+  ): Promise<string[]> {
+    return (await import("./load.ts")).load(this.#ctx, input, options);
   }
 
   /** Imports a root file system tarball as an image; returns `sha256:<id>`. */
-  importImage(
+  async importImage(
     source: string | ReadableStream<Uint8Array>,
     options: ImportOptions = {},
   ): Promise<string> {
-    return importImage(this.#ctx, source, options);
+    return (await import("./import_image.ts")).importImage(this.#ctx, source, options);
   }
 
   /**
    * Pushes a local image (see {@linkcode push}); returns the pushed manifest digest. A
    * per-call `authFile` overrides the runtime's.
    */
-  push(source: string, destination = "", options: PushOptions = {}): Promise<string> {
+  async push(source: string, destination = "", options: PushOptions = {}): Promise<string> {
+    const { push } = await import("./push.ts");
     return push(this.#withAuthFile(options.authFile), source, destination, options);
   }
 
   /** Searches registries, or lists a repository's tags (see {@linkcode search}). */
-  search(term: string, options: SearchOptions = {}): Promise<ImageSearchResult[]> {
+  async search(term: string, options: SearchOptions = {}): Promise<ImageSearchResult[]> {
+    const { search } = await import("./search.ts");
     return search(this.#withAuthFile(options.authFile), term, options);
   }
 

@@ -8,6 +8,7 @@
 import { BlobUnknownError } from "../errors.ts";
 import { type FileSystem, isNotFound, temporaryName } from "../fs/mod.ts";
 import { hasLayoutBlob, layoutBlobPath, writeLayoutBlob } from "./oci_layout.ts";
+import type { StorePutBlobOptions } from "./types.ts";
 
 /** The path of blob `digest` under the store `root`; a malformed digest throws. */
 export const blobPath: (root: string, digest: string) => string = layoutBlobPath;
@@ -36,8 +37,9 @@ export async function storedBlobSize(
 
 /**
  * Writes `stream` as blob `digest`: into `tmp/`, through a verifier of the digest (and of
- * `size` when >= 0) and then `through`, flushed, then renamed into place. A failure
- * leaves nothing behind.
+ * `size` when >= 0; skipped when `options.verified` says the stream checks itself) and
+ * then `options.through`, flushed, then renamed into place. A failure leaves nothing
+ * behind.
  */
 export function writeStoredBlob(
   fs: FileSystem,
@@ -45,13 +47,14 @@ export function writeStoredBlob(
   digest: string,
   size: number,
   stream: ReadableStream<Uint8Array>,
-  through?: TransformStream<Uint8Array, Uint8Array>,
+  options: StorePutBlobOptions = {},
 ): Promise<void> {
   // The name carries this process's identity: a store opened after we died removes it.
   return writeLayoutBlob(fs, root, digest, size, stream, {
     temporary: `${root}/tmp/${temporaryName("blob")}`,
     sync: true,
-    through,
+    through: options.through,
+    verified: options.verified,
   });
 }
 

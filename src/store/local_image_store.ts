@@ -204,7 +204,7 @@ export class LocalImageStore implements ImageStore {
     stream: ReadableStream<Uint8Array>,
     options: StorePutBlobOptions = {},
   ): Promise<void> {
-    return writeStoredBlob(this.#fs, this.root, digest, size, stream, options.through);
+    return writeStoredBlob(this.#fs, this.root, digest, size, stream, options);
   }
 
   /** Adds or merges an image record; its manifest blob must be stored already. */

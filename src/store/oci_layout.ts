@@ -55,11 +55,17 @@ export interface WriteLayoutBlobOptions {
   signal?: AbortSignal;
   /** A stage the verified bytes pass through on their way to the file (e.g. a probe). */
   through?: TransformStream<Uint8Array, Uint8Array>;
+  /**
+   * The stream checks itself (it errors before its end unless its bytes match): it is not
+   * hashed a second time. @default false
+   */
+  verified?: boolean;
 }
 
 /**
  * Writes `stream` as blob `digest` of the layout at `dir`: into a temporary file, through
- * a verifier of the digest (and of `size` unless it is < 0), then renamed into place.
+ * a verifier of the digest (and of `size` unless it is < 0; none when `verified`), then
+ * renamed into place (the algorithm's folder is made only when missing).
  */
 export async function writeLayoutBlob(
   fs: FileSystem,
@@ -71,18 +77,24 @@ export async function writeLayoutBlob(
 ): Promise<void> {
   const target = layoutBlobPath(dir, digest);
   const folder = target.slice(0, target.lastIndexOf("/"));
-  await fs.mkdir(folder, { recursive: true });
+  if (options.temporary === undefined) await fs.mkdir(folder, { recursive: true });
   const temporary = options.temporary ?? `${folder}/.tmp-${crypto.randomUUID()}`;
   try {
     const sink = await fs.openWrite(temporary, options.sync ? { sync: true } : undefined);
-    const verified = stream.pipeThrough(
+    const verified = options.verified === true ? stream : stream.pipeThrough(
       digestVerifier(digest, { size: size >= 0 ? size : undefined, what: digest }),
     );
     const written = options.through === undefined
       ? verified
       : verified.pipeThrough(options.through);
     await written.pipeTo(sink, { signal: options.signal });
-    await fs.rename(temporary, target);
+    try {
+      await fs.rename(temporary, target);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await fs.mkdir(folder, { recursive: true });
+      await fs.rename(temporary, target);
+    }
   } catch (error) {
     await fs.remove(temporary).catch(() => {});
     throw error;

@@ -288,6 +288,11 @@ export interface ImageStore {
 export interface StorePutBlobOptions {
   /** A stage the bytes pass through after the digest check, before the file. */
   through?: TransformStream<Uint8Array, Uint8Array>;
+  /**
+   * The stream errors before its end unless its bytes match the digest and size, so the
+   * store need not hash them again. @default false
+   */
+  verified?: boolean;
 }
 
 /** A set of blobs protected from garbage collection while an image is being written. */

@@ -14,6 +14,7 @@
  */
 export type {
   BlobInfo,
+  BlobWriteOptions,
   ImageDestination,
   ImageReference,
   ImageSource,

@@ -135,6 +135,17 @@ export interface ImageSource {
 /** A layer compression by name. */
 export type LayerCompressionName = "gzip" | "zstd";
 
+/** Options of {@linkcode ImageDestination.putBlob}. */
+export interface BlobWriteOptions {
+  /** Cancels the write. */
+  signal?: AbortSignal;
+  /**
+   * The stream checks itself: it errors before its end unless its bytes match the blob's
+   * digest and size. @default false
+   */
+  verified?: boolean;
+}
+
 /** How a destination wants layers compressed. */
 export type LayerCompressionWish = "preserve" | "compress" | "decompress";
 
@@ -151,13 +162,15 @@ export interface ImageDestination {
   /** Tells whether the destination already has `blob`; skipping the copy is then safe. */
   hasBlob(blob: BlobInfo): Promise<boolean>;
   /**
-   * Stores a blob. `stream` is already verified by the caller against `blob`; the
-   * destination must still not make a blob visible if the stream errors.
+   * Stores a blob. The destination must not make a blob visible if the stream errors.
+   * With `options.verified`, the stream itself errors before its end unless its bytes
+   * match `blob.digest` (and `blob.size` when >= 0), so a destination that checks what it
+   * stores may skip hashing them again.
    */
   putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    options?: { signal?: AbortSignal },
+    options?: BlobWriteOptions,
   ): Promise<void>;
   /**
    * Stores a manifest; with `instanceDigest` it is one instance of a list whose own

@@ -37,7 +37,13 @@ import {
   type SourceVerification,
 } from "../../types/mod.ts";
 import { truthfulManifest } from "./_truthful_manifest.ts";
-import type { BlobInfo, ImageDestination, LayerCompressionWish, ManifestBytes } from "../types.ts";
+import type {
+  BlobInfo,
+  BlobWriteOptions,
+  ImageDestination,
+  LayerCompressionWish,
+  ManifestBytes,
+} from "../types.ts";
 import type { ContainersStorageReference } from "./reference.ts";
 
 /** The manifest types the store accepts, preferred first. */
@@ -105,8 +111,10 @@ export class ContainersStorageDestination implements ImageDestination {
    */
   async hasBlob(blob: BlobInfo): Promise<boolean> {
     const size = blob.size >= 0 ? blob.size : undefined;
-    const has = !this.#store.leaseBlobs
-      ? await this.#store.hasBlob(blob.digest, size)
+    // A blob missing at a first look is missing: no lock, no lease (the write leases it).
+    const present = await this.#store.hasBlob(blob.digest, size);
+    const has = !present || !this.#store.leaseBlobs
+      ? present
       : await this.#store.withLock(async () => {
         await this.#leaseOf(blob.digest);
         return await this.#store.hasBlob(blob.digest, size);
@@ -121,10 +129,16 @@ export class ContainersStorageDestination implements ImageDestination {
    * the same pass, and a diff ID the image configs given so far do not list fails the
    * write (nothing is kept).
    */
-  async putBlob(blob: BlobInfo, stream: ReadableStream<Uint8Array>): Promise<void> {
+  async putBlob(
+    blob: BlobInfo,
+    stream: ReadableStream<Uint8Array>,
+    options?: BlobWriteOptions,
+  ): Promise<void> {
     await this.#leaseOf(blob.digest);
+    // A stream that checks itself against the digest is not hashed a second time.
+    const verified = options?.verified === true;
     if (!isLayer(blob)) {
-      await this.#store.putBlob(blob.digest, blob.size, stream);
+      await this.#store.putBlob(blob.digest, blob.size, stream, { verified });
       if (isConfig(blob)) await this.#noteConfig(blob.digest);
       return;
     }
@@ -139,7 +153,10 @@ export class ContainersStorageDestination implements ImageDestination {
         );
       }
     });
-    await this.#store.putBlob(blob.digest, blob.size, stream, { through: probe.stream });
+    await this.#store.putBlob(blob.digest, blob.size, stream, {
+      through: probe.stream,
+      verified,
+    });
     // A store that does not take `through` stored the blob unprobed: read it once more.
     const facts = probe.ended
       ? await probe.facts

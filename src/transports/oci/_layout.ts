@@ -143,9 +143,10 @@ export function writeLayoutBlob(
   size: number,
   stream: ReadableStream<Uint8Array>,
   signal?: AbortSignal,
+  options: { verified?: boolean } = {},
 ): Promise<void> {
   splitDigest(digest);
-  return writeStoreLayoutBlob(fs, dir, digest, size, stream, { signal });
+  return writeStoreLayoutBlob(fs, dir, digest, size, stream, { signal, verified: options.verified });
 }
 
 /** The media types an OCI layout destination accepts. */

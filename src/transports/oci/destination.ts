@@ -8,6 +8,7 @@ import type { FileSystem } from "../../fs/mod.ts";
 import { Annotation, type Descriptor } from "../../types/mod.ts";
 import type {
   BlobInfo,
+  BlobWriteOptions,
   ImageDestination,
   ImageReference,
   LayerCompressionWish,
@@ -75,10 +76,12 @@ export class OciLayoutDestination implements ImageDestination {
   async putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    options?: { signal?: AbortSignal },
+    options?: BlobWriteOptions,
   ): Promise<void> {
     const signal = options?.signal ?? this.#signal;
-    await writeLayoutBlob(this.#fs, this.#dir, blob.digest, blob.size, stream, signal);
+    await writeLayoutBlob(this.#fs, this.#dir, blob.digest, blob.size, stream, signal, {
+      verified: options?.verified,
+    });
   }
 
   /** Stores a manifest blob; the top-level one is added to `index.json` on commit. */
