@@ -146,7 +146,10 @@ export function writeLayoutBlob(
   options: { verified?: boolean } = {},
 ): Promise<void> {
   splitDigest(digest);
-  return writeStoreLayoutBlob(fs, dir, digest, size, stream, { signal, verified: options.verified });
+  return writeStoreLayoutBlob(fs, dir, digest, size, stream, {
+    signal,
+    verified: options.verified,
+  });
 }
 
 /** The media types an OCI layout destination accepts. */
