@@ -7,8 +7,31 @@
  * @module
  */
 import process from "node:process";
-import { Readable } from "node:stream";
 import { type CliIO, main } from "./src/cli/main.ts";
+
+/**
+ * Standard input as a byte stream, paused while the reader is behind (built on the stream's
+ * events rather than `node:stream`'s `Readable.toWeb`, which costs start-up time to load).
+ */
+function stdinStream(): ReadableStream<Uint8Array> {
+  const input = process.stdin;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      input.on("data", (chunk: Uint8Array | string) => {
+        controller.enqueue(typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk);
+        if ((controller.desiredSize ?? 1) <= 0) input.pause();
+      });
+      input.once("end", () => controller.close());
+      input.once("error", (error) => controller.error(error));
+    },
+    pull() {
+      input.resume();
+    },
+    cancel() {
+      input.destroy();
+    },
+  }, { highWaterMark: 4 });
+}
 
 function writer(stream: NodeJS.WriteStream): (data: string | Uint8Array) => Promise<void> {
   return (data) =>
@@ -27,10 +50,11 @@ const runtime = versions.deno
 const io: CliIO = {
   args: process.argv.slice(2),
   env: { ...process.env },
+  cwd: process.cwd(),
   stdout: writer(process.stdout),
   stderr: writer(process.stderr),
   get stdin() {
-    return Readable.toWeb(process.stdin) as unknown as ReadableStream<Uint8Array>;
+    return stdinStream();
   },
   isTTY: {
     stdin: Boolean(process.stdin.isTTY),

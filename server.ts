@@ -1,11 +1,25 @@
 /**
- * The `stevedore-server` entry point: serves a store over HTTP (Docker Engine API image
- * subset, OCI distribution at `/v2/`, stevedore API at `/stevedore/v1/`) on Deno, Node or
- * Bun. It reads the same environment as the CLI (`CONTAINERS_REGISTRIES_CONF`,
- * `REGISTRY_AUTH_FILE`, `XDG_RUNTIME_DIR`, `DOCKER_CONFIG`, `HOME`, `STEVEDORE_ROOT`).
+ * The HTTP server: serves a store (Docker Engine API image subset, OCI distribution at
+ * `/v2/`, stevedore API at `/stevedore/v1/`) on Deno, Node or Bun. Run as a program it
+ * parses its command line and listens, reading the same environment as the CLI
+ * (`CONTAINERS_REGISTRIES_CONF`, `REGISTRY_AUTH_FILE`, `XDG_RUNTIME_DIR`, `DOCKER_CONFIG`,
+ * `HOME`, `STEVEDORE_ROOT`):
  *
  * ```sh
  * deno run -A server.ts --listen 127.0.0.1:8080 --root /tmp/store [--token-file FILE]
+ * ```
+ *
+ * As a module it exports {@linkcode startServer}, the Hono app factory
+ * {@linkcode createServerApp} and the OCI distribution routes ({@linkcode distributionApp})
+ * over any {@linkcode RegistryStorage}.
+ *
+ * @example Serve an in-memory registry and ask it for its API version
+ * ```ts
+ * import { distributionApp, MemoryRegistryStorage } from "./server.ts";
+ *
+ * const app = distributionApp(new MemoryRegistryStorage());
+ * const response = await app.request("/v2/");
+ * console.log(response.status); // 200
  * ```
  *
  * @module
@@ -13,12 +27,11 @@
 import process from "node:process";
 import { homedir, userInfo } from "node:os";
 import { defaultStorageRoot } from "./src/config/mod.ts";
-import { UsageError } from "./src/errors.ts";
+import { UsageError } from "./src/server/usage_error.ts";
 import { NodeFileSystem } from "./src/fs/mod.ts";
 import { DEFAULT_LISTEN, resolveServerToken, startServer } from "./src/server/mod.ts";
 
-export { startServer } from "./src/server/mod.ts";
-export type { RunningServer, StartServerOptions } from "./src/server/mod.ts";
+export * from "./src/server/mod.ts";
 
 const USAGE = `Usage: server.ts [options]
 
@@ -140,6 +153,7 @@ async function main(): Promise<void> {
     runtimeOptions: {
       env,
       homeDir,
+      cwd: process.cwd(),
       warn: (message) => console.error(`WARNING: ${message}`),
       ...(args.registriesConf === undefined ? {} : { registriesConf: args.registriesConf }),
       ...(args.authFile === undefined ? {} : { authFile: args.authFile }),

@@ -7,6 +7,8 @@
  * - `big`: one layer of 200 MiB (uncompressed), 85 % random.
  * - `many`: 20 layers from 1 KiB to 20 MiB (geometric), 50 % random.
  * - `huge`: one layer of 1 GiB, 90 % random (for peak memory).
+ * - `l1`, `l20`, `l100`: 1, 20 and 100 layers of 1 MiB each, 50 % random (cost per layer).
+ * - `s50`: one layer of 50 MiB, 85 % random (with `big` and `huge`: cost per byte).
  *
  * @module
  */
@@ -20,11 +22,11 @@ import { createGzip } from "node:zlib";
 import { skopeoCopy } from "./_skopeo.ts";
 
 /** The names of the benchmark images. */
-export type BenchImageName = "big" | "many" | "huge";
+export type BenchImageName = "big" | "many" | "huge" | "l1" | "l20" | "l100" | "s50";
 
 /** A generated image in its own OCI layout. */
 export interface BenchImage {
-  /** `big`, `many` or `huge`. */
+  /** The image's name (see the module's documentation). */
   name: BenchImageName;
   /** The layout folder (its `index.json` names the image `tag`). */
   layout: string;
@@ -52,6 +54,14 @@ function specOf(name: BenchImageName): Spec {
       return { sizes: [200 * MiB], randomShare: 0.85 };
     case "huge":
       return { sizes: [1024 * MiB], randomShare: 0.9 };
+    case "s50":
+      return { sizes: [50 * MiB], randomShare: 0.85 };
+    case "l1":
+      return { sizes: [MiB], randomShare: 0.5 };
+    case "l20":
+      return { sizes: Array(20).fill(MiB), randomShare: 0.5 };
+    case "l100":
+      return { sizes: Array(100).fill(MiB), randomShare: 0.5 };
     case "many": {
       const ratio = Math.pow((20 * MiB) / 1024, 1 / 19);
       return {

@@ -55,3 +55,9 @@ export function skopeoCopy(
     });
   });
 }
+
+/** The argv of `skopeo copy` from the plain-HTTP registry image `source` to `oci:dest:v1`. */
+export function skopeoPullArgv(source: string, dest: string): string[] {
+  const flags = ["--insecure-policy", "-q", "--src-tls-verify=false"];
+  return [SKOPEO, "copy", ...flags, `docker://${source}`, `oci:${dest}:v1`];
+}

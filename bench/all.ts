@@ -12,7 +12,17 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtimeCommand, runtimeName } from "./_report.ts";
 
-const scripts = ["kernels.ts", "pull.ts", "lookup.ts", "archive.ts", "server_load.ts", "edge.ts"];
+const scripts = [
+  "kernels.ts",
+  "pull.ts",
+  "pull_store.ts",
+  "pull_scaling.ts",
+  "startup.ts",
+  "lookup.ts",
+  "archive.ts",
+  "server_load.ts",
+  "edge.ts",
+];
 if (runtimeName() === "deno") scripts.push("cli_images.ts");
 
 let failed = 0;

@@ -14,7 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { packTar } from "modern-tar";
-import { distributionApp, MemoryFileSystem, MemoryRegistryStorage, Runtime } from "../mod.ts";
+import { Runtime } from "../mod.ts";
+import { MemoryFileSystem } from "../src/fs/mod.ts";
+import { distributionApp, MemoryRegistryStorage } from "../server.ts";
 import { listenHttp } from "../src/fs/http_listen.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));

@@ -215,6 +215,21 @@ try {
       "tests/",
       "bench/",
     ]);
+    // Every entry point of the export map documents every public symbol it reaches, and the
+    // examples of every module and of the README run.
+    const entries = Object.values(
+      JSON.parse(readFileSync(join(root, "deno.json"), "utf8")).exports,
+    );
+    await check("deno doc --lint", bin("deno"), ["doc", "--lint", ...entries]);
+    await check("deno test --doc", bin("deno"), [
+      "test",
+      "-A",
+      "--doc",
+      "mod.ts",
+      "server.ts",
+      "src/",
+      "README.md",
+    ]);
     await check("jsr publish (dry run)", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]);
     await check("npm pack (dry run, builds dist/)", "npm", ["pack", "--dry-run", "--silent"]);
   }

@@ -8,6 +8,46 @@
  * @module
  */
 
+/**
+ * The stable code of each error class: the class name without `Error`
+ * (`ImageNotFoundError` has `"ImageNotFound"`). Programs switch on it; it never changes.
+ */
+export type ErrorCode =
+  | "InvalidReference"
+  | "InvalidDigest"
+  | "DigestMismatch"
+  | "Compression"
+  | "Config"
+  | "ShortName"
+  | "InvalidManifest"
+  | "InvalidPlatform"
+  | "ImageNotFound"
+  | "ManifestUnknown"
+  | "BlobUnknown"
+  | "Unauthorized"
+  | "Denied"
+  | "Registry"
+  | "Corrupted"
+  | "UnsupportedTransport"
+  | "InvalidArchive"
+  | "TooLarge"
+  | "InvalidPullPolicy"
+  | "StoreLocked"
+  | "CredentialHelper"
+  | "ManifestConversion"
+  | "InvalidFilter"
+  | "ImageConflict"
+  | "Tag"
+  | "Pull"
+  | "NotAManifestList"
+  | "Load"
+  | "Search"
+  | "Policy"
+  | "ImageRejected"
+  | "Signature"
+  | "Key"
+  | "Signing";
+
 /** Options every stevedore error accepts besides its message. */
 export interface StevedoreErrorOptions {
   /** The underlying failure, if any. */
@@ -17,13 +57,13 @@ export interface StevedoreErrorOptions {
 /** The base class of all stevedore errors; catch it to catch them all. */
 export class StevedoreError extends Error {
   /** A stable identifier of the kind of failure, e.g. `"ImageNotFound"`. */
-  readonly code: string;
+  readonly code: ErrorCode;
   /** The HTTP status the server answers with for this error. */
   readonly httpStatus: number;
 
   /** Builds an error with a code, an HTTP status and a message. */
   constructor(
-    code: string,
+    code: ErrorCode,
     httpStatus: number,
     message: string,
     options?: StevedoreErrorOptions,
@@ -152,7 +192,7 @@ export class CompressionError extends StevedoreError {
     detail: string,
     options?: StevedoreErrorOptions,
   ) {
-    super("InvalidCompressedData", 400, `Cannot decompress "${what}": ${detail}`, options);
+    super("Compression", 400, `Cannot decompress "${what}": ${detail}`, options);
     this.reason = reason;
   }
 }
@@ -172,7 +212,7 @@ export class ConfigError extends StevedoreError {
     options?: StevedoreErrorOptions,
   ) {
     const where = line === undefined ? file : `${file}:${line}`;
-    super("InvalidConfig", 500, `Cannot read config "${where}": ${detail}`, options);
+    super("Config", 500, `Cannot read config "${where}": ${detail}`, options);
     this.file = file;
     this.line = line;
   }
@@ -185,7 +225,7 @@ export class ShortNameError extends StevedoreError {
 
   /** Builds the error for the short name `input`. */
   constructor(input: string, detail: string) {
-    super("ShortNameResolution", 400, detail);
+    super("ShortName", 400, detail);
     this.input = input;
   }
 }
@@ -269,7 +309,7 @@ export class RegistryError extends StevedoreError {
 
   /** Builds the error for the request `what`. */
   constructor(what: string, status: number, detail: string, options?: StevedoreErrorOptions) {
-    super("RegistryError", 502, `Cannot complete "${what}": ${detail}`, options);
+    super("Registry", 502, `Cannot complete "${what}": ${detail}`, options);
     this.status = status;
   }
 }
@@ -426,10 +466,12 @@ export class TagError extends StevedoreError {
   /** The name given. */
   readonly input: string;
 
-  /** Builds the error for `action` ("tag" or "untag") with the name `input`. */
+  /**
+   * Builds the error for `action` ("tag" or "untag") with the name `input`; `httpStatus`
+   * is 404 for a tag the image does not have.
+   */
   constructor(action: "tag" | "untag", input: string, detail: string, httpStatus = 400) {
-    const code = httpStatus === 404 ? "TagUnknown" : "InvalidTag";
-    super(code, httpStatus, `Cannot ${action} "${input}": ${detail}`);
+    super("Tag", httpStatus, `Cannot ${action} "${input}": ${detail}`);
     this.input = input;
   }
 }
@@ -443,20 +485,12 @@ export class PullError extends StevedoreError {
   constructor(input: string, errors: unknown[]) {
     const lines = errors.map((e) => `\n * ${e instanceof Error ? e.message : String(e)}`);
     super(
-      "PullFailed",
+      "Pull",
       500,
       `Cannot pull "${input}": ${errors.length} errors occurred while pulling:${lines.join("")}`,
       { cause: errors[0] },
     );
     this.errors = errors;
-  }
-}
-
-/** A command line that cannot be run: an unknown command or flag, a missing or bad value. */
-export class UsageError extends StevedoreError {
-  /** Builds the error for the argument `input`. */
-  constructor(input: string, detail: string) {
-    super("Usage", 400, `Cannot use "${input}": ${detail}`);
   }
 }
 
@@ -488,7 +522,7 @@ export class LoadError extends StevedoreError {
       `\n * ${format}: ${error instanceof Error ? error.message : String(error)}`
     );
     super(
-      "LoadFailed",
+      "Load",
       400,
       `Cannot load "${input}": payload does not match any of the supported image formats:${
         lines.join("")
@@ -508,7 +542,7 @@ export class SearchError extends StevedoreError {
   constructor(term: string, errors: unknown[]) {
     const lines = errors.map((e) => `\n * ${e instanceof Error ? e.message : String(e)}`);
     super(
-      "SearchFailed",
+      "Search",
       502,
       `Cannot search "${term}": ${errors.length} errors occurred:${lines.join("")}`,
       { cause: errors[0] },
@@ -524,7 +558,7 @@ export class PolicyError extends StevedoreError {
 
   /** Builds the error for the policy `file`, broken as `detail` says. */
   constructor(file: string, detail: string, options?: StevedoreErrorOptions) {
-    super("InvalidPolicy", 500, `Cannot read signature policy "${file}": ${detail}`, options);
+    super("Policy", 500, `Cannot read signature policy "${file}": ${detail}`, options);
     this.file = file;
   }
 }
@@ -538,7 +572,7 @@ export class ImageRejectedError extends StevedoreError {
 
   /** Builds the error for the source `reference`, rejected because of `reason`. */
   constructor(reference: string, reason: string, options?: StevedoreErrorOptions) {
-    super("SourceImageRejected", 403, `Source image rejected: ${reason}`, options);
+    super("ImageRejected", 403, `Source image rejected: ${reason}`, options);
     this.reference = reference;
     this.reason = reason;
   }
@@ -551,7 +585,7 @@ export class SignatureError extends StevedoreError {
 
   /** Builds the error for `location`. */
   constructor(location: string, detail: string, options?: StevedoreErrorOptions) {
-    super("SignatureUnavailable", 502, `Cannot read signatures "${location}": ${detail}`, options);
+    super("Signature", 502, `Cannot read signatures "${location}": ${detail}`, options);
     this.location = location;
   }
 }
@@ -563,7 +597,7 @@ export class KeyError extends StevedoreError {
 
   /** Builds the error for the key `key`. */
   constructor(key: string, detail: string, options?: StevedoreErrorOptions) {
-    super("InvalidKey", 400, `Cannot use key "${key}": ${detail}`, options);
+    super("Key", 400, `Cannot use key "${key}": ${detail}`, options);
     this.key = key;
   }
 }
@@ -575,7 +609,7 @@ export class SigningError extends StevedoreError {
 
   /** Builds the error for the image `reference`. */
   constructor(reference: string, detail: string, options?: StevedoreErrorOptions) {
-    super("SigningFailed", 500, `Cannot sign "${reference}": ${detail}`, options);
+    super("Signing", 500, `Cannot sign "${reference}": ${detail}`, options);
     this.reference = reference;
   }
 }

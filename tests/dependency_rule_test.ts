@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -25,7 +25,93 @@ function codeOnly(text: string): string {
     .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
 }
 
+/** The layers of docs/ARCHITECTURE.md, lowest first: each a list of `src/` folder names. */
+export function parseLayers(markdown: string): string[][] {
+  const section = /^## Layers\n([\s\S]*?)(?=^## )/m.exec(markdown)?.[1] ?? "";
+  const layers: string[][] = [];
+  for (const line of section.split("\n")) {
+    const item = /^(\d+)\.\s+([^:]*):/.exec(line);
+    if (item === null) continue;
+    assert.equal(Number(item[1]), layers.length + 1, `layer numbers run in order: ${line}`);
+    layers.push([...item[2].matchAll(/`([^`]+)`/g)].map((match) => match[1]));
+  }
+  return layers;
+}
+
+/** The `src/` folder a path under `src/` belongs to (`errors` for `src/errors.ts`). */
+function folderOf(path: string): string {
+  return path.slice("src/".length).split("/")[0].replace(/\.ts$/, "");
+}
+
+/** Every relative import (static, re-export or dynamic) of a source text. */
+function relativeImports(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/^\s*\/\/[^\n]*/gm, " ");
+  return [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"(\.{1,2}\/[^"]+)"/g)]
+    .map((match) => match[1]);
+}
+
+/** The imports of `src/` that break the layer order: `from -> to` lines. */
+async function layerViolations(layers: string[][]): Promise<string[]> {
+  const layerOf = new Map<string, number>();
+  layers.forEach((folders, index) => folders.forEach((folder) => layerOf.set(folder, index)));
+  const offenders: string[] = [];
+  for (const file of await sourceFiles(join(root, "src"))) {
+    const path = relative(root, file).replaceAll("\\", "/");
+    const from = folderOf(path);
+    const fromLayer = layerOf.get(from);
+    if (fromLayer === undefined) {
+      offenders.push(`${path}: folder "${from}" has no layer in docs/ARCHITECTURE.md`);
+      continue;
+    }
+    for (const specifier of relativeImports(await readFile(file, "utf8"))) {
+      const target = relative(root, join(dirname(file), specifier)).replaceAll("\\", "/");
+      if (!target.startsWith("src/")) {
+        offenders.push(`${path} -> ${specifier} (outside src/)`);
+        continue;
+      }
+      const to = folderOf(target);
+      if (to === from) continue;
+      const toLayer = layerOf.get(to);
+      if (toLayer === undefined || toLayer >= fromLayer) {
+        offenders.push(
+          `${path} (${from}, layer ${fromLayer + 1}) -> ${target} (${to}, layer ${
+            toLayer === undefined ? "none" : toLayer + 1
+          })`,
+        );
+      }
+    }
+  }
+  return offenders;
+}
+
+/** The class names of the concrete transports' references, sources and destinations. */
+const CONCRETE =
+  "(?:Oci|OciArchive|OciLayout|LayoutEntry|Docker|DockerImage|DockerArchive|Dir|DockerDaemon|" +
+  "ContainersStorage)(?:Reference|Source|Destination|Transport)\\b";
+
 describe("dependency rules", () => {
+  it("src/ imports follow the layer order of docs/ARCHITECTURE.md", async () => {
+    const layers = parseLayers(await readFile(join(root, "docs", "ARCHITECTURE.md"), "utf8"));
+    assert.ok(layers.length >= 5, `too few layers parsed: ${JSON.stringify(layers)}`);
+    assert.deepEqual(layers[0].slice(0, 2), ["types", "errors"]);
+    assert.deepEqual(await layerViolations(layers), []);
+  });
+
+  it("the layer checker sees an upward import and a folder without a layer", async () => {
+    // The real sources against broken layer lists: without `cli`, and upside down.
+    const layers = parseLayers(await readFile(join(root, "docs", "ARCHITECTURE.md"), "utf8"));
+    const withoutCli = layers.map((folders) => folders.filter((f) => f !== "cli"));
+    const offenders = await layerViolations(withoutCli);
+    assert.ok(offenders.some((line) => line.startsWith("src/cli/") && line.includes("no layer")));
+    const inverted = [...layers].reverse();
+    const upward = await layerViolations(inverted);
+    assert.ok(upward.some((line) => line.startsWith("src/runtime/runtime.ts")), upward[0]);
+    assert.deepEqual(relativeImports('export { a } from "./a.ts";\nconst m = import("../b.ts");'), [
+      "./a.ts",
+      "../b.ts",
+    ]);
+  });
+
   it("src/ touches Deno.*, Bun.* and process only inside src/fs/", async () => {
     const offenders: string[] = [];
     for (const file of await sourceFiles(join(root, "src"))) {
@@ -43,6 +129,25 @@ describe("dependency rules", () => {
       const path = relative(root, file).replaceAll("\\", "/");
       if (path.startsWith("src/wasm/")) continue;
       if (/\bWebAssembly\b/.test(codeOnly(await readFile(file, "utf8")))) offenders.push(path);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it("outside src/transports/, nobody switches on a transport's name or casts a reference", async () => {
+    const offenders: string[] = [];
+    const forbidden = [
+      /\btransport\.name\s*[!=]==?/,
+      /[!=]==?\s*\w+\.transport\.name\b/,
+      /\bswitch\s*\([^)]*\btransport\.name\b/,
+      new RegExp(`\\b(?:as|instanceof)\\s+${CONCRETE}`),
+    ];
+    for (const file of await sourceFiles(join(root, "src"))) {
+      const path = relative(root, file).replaceAll("\\", "/");
+      if (path.startsWith("src/transports/")) continue;
+      const code = codeOnly(await readFile(file, "utf8"));
+      for (const pattern of forbidden) {
+        if (pattern.test(code)) offenders.push(`${path}: ${pattern}`);
+      }
     }
     assert.deepEqual(offenders, []);
   });

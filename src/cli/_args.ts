@@ -5,8 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { UsageError } from "../errors.ts";
-import { UnknownFlagError } from "./_errors.ts";
+import { UnknownFlagError, UsageError } from "./_errors.ts";
 
 /** One flag of a command. */
 export interface FlagSpec {

@@ -13,7 +13,7 @@ import {
   primaryAuthFile,
   type RegistriesConf,
 } from "../config/mod.ts";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import { NodeFileSystem } from "../fs/mod.ts";
 import { boolFlag, type ParsedArgs } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";

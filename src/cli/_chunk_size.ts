@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import { type FlagSpecs, type ParsedArgs, stringFlag } from "./_args.ts";
 
 /** The flag. */

@@ -5,8 +5,10 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "../server/usage_error.ts";
 import { escapeControl } from "./_format.ts";
+
+export { UsageError };
 
 /** The exit code of an error, usage and configuration errors included (Podman's 125). */
 export const EXIT_USAGE = 125;

@@ -23,6 +23,8 @@ export interface CliIO {
   runtime: string;
   /** Ends the process with an exit code (only `serve` and signals need it). */
   exit: (code: number) => void;
+  /** The absolute working directory (relative `oci:`/`dir:` paths are under it). @default none */
+  cwd?: string;
   /** Registers a handler for SIGINT/SIGTERM; returns a function removing it. @default none */
   onSignal?: (handler: () => void) => () => void;
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import type { FlagSpecs, ParsedArgs } from "./_args.ts";
 import { boolFlag, durationFlag, stringFlag } from "./_args.ts";
 

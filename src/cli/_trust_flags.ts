@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import { NodeFileSystem } from "../fs/mod.ts";
 import type { RuntimeOptions } from "../runtime/mod.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import { NodeFileSystem } from "../fs/mod.ts";
 import { boolFlag, expectArgs, listFlag, parseDuration, stringFlag } from "./_args.ts";

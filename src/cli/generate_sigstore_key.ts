@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import { exists, NodeFileSystem } from "../fs/mod.ts";
 import { generateSigstoreKeyPair } from "../signature/mod.ts";
 import { expectArgs, stringFlag } from "./_args.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import type { ImageSummary } from "../runtime/mod.ts";
 import { boolFlag, expectArgs, FORMAT_FLAG, listFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { ImageNotFoundError, UsageError } from "../errors.ts";
+import { ImageNotFoundError } from "../errors.ts";
 import { expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
-import { errorLine, EXIT_USAGE } from "./_errors.ts";
+import { errorLine, EXIT_USAGE, UsageError } from "./_errors.ts";
 import { parseTemplate } from "./_format.ts";
 
 /** The `inspect` command. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { getCredentials, setCredentials } from "../config/mod.ts";
-import { ConfigError, RegistryError, UnauthorizedError, UsageError } from "../errors.ts";
+import { ConfigError, RegistryError, UnauthorizedError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import { NodeFileSystem } from "../fs/mod.ts";
 import { RegistryClient } from "../registry/mod.ts";
 import { boolFlag, expectArgs, stringFlag } from "./_args.ts";

@@ -4,12 +4,11 @@
  * @module
  */
 import { removeCredentials } from "../config/mod.ts";
-import { UsageError } from "../errors.ts";
 import { isNotFound, NodeFileSystem } from "../fs/mod.ts";
 import { boolFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { authContext, registryKey } from "./_auth.ts";
-import { EXIT_USAGE, ExitCodeError } from "./_errors.ts";
+import { EXIT_USAGE, ExitCodeError, UsageError } from "./_errors.ts";
 
 /** The `logout` command. */
 export const command: Command = {

@@ -6,13 +6,12 @@
  */
 import { homedir, userInfo } from "node:os";
 import { defaultStorageRoot } from "../config/storage_paths.ts";
-import { UsageError } from "../errors.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import type { Runtime, RuntimeOptions } from "../runtime/mod.ts";
 import { GLOBAL_FLAGS, helpText, parseCommandArgs, stringFlag } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";
 import { COMMANDS, GROUPS } from "./_commands.ts";
-import { errorLine, EXIT_USAGE, exitCodeOf, UnknownFlagError } from "./_errors.ts";
+import { errorLine, EXIT_USAGE, exitCodeOf, UnknownFlagError, UsageError } from "./_errors.ts";
 import type { CliIO } from "./_io.ts";
 
 export type { CliIO } from "./_io.ts";
@@ -148,7 +147,7 @@ export async function main(io: CliIO): Promise<number> {
       root,
       openRuntime: async (options: Partial<RuntimeOptions> = {}) => {
         if (runtime) return runtime;
-        const { Runtime } = await import("../runtime/mod.ts");
+        const { Runtime } = await import("../runtime/runtime.ts");
         const opened = await Runtime.open({
           root,
           env: io.env,
@@ -156,6 +155,7 @@ export async function main(io: CliIO): Promise<number> {
           warn: (message) => void io.stderr(`WARNING: ${message}\n`),
           ...(registriesConf === undefined ? {} : { registriesConf }),
           ...(registriesConfDir === undefined ? {} : { registriesConfDir }),
+          ...(io.cwd === undefined ? {} : { cwd: io.cwd }),
           ...options,
         });
         runtime = opened;

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
 import type { ManifestListPushOptions } from "../runtime/mod.ts";
 import {
   boolFlag,
@@ -15,7 +14,7 @@ import {
   stringFlag,
 } from "./_args.ts";
 import type { Command, CommandContext } from "./_command.ts";
-import { errorLine, EXIT_FAILURE } from "./_errors.ts";
+import { errorLine, EXIT_FAILURE, UsageError } from "./_errors.ts";
 import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
 import { transferFlags, transferOptions } from "./_transfer.ts";
 import { chunkSizeFlags, chunkSizeOption } from "./_chunk_size.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import type { PushOptions } from "../runtime/mod.ts";
 import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { ImageConflictError, UsageError } from "../errors.ts";
+import { ImageConflictError } from "../errors.ts";
 import { boolFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
-import { errorLine, EXIT_FAILURE } from "./_errors.ts";
+import { errorLine, EXIT_FAILURE, UsageError } from "./_errors.ts";
 
 /** The `rmi` command. */
 export const command: Command = {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import type { SaveFormat } from "../runtime/mod.ts";
 import { boolFlag, expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";

@@ -4,9 +4,9 @@
  * @module
  */
 import { homedir, userInfo } from "node:os";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./_errors.ts";
 import { exists, NodeFileSystem } from "../fs/mod.ts";
-import { loadRegistriesD } from "../config/registries_d.ts";
+import { loadRegistriesD, registriesDDir } from "../config/registries_d.ts";
 import { ACCEPT_ANYTHING_POLICY, loadSignaturePolicy, policyPaths } from "../trust/mod.ts";
 import { setTrust, type TrustType } from "../trust/set_trust.ts";
 import { trustEntries } from "../trust/trust_entries.ts";
@@ -100,6 +100,11 @@ const set: Command = {
       help: "Path of a public key to trust (may be repeated)",
       valueName: "path",
     },
+    "registries.d": {
+      type: "string",
+      help: "Directory of registries.d files (sigstoreSigned enables sigstore attachments there)",
+      valueName: "dir",
+    },
   },
   async run(ctx, args) {
     expectArgs("image trust set", args.positionals, 1, 1);
@@ -112,9 +117,14 @@ const set: Command = {
       );
     }
     const path = await policyPath(ctx, stringFlag(args, "policypath"));
-    await setTrust(new NodeFileSystem(), path, args.positionals[0], {
+    const fs = new NodeFileSystem();
+    const registriesDir = type === "sigstoreSigned"
+      ? await registriesDDir({ fs, dir: stringFlag(args, "registries.d"), homeDir: home(ctx) })
+      : undefined;
+    await setTrust(fs, path, args.positionals[0], {
       type,
       publicKeyFiles: listFlag(args, "pubkeysfile"),
+      ...(registriesDir === undefined ? {} : { registriesDir }),
     });
   },
 };

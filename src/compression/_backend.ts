@@ -6,13 +6,9 @@
 
 import { nodeBuiltin } from "../fs/node_builtin.ts";
 import { kernelPreference } from "../wasm/_kernel_choice.ts";
+import type { CompressionBackend } from "./compression_backend.ts";
 
-/**
- * Which implementation to use: `"wasm"` (portable: stevedore's WebAssembly kernel or a
- * pure-JavaScript codec), `"native"` (the runtime's `node:zlib`), or `"auto"` (the one
- * measured fastest, unless `STEVEDORE_KERNELS` forces one).
- */
-export type CompressionBackend = "auto" | "wasm" | "native";
+export type { CompressionBackend };
 
 /** The runtime's `node:zlib`, or `undefined` where it has none (an edge runtime). */
 export function nativeZlib(): typeof import("node:zlib") | undefined {

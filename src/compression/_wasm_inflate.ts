@@ -63,6 +63,56 @@ export function wasmInflateCodec(format: InflateFormat, what: string): SyncCodec
   };
 }
 
+/** A decoder that hands what it decodes to a callback instead of returning it. */
+export interface InflateSink {
+  /** Decodes all of `chunk`; throws a `CompressionError` on bad data. */
+  write(chunk: Uint8Array): void;
+  /** Decodes the rest; throws when the data is truncated. */
+  end(): void;
+  /** Releases the decoder. */
+  close(): void;
+}
+
+/**
+ * Decodes `format` with the WASM kernel straight into `use`, which sees views into the
+ * kernel's memory valid only during the call: nothing is allocated per chunk (for
+ * consumers that only hash or count the output). The same rules as
+ * {@linkcode wasmInflateCodec}; errors name the data `what`.
+ */
+export function wasmInflateSink(
+  format: InflateFormat,
+  what: string,
+  use: (bytes: Uint8Array) => void,
+): InflateSink {
+  const inflater = new WasmInflater(format);
+  let finished = false;
+  const run = (final: boolean) => {
+    while (!finished) {
+      const status = inflater.decode(final);
+      inflater.useOutput(use);
+      if (status < 0) throw inflateError(what, status);
+      if (status === INFLATE_DONE) finished = true;
+      else if (status === INFLATE_NEED_INPUT) return;
+    }
+  };
+  return {
+    write(chunk) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (finished) throw inflateError(what, -9);
+        offset += inflater.write(offset === 0 ? chunk : chunk.subarray(offset));
+        run(false);
+      }
+    },
+    end() {
+      run(true);
+    },
+    close() {
+      inflater.release();
+    },
+  };
+}
+
 /** Decodes all of `bytes` (gzip or raw DEFLATE) at once with the WASM kernel. */
 export function wasmInflateAll(
   bytes: Uint8Array,

@@ -8,7 +8,14 @@ import { CompressionError } from "../errors.ts";
 import { type CompressionBackend, requireZlib, resolveBackend } from "./_backend.ts";
 import { codecStream } from "./_codec_stream.ts";
 import { zlibError, zlibStream } from "./_zlib_stream.ts";
-import { wasmInflateAll, wasmInflateCodec } from "./_wasm_inflate.ts";
+import {
+  type InflateSink,
+  wasmInflateAll,
+  wasmInflateCodec,
+  wasmInflateSink,
+} from "./_wasm_inflate.ts";
+
+export type { InflateSink } from "./_wasm_inflate.ts";
 import { hostRuntime } from "../wasm/_kernel_choice.ts";
 import { wasmInflateAvailable } from "../wasm/inflate.ts";
 import { portableInflateAll, portableInflateStream } from "./_portable_inflate.ts";
@@ -110,4 +117,25 @@ export function gunzip(bytes: Uint8Array, options: InflateOptions = {}): Uint8Ar
   }
   const out = result.buffer;
   return new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * A gzip decoder (the WASM kernel) that hands each piece it decodes to `use` as a view
+ * valid only during the call, allocating nothing per chunk: for consumers that only hash
+ * or count the data. The same rules as {@linkcode gunzipStream}; errors are
+ * {@linkcode CompressionError}s naming `what`.
+ *
+ * @example
+ * ```ts
+ * import { gunzipSink, gzip } from "./mod.ts";
+ * let size = 0;
+ * const sink = gunzipSink("a layer", (bytes) => size += bytes.length);
+ * sink.write(gzip(new TextEncoder().encode("hello")));
+ * sink.end();
+ * sink.close();
+ * console.log(size); // 5
+ * ```
+ */
+export function gunzipSink(what: string, use: (bytes: Uint8Array) => void): InflateSink {
+  return wasmInflateSink("gzip", what, use);
 }

@@ -15,13 +15,15 @@
  * @module
  */
 export { type CompressionKind, SNIFF_LENGTH, sniffCompression } from "./sniff.ts";
-export type { CompressionBackend } from "./_backend.ts";
+export type { CompressionBackend } from "./compression_backend.ts";
 export {
   autoInflateBackend,
   gunzip,
+  gunzipSink,
   gunzipStream,
   type InflateOptions,
   inflateRawStream,
+  type InflateSink,
 } from "./gunzip.ts";
 export { gzip, type GzipOptions, gzipStream } from "./gzip.ts";
 export { zstdDecompressStream, type ZstdOptions } from "./zstd.ts";

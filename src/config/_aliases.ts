@@ -12,14 +12,7 @@ import {
 } from "../reference/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { lineOf } from "./_toml_lines.ts";
-
-/** One alias and the file it comes from. */
-export interface AliasEntry {
-  /** The fully-qualified name the alias points to; undefined when a file cleared it (`""`). */
-  value: Reference | undefined;
-  /** The file that set it. */
-  file: string;
-}
+import type { AliasEntry } from "./registries_conf.ts";
 
 /** Why `name` cannot be an alias key, or undefined when it can. */
 export function shortNameProblem(name: string): string | undefined {

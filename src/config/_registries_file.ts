@@ -5,7 +5,8 @@
  */
 import { parse, TomlError } from "smol-toml";
 import { ConfigError } from "../errors.ts";
-import { type AliasEntry, parseAliasTable } from "./_aliases.ts";
+import { parseAliasTable } from "./_aliases.ts";
+import type { AliasEntry } from "./registries_conf.ts";
 import { lineOf, tomlKeyLines } from "./_toml_lines.ts";
 import type {
   MirrorConfig,

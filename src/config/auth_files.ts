@@ -7,7 +7,7 @@
 import { posix } from "../fs/posix_path.ts";
 import { ConfigError } from "../errors.ts";
 import { type FileSystem, isNotFound } from "../fs/mod.ts";
-import { configHome, envValue, type PathContext } from "./_paths.ts";
+import { configHome, envValue, type PathContext } from "./path_context.ts";
 
 /** A credential file and whether it uses the legacy `.dockercfg` layout. */
 export interface AuthFilePath {

@@ -25,7 +25,7 @@
  * @module
  */
 export type { FileSystem } from "../fs/mod.ts";
-export type { PathContext } from "./_paths.ts";
+export type { PathContext } from "./path_context.ts";
 export { AUTH_FILE_HELPER, emptyRegistriesConf, loadRegistriesConf } from "./registries_conf.ts";
 export type {
   AliasEntry,
@@ -78,6 +78,6 @@ export type {
   CredentialHelperRunner,
   HelperCredentials,
 } from "./credential_helper.ts";
-export { createCredentialHelperRunner } from "./_credential_helper_process.ts";
-export type { CredentialHelperRunnerOptions } from "./_credential_helper_process.ts";
+export { createCredentialHelperRunner } from "./credential_helper_process.ts";
+export type { CredentialHelperRunnerOptions } from "./credential_helper_process.ts";
 export { defaultStorageRoot } from "./storage_paths.ts";

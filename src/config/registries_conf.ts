@@ -7,12 +7,18 @@
 import { posix } from "../fs/posix_path.ts";
 import { ConfigError } from "../errors.ts";
 import { type FileSystem, isNotFound } from "../fs/mod.ts";
-import type { AliasEntry } from "./_aliases.ts";
-import { configHome, envValue, type PathContext } from "./_paths.ts";
+import { configHome, envValue, type PathContext } from "./path_context.ts";
 import { type ParsedRegistriesFile, parseRegistriesFile } from "./_registries_file.ts";
 import { readShortNameAliases, shortNameAliasesPath } from "./short_name_aliases.ts";
+import type { Reference } from "../reference/mod.ts";
 
-export type { AliasEntry } from "./_aliases.ts";
+/** One alias and the file it comes from. */
+export interface AliasEntry {
+  /** The fully-qualified name the alias points to; undefined when a file cleared it (`""`). */
+  value: Reference | undefined;
+  /** The file that set it. */
+  file: string;
+}
 
 /** How short names are resolved when several candidates exist. */
 export type ShortNameMode = "enforcing" | "permissive" | "disabled";

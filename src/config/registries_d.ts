@@ -50,6 +50,16 @@ async function isDirectory(fs: FileSystem, path: string): Promise<boolean> {
 }
 
 /**
+ * The registries.d directory containers/image reads: `options.dir` when given, else the
+ * user's when it is a directory, else the system one.
+ */
+export async function registriesDDir(options: RegistriesDOptions): Promise<string> {
+  if (options.dir !== undefined) return options.dir;
+  const user = posix.join(options.homeDir, ".config/containers/registries.d");
+  return await isDirectory(options.fs, user) ? user : SYSTEM_REGISTRIES_D;
+}
+
+/**
  * Reads and merges the registries.d directory; a missing directory is an empty
  * configuration.
  *
@@ -58,11 +68,7 @@ async function isDirectory(fs: FileSystem, path: string): Promise<boolean> {
  */
 export async function loadRegistriesD(options: RegistriesDOptions): Promise<RegistriesDConfig> {
   const { fs } = options;
-  let dir = options.dir;
-  if (dir === undefined) {
-    const user = posix.join(options.homeDir, ".config/containers/registries.d");
-    dir = await isDirectory(fs, user) ? user : SYSTEM_REGISTRIES_D;
-  }
+  const dir = await registriesDDir(options);
   const config: RegistriesDConfig = { docker: {} };
   let names: string[];
   try {

@@ -9,8 +9,9 @@ import { parse, stringify, TomlError } from "smol-toml";
 import type { Reference } from "../reference/mod.ts";
 import { ConfigError, ShortNameError } from "../errors.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
-import { type AliasEntry, parseAliasTable, parseAliasValue, shortNameProblem } from "./_aliases.ts";
-import { cacheHome, type PathContext } from "./_paths.ts";
+import { parseAliasTable, parseAliasValue, shortNameProblem } from "./_aliases.ts";
+import type { AliasEntry } from "./registries_conf.ts";
+import { cacheHome, type PathContext } from "./path_context.ts";
 import { tomlKeyLines } from "./_toml_lines.ts";
 
 /**

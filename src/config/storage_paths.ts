@@ -4,7 +4,7 @@
  * @module
  */
 import { posix } from "../fs/posix_path.ts";
-import { dataHome, type PathContext } from "./_paths.ts";
+import { dataHome, type PathContext } from "./path_context.ts";
 
 /**
  * The default root of the local image store: `/var/lib/stevedore/storage` for root

@@ -18,8 +18,8 @@ import type { Descriptor, LayerCompression } from "../types/mod.ts";
 import type { CopyProgressEvent } from "./copy_options.ts";
 import { compressor, decompressor, meter, verifier } from "./_streams.ts";
 import { digestingStream } from "../digest/mod.ts";
-import { linkSignal } from "../streams/mod.ts";
-import { withRetries } from "./_tasks.ts";
+import { linkSignal, mapStreamErrors } from "../streams/mod.ts";
+import { markFinal, withRetries } from "./_tasks.ts";
 
 /**
  * Blob bytes reach the hashing and decompressing stages in chunks of at least this size
@@ -105,7 +105,8 @@ export class BlobCopier {
         controller.close();
       },
     });
-    await destination.putBlob(blob, stream, { signal });
+    // The bytes were checked when they were read.
+    await destination.putBlob(blob, stream, { signal, verified: true });
     this.#emit("blob-done", blob, bytes.length);
   }
 
@@ -169,7 +170,7 @@ export class BlobCopier {
           const count = meter((total) => counted = total, undefined);
           const all =
             () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count];
-          return attempt(signal, (signal) => this.#transfer(blob, target, all, signal)).then(
+          return attempt(signal, (signal) => this.#transfer(blob, target, all, signal, true)).then(
             () => {
               size = counted;
             },
@@ -189,22 +190,28 @@ export class BlobCopier {
     );
   }
 
-  /** Streams `blob` from the source through `stages` into the destination as `target`. */
+  /**
+   * Streams `blob` from the source through `stages` into the destination as `target`;
+   * `targetChecked` says the last stages verify the written bytes against `target`.
+   */
   async #transfer(
     blob: Descriptor,
     target: Descriptor,
     stages: () => TransformStream<Uint8Array, Uint8Array>[],
     signal?: AbortSignal,
+    targetChecked = false,
   ): Promise<void> {
     const { source, destination } = this.#options;
     const list = stages();
     // Hash each blob once: skip our check when the source's stream or (for bytes stored
-    // unchanged) the destination already verifies the digest and size.
-    const checked = source.verifiesBlobs === true ||
-      (list.length === 0 && destination.verifiesBlobs === true);
+    // unchanged) the destination already verifies the digest and size, and tell the
+    // destination when the stream it gets checks itself.
+    const sourceChecked = source.verifiesBlobs === true;
+    const checked = sourceChecked || (list.length === 0 && destination.verifiesBlobs === true);
     let stream = await this.#read(blob, signal, !checked);
     for (const stage of list) stream = stream.pipeThrough(stage);
-    await destination.putBlob(toInfo(target), stream, { signal });
+    const verified = targetChecked || (list.length === 0 && sourceChecked);
+    await destination.putBlob(toInfo(target), stream, { signal, verified });
     this.#emit("blob-done", blob, blob.size);
   }
 
@@ -231,7 +238,7 @@ export class BlobCopier {
       const target: Descriptor = { ...blob, mediaType: plan.mediaType, digest, size };
       if (!(await destination.hasBlob(toInfo(target)))) {
         const spooled = (await fs.openRead(path)).pipeThrough(verifier(digest, size, path));
-        await destination.putBlob(toInfo(target), spooled, { signal });
+        await destination.putBlob(toInfo(target), spooled, { signal, verified: true });
       }
       this.#emit("blob-done", blob, blob.size);
       return target;
@@ -247,7 +254,17 @@ export class BlobCopier {
     verify: boolean,
   ): Promise<ReadableStream<Uint8Array>> {
     this.#emit("blob-start", blob, 0);
-    const stream = (await this.#options.source.getBlob(toInfo(blob), { signal }))
+    const { source } = this.#options;
+    // A source that retries by itself (a registry) fails for good: one layer retries.
+    const final = source.retriesTransientFailures === true;
+    let opened: ReadableStream<Uint8Array>;
+    try {
+      opened = await source.getBlob(toInfo(blob), { signal });
+    } catch (error) {
+      throw final ? markFinal(error) : error;
+    }
+    if (final) opened = mapStreamErrors(opened, markFinal);
+    const stream = opened
       .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal, COALESCE_BYTES));
     return verify ? stream.pipeThrough(verifier(blob.digest, blob.size, blob.digest)) : stream;
   }

@@ -5,8 +5,16 @@
  * @module
  */
 import type { ImageSource, ManifestBytes, TransportContext } from "../transports/types.ts";
-import { isManifestListType } from "../types/mod.ts";
+import { isManifestListType, type SourceVerification } from "../types/mod.ts";
 import type { SourcePolicy } from "./copy_options.ts";
+
+/** A source wrapped by {@linkcode checkedSource}, and what its checks verified. */
+export interface CheckedSource {
+  /** The source; its manifests are checked as they are read. */
+  source: ImageSource;
+  /** What the check of the manifest `digest` verified, if it verified signatures. */
+  verification(digest: string): Promise<SourceVerification | undefined>;
+}
 
 /**
  * Wraps `source` so that each manifest read is checked by `policy`: instances always, the
@@ -17,28 +25,37 @@ export function checkedSource(
   policy: SourcePolicy | undefined,
   all: boolean,
   context: TransportContext,
-): ImageSource {
-  if (policy === undefined) return source;
-  const checked = new Map<string, Promise<void>>();
-  const check = (manifest: ManifestBytes): Promise<void> => {
+): CheckedSource {
+  if (policy === undefined) return { source, verification: () => Promise.resolve(undefined) };
+  const checked = new Map<string, Promise<SourceVerification | undefined>>();
+  const check = (manifest: ManifestBytes, instanceDigest?: string): Promise<unknown> => {
     let done = checked.get(manifest.digest);
     if (done === undefined) {
-      done = policy.checkSource(source, manifest, context);
+      done = (async () => {
+        // An instance read from elsewhere is checked under its own location's scope.
+        const origin = instanceDigest === undefined
+          ? undefined
+          : await source.instanceSource?.(instanceDigest);
+        return (await policy.checkSource(origin ?? source, manifest, context)) ?? undefined;
+      })();
       checked.set(manifest.digest, done);
     }
     return done;
   };
   return {
-    reference: source.reference,
-    verifiesBlobs: source.verifiesBlobs,
-    async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
-      const manifest = await source.getManifest(instanceDigest);
-      if (instanceDigest !== undefined || all || !isManifestListType(manifest.mediaType)) {
-        await check(manifest);
-      }
-      return manifest;
+    source: {
+      reference: source.reference,
+      verifiesBlobs: source.verifiesBlobs,
+      async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
+        const manifest = await source.getManifest(instanceDigest);
+        if (instanceDigest !== undefined || all || !isManifestListType(manifest.mediaType)) {
+          await check(manifest, instanceDigest);
+        }
+        return manifest;
+      },
+      getBlob: (blob, options) => source.getBlob(blob, options),
+      close: () => source.close(),
     },
-    getBlob: (blob, options) => source.getBlob(blob, options),
-    close: () => source.close(),
+    verification: (digest) => checked.get(digest) ?? Promise.resolve(undefined),
   };
 }

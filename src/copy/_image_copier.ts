@@ -13,6 +13,7 @@ import {
   parseImageManifest,
   serializeManifest,
 } from "../manifest/mod.ts";
+import { digestBytes } from "../digest/mod.ts";
 import type { ImageDestination, ManifestBytes } from "../transports/types.ts";
 import {
   type Descriptor,
@@ -26,7 +27,6 @@ import {
 } from "../types/mod.ts";
 import type { BlobCopier, BlobPlan } from "./_blob_copier.ts";
 import { chooseManifestType } from "./_manifest_plan.ts";
-import { sha256Bytes } from "./_streams.ts";
 import { mapLimited } from "./_tasks.ts";
 import type { CopyCompressionFormat } from "./copy_options.ts";
 
@@ -132,7 +132,10 @@ export async function copyInstance(
   const configBytes = await blobs.readBytes(manifest.config, options.maxConfigSize, signal);
   if (plans.some((p) => p.to === "none" && p.from !== "none")) {
     const diffIds = configDiffIds(
-      parseImageConfig(configBytes, { what: manifest.config.digest }).config,
+      parseImageConfig(configBytes, {
+        what: manifest.config.digest,
+        maxSize: options.maxConfigSize,
+      }).config,
       { count: manifest.layers.length, what },
     );
     plans.forEach((plan, i) => {
@@ -164,7 +167,7 @@ export async function copyInstance(
   };
   const bytes = serializeManifest(written);
   return {
-    manifest: { bytes, mediaType: manifestType, digest: sha256Bytes(bytes) },
+    manifest: { bytes, mediaType: manifestType, digest: digestBytes(bytes).toString() },
     changed: true,
   };
 }

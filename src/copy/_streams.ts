@@ -4,16 +4,11 @@
  *
  * @module
  */
-import { digestBytes, digestVerifier } from "../digest/mod.ts";
+import { digestVerifier } from "../digest/mod.ts";
 import { gunzipStream, gzipStream, zstdDecompressStream } from "../compression/mod.ts";
 import { CompressionError } from "../errors.ts";
 import type { LayerCompression } from "../types/mod.ts";
 import { ChunkJoiner } from "../streams/mod.ts";
-
-/** The `sha256:<hex>` digest of `bytes`. */
-export function sha256Bytes(bytes: Uint8Array): string {
-  return digestBytes(bytes).toString();
-}
 
 /** A stage that checks the bytes passing through against `expected` (and `size` if >= 0). */
 export function verifier(

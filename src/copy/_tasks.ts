@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { RegistryError } from "../errors.ts";
+import { isRetryableFailure } from "../registry/mod.ts";
+import { sleep } from "../streams/mod.ts";
 
 export { anySignal } from "../streams/mod.ts";
 
@@ -43,33 +44,25 @@ export async function mapLimited<T, R>(
   return results;
 }
 
-const TRANSIENT_STATUSES = new Set([0, 408, 429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN"]);
+/** Failures a lower layer has retried already: retrying them here would multiply tries. */
+const final = new WeakSet<object>();
 
-/** Whether `error` is worth retrying: a network failure or a 5xx/429 answer. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof RegistryError) return TRANSIENT_STATUSES.has(error.status);
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && TRANSIENT_CODES.has(code);
+/** Marks `error` as already retried by the layer that raised it; returns it. */
+export function markFinal(error: unknown): unknown {
+  if (typeof error === "object" && error !== null) final.add(error);
+  return error;
 }
 
-/** Waits `ms` milliseconds, or rejects when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+/** Whether `error` (or what it wraps) was already retried where it happened. */
+function isFinal(error: unknown, depth = 0): boolean {
+  if (typeof error !== "object" || error === null || depth > 8) return false;
+  return final.has(error) || isFinal((error as { cause?: unknown }).cause, depth + 1);
 }
 
-/** Runs `attempt`, retrying transient failures up to `retries` times after `delayMs`. */
+/**
+ * Runs `attempt`, retrying transient failures up to `retries` times after `delayMs`; a
+ * failure marked with {@linkcode markFinal} is not retried (its layer retried it).
+ */
 export async function withRetries<T>(
   attempt: () => Promise<T>,
   retries: number,
@@ -80,7 +73,7 @@ export async function withRetries<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (tried >= retries || signal?.aborted || !isTransient(error)) throw error;
+      if (tried >= retries || isFinal(error) || !isRetryableFailure(error, signal)) throw error;
       await sleep(delayMs, signal);
     }
   }

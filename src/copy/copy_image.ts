@@ -5,20 +5,21 @@
  * @module
  */
 import {
-  DigestMismatchError,
   InvalidManifestError,
   ManifestUnknownError,
   UnsupportedTransportError,
 } from "../errors.ts";
-import { convertIndex, parseManifest, serializeIndex } from "../manifest/mod.ts";
+import { convertIndex, MAX_CONFIG_SIZE, parseManifest, serializeIndex } from "../manifest/mod.ts";
 import { chooseInstance, defaultPlatform, formatPlatform } from "../platform/mod.ts";
-import { parseImageReference } from "../transports/registry.ts";
+import { standardTransports, type TransportTable } from "../transports/transport_table.ts";
 import type {
   ImageDestination,
   ImageReference,
   ImageSource,
   ManifestBytes,
+  TransportContext,
 } from "../transports/types.ts";
+import { processEnv } from "../fs/process.ts";
 import {
   type Descriptor,
   type ImageIndex,
@@ -30,14 +31,13 @@ import { BlobCopier } from "./_blob_copier.ts";
 import { checkedSource } from "./_checked_source.ts";
 import { copyInstance, type InstanceCopy, type InstanceCopyOptions } from "./_image_copier.ts";
 import { chooseManifestType } from "./_manifest_plan.ts";
-import { sha256Bytes } from "./_streams.ts";
+import { digestBytes, verifyDigest } from "../digest/mod.ts";
 import { anySignal } from "./_tasks.ts";
 import type { CopiedInstance, CopyOptions, CopyResult } from "./copy_options.ts";
 
 const DEFAULT_CONCURRENCY = 6;
 const DEFAULT_RETRIES = 3;
 const DEFAULT_RETRY_DELAY_MS = 1000;
-const DEFAULT_MAX_CONFIG_SIZE = 16 * 1024 * 1024;
 
 /**
  * Copies the image at `src` to `dest`: blobs the destination already has are skipped,
@@ -48,15 +48,14 @@ const DEFAULT_MAX_CONFIG_SIZE = 16 * 1024 * 1024;
  * copy succeeds.
  *
  * References may be given as strings (`docker://alpine`, `oci:/tmp/layout:tag`) when the
- * transport is registered in the prefix table.
+ * transport is in the standard transport table, or as references parsed by any transport.
+ * With no options the copy uses the host file system, `globalThis.fetch` and the process
+ * environment, and verifies TLS.
  *
  * @example
  * ```ts ignore
  * import { copyImage } from "./copy_image.ts";
- * import { NodeFileSystem } from "../fs/mod.ts";
- * const result = await copyImage("docker://alpine:3", "oci:/tmp/alpine:3", {
- *   context: { fs: new NodeFileSystem() },
- * });
+ * const result = await copyImage("docker://alpine:3", "oci:/tmp/alpine:3");
  * console.log(result.manifestDigest);
  * ```
  *
@@ -67,27 +66,34 @@ const DEFAULT_MAX_CONFIG_SIZE = 16 * 1024 * 1024;
 export async function copyImage(
   src: string | ImageReference,
   dest: string | ImageReference,
-  options: CopyOptions,
+  options: CopyOptions = {},
 ): Promise<CopyResult> {
-  const srcRef = resolveReference(src);
-  const destRef = resolveReference(dest);
+  const transports = options.transports ?? standardTransports();
+  const srcRef = resolveReference(src, transports);
+  const destRef = resolveReference(dest, transports);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`Cannot copy with concurrency ${concurrency}: must be an integer >= 1`);
   }
   const internal = new AbortController();
-  const signal = anySignal([options.signal, options.context.signal, internal.signal])!;
+  const signal = anySignal([options.signal, options.context?.signal, internal.signal])!;
   signal.throwIfAborted();
-  const context = { ...options.context, signal };
-  const source = checkedSource(
+  const context = await transportContext(options, signal);
+  const checked = checkedSource(
     await srcRef.newSource(context),
     options.sourcePolicy,
     options.all ?? false,
     context,
   );
+  const source = checked.source;
   try {
     const destination = await destRef.newDestination(context);
     try {
+      const note: VerificationNote = async (sourceDigest, written) => {
+        if (destination.recordVerification === undefined) return;
+        const verification = await checked.verification(sourceDigest);
+        if (verification) destination.recordVerification(written.digest, verification);
+      };
       const blobs = new BlobCopier({
         source,
         destination,
@@ -102,11 +108,11 @@ export async function copyImage(
         concurrency,
         compressionFormat: options.compressionFormat,
         manifestType: options.manifestType,
-        maxConfigSize: options.maxConfigSize ?? DEFAULT_MAX_CONFIG_SIZE,
+        maxConfigSize: options.maxConfigSize ?? MAX_CONFIG_SIZE,
         signal,
         abort: (reason) => internal.abort(reason),
       };
-      const result = await copyTop(source, destination, options, instanceOptions);
+      const result = await copyTop(source, destination, options, instanceOptions, note);
       signal.throwIfAborted();
       await destination.commit();
       return result;
@@ -118,14 +124,33 @@ export async function copyImage(
   }
 }
 
+/** The transports' context: what the caller gave, the host's defaults for the rest. */
+async function transportContext(
+  options: CopyOptions,
+  signal: AbortSignal,
+): Promise<TransportContext> {
+  const given = options.context ?? {};
+  // The host file system is loaded only when needed, so an in-memory caller never
+  // reaches `node:fs`.
+  const fs = given.fs ?? new (await import("../fs/node_fs.ts")).NodeFileSystem();
+  const context: TransportContext = { ...given, fs, signal };
+  context.env ??= processEnv();
+  if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
+  return context;
+}
+
 /**
- * A reference object as given, or parsed from a transport-qualified string.
+ * A reference object as given, or parsed from a transport-qualified string with
+ * `transports`.
  *
  * @throws {UnsupportedTransportError} when the string names no known transport.
  */
-export function resolveReference(input: string | ImageReference): ImageReference {
+export function resolveReference(
+  input: string | ImageReference,
+  transports: TransportTable = standardTransports(),
+): ImageReference {
   if (typeof input !== "string") return input;
-  const reference = parseImageReference(input);
+  const reference = transports.parse(input);
   if (reference === undefined) {
     throw new UnsupportedTransportError(input, "it does not start with a known transport");
   }
@@ -136,25 +161,20 @@ export function resolveReference(input: string | ImageReference): ImageReference
 async function readInstance(source: ImageSource, entry: Descriptor): Promise<ManifestBytes> {
   const manifest = await source.getManifest(entry.digest);
   if (entry.digest.startsWith("sha256:")) {
-    const actual = sha256Bytes(manifest.bytes);
-    if (actual !== entry.digest || manifest.bytes.length !== entry.size) {
-      throw new DigestMismatchError(
-        entry.digest,
-        entry.digest,
-        actual,
-        manifest.bytes.length,
-        entry.size,
-      );
-    }
+    verifyDigest(manifest.bytes, entry.digest, { size: entry.size });
   }
   return { ...manifest, digest: entry.digest };
 }
+
+/** Tells the destination what the policy verified of the source manifest `sourceDigest`. */
+type VerificationNote = (sourceDigest: string, written: ManifestBytes) => Promise<void>;
 
 async function copyTop(
   source: ImageSource,
   destination: ImageDestination,
   options: CopyOptions,
   instanceOptions: InstanceCopyOptions,
+  note: VerificationNote,
 ): Promise<CopyResult> {
   const top = await source.getManifest();
   const what = source.reference.toString();
@@ -165,6 +185,7 @@ async function copyTop(
   const single = async (manifest: ManifestBytes): Promise<CopyResult> => {
     const copied = await copyInstance(manifest, instanceOptions);
     await destination.putManifest(copied.manifest);
+    await note(manifest.digest, copied.manifest);
     return result(top, copied.manifest, [], copied.changed);
   };
   if (parsed.kind === "image") return await single(top);
@@ -187,7 +208,7 @@ async function copyTop(
   }
   return await copyList(top, parsed.mediaType, parsed.index, source, destination, options, {
     ...instanceOptions,
-  });
+  }, note);
 }
 
 async function copyList(
@@ -198,6 +219,7 @@ async function copyList(
   destination: ImageDestination,
   options: CopyOptions,
   instanceOptions: InstanceCopyOptions,
+  note: VerificationNote,
 ): Promise<CopyResult> {
   const listType = chooseManifestType(
     sourceType,
@@ -222,6 +244,7 @@ async function copyList(
     if (done.has(entry.digest)) continue;
     const copied = await copyInstance(await readInstance(source, entry), instanceOptions);
     await destination.putManifest(copied.manifest, copied.manifest.digest);
+    await note(entry.digest, copied.manifest);
     done.set(entry.digest, copied);
     instances.push({ sourceDigest: entry.digest, manifest: copied.manifest });
   }
@@ -242,9 +265,10 @@ async function copyList(
       },
     });
     const bytes = serializeIndex(edited);
-    manifest = { bytes, mediaType: listType, digest: sha256Bytes(bytes) };
+    manifest = { bytes, mediaType: listType, digest: digestBytes(bytes).toString() };
   }
   await destination.putManifest(manifest);
+  await note(top.digest, manifest);
   return result(top, manifest, instances, changed);
 }
 

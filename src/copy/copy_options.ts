@@ -3,16 +3,14 @@
  *
  * @module
  */
+import type { TransportTable } from "../transports/transport_table.ts";
 import type { ImageSource, ManifestBytes, TransportContext } from "../transports/types.ts";
-import type { Platform } from "../types/mod.ts";
-
-/** What happened to one blob during a copy. */
-export type CopyProgressKind = "blob-start" | "blob-bytes" | "blob-done" | "blob-skipped";
+import type { Platform, SourceVerification } from "../types/mod.ts";
 
 /** One progress report of a copy. */
 export interface CopyProgressEvent {
   /** What happened: started, moved bytes, finished, or skipped (the destination has it). */
-  kind: CopyProgressKind;
+  kind: "blob-start" | "blob-bytes" | "blob-done" | "blob-skipped";
   /** The digest of the blob as the source has it. */
   digest: string;
   /** The size of the blob as the source has it (-1 when unknown). */
@@ -26,10 +24,21 @@ export interface CopyProgressEvent {
 /** The layer compression a copy should produce. */
 export type CopyCompressionFormat = "gzip" | "zstd";
 
-/** Options of {@linkcode copyImage}. */
+/** Options of {@linkcode copyImage}; every one has a default. */
 export interface CopyOptions {
-  /** What the transports need: file system, `fetch`, TLS, temporary directory. */
-  context: TransportContext;
+  /**
+   * Verify TLS for registries; `false` also allows plain HTTP.
+   * @default context.tlsVerify, else true
+   */
+  tlsVerify?: boolean;
+  /**
+   * What the transports need, for callers that wire their own: the file system, `fetch`,
+   * the environment (e.g. `DOCKER_HOST`), TLS, the temporary directory.
+   * @default the host file system, globalThis.fetch and the process environment
+   */
+  context?: Partial<TransportContext>;
+  /** The transports string references are parsed with. @default standardTransports() */
+  transports?: TransportTable;
   /**
    * The platform whose instance is copied when the source is a manifest list (ignored
    * with `all`). @default the host's platform (Linux on macOS)
@@ -57,7 +66,7 @@ export interface CopyOptions {
   retries?: number;
   /** The pause before each retry, in milliseconds. @default 1000 */
   retryDelayMs?: number;
-  /** The largest config blob read into memory, in bytes. @default 16 MiB */
+  /** The largest config blob read into memory, in bytes. @default MAX_CONFIG_SIZE (4 MiB) */
   maxConfigSize?: number;
   /**
    * Asked about every source manifest that is copied (the image, or the chosen instance
@@ -69,12 +78,15 @@ export interface CopyOptions {
 
 /** Decides whether a source image may be copied: the signature policy's seam. */
 export interface SourcePolicy {
-  /** Resolves when `manifest` of `source` may be copied; rejects otherwise. */
+  /**
+   * Resolves when `manifest` of `source` may be copied (with what was verified, when
+   * signatures were, for the destination to record); rejects otherwise.
+   */
   checkSource(
     source: ImageSource,
     manifest: ManifestBytes,
     context: TransportContext,
-  ): Promise<void>;
+  ): Promise<SourceVerification | undefined | void>;
 }
 
 /** One copied instance of a manifest list. */

@@ -17,13 +17,12 @@
  *
  * @module
  */
-export { copyImage, resolveReference } from "./copy_image.ts";
+export { copyImage } from "./copy_image.ts";
 export type {
   CopiedInstance,
   CopyCompressionFormat,
   CopyOptions,
   CopyProgressEvent,
-  CopyProgressKind,
   CopyResult,
   SourcePolicy,
 } from "./copy_options.ts";

@@ -26,6 +26,7 @@ export {
 } from "./hasher.ts";
 export { computeDigest, type ComputeDigestOptions, digestBytes } from "./compute_digest.ts";
 export { digestVerifier, type DigestVerifierOptions } from "./digest_verifier.ts";
+export { assertDigest, verifyDigest, type VerifyDigestOptions } from "./verify_digest.ts";
 export {
   type DigestingStream,
   digestingStream,

@@ -19,11 +19,12 @@ export { NodeFileSystem } from "./node_fs.ts";
 export { MemoryFileSystem } from "./memory_fs.ts";
 export {
   currentPid,
+  currentUid,
   hostHomeDir,
   hostName,
   hostTmpDir,
-  hostUid,
   isProcessAlive,
+  processEnv,
   processStartTime,
 } from "./process.ts";
 export {

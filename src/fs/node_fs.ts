@@ -5,6 +5,7 @@
  */
 import { nodeFsPromises as fsp } from "./node_builtin.ts";
 import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
+import { batchedSink } from "./_batched_sink.ts";
 
 /** A {@linkcode FileSystem} backed by the real disk. */
 export class NodeFileSystem implements FileSystem {
@@ -63,28 +64,16 @@ export class NodeFileSystem implements FileSystem {
     });
   }
 
-  /** Creates or replaces a file and returns a stream that writes into it. */
+  /**
+   * Creates or replaces a file and returns a stream that writes into it (small chunks
+   * gathered into larger writes).
+   */
   async openWrite(
     path: string,
     options?: WriteFileOptions,
   ): Promise<WritableStream<Uint8Array>> {
     const handle = await fsp().open(path, "w", options?.mode ?? 0o644);
-    return new WritableStream<Uint8Array>({
-      async write(chunk) {
-        let offset = 0;
-        while (offset < chunk.byteLength) {
-          const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
-          offset += bytesWritten;
-        }
-      },
-      async close() {
-        if (options?.sync) await handle.sync();
-        await handle.close();
-      },
-      async abort() {
-        await handle.close();
-      },
-    });
+    return batchedSink(handle, options?.sync === true);
   }
 
   /** Renames `from` to `to`. */

@@ -87,7 +87,17 @@ export function hostHomeDir(): string {
   return ask(() => nodeBuiltin("node:os")?.homedir(), "/");
 }
 
-/** The effective user ID, never negative (0 where the runtime cannot or may not tell). */
-export function hostUid(): number {
-  return Math.max(ask(() => nodeBuiltin("node:os")?.userInfo().uid, 0), 0);
+/**
+ * A copy of the process environment, as the CLI reads it; `{}` where the host has none
+ * (an edge runtime).
+ */
+export function processEnv(): Record<string, string | undefined> {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } })
+    .process?.env;
+  return env === undefined ? {} : { ...env };
+}
+
+/** The effective user ID (0 is root); 1000 (not root) where the host has no user database. */
+export function currentUid(): number {
+  return Math.max(ask(() => nodeBuiltin("node:os")?.userInfo().uid, 1000), 0);
 }

@@ -16,7 +16,7 @@ import {
 } from "../platform/mod.ts";
 import type { Reference } from "../reference/mod.ts";
 import { isIdPrefixLike } from "../reference/mod.ts";
-import type { LookupOptions, LookupResult } from "../runtime/context.ts";
+import type { LookupOptions, LookupResult } from "./types.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
 import type { Platform } from "../types/mod.ts";
 

@@ -17,9 +17,13 @@ import {
   type Reference,
   stripTagIfDigested,
 } from "../reference/mod.ts";
-import type { LookupOptions, LookupResult } from "../runtime/context.ts";
+import type { LookupOptions, LookupResult } from "./types.ts";
 import type { ImageStore } from "../store/types.ts";
-import { transports } from "../transports/registry.ts";
+import {
+  CONTAINERS_STORAGE_TRANSPORT,
+  standardTransports,
+  type TransportTable,
+} from "../transports/mod.ts";
 import type { Platform } from "../types/mod.ts";
 import {
   type CandidateContext,
@@ -29,7 +33,7 @@ import {
 } from "./_candidate.ts";
 
 /** The only transport a local lookup accepts. */
-export const CONTAINERS_STORAGE_TRANSPORT = "containers-storage";
+export { CONTAINERS_STORAGE_TRANSPORT };
 
 /** What a lookup falls back on when its options leave something open. */
 export interface LookupDefaults {
@@ -45,6 +49,11 @@ export interface LookupDefaults {
   platformChoice?: PlatformChoice;
   /** Receives the mismatch warning under `platformPolicy: "warn"`. @default console.warn */
   warn?: (message: string) => void;
+  /**
+   * The transports whose prefixes a lookup recognizes (and rejects: only
+   * `containers-storage:` names a local image). @default standardTransports()
+   */
+  transports?: TransportTable;
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -65,13 +74,12 @@ async function lookupInStorage(store: ImageStore, input: string, rest: string) {
 }
 
 /** Rejects a transport other than `containers-storage`; returns what follows it, if given. */
-function storageRest(name: string): string | undefined {
+function storageRest(name: string, transports: TransportTable): string | undefined {
   const colon = name.indexOf(":");
   if (colon <= 0) return undefined;
   const prefix = name.slice(0, colon);
   if (prefix === CONTAINERS_STORAGE_TRANSPORT) return name.slice(colon + 1);
-  if (!transports.has(prefix)) return undefined;
-  if (prefix === "docker" && !name.startsWith("docker://")) return undefined;
+  if (!transports.isQualified(name)) return undefined;
   throw new UnsupportedTransportError(
     name,
     `unsupported transport "${prefix}" for looking up local images`,
@@ -109,7 +117,7 @@ export async function lookupImage(
   options: LookupOptions = {},
   defaults: LookupDefaults = {},
 ): Promise<LookupResult> {
-  const rest = storageRest(name);
+  const rest = storageRest(name, defaults.transports ?? standardTransports());
   if (rest !== undefined) return lookupInStorage(store, name, rest);
 
   const parsed = stripTagIfDigested(parseReference(name));

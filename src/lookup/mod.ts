@@ -14,3 +14,4 @@
  * @module
  */
 export { CONTAINERS_STORAGE_TRANSPORT, type LookupDefaults, lookupImage } from "./lookup_image.ts";
+export type { ContainerInfo, LookupOptions, LookupResult } from "./types.ts";

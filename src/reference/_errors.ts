@@ -6,7 +6,7 @@
  */
 
 import { InvalidReferenceError, type InvalidReferenceReason } from "../errors.ts";
-import { NAME_TOTAL_LENGTH_MAX } from "./_grammar.ts";
+import { NAME_TOTAL_LENGTH_MAX } from "./limits.ts";
 
 const DETAILS: Record<InvalidReferenceReason, string> = {
   InvalidFormat: "invalid reference format",

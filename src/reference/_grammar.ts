@@ -23,10 +23,7 @@
 
 import type { InvalidReferenceReason } from "../errors.ts";
 
-/** The longest a repository name (`domain/path`) may be. */
-export const NAME_TOTAL_LENGTH_MAX = 255;
-/** The longest a tag may be. */
-export const TAG_LENGTH_MAX = 128;
+import { TAG_LENGTH_MAX } from "./limits.ts";
 
 const SLASH = 0x2f;
 const COLON = 0x3a;

@@ -5,15 +5,9 @@
  * @module
  */
 
-import {
-  digestProblem,
-  isHex64,
-  matchReference,
-  NAME_TOTAL_LENGTH_MAX,
-  scanDomain,
-  scanTag,
-} from "./_grammar.ts";
+import { digestProblem, isHex64, matchReference, scanDomain, scanTag } from "./_grammar.ts";
 import { invalid } from "./_errors.ts";
+import { NAME_TOTAL_LENGTH_MAX } from "./limits.ts";
 import {
   type AnyReference,
   DEFAULT_DOMAIN,

@@ -8,7 +8,7 @@
 import { digestProblem, scanDigestShape, scanTag } from "./_grammar.ts";
 import { invalid } from "./_errors.ts";
 
-export { NAME_TOTAL_LENGTH_MAX, TAG_LENGTH_MAX } from "./_grammar.ts";
+export { NAME_TOTAL_LENGTH_MAX, TAG_LENGTH_MAX } from "./limits.ts";
 
 /** The registry that names without a domain belong to. */
 export const DEFAULT_DOMAIN = "docker.io";

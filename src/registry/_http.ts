@@ -11,6 +11,7 @@ import {
   type LinkedSignal,
   linkSignal,
   readLimited as readAll,
+  sleep,
 } from "../streams/mod.ts";
 import type { FetchLike } from "./types.ts";
 
@@ -34,8 +35,11 @@ export interface HttpContext {
   readTimeoutMs: number;
 }
 
-/** Statuses worth another try. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+/**
+ * Statuses worth another try, for the registry client and the copy engine alike: a
+ * request timeout, throttling, server errors and gateways.
+ */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
 /** The error a per-attempt timeout raises: no headers in time, or a body that stalls. */
 export class AttemptTimeoutError extends Error {
@@ -52,20 +56,7 @@ export class AttemptTimeoutError extends Error {
 export { anySignal };
 
 /** Waits `ms` milliseconds, or rejects when `signal` aborts. */
-export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export const defaultSleep: (ms: number, signal?: AbortSignal) => Promise<void> = sleep;
 
 /**
  * Calls `fetch` once. The request gets a signal of its own that follows `signal` only

@@ -3,14 +3,14 @@
  *
  * @module
  */
-import { DigestMismatchError, InvalidManifestError } from "../errors.ts";
+import { InvalidManifestError } from "../errors.ts";
 import {
   guessManifestMediaType,
   MAX_MANIFEST_SIZE,
   schema1DigestPayload,
 } from "../manifest/mod.ts";
 import { isSchema1Type, MediaType } from "../types/mod.ts";
-import { computeDigest, Digest, type DigestAlgorithm } from "../digest/mod.ts";
+import { assertDigest, computeDigest, Digest, type DigestAlgorithm } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
 import { discard } from "./_http.ts";
 import {
@@ -88,9 +88,7 @@ export async function getManifest(
   const byDigest = isDigestReference(reference);
   const algorithm = byDigest ? Digest.parse(reference).algorithm : "sha256";
   const digest = await manifestDigest(bytes, mediaType, algorithm, what);
-  if (byDigest && digest !== reference) {
-    throw new DigestMismatchError(what, reference, digest, bytes.byteLength);
-  }
+  if (byDigest) assertDigest(reference, digest, bytes.byteLength, { what });
   return { bytes, mediaType, digest };
 }
 
@@ -141,9 +139,7 @@ export async function putManifest(
   const byDigest = isDigestReference(reference);
   const algorithm = byDigest ? Digest.parse(reference).algorithm : "sha256";
   const digest = await manifestDigest(bytes, mediaType, algorithm, what);
-  if (byDigest && digest !== reference) {
-    throw new DigestMismatchError(what, reference, digest, bytes.byteLength);
-  }
+  if (byDigest) assertDigest(reference, digest, bytes.byteLength, { what });
   const response = await endpoint.send({
     method: "PUT",
     path: `/v2/${repo}/manifests/${reference}`,

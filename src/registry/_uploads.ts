@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { DigestMismatchError, RegistryError } from "../errors.ts";
-import { computeDigest, Digest, digestVerifier } from "../digest/mod.ts";
+import { RegistryError } from "../errors.ts";
+import { Digest, digestVerifier, verifyDigest } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
 import { discard } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
@@ -101,7 +101,7 @@ export async function putBlob(
   options: PutBlobOptions = {},
 ): Promise<void> {
   checkRepository(repo);
-  const { algorithm } = Digest.parse(digest);
+  Digest.parse(digest); // rejects a malformed digest before anything is sent
   if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`Invalid blob size ${size}`);
   const chunkSize = options.chunkSize ?? 0;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 0) {
@@ -111,10 +111,7 @@ export async function putBlob(
   const { signal } = options;
   let failure: unknown;
   if (data instanceof Uint8Array) {
-    const actual = (await computeDigest(data, { algorithm })).toString();
-    if (actual !== digest || data.byteLength !== size) {
-      throw new DigestMismatchError(what, digest, actual, data.byteLength, size);
-    }
+    verifyDigest(data, digest, { size, what });
   } else {
     data = recordingErrors(
       data.pipeThrough(digestVerifier(digest, { size, what })),

@@ -5,7 +5,8 @@
  * @module
  */
 import type { ImageRecord } from "../store/types.ts";
-import type { ContainerInfo, RuntimeContext } from "./context.ts";
+import type { ContainerInfo } from "../lookup/types.ts";
+import type { RuntimeContext } from "./context.ts";
 import type { ImageConfig, ImageIndex, ImageManifest } from "../types/mod.ts";
 import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
 import { LayerTree } from "./_layer_tree.ts";

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { digestBytes } from "../digest/mod.ts";
-import { DigestMismatchError } from "../errors.ts";
+import { verifyDigest } from "../digest/mod.ts";
 import { parseManifest } from "../manifest/mod.ts";
 import type {
   ImageDestination,
@@ -15,15 +14,16 @@ import type {
   ManifestBytes,
   TransportContext,
 } from "../transports/types.ts";
-import { parseQualified, type RegistryAccessOptions } from "./_manifest_list_refs.ts";
-import type { PullContext } from "./_pull_types.ts";
+import { parseQualified } from "./_manifest_list_refs.ts";
+import type { RegistryAccessOptions } from "./manifest_list_options.ts";
+import type { OperationContext } from "./context.ts";
 
 /**
  * `list` (a store reference) with its instances not stored locally read from `sources`
  * (instance digest -> transport-qualified reference).
  */
 export function withInstanceSources(
-  ctx: PullContext,
+  ctx: OperationContext,
   list: ImageReference,
   sources: Record<string, string>,
   options: RegistryAccessOptions,
@@ -52,10 +52,7 @@ export function withInstanceSources(
       const remoteManifest = async (digest: string, input: string): Promise<ManifestBytes> => {
         const source = await open(input);
         const manifest = await source.getManifest(digest);
-        const actual = digestBytes(manifest.bytes).toString();
-        if (actual !== digest) {
-          throw new DigestMismatchError(input, digest, actual, manifest.bytes.length, -1);
-        }
+        verifyDigest(manifest.bytes, digest, { what: input });
         const parsed = parseManifest(manifest.bytes, {
           what: `${input}@${digest}`,
           contentType: manifest.mediaType,
@@ -66,14 +63,21 @@ export function withInstanceSources(
         }
         return { ...manifest, digest };
       };
+      /** Where an instance not stored locally is read from, if it was only recorded. */
+      const remoteInput = async (digest: string | undefined): Promise<string | undefined> => {
+        const input = digest === undefined ? undefined : sources[digest];
+        return input === undefined || await ctx.store.hasBlob(digest!) ? undefined : input;
+      };
       return {
         reference,
         async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
-          const input = instanceDigest === undefined ? undefined : sources[instanceDigest];
-          if (input === undefined || await ctx.store.hasBlob(instanceDigest!)) {
-            return await local.getManifest(instanceDigest);
-          }
+          const input = await remoteInput(instanceDigest);
+          if (input === undefined) return await local.getManifest(instanceDigest);
           return await remoteManifest(instanceDigest!, input);
+        },
+        async instanceSource(instanceDigest: string): Promise<ImageSource | undefined> {
+          const input = await remoteInput(instanceDigest);
+          return input === undefined ? undefined : await open(input);
         },
         async getBlob(blob, opts) {
           const owner = blobOwners.get(blob.digest);

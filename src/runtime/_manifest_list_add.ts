@@ -6,23 +6,15 @@
  *
  * @module
  */
-import { digestBytes } from "../digest/mod.ts";
-import {
-  DigestMismatchError,
-  ImageNotFoundError,
-  InvalidManifestError,
-  ManifestUnknownError,
-} from "../errors.ts";
+import { verifyDigest } from "../digest/mod.ts";
+import { ImageNotFoundError, InvalidManifestError, ManifestUnknownError } from "../errors.ts";
 import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
 import { chooseInstance, completePlatform, formatPlatform } from "../platform/mod.ts";
 import type { ImageReference, ImageSource, ManifestBytes } from "../transports/types.ts";
 import type { Descriptor, Platform } from "../types/mod.ts";
-import {
-  dockerReference,
-  parseQualified,
-  type RegistryAccessOptions,
-} from "./_manifest_list_refs.ts";
-import type { PullContext } from "./_pull_types.ts";
+import { dockerReference, parseQualified } from "./_manifest_list_refs.ts";
+import type { OperationContext } from "./context.ts";
+import type { RegistryAccessOptions } from "./manifest_list_options.ts";
 import { transportContext } from "./_pull_copy.ts";
 
 /** What the reading half needs from the add options. */
@@ -45,7 +37,7 @@ export interface AddedInstances {
 
 /** The reference `name` means, with its source opened and its top manifest read. */
 async function openNamed(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: RegistryAccessOptions,
 ): Promise<{ ref: ImageReference; source: ImageSource; top: ManifestBytes }> {
@@ -117,7 +109,7 @@ async function configPlatform(
  * source and copies at push).
  */
 async function describeInstance(
-  ctx: PullContext,
+  ctx: OperationContext,
   ref: ImageReference,
   source: ImageSource,
   manifest: ManifestBytes,
@@ -147,7 +139,7 @@ async function describeInstance(
  * @throws {ManifestUnknownError} when a list has no instance for the platform.
  */
 export async function readInstances(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: AddSourceOptions,
 ): Promise<AddedInstances> {
@@ -180,16 +172,7 @@ export async function readInstances(
     }
     for (const entry of entries) {
       const manifest = await source.getManifest(entry.digest);
-      const actual = digestBytes(manifest.bytes).toString();
-      if (actual !== entry.digest) {
-        throw new DigestMismatchError(
-          entry.digest,
-          entry.digest,
-          actual,
-          manifest.bytes.length,
-          entry.size,
-        );
-      }
+      verifyDigest(manifest.bytes, entry.digest);
       await add({ ...manifest, digest: entry.digest }, entry);
     }
     return { descriptors, sources, digest: options.all ? top.digest : descriptors[0].digest };

@@ -4,54 +4,19 @@
  *
  * @module
  */
-import { type CopyCompressionFormat, copyImage } from "../copy/mod.ts";
+import { copyImage } from "../copy/mod.ts";
 import { digestBytes } from "../digest/mod.ts";
 import { ManifestUnknownError } from "../errors.ts";
 import { parseIndex, serializeIndex } from "../manifest/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import type { ImageReference } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
-import {
-  parseQualified,
-  pinnedReference,
-  type RegistryAccessOptions,
-} from "./_manifest_list_refs.ts";
+import { parseQualified, pinnedReference } from "./_manifest_list_refs.ts";
 import { withInstanceSources } from "./_list_instance_sources.ts";
-import type { PullContext } from "./_pull_types.ts";
-import type { ImageSigner } from "../signature/image_signer.ts";
+import type { OperationContext } from "./context.ts";
+import type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
 import { checkSignable, signWritten } from "../trust/mod.ts";
 import { transportContext } from "./_pull_copy.ts";
-
-/** Which images of a list a push copies (containers/image's ImageListSelection). */
-export type ImageListSelection = "system" | "all" | "specific";
-
-/** Options of `ManifestList.push`. */
-export interface ManifestListPushOptions extends RegistryAccessOptions {
-  /**
-   * `system`: only the instance for the runtime's platform, pushed as a single image;
-   * `all`: every instance and the list; `specific`: the `instances` and a list naming only
-   * them. @default "system"
-   */
-  selection?: ImageListSelection;
-  /** The instance digests pushed with `selection: "specific"`. @default [] */
-  instances?: string[];
-  /** Recompress layers into this format. @default keep each layer's */
-  compressionFormat?: CopyCompressionFormat;
-  /**
-   * The manifest MIME type to write; a list type is mapped to its per-instance type for a
-   * single image, and an image type to its list type for a list. @default keep
-   */
-  manifestType?: string;
-  /**
-   * Sign what is written (the list and each instance, or the single image) with each of
-   * these. @default none
-   */
-  signers?: readonly ImageSigner[];
-  /** The identity the signatures claim. @default the destination's name */
-  signIdentity?: string;
-  /** Upload blobs in chunks of at most this many bytes (see `PushOptions.chunkSize`). */
-  chunkSize?: number;
-}
 
 const LIST_OF: Record<string, string> = {
   [MediaType.DockerManifest]: MediaType.DockerManifestList,
@@ -64,7 +29,7 @@ const INSTANCE_OF: Record<string, string> = {
 
 /** The destination of a push: a transport reference, else a `docker://` name. */
 function destinationOf(
-  ctx: PullContext,
+  ctx: OperationContext,
   dest: string,
   options: RegistryAccessOptions,
 ): ImageReference {
@@ -75,7 +40,7 @@ function destinationOf(
 
 /** Pushes the list `record` to `dest`; returns the digest of the manifest written. */
 export async function pushList(
-  ctx: PullContext,
+  ctx: OperationContext,
   record: ImageRecord,
   dest: string,
   options: ManifestListPushOptions,

@@ -9,7 +9,6 @@
 import { findRegistry } from "../config/mod.ts";
 import { parseDockerName } from "../transports/docker/mod.ts";
 import { createDockerTransport } from "../transports/docker/mod.ts";
-import { parseImageReference } from "../transports/registry.ts";
 import type {
   ImageDestination,
   ImageReference,
@@ -18,31 +17,15 @@ import type {
   TransportContext,
 } from "../transports/types.ts";
 import { credentialSource, explicitCredentials } from "./_pull_credentials.ts";
-import type { PullCredentials } from "./_pull_credentials.ts";
-import type { PullContext } from "./_pull_types.ts";
-
-/** Registry access options of the manifest list operations. */
-export interface RegistryAccessOptions {
-  /** Verify TLS; `false` also allows plain HTTP. @default true (or registries.conf) */
-  tlsVerify?: boolean;
-  /** Credentials, `user[:password]` or an object. @default the auth files */
-  credentials?: PullCredentials;
-  /** The credential file to read. @default the runtime's */
-  authFile?: string;
-  /** How many times a failed request or blob copy is retried. @default 3 */
-  retries?: number;
-  /** The pause before a retry, in milliseconds. @default 1000 */
-  retryDelayMs?: number;
-  /** Cancels the operation. */
-  signal?: AbortSignal;
-}
+import type { RegistryAccessOptions } from "./manifest_list_options.ts";
+import type { OperationContext } from "./context.ts";
 
 /**
  * A `docker://` reference for `withinTransport` (`//NAME`) with the caller's credentials,
  * the registry's `insecure` flag and `retries`.
  */
 export function dockerReference(
-  ctx: PullContext,
+  ctx: OperationContext,
   withinTransport: string,
   options: RegistryAccessOptions,
   retries = options.retries,
@@ -64,20 +47,19 @@ export function dockerReference(
 }
 
 /**
- * Parses a transport-qualified reference (`containers-storage:` over the runtime's store,
- * `docker://` with credentials, or any registered transport); `undefined` when `input`
- * has no known transport prefix.
+ * Parses a transport-qualified reference with the runtime's transports (registry
+ * references get the caller's credentials); `undefined` when `input` has no known
+ * transport prefix.
  */
 export function parseQualified(
-  ctx: PullContext,
+  ctx: OperationContext,
   input: string,
   options: RegistryAccessOptions,
 ): ImageReference | undefined {
-  const storage = `${ctx.storage.name}:`;
-  if (input.startsWith(storage)) return ctx.storage.parse(input.slice(storage.length));
-  const parsed = parseImageReference(input);
+  const parsed = ctx.transports.parse(input);
   if (parsed === undefined) return undefined;
-  if (parsed.transport.name === "docker") {
+  // A registry reference is rebuilt with the caller's credentials and retries.
+  if (parsed.registryName !== undefined) {
     return dockerReference(ctx, parsed.withinTransport, options);
   }
   return parsed;
@@ -104,6 +86,8 @@ export function pinnedReference(inner: ImageReference, top: ManifestBytes): Imag
             : source.getManifest(instanceDigest),
         getBlob: (blob, opts) => source.getBlob(blob, opts),
         close: () => source.close(),
+        instanceSource: (digest: string) =>
+          source.instanceSource?.(digest) ?? Promise.resolve(undefined),
       };
     },
     newDestination(): Promise<ImageDestination> {

@@ -11,14 +11,15 @@ import { chooseInstance } from "../platform/mod.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
 import type { ImageReference, ImageSource, TransportContext } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
-import type { PullContext, PullOptions } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
 
 /** The transport context of an operation that reads or writes through transports. */
 export function transportContext(
-  ctx: PullContext,
+  ctx: OperationContext,
   options: { tlsVerify?: boolean; signal?: AbortSignal },
 ): TransportContext {
-  const context: TransportContext = { fs: ctx.fs };
+  const context: TransportContext = { fs: ctx.fs, env: ctx.credentials.env };
   if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
   if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
   if (options.signal !== undefined) context.signal = options.signal;
@@ -55,7 +56,7 @@ function configId(bytes: Uint8Array, mediaType: string): string | undefined {
  * (a staging copy whose origin was checked already).
  */
 export async function copyIntoStore(
-  ctx: PullContext,
+  ctx: OperationContext,
   source: ImageReference,
   target: string,
   platform: Platform,

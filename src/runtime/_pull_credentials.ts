@@ -14,23 +14,12 @@ import {
 import type { Reference } from "../reference/mod.ts";
 import type { CredentialsSource, RegistryEndpoint } from "../registry/mod.ts";
 import type { Credentials } from "../config/mod.ts";
+import type { CredentialOptions, RegistryTimeoutOptions } from "./pull_options.ts";
 import {
   createDockerTransport,
   type DockerImageReference,
   type DockerTransportOptions,
 } from "../transports/docker/mod.ts";
-
-/** Credentials given to a pull: `user[:password]`, or an object. */
-export type PullCredentials = string | Credentials;
-
-/** The credential-related options of a pull. */
-export interface CredentialOptions {
-  credentials?: PullCredentials;
-  username?: string;
-  password?: string;
-  identityToken?: string;
-  authFile?: string;
-}
 
 /**
  * The explicit credentials of `options`, or `undefined` to consult the auth files.
@@ -66,21 +55,6 @@ export function credentialSource(
   if (explicit !== undefined) return explicit;
   return (registry) =>
     getCredentials(credentials, registry === candidate.domain ? candidate : registry);
-}
-
-/** The network timeouts of registry requests (pull, push, search). */
-export interface RegistryTimeoutOptions {
-  /**
-   * How long a registry request waits for the answer's headers, in milliseconds; 0 waits
-   * forever (`--connect-timeout`). @default 30000
-   */
-  connectTimeoutMs?: number;
-  /**
-   * How long a read of an answer's body waits for data, in milliseconds; a blob that
-   * stalls is resumed with `Range`, then fails naming the registry and the blob; 0 waits
-   * forever (`--read-timeout`). @default 60000
-   */
-  readTimeoutMs?: number;
 }
 
 /** The timeouts of `options` that are set, as registry client options. */

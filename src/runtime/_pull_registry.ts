@@ -20,10 +20,11 @@ import type { ImageRecord } from "../store/types.ts";
 import type { DockerImageReference } from "../transports/docker/mod.ts";
 import type { TransportContext } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
-import type { LookupOptions, LookupResult } from "./context.ts";
+import type { LookupOptions, LookupResult } from "../lookup/types.ts";
 import { copyIntoStore, transportContext } from "./_pull_copy.ts";
 import { credentialSource, registryReference, registryTimeouts } from "./_pull_credentials.ts";
-import type { PullContext, PullOptions } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
 
 /** One registry pull, with everything already normalized. */
 export interface RegistryPull {
@@ -64,7 +65,7 @@ async function remoteDigest(
 }
 
 async function findLocal(
-  ctx: PullContext,
+  ctx: OperationContext,
   pull: RegistryPull,
 ): Promise<LookupResult | undefined> {
   // Platform checks on local images are unreliable: only a variant, or an arch/os other
@@ -98,7 +99,7 @@ function singleOrAggregate(input: string, errors: unknown[]): never {
 
 /** Pulls one image from a registry following the policy; returns the image used. */
 export async function pullFromRegistry(
-  ctx: PullContext,
+  ctx: OperationContext,
   pull: RegistryPull,
   options: PullOptions,
 ): Promise<ImageRecord> {
@@ -185,7 +186,7 @@ export async function pullFromRegistry(
 
 /** Lists the tags of `pull.name`'s repository (docker.io normalization, no search). */
 export async function listRemoteTags(
-  ctx: PullContext,
+  ctx: OperationContext,
   pull: RegistryPull,
   options: PullOptions,
 ): Promise<string[]> {

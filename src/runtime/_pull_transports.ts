@@ -1,69 +1,31 @@
 /**
- * Pulling from transports other than registries: what the image is called in the store
- * (an archive's tags, an OCI ref name, or only its ID for path transports).
+ * Pulling from transports other than registries: the image is stored under the names its
+ * location gives it (the `storageNames` capability: an archive's tags, an OCI ref name),
+ * or by ID only.
  *
  * @module
  */
 import { TooLargeError } from "../errors.ts";
 import { loadLimits } from "./_load_limits.ts";
-import { normalizeName, parseNormalizedName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
-import {
-  type DockerArchiveReference,
-  listDockerArchiveImages,
-  selectArchiveImage,
-} from "../transports/docker_archive/mod.ts";
-import { listOciArchiveImages, type OciArchiveReference } from "../transports/oci_archive/mod.ts";
-import type { OciReference } from "../transports/oci/mod.ts";
 import type { ImageReference } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
 import { copyIntoStore, sourceImageId, transportContext } from "./_pull_copy.ts";
-import type { PullContext, PullOptions } from "./_pull_types.ts";
-
-/** The storage names an image from `reference` gets; empty means "by ID only". */
-async function storageNames(ctx: PullContext, reference: ImageReference): Promise<string[]> {
-  switch (reference.transport.name) {
-    case "oci": {
-      const refName = (reference as OciReference).refName;
-      return refName ? [parseNormalizedName(refName).tagNameOnly().toString()] : [];
-    }
-    case "oci-archive": {
-      const archive = reference as OciArchiveReference;
-      const entries = await listOciArchiveImages(ctx.fs, archive.path);
-      const entry = archive.refName === undefined
-        ? (entries.length === 1 ? entries[0] : undefined)
-        : entries.find((candidate) => candidate.refName === archive.refName);
-      const name = entry?.containerdName ?? entry?.refName;
-      return name ? [normalizeName(name).toString()] : [];
-    }
-    case "docker-archive": {
-      const archive = reference as DockerArchiveReference;
-      const images = await listDockerArchiveImages(ctx.fs, archive.path);
-      const image = selectArchiveImage(
-        images,
-        { tag: archive.tag, index: archive.index },
-        archive.toString(),
-      );
-      return image.repoTags.map((tag) => normalizeName(tag).toString());
-    }
-    case "containers-storage": {
-      const name = reference.dockerReference;
-      return name === undefined ? [] : [name];
-    }
-    default:
-      // Path-based transports may hold characters no reference allows: use the ID.
-      return [];
-  }
-}
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
 
 /** Copies the image at `reference` into the store; one record per storage name. */
 export async function pullFromTransport(
-  ctx: PullContext,
+  ctx: OperationContext,
   reference: ImageReference,
   platform: Platform,
   options: PullOptions,
 ): Promise<ImageRecord[]> {
-  const names = await storageNames(ctx, reference);
+  // Path-based transports may hold characters no reference allows: without a name of its
+  // own, the image is stored by ID.
+  const names = reference.storageNames
+    ? await reference.storageNames(transportContext(ctx, options))
+    : [];
   const { maxImages } = loadLimits(ctx, {});
   if (names.length > maxImages) {
     throw new TooLargeError(

@@ -1,22 +1,34 @@
 /**
  * The runtime's signature policy: loaded on the first copy that needs it (and again when
  * the file changes), from `signaturePolicyPath` or containers/image's default places. No policy file, or one that
- * accepts anything, means no check at all (no signature is ever fetched).
+ * accepts anything, means no check at all (no signature is ever fetched). The trust code
+ * itself is imported on first use, so commands that copy nothing do not load it.
  *
  * @module
  */
 import { type FileSystem, isNotFound } from "../fs/mod.ts";
-import {
-  loadSignaturePolicy,
-  policyPaths,
-  type SignatureLocations,
-  signatureLocations,
-  TrustPolicy,
-} from "../trust/mod.ts";
+import type { SignatureLocations, TrustPolicy } from "../trust/mod.ts";
+
+/** The trust policy module, imported once, on first use. */
+let trustModule: Promise<typeof import("../trust/trust_policy.ts")> | undefined;
+function trustCode(): Promise<typeof import("../trust/trust_policy.ts")> {
+  return trustModule ??= import("../trust/trust_policy.ts");
+}
 
 /** The signature locations of `settings` (registries.d read on first use). */
 export function runtimeSignatureLocations(settings: TrustSettings): SignatureLocations {
-  return signatureLocations({ ...settings, registriesDir: settings.registriesDirPath });
+  let locations: Promise<SignatureLocations> | undefined;
+  return {
+    fs: settings.fs,
+    homeDir: settings.homeDir,
+    uid: settings.uid,
+    registriesD: async () => {
+      locations ??= trustCode().then((module) =>
+        module.signatureLocations({ ...settings, registriesDir: settings.registriesDirPath })
+      );
+      return await (await locations).registriesD();
+    },
+  };
 }
 
 /** Where the policy and registries.d are found. */
@@ -31,11 +43,18 @@ export interface TrustSettings {
   signaturePolicyPath?: string;
   /** The registries.d directory to use instead of the default ones. */
   registriesDirPath?: string;
+  /** The absolute directory relative `oci:`/`dir:` paths are resolved against for scopes. */
+  cwd?: string;
+  /** The clock that stamps verifications. */
+  now?: () => Date;
 }
 
 /** Which policy file is in force and its version (`path|mtime|size`), or `none`. */
 async function policyStamp(settings: TrustSettings): Promise<string> {
-  const candidates = policyPaths(settings.homeDir, settings.signaturePolicyPath);
+  const candidates = (await trustCode()).policyPaths(
+    settings.homeDir,
+    settings.signaturePolicyPath,
+  );
   for (const path of candidates) {
     try {
       const info = await settings.fs.stat(path);
@@ -61,6 +80,7 @@ export function trustLoader(
     const stamp = await policyStamp(settings);
     if (cached?.stamp !== stamp) {
       const trust = (async () => {
+        const { loadSignaturePolicy, TrustPolicy } = await trustCode();
         const policy = await loadSignaturePolicy(settings, settings.signaturePolicyPath);
         if (policy === undefined) return undefined;
         const trust = new TrustPolicy(policy, settings, locations);

@@ -1,54 +1,23 @@
 /**
  * What the runtime's operations share: the store, the file system, the lookup function,
- * the event channel, the default platform, the clock and the hooks for containers.
- * Each operation lives in its own file as a function over this context; `Runtime` wires
- * them together.
+ * the event channel, the default platform, the clock and the hooks for containers
+ * ({@linkcode RuntimeContext}), and, for operations that reach registries and other
+ * transports, the configuration and credentials ({@linkcode OperationContext}). Each
+ * operation lives in its own file as a function over one of these; `Runtime` wires them
+ * together.
  *
  * @module
  */
+import type { CredentialsContext, RegistriesConf } from "../config/mod.ts";
+import type { FetchLike } from "../registry/mod.ts";
+import type { ContainersStorageTransport, TransportTable } from "../transports/mod.ts";
 import type { FileSystem } from "../fs/mod.ts";
-import type { ImageRecord, ImageStore } from "../store/types.ts";
+import type { SignatureLocations, TrustPolicy } from "../trust/mod.ts";
+import type { ImageStore } from "../store/types.ts";
+import type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
 import type { EventChannel } from "../events/mod.ts";
 import type { Platform } from "../types/mod.ts";
 import type { PlatformChoice } from "../platform/mod.ts";
-
-/** A container that uses an image, as reported by the `listContainers` hook. */
-export interface ContainerInfo {
-  /** The container's ID. */
-  id: string;
-  /** The ID of the image it uses. */
-  imageId: string;
-  /** True when the container belongs to another tool (e.g. a Buildah working container). */
-  external?: boolean;
-}
-
-/** Options of a local lookup (libimage's LookupImageOptions). */
-export interface LookupOptions {
-  /** Only match this architecture (normalized; a mismatch rejects the candidate). */
-  architecture?: string;
-  /** Only match this OS. */
-  os?: string;
-  /** Only match this variant. */
-  variant?: string;
-  /** Return a manifest list itself instead of its instance for the platform. */
-  manifestList?: boolean;
-  /** Inside removal: a list without a local instance resolves to the list. */
-  forRemoval?: boolean;
-  /** Warn (instead of a debug note) when the image's platform differs and none was set. */
-  platformPolicy?: "default" | "warn";
-}
-
-/** What a lookup found. */
-export interface LookupResult {
-  /** The image record. */
-  image: ImageRecord;
-  /** The name it was found under ("" when found by ID or digest). */
-  resolvedName: string;
-  /** True when the input was an ID, an ID prefix or `sha256:<id>`. */
-  byId: boolean;
-  /** True when the input was a `name@digest` reference that matched by digest. */
-  byDigest: boolean;
-}
 
 /** Everything a runtime operation needs. */
 export interface RuntimeContext {
@@ -75,4 +44,37 @@ export interface RuntimeContext {
   removeContainer?: (id: string) => Promise<void>;
   /** Receives warnings meant for the user. */
   warn(message: string): void;
+}
+
+/**
+ * Everything an operation that reaches beyond the store needs (pull, push, save, load,
+ * import, search, manifest lists): the {@linkcode RuntimeContext} plus the registries
+ * configuration, credentials and the transports. `Runtime` builds one and hands it to
+ * each operation.
+ */
+export interface OperationContext extends RuntimeContext {
+  /** registries.conf: search registries, aliases, mirrors, insecure and blocked registries. */
+  registriesConf: RegistriesConf;
+  /** Where credentials are looked up (auth files, credential helpers). */
+  credentials: CredentialsContext;
+  /** The `containers-storage` transport over {@linkcode RuntimeContext.store}. */
+  storage: ContainersStorageTransport;
+  /** The transports `name:rest` strings are parsed with; `storage` is one of them. */
+  transports: TransportTable;
+  /** The `fetch` registries are reached with. @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Whether stdin and stdout are terminals (short-name prompts). @default false */
+  isTTY?: boolean;
+  /** Asks the user to pick a short-name candidate. */
+  prompt?: (message: string, choices: string[]) => Promise<string>;
+  /** A directory for temporary files of archive transports. */
+  tmpDir?: string;
+  /** The signature policy copies are checked against (`undefined`: none, accept all). */
+  trust?: () => Promise<TrustPolicy | undefined>;
+  /** Where signatures are read and written (registries.d, the built-in lookaside). */
+  signatures?: SignatureLocations;
+  /** The byte cap of one load or import. @default DEFAULT_MAX_LOAD_BYTES (64 GiB) */
+  maxLoadBytes?: number;
+  /** The image cap of one load. @default DEFAULT_MAX_LOAD_IMAGES (1000) */
+  maxLoadImages?: number;
 }

@@ -10,12 +10,13 @@ import { temporaryName } from "../fs/mod.ts";
 import { decompressStream, gzipStream } from "../compression/mod.ts";
 import { digestBytes, digestingStream } from "../digest/mod.ts";
 import { InvalidArchiveError, RegistryError } from "../errors.ts";
+import { streamOf } from "../streams/mod.ts";
 import { normalizePlatformChoice, parsePlatform, type PlatformChoice } from "../platform/mod.ts";
 import { normalizeName } from "../reference/mod.ts";
 import type { ImageConfig, ImageManifest } from "../types/mod.ts";
 import { MediaType } from "../types/mod.ts";
 import { configFromChanges } from "./_import_changes.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 import { ByteBudget, loadLimits } from "./_load_limits.ts";
 
 /** Options of {@linkcode importImage}. */
@@ -84,7 +85,7 @@ function tarHeaderCheck(what: string): TransformStream<Uint8Array, Uint8Array> {
 }
 
 async function openSource(
-  ctx: PullContext,
+  ctx: OperationContext,
   source: string | ReadableStream<Uint8Array>,
   options: ImportOptions,
 ): Promise<ReadableStream<Uint8Array>> {
@@ -103,7 +104,7 @@ async function openSource(
   return await ctx.fs.openRead(source);
 }
 
-function platformOf(ctx: PullContext, options: ImportOptions): PlatformChoice {
+function platformOf(ctx: OperationContext, options: ImportOptions): PlatformChoice {
   const given = typeof options.platform === "string"
     ? parsePlatform(options.platform)
     : options.platform ?? {};
@@ -119,10 +120,6 @@ function platformOf(ctx: PullContext, options: ImportOptions): PlatformChoice {
 
 function json(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value));
-}
-
-function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
 }
 
 /**
@@ -143,7 +140,7 @@ function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
  * @throws {TooLargeError} when the tarball expands past `maxBytes`.
  */
 export async function importImage(
-  ctx: PullContext,
+  ctx: OperationContext,
   source: string | ReadableStream<Uint8Array>,
   options: ImportOptions = {},
 ): Promise<string> {
@@ -199,7 +196,7 @@ export async function importImage(
       );
       await destination.putBlob(
         { digest: configDigest, size: configBytes.length, mediaType: MediaType.OciConfig },
-        bytesStream(configBytes),
+        streamOf(configBytes),
       );
       await destination.putManifest({
         bytes: manifestBytes,

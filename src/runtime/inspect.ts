@@ -21,14 +21,6 @@ export interface InspectOptions {
   withParent?: boolean;
 }
 
-/** The root file system of an image. */
-export interface InspectRootFs {
-  /** Always "layers". */
-  Type: string;
-  /** The diff IDs, base first. */
-  Layers: string[];
-}
-
 /** What `inspect` reports (libimage's `ImageData`). */
 export interface ImageData {
   /** The image ID. */
@@ -60,7 +52,12 @@ export interface ImageData {
   /** The same as `Size`. */
   VirtualSize: number;
   /** The layers. */
-  RootFS: InspectRootFs | null;
+  RootFS: {
+    /** Always "layers". */
+    Type: string;
+    /** The diff IDs, base first. */
+    Layers: string[];
+  } | null;
   /** The config labels. */
   Labels: Record<string, string> | null;
   /** The OCI manifest annotations (never null). */
@@ -75,6 +72,50 @@ export interface ImageData {
   NamesHistory: string[];
   /** The health check (Docker schema 2 images only). */
   Healthcheck?: HealthConfig;
+  /**
+   * The signatures the signature policy verified when the image was copied in, most
+   * recent first; absent when none were (stevedore's own field: podman has none).
+   */
+  Signatures?: InspectSignature[];
+}
+
+/** One verified signature of {@linkcode ImageData.Signatures}. */
+export interface InspectSignature {
+  /** The policy requirement it satisfied: `signedBy` or `sigstoreSigned`. */
+  Requirement: string;
+  /** The key's fingerprint (OpenPGP fingerprint, or `sha256:` of a sigstore public key). */
+  KeyFingerprint: string;
+  /** The OpenPGP key's first user ID, if any. */
+  KeyIdentity?: string;
+  /** The identity the signature claims. */
+  SignedIdentity: string;
+  /** Where the signature was read (lookaside URL, or sigstore attachment). */
+  Location: string;
+  /** The transport-qualified source that was checked. */
+  Source: string;
+  /** The source manifest digest that was checked. */
+  ManifestDigest: string;
+  /** The policy scope whose requirements applied. */
+  PolicyScope: string;
+  /** When it was verified, RFC 3339. */
+  VerifiedAt: string;
+}
+
+/** The rows of `ImageData.Signatures` for `record`. */
+function signaturesOf(record: ImageRecord): InspectSignature[] {
+  return (record.verifications ?? []).flatMap((v) =>
+    v.signatures.map((s) => ({
+      Requirement: s.requirement,
+      KeyFingerprint: s.keyFingerprint,
+      ...(s.keyIdentity === undefined ? {} : { KeyIdentity: s.keyIdentity }),
+      SignedIdentity: s.signedIdentity,
+      Location: s.location,
+      Source: v.source,
+      ManifestDigest: v.manifestDigest,
+      PolicyScope: v.scope,
+      VerifiedAt: v.verifiedAt,
+    }))
+  );
 }
 
 type StaticPart = Omit<
@@ -171,6 +212,7 @@ export async function inspectRecord(
     parent = (await (await full.tree()).parent(current))?.id ?? "";
   }
   const size = options.withSize ? (await withLayerSizes(ctx, record)).size : -1;
+  const signatures = signaturesOf(record);
   return {
     ...structuredClone(part),
     Digest: record.digests[0] ?? record.manifestDigest,
@@ -180,5 +222,6 @@ export async function inspectRecord(
     Size: size,
     VirtualSize: size,
     NamesHistory: [...record.namesHistory],
+    ...(signatures.length === 0 ? {} : { Signatures: signatures }),
   };
 }

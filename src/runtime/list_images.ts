@@ -6,6 +6,7 @@
 import type { ImageRecord } from "../store/types.ts";
 import type { RuntimeContext } from "./context.ts";
 import { ImageView } from "./_image_view.ts";
+import { isCorruption } from "./_corruption.ts";
 import { applyFilters, compileImageFilters, createdOf } from "./filters/compile_filters.ts";
 import { repoDigests, repoTags } from "./_names.ts";
 
@@ -78,7 +79,9 @@ export async function listImages(
   const { records, names } = await filterImages(ctx, view, options.filters ?? []);
   const out: ImageSummary[] = [];
   for (const record of records) {
-    out.push(await summarize(view, record, names.get(record.id), options.listData ?? true));
+    out.push(
+      await summarize(ctx, view, record, names.get(record.id), options.listData ?? true),
+    );
   }
   return out;
 }
@@ -107,6 +110,7 @@ export async function filterImages(
 }
 
 async function summarize(
+  ctx: RuntimeContext,
   view: ImageView,
   record: ImageRecord,
   names: string[] = record.names,
@@ -138,8 +142,10 @@ async function summarize(
     summary.dangling = await tree.isDangling(record);
     summary.intermediate = await tree.isIntermediate(record);
     summary.parent = (await tree.parent(record))?.id ?? "";
-  } catch {
-    // A corrupted image is listed without the data that needs its config.
+  } catch (error) {
+    // A corrupted image is listed without the data that needs its config; any other
+    // failure (a lock timeout, an I/O error) is the caller's to see.
+    if (!(await isCorruption(ctx, record, error))) throw error;
   }
   return summary;
 }

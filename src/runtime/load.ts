@@ -41,7 +41,7 @@ import {
   planOciArchive,
 } from "./_load_archive.ts";
 import { ByteBudget, type LoadLimits, loadLimits } from "./_load_limits.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
 import { verifyByReading } from "./_load_verify.ts";
 
 /** Options of {@linkcode load}. */
@@ -72,7 +72,7 @@ type Outcome = { loaded?: Loaded; failures: Failure[] };
 
 /** One load: the runtime, the transport context, the caps and the caller's options. */
 interface LoadRun {
-  ctx: PullContext;
+  ctx: OperationContext;
   context: TransportContext;
   limits: LoadLimits;
   options: LoadOptions;
@@ -106,7 +106,7 @@ async function storeAll(run: LoadRun, images: PlannedImage[]): Promise<Loaded> {
 }
 
 async function spool(
-  ctx: PullContext,
+  ctx: OperationContext,
   stream: ReadableStream<Uint8Array>,
   budget: ByteBudget,
   signal: AbortSignal | undefined,
@@ -122,7 +122,7 @@ async function spool(
   return path;
 }
 
-function tempBase(ctx: PullContext): string {
+function tempBase(ctx: OperationContext): string {
   return (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
 }
 
@@ -218,7 +218,7 @@ async function loadArchive(run: LoadRun, path: string): Promise<Outcome> {
 }
 
 async function loadPath(
-  ctx: PullContext,
+  ctx: OperationContext,
   path: string,
   input: string,
   limits: LoadLimits,
@@ -260,7 +260,7 @@ async function loadPath(
  * @throws {TooLargeError} past a cap (`maxBytes`, `maxImages`, a metadata file's size).
  */
 export async function load(
-  ctx: PullContext,
+  ctx: OperationContext,
   input: string | ReadableStream<Uint8Array>,
   options: LoadOptions = {},
 ): Promise<string[]> {

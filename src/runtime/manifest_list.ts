@@ -8,6 +8,7 @@
  */
 import { digestBytes } from "../digest/mod.ts";
 import { ImageConflictError, ImageNotFoundError, NotAManifestListError } from "../errors.ts";
+import { streamOf } from "../streams/mod.ts";
 import {
   addInstance,
   annotateInstance,
@@ -30,12 +31,11 @@ import { normalizeName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import { type Descriptor, type ImageIndex, MediaType, type Platform } from "../types/mod.ts";
 import { readInstances } from "./_manifest_list_add.ts";
-import { type ManifestListPushOptions, pushList } from "./_manifest_list_push.ts";
-import type { RegistryAccessOptions } from "./_manifest_list_refs.ts";
-import type { PullContext } from "./_pull_types.ts";
+import { pushList } from "./_manifest_list_push.ts";
+import type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
+import type { OperationContext } from "./context.ts";
 
-export type { ImageListSelection, ManifestListPushOptions } from "./_manifest_list_push.ts";
-export type { RegistryAccessOptions } from "./_manifest_list_refs.ts";
+export type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
 
 /** What {@linkcode ManifestList.inspect} shows (libimage's ManifestListData). */
 export interface ManifestListData {
@@ -119,7 +119,7 @@ function preferredType(index: ImageIndex): ImageIndex {
   return { ...index, mediaType: needsOci ? MediaType.OciIndex : MediaType.DockerManifestList };
 }
 
-async function saveIndex(ctx: PullContext, index: ImageIndex): Promise<{
+async function saveIndex(ctx: OperationContext, index: ImageIndex): Promise<{
   digest: string;
   mediaType: string;
   size: number;
@@ -129,7 +129,7 @@ async function saveIndex(ctx: PullContext, index: ImageIndex): Promise<{
   await ctx.store.putBlob(
     digest,
     bytes.length,
-    new Blob([bytes as Uint8Array<ArrayBuffer>]).stream(),
+    streamOf(bytes),
   );
   return { digest, mediaType: index.mediaType!, size: bytes.length };
 }
@@ -146,7 +146,10 @@ async function saveIndex(ctx: PullContext, index: ImageIndex): Promise<{
  *
  * @throws {ImageConflictError} when the name is already used by another image.
  */
-export async function createManifestList(ctx: PullContext, name: string): Promise<ManifestList> {
+export async function createManifestList(
+  ctx: OperationContext,
+  name: string,
+): Promise<ManifestList> {
   const normalized = normalizeName(name).toString();
   const id = await ctx.store.withLock(async () => {
     const existing = await ctx.store.imageByName(normalized);
@@ -177,7 +180,10 @@ export async function createManifestList(ctx: PullContext, name: string): Promis
  * @throws {ImageNotFoundError} when nothing matches.
  * @throws {NotAManifestListError} when the image found is not a list.
  */
-export async function lookupManifestList(ctx: PullContext, name: string): Promise<ManifestList> {
+export async function lookupManifestList(
+  ctx: OperationContext,
+  name: string,
+): Promise<ManifestList> {
   const found = await ctx.lookup(name, { manifestList: true });
   if (!found.image.isManifestList) throw new NotAManifestListError("look up manifest list", name);
   return new ManifestList(ctx, found.image.id);
@@ -187,10 +193,10 @@ export async function lookupManifestList(ctx: PullContext, name: string): Promis
 export class ManifestList {
   /** The list's image ID. */
   readonly id: string;
-  readonly #ctx: PullContext;
+  readonly #ctx: OperationContext;
 
   /** Wraps the stored list `id` (see {@linkcode lookupManifestList}). */
-  constructor(ctx: PullContext, id: string) {
+  constructor(ctx: OperationContext, id: string) {
     this.#ctx = ctx;
     this.id = id;
   }

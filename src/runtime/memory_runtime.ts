@@ -42,6 +42,7 @@ const EDGE_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
 export function openMemoryRuntime(options: MemoryRuntimeOptions = {}): Promise<Runtime> {
   const { fs = new MemoryFileSystem(), ...rest } = options;
   return Runtime.open({
+    env: {},
     hostPlatform: EDGE_PLATFORM,
     credentialHelperRunner: (name, action) =>
       Promise.reject(

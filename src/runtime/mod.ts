@@ -1,8 +1,10 @@
 /**
  * The image runtime: {@linkcode Runtime} opens a store with its configuration and offers
  * pull, lookup, list, tag, untag and remove, save, load, import, push and search, with
- * image events delivered after each operation. The operations are also exported as functions over a
- * {@linkcode RuntimeContext}.
+ * image events delivered after each operation. Each operation is a function over an
+ * `OperationContext` (`context.ts`) in its own file; `Runtime` wires them together, and
+ * only `Runtime` and its options and results are exported: the functions are not a second
+ * API.
  *
  * @example
  * ```ts ignore
@@ -15,41 +17,36 @@
  * @module
  */
 export { Runtime, type RuntimeOptions } from "./runtime.ts";
-export type { ContainerInfo, LookupOptions, LookupResult, RuntimeContext } from "./context.ts";
-export { pull, type PullContext, type PullCredentials, type PullOptions } from "./pull.ts";
-export { type ImageSummary, listImages, type ListImagesOptions } from "./list_images.ts";
-export {
-  removeImages,
-  type RemoveImagesOptions,
-  type RemoveImagesResult,
-  type RemoveReport,
-} from "./remove_images.ts";
-export { tag, untag } from "./tag.ts";
-export { diskUsage, type DiskUsageResult, type DiskUsageRow } from "./disk_usage.ts";
-export { history, type HistoryRow } from "./history.ts";
-export { type ImageData, inspect, type InspectOptions, inspectRecord } from "./inspect.ts";
-export { prune, type PruneOptions, type PruneResult } from "./prune.ts";
-export { tree, type TreeOptions } from "./tree.ts";
-export {
-  type AnnotateInstanceOptions,
-  createManifestList,
-  type ImageListSelection,
-  type LookupInstanceOptions,
-  lookupManifestList,
+export type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
+export type {
+  CredentialOptions,
+  PullCredentials,
+  PullOptions,
+  RegistryTimeoutOptions,
+} from "./pull_options.ts";
+export type { ImageSummary, ListImagesOptions } from "./list_images.ts";
+export type { RemoveImagesOptions, RemoveImagesResult, RemoveReport } from "./remove_images.ts";
+export type { DiskUsageResult, DiskUsageRow } from "./disk_usage.ts";
+export type { HistoryRow } from "./history.ts";
+export type { ImageData, InspectOptions, InspectSignature } from "./inspect.ts";
+export type { PruneOptions, PruneResult } from "./prune.ts";
+export type { TreeOptions } from "./tree.ts";
+export type {
+  AnnotateInstanceOptions,
+  LookupInstanceOptions,
   ManifestList,
-  type ManifestListAddOptions,
-  type ManifestListData,
-  type ManifestListPushOptions,
-  type RegistryAccessOptions,
+  ManifestListAddOptions,
+  ManifestListData,
+  ManifestListPushOptions,
+  RegistryAccessOptions,
 } from "./manifest_list.ts";
-export { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
-export { save, type SaveFormat, type SaveOptions } from "./save.ts";
-export { load, type LoadOptions } from "./load.ts";
-export { importImage, type ImportOptions } from "./import_image.ts";
-export { push, type PushOptions } from "./push.ts";
-export {
-  type ImageSearchResult,
-  parseSearchFilters,
-  search,
-  type SearchOptions,
-} from "./search.ts";
+export type { UnpackOptions, UnpackResult } from "./unpack.ts";
+export type { SaveFormat, SaveOptions } from "./save.ts";
+export type { LoadOptions } from "./load.ts";
+export type { ImportOptions } from "./import_image.ts";
+export type { PushOptions } from "./push.ts";
+export type { ImageSearchResult, SearchOptions } from "./search.ts";
+export type { PullPolicy } from "../policy/mod.ts";
+export type { ImageRecord } from "../store/types.ts";
+export type { CreatedSignature, ImageSigner } from "../signature/image_signer.ts";
+export type { SigstoreAttachment } from "../signature/sigstore_attachments.ts";

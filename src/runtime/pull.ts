@@ -22,17 +22,12 @@ import {
   stripTagIfDigested,
 } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
-import type { DockerImageReference } from "../transports/docker/mod.ts";
-import { parseImageReference } from "../transports/registry.ts";
-import type { ImageReference } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
 import { explicitCredentials } from "./_pull_credentials.ts";
 import { listRemoteTags, pullFromRegistry, type RegistryPull } from "./_pull_registry.ts";
 import { pullFromTransport } from "./_pull_transports.ts";
-import type { PullContext, PullOptions } from "./_pull_types.ts";
-
-export type { PullContext, PullOptions } from "./_pull_types.ts";
-export type { PullCredentials } from "./_pull_credentials.ts";
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
 
 /** The platform parts a pull asks for: options first, then the runtime's explicit ones. */
 function platformChoice(options: PullOptions, runtime: PlatformChoice | undefined): PlatformChoice {
@@ -52,17 +47,8 @@ function policyOf(options: PullOptions): PullPolicy {
   return parsePullPolicy(String(policy));
 }
 
-/** A transport reference, `undefined` for an image name; a transport's parse error throws. */
-function transportReference(ctx: PullContext, name: string): ImageReference | undefined {
-  const colon = name.indexOf(":");
-  if (colon > 0 && name.slice(0, colon) === ctx.storage.name) {
-    return ctx.storage.parse(name.slice(colon + 1));
-  }
-  return parseImageReference(name);
-}
-
 async function pullImages(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: PullOptions,
 ): Promise<{ records: ImageRecord[]; platform: Platform }> {
@@ -70,8 +56,9 @@ async function pullImages(
   const policy = policyOf(options);
   const choice = platformChoice(options, ctx.customPlatform);
   const platform = completePlatform(choice, ctx.platform);
-  const reference = transportReference(ctx, name);
-  if (reference !== undefined && reference.transport.name !== "docker") {
+  // A transport reference, `undefined` for an image name; a transport's parse error throws.
+  const reference = ctx.transports.parse(name);
+  if (reference !== undefined && reference.registryName === undefined) {
     if (options.allTags) {
       throw new UnsupportedTransportError(
         name,
@@ -95,7 +82,7 @@ async function pullImages(
     imageName = stripTagIfDigested(parseReference(name)).toString();
     parseNormalizedName(imageName);
   } else {
-    imageName = (reference as DockerImageReference).name.toString();
+    imageName = reference.registryName!;
   }
   const pull: RegistryPull = {
     name: imageName,
@@ -140,7 +127,7 @@ async function pullImages(
  * @throws {TypeError} with more than one credential source.
  */
 export async function pull(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   options: PullOptions = {},
 ): Promise<ImageRecord[]> {

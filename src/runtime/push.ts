@@ -7,25 +7,19 @@
 import { type CopyCompressionFormat, copyImage, type CopyProgressEvent } from "../copy/mod.ts";
 import { InvalidReferenceError } from "../errors.ts";
 import { parseNormalizedName } from "../reference/mod.ts";
-import {
-  DockerArchiveReference,
-  dockerArchiveTransport,
-  normalizeArchiveTag,
-} from "../transports/docker_archive/mod.ts";
-import { parseImageReference } from "../transports/registry.ts";
-import type { ImageReference, TransportContext } from "../transports/types.ts";
+import type { ImageReference } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import { checkSignable, signImage } from "../trust/mod.ts";
+import type { CredentialOptions, RegistryTimeoutOptions } from "./pull_options.ts";
 import {
-  type CredentialOptions,
   credentialSource,
   explicitCredentials,
   registryReference,
-  type RegistryTimeoutOptions,
   registryTimeouts,
 } from "./_pull_credentials.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { OperationContext } from "./context.ts";
+import { transportContext } from "./_pull_copy.ts";
 
 /** Options of {@linkcode push}. */
 export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
@@ -66,16 +60,12 @@ export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
 
 /** The destination reference: transport-qualified, or a registry name (`docker://`). */
 function destinationReference(
-  ctx: PullContext,
+  ctx: OperationContext,
   destination: string,
   options: PushOptions,
 ): ImageReference {
-  const colon = destination.indexOf(":");
-  if (colon > 0 && destination.slice(0, colon) === ctx.storage.name) {
-    return ctx.storage.parse(destination.slice(colon + 1));
-  }
-  const parsed = parseImageReference(destination);
-  if (parsed !== undefined && parsed.transport.name !== "docker") return parsed;
+  const parsed = ctx.transports.parse(destination);
+  if (parsed !== undefined && parsed.registryName === undefined) return parsed;
   const name = destination.startsWith("docker://") ? destination.slice(9) : destination;
   const candidate = parseNormalizedName(name);
   const tagged = candidate.digest === undefined ? candidate.tagNameOnly() : candidate;
@@ -88,30 +78,18 @@ function destinationReference(
   });
 }
 
-/** A docker-archive destination that also carries the source's resolved, tagged name. */
-function withArchiveTag(reference: ImageReference, resolvedName: string): ImageReference {
-  if (!(reference instanceof DockerArchiveReference) || reference.writer !== undefined) {
-    return reference;
-  }
-  let tag: string;
-  try {
-    const named = parseNormalizedName(resolvedName);
-    if (named.tag === undefined || named.digest !== undefined) return reference;
-    tag = normalizeArchiveTag(resolvedName);
-  } catch {
-    return reference;
-  }
-  const selector = reference.tag === undefined ? {} : { tag: reference.tag };
-  return new DockerArchiveReference(dockerArchiveTransport, reference.path, selector, undefined, [
-    tag,
-  ]);
-}
-
-/** Whether the destination can only hold gzip (or uncompressed) layers. */
-function needsGzip(reference: ImageReference, manifestType: string | undefined): boolean {
-  const transport = reference.transport.name;
-  return transport === "docker-archive" || transport === "docker-daemon" ||
-    manifestType === MediaType.DockerManifest;
+/**
+ * Whether the destination cannot hold the layer compression asked for (Docker archives
+ * and the Docker Engine read gzip only; so does a Docker schema 2 manifest).
+ */
+function cannotHold(
+  reference: ImageReference,
+  compression: CopyCompressionFormat,
+  manifestType: string | undefined,
+): boolean {
+  if (manifestType === MediaType.DockerManifest && compression !== "gzip") return true;
+  return reference.layerCompressions !== undefined &&
+    !reference.layerCompressions.includes(compression);
 }
 
 /**
@@ -131,7 +109,7 @@ function needsGzip(reference: ImageReference, manifestType: string | undefined):
  * @throws {TypeError} with more than one credential source.
  */
 export async function push(
-  ctx: PullContext,
+  ctx: OperationContext,
   source: string,
   destination = "",
   options: PushOptions = {},
@@ -147,17 +125,11 @@ export async function push(
         "no destination given and the image has no name to push to",
       );
     }
-    const reference = withArchiveTag(
-      destinationReference(ctx, target, options),
-      found.resolvedName,
-    );
+    // A destination that records names (a docker-archive's tags) records the resolved name.
+    const parsed = destinationReference(ctx, target, options);
+    const reference = parsed.withImageName?.(found.resolvedName) ?? parsed;
     const drop = options.compressionFormat !== undefined &&
-      options.compressionFormat !== "gzip" && needsGzip(reference, options.manifestType);
-    const context: TransportContext = { fs: ctx.fs };
-    if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
-    if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
-    if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
-    if (options.signal !== undefined) context.signal = options.signal;
+      cannotHold(reference, options.compressionFormat, options.manifestType);
     const signers = options.signers ?? [];
     if (signers.length > 0) {
       if (ctx.signatures === undefined) {
@@ -165,6 +137,7 @@ export async function push(
       }
       await checkSignable(reference, signers, ctx.signatures);
     }
+    const context = transportContext(ctx, options);
     if (options.chunkSize !== undefined) context.uploadChunkSize = options.chunkSize;
     const result = await copyImage(ctx.storage.parse(`@${found.image.id}`), reference, {
       sourcePolicy: await ctx.trust?.(),

@@ -6,13 +6,14 @@
  * @module
  */
 import type { ImageRecord } from "../store/types.ts";
-import type { ContainerInfo, RuntimeContext } from "./context.ts";
+import type { ContainerInfo } from "../lookup/types.ts";
+import type { RuntimeContext } from "./context.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import {
   ImageConflictError,
   ImageNotFoundError,
   NotAManifestListError,
-  StevedoreError,
+  TagError,
 } from "../errors.ts";
 import { isNotFound } from "../fs/mod.ts";
 import { ImageView } from "./_image_view.ts";
@@ -248,7 +249,7 @@ class Remover {
   async #untag(record: ImageRecord, name: string, report: RemoveReport): Promise<ImageRecord> {
     try {
       if (!record.names.includes(name)) {
-        throw new StevedoreError("TagUnknown", 404, `Cannot untag "${name}": tag not known`);
+        throw new TagError("untag", name, "tag not known", 404);
       }
       const updated = await this.#ctx.store.changeNames(record.id, { remove: [name] });
       this.#records.set(record.id, updated);

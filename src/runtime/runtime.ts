@@ -14,7 +14,7 @@ import {
 } from "../config/mod.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
-import { type FileSystem, hostHomeDir, hostUid, NodeFileSystem } from "../fs/mod.ts";
+import { currentUid, type FileSystem, hostHomeDir, NodeFileSystem, processEnv } from "../fs/mod.ts";
 import { lookupImage } from "../lookup/mod.ts";
 import {
   defaultPlatform,
@@ -26,35 +26,38 @@ import { normalizeName } from "../reference/mod.ts";
 import type { FetchLike } from "../registry/mod.ts";
 import { openStore } from "../store/mod.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
-import { containersStorageTransport } from "../transports/containers_storage/mod.ts";
-import type { Platform } from "../types/mod.ts";
-import type { ContainerInfo, LookupOptions, LookupResult } from "./context.ts";
-import { type ImageSummary, listImages, type ListImagesOptions } from "./list_images.ts";
-import { pull, type PullContext, type PullOptions } from "./pull.ts";
 import {
-  removeImages,
-  type RemoveImagesOptions,
-  type RemoveImagesResult,
-} from "./remove_images.ts";
-import { tag, untag } from "./tag.ts";
-import { diskUsage, type DiskUsageResult } from "./disk_usage.ts";
-import { history, type HistoryRow } from "./history.ts";
-import { type ImageData, inspect, type InspectOptions } from "./inspect.ts";
-import { prune, type PruneOptions, type PruneResult } from "./prune.ts";
-import { tree, type TreeOptions } from "./tree.ts";
-import { createManifestList, lookupManifestList, type ManifestList } from "./manifest_list.ts";
-import { unpack, type UnpackOptions, type UnpackResult } from "./unpack.ts";
-import { save, type SaveOptions } from "./save.ts";
-import { load, type LoadOptions } from "./load.ts";
-import { importImage, type ImportOptions } from "./import_image.ts";
+  containersStorageTransport,
+  standardTransports,
+  type Transport,
+} from "../transports/mod.ts";
+import type { Platform } from "../types/mod.ts";
+import type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
+import type { ImageSummary, ListImagesOptions } from "./list_images.ts";
+import type { OperationContext } from "./context.ts";
+import type { PullOptions } from "./pull_options.ts";
+import type { RemoveImagesOptions, RemoveImagesResult } from "./remove_images.ts";
+import type { DiskUsageResult } from "./disk_usage.ts";
+import type { HistoryRow } from "./history.ts";
+import type { ImageData, InspectOptions } from "./inspect.ts";
+import type { PruneOptions, PruneResult } from "./prune.ts";
+import type { TreeOptions } from "./tree.ts";
+import type { ManifestList } from "./manifest_list.ts";
+import type { UnpackOptions, UnpackResult } from "./unpack.ts";
+import type { SaveOptions } from "./save.ts";
+import type { LoadOptions } from "./load.ts";
+import type { ImportOptions } from "./import_image.ts";
 import { checkLimit, loadLimits } from "./_load_limits.ts";
-import { push, type PushOptions } from "./push.ts";
-import { type ImageSearchResult, search, type SearchOptions } from "./search.ts";
+import type { PushOptions } from "./push.ts";
+import type { ImageSearchResult, SearchOptions } from "./search.ts";
 import { runtimeSignatureLocations, trustLoader } from "./_trust.ts";
 
 /** Options of {@linkcode Runtime.open}. */
 export interface RuntimeOptions {
-  /** The store's root directory. @default defaultStorageRoot() */
+  /**
+   * The store's root directory. @default `$STEVEDORE_ROOT`, else the standard store
+   * (`$XDG_DATA_HOME/stevedore/storage` rootless, `/var/lib/stevedore/storage` as root)
+   */
   root?: string;
   /** The file system for the store, configuration and path transports. @default NodeFileSystem */
   fs?: FileSystem;
@@ -81,9 +84,13 @@ export interface RuntimeOptions {
   store?: ImageStore;
   /** The `fetch` registries are reached with. @default globalThis.fetch */
   fetch?: FetchLike;
-  /** Environment variables for configuration paths and credentials. @default {} */
+  /**
+   * Environment variables for the store root, configuration paths and credentials
+   * (`STEVEDORE_ROOT`, `XDG_*`, `HOME`, `REGISTRY_AUTH_FILE`, `DOCKER_CONFIG`, ...), read
+   * as the CLI reads them. @default the process environment
+   */
   env?: Record<string, string | undefined>;
-  /** The user's home directory. @default os.homedir() */
+  /** The user's home directory. @default `$HOME`, else os.homedir() */
   homeDir?: string;
   /** The effective user ID (0 is root). @default os.userInfo().uid */
   uid?: number;
@@ -115,6 +122,12 @@ export interface RuntimeOptions {
    */
   registriesDirPath?: string;
   /**
+   * The absolute working directory that relative `oci:` and `dir:` paths are resolved
+   * against when the signature policy picks their path scope (the CLI passes its
+   * process's). @default none: a relative path matches only the transport's `""` scope
+   */
+  cwd?: string;
+  /**
    * The most bytes one load or import may take in: an upload spooled to disk, and (on its
    * own) the uncompressed bytes the payload expands to; past it a `TooLargeError`.
    * @default DEFAULT_MAX_LOAD_BYTES (64 GiB)
@@ -125,6 +138,11 @@ export interface RuntimeOptions {
    * @default DEFAULT_MAX_LOAD_IMAGES (1000)
    */
   maxLoadImages?: number;
+  /**
+   * Transports to know besides the standard ones (replacing those of the same name).
+   * `containers-storage:` is always this runtime's store. @default none
+   */
+  transports?: Transport[];
 }
 
 function explicitPlatform(
@@ -137,31 +155,32 @@ function explicitPlatform(
 
 /** The image runtime: pull, look up, list, tag and remove images of one store. */
 export class Runtime {
-  readonly #ctx: PullContext;
+  readonly #ctx: OperationContext;
   readonly #conf: RegistriesConf;
 
-  private constructor(ctx: PullContext, conf: RegistriesConf) {
+  private constructor(ctx: OperationContext, conf: RegistriesConf) {
     this.#ctx = ctx;
     this.#conf = conf;
   }
 
   /**
-   * Opens the store and reads registries.conf.
+   * Opens the store and reads registries.conf. With no options it works as the CLI does:
+   * the host file system, the process environment, the standard store and configuration.
    *
    * @example
    * ```ts ignore
-   * const runtime = await Runtime.open({ root: "/tmp/store" });
+   * const runtime = await Runtime.open();
    * const [image] = await runtime.pull("alpine");
    * ```
    */
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
     const fs = options.fs ?? new NodeFileSystem();
-    const env = { ...(options.env ?? {}) };
-    const homeDir = options.homeDir ?? hostHomeDir();
-    const uid = options.uid ?? hostUid();
+    const env = { ...(options.env ?? processEnv()) };
+    const homeDir = options.homeDir ?? env.HOME ?? hostHomeDir();
+    const uid = options.uid ?? currentUid();
     const warn = options.warn ?? ((message: string) => console.warn(message));
     const now = options.now ?? (() => new Date());
-    const root = options.root ?? defaultStorageRoot({ env, homeDir, uid });
+    const root = options.root ?? (env.STEVEDORE_ROOT || defaultStorageRoot({ env, homeDir, uid }));
     const conf = await loadRegistriesConf({
       fs,
       env,
@@ -196,9 +215,13 @@ export class Runtime {
       uid,
       signaturePolicyPath: options.signaturePolicyPath,
       registriesDirPath: options.registriesDirPath,
+      cwd: options.cwd,
+      now,
     };
     const signatures = runtimeSignatureLocations(trustSettings);
-    const ctx: PullContext = {
+    const storage = containersStorageTransport(store);
+    const transports = standardTransports().with(...(options.transports ?? []), storage);
+    const ctx: OperationContext = {
       store,
       fs,
       events: new EventChannel({ warn }),
@@ -207,12 +230,14 @@ export class Runtime {
       warn,
       registriesConf: conf,
       credentials,
-      storage: containersStorageTransport(store),
+      storage,
+      transports,
       lookup: (name: string, lookupOptions?: LookupOptions) =>
         lookupImage(store, conf, name, lookupOptions, {
           platform,
           platformChoice: customPlatform,
           warn,
+          transports,
         }),
       isTTY: options.isTTY ?? false,
       tmpDir,
@@ -259,12 +284,12 @@ export class Runtime {
   }
 
   /** Pulls an image (see {@linkcode pull}); a per-call `authFile` overrides the runtime's. */
-  pull(name: string, options: PullOptions = {}): Promise<ImageRecord[]> {
+  async pull(name: string, options: PullOptions = {}): Promise<ImageRecord[]> {
     const ctx = options.authFile === undefined ? this.#ctx : {
       ...this.#ctx,
       credentials: { ...this.#ctx.credentials, authFile: options.authFile },
     };
-    return pull(ctx, name, options);
+    return (await import("./pull.ts")).pull(ctx, name, options);
   }
 
   /** Looks up a local image by name, ID, ID prefix or digest. */
@@ -304,97 +329,105 @@ export class Runtime {
   }
 
   /** Lists images, optionally filtered. */
-  listImages(options: ListImagesOptions = {}): Promise<ImageSummary[]> {
-    return listImages(this.#ctx, options);
+  async listImages(options: ListImagesOptions = {}): Promise<ImageSummary[]> {
+    return (await import("./list_images.ts")).listImages(this.#ctx, options);
   }
 
   /** Removes images by name (or, without names, by filters / all). */
-  removeImages(names: string[], options: RemoveImagesOptions = {}): Promise<RemoveImagesResult> {
-    return removeImages(this.#ctx, names, options);
+  async removeImages(
+    names: string[],
+    options: RemoveImagesOptions = {},
+  ): Promise<RemoveImagesResult> {
+    return (await import("./remove_images.ts")).removeImages(this.#ctx, names, options);
   }
 
   /** Adds `newName` to the image `name`. */
-  tag(name: string, newName: string): Promise<ImageRecord> {
-    return tag(this.#ctx, name, newName);
+  async tag(name: string, newName: string): Promise<ImageRecord> {
+    return (await import("./tag.ts")).tag(this.#ctx, name, newName);
   }
 
   /** Removes `oldName` from the image `name`. */
-  untag(name: string, oldName: string): Promise<ImageRecord> {
-    return untag(this.#ctx, name, oldName);
+  async untag(name: string, oldName: string): Promise<ImageRecord> {
+    return (await import("./tag.ts")).untag(this.#ctx, name, oldName);
   }
 
   /** Describes an image (libimage's `Inspect`). */
-  inspect(name: string, options: InspectOptions = {}): Promise<ImageData> {
-    return inspect(this.#ctx, name, options);
+  async inspect(name: string, options: InspectOptions = {}): Promise<ImageData> {
+    return (await import("./inspect.ts")).inspect(this.#ctx, name, options);
   }
 
   /** The build history of an image, newest first. */
-  history(name: string): Promise<HistoryRow[]> {
-    return history(this.#ctx, name);
+  async history(name: string): Promise<HistoryRow[]> {
+    return (await import("./history.ts")).history(this.#ctx, name);
   }
 
   /** The layer tree of an image, as printable text. */
-  tree(name: string, options: TreeOptions = {}): Promise<string> {
-    return tree(this.#ctx, name, options);
+  async tree(name: string, options: TreeOptions = {}): Promise<string> {
+    return (await import("./tree.ts")).tree(this.#ctx, name, options);
   }
 
   /** Disk usage per image and in total. */
-  diskUsage(): Promise<DiskUsageResult> {
-    return diskUsage(this.#ctx);
+  async diskUsage(): Promise<DiskUsageResult> {
+    return (await import("./disk_usage.ts")).diskUsage(this.#ctx);
   }
 
   /** Removes dangling (or, with `all`, unused) images, then leftovers of dead processes. */
-  prune(options: PruneOptions = {}): Promise<PruneResult> {
-    return prune(this.#ctx, options);
+  async prune(options: PruneOptions = {}): Promise<PruneResult> {
+    return (await import("./prune.ts")).prune(this.#ctx, options);
   }
 
   /** Creates an empty manifest list named `name` (normalized) with a random ID. */
-  createManifestList(name: string): Promise<ManifestList> {
-    return createManifestList(this.#ctx, name);
+  async createManifestList(name: string): Promise<ManifestList> {
+    return (await import("./manifest_list.ts")).createManifestList(this.#ctx, name);
   }
 
   /** The manifest list `name` refers to; a single image gives `NotAManifestListError`. */
-  lookupManifestList(name: string): Promise<ManifestList> {
-    return lookupManifestList(this.#ctx, name);
+  async lookupManifestList(name: string): Promise<ManifestList> {
+    return (await import("./manifest_list.ts")).lookupManifestList(this.#ctx, name);
   }
 
   /** Extracts the root file system of the image `name` into `dir`. */
-  unpack(name: string, dir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
-    return unpack(this.#ctx, name, dir, options);
+  async unpack(name: string, dir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
+    return (await import("./unpack.ts")).unpack(this.#ctx, name, dir, options);
   }
 
   /** Saves images to an archive, an OCI layout or a `dir:` folder (see {@linkcode save}). */
-  save(names: string[], options: SaveOptions): Promise<void> {
-    return save(this.#ctx, names, options);
+  async save(names: string[], options: SaveOptions): Promise<void> {
+    return (await import("./save.ts")).save(this.#ctx, names, options);
   }
 
   /** Loads every image of an archive or folder (see {@linkcode load}); returns the names. */
-  load(input: string | ReadableStream<Uint8Array>, options: LoadOptions = {}): Promise<string[]> {
-    return load(this.#ctx, input, options);
+  async load(
+    input: string | ReadableStream<Uint8Array>,
+    options: LoadOptions = {},
+  ): Promise<string[]> {
+    return (await import("./load.ts")).load(this.#ctx, input, options);
   }
 
   /** Imports a root file system tarball as an image; returns `sha256:<id>`. */
-  importImage(
+  async importImage(
     source: string | ReadableStream<Uint8Array>,
     options: ImportOptions = {},
   ): Promise<string> {
-    return importImage(this.#ctx, source, options);
+    return (await import("./import_image.ts")).importImage(this.#ctx, source, options);
   }
 
   /**
    * Pushes a local image (see {@linkcode push}); returns the pushed manifest digest. A
    * per-call `authFile` overrides the runtime's.
    */
-  push(source: string, destination = "", options: PushOptions = {}): Promise<string> {
+  async push(source: string, destination = "", options: PushOptions = {}): Promise<string> {
+    const { push } = await import("./push.ts");
     return push(this.#withAuthFile(options.authFile), source, destination, options);
   }
 
   /** Searches registries, or lists a repository's tags (see {@linkcode search}). */
-  search(term: string, options: SearchOptions = {}): Promise<ImageSearchResult[]> {
+  async search(term: string, options: SearchOptions = {}): Promise<ImageSearchResult[]> {
+    const { search } = await import("./search.ts");
     return search(this.#withAuthFile(options.authFile), term, options);
   }
 
-  #withAuthFile(authFile: string | undefined): PullContext {
+  #withAuthFile(authFile: string | undefined): OperationContext {
     if (authFile === undefined) return this.#ctx;
     return { ...this.#ctx, credentials: { ...this.#ctx.credentials, authFile } };
   }

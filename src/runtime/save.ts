@@ -18,8 +18,8 @@ import { OciArchiveReference, ociArchiveTransport } from "../transports/oci_arch
 import { OciReference, ociTransport } from "../transports/oci/mod.ts";
 import type { ImageReference, TransportContext } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
-import type { LookupResult } from "./context.ts";
-import type { PullContext } from "./_pull_types.ts";
+import type { LookupResult } from "../lookup/types.ts";
+import type { OperationContext } from "./context.ts";
 
 /** The formats {@linkcode save} writes. */
 export type SaveFormat = "oci-archive" | "oci-dir" | "docker-dir" | "docker-archive";
@@ -45,14 +45,17 @@ export interface SaveOptions {
   signal?: AbortSignal;
 }
 
-function transportContext(ctx: PullContext, signal: AbortSignal | undefined): TransportContext {
+function transportContext(
+  ctx: OperationContext,
+  signal: AbortSignal | undefined,
+): TransportContext {
   const context: TransportContext = { fs: ctx.fs };
   if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
   if (signal !== undefined) context.signal = signal;
   return context;
 }
 
-async function writeSaveEvent(ctx: PullContext, id: string, path: string): Promise<void> {
+async function writeSaveEvent(ctx: OperationContext, id: string, path: string): Promise<void> {
   await ctx.events.write({ type: "save", id, name: path, time: ctx.now() });
 }
 
@@ -90,7 +93,7 @@ function resolvedTag(found: LookupResult): string | undefined {
 }
 
 async function saveSingle(
-  ctx: PullContext,
+  ctx: OperationContext,
   name: string,
   path: string,
   eventName: string,
@@ -126,7 +129,7 @@ async function saveSingle(
 }
 
 async function saveDockerArchive(
-  ctx: PullContext,
+  ctx: OperationContext,
   names: readonly string[],
   path: string,
   eventName: string,
@@ -227,7 +230,7 @@ function checkArguments(names: readonly string[], options: SaveOptions): void {
  * @throws {TypeError} without names, or with additional tags for several names.
  */
 export async function save(
-  ctx: PullContext,
+  ctx: OperationContext,
   names: readonly string[],
   options: SaveOptions,
 ): Promise<void> {

@@ -11,13 +11,9 @@ import { findRegistry, getCredentials } from "../config/mod.ts";
 import { InvalidFilterError, InvalidReferenceError, SearchError } from "../errors.ts";
 import { parseNormalizedName, type Reference } from "../reference/mod.ts";
 import { type CredentialsSource, RegistryClient, type SearchResult } from "../registry/mod.ts";
-import {
-  type CredentialOptions,
-  explicitCredentials,
-  type RegistryTimeoutOptions,
-  registryTimeouts,
-} from "./_pull_credentials.ts";
-import type { PullContext } from "./_pull_types.ts";
+import { explicitCredentials, registryTimeouts } from "./_pull_credentials.ts";
+import type { CredentialOptions, RegistryTimeoutOptions } from "./pull_options.ts";
+import type { OperationContext } from "./context.ts";
 
 /** Options of {@linkcode search}. */
 export interface SearchOptions extends CredentialOptions, RegistryTimeoutOptions {
@@ -103,7 +99,7 @@ export function parseSearchFilters(filters: readonly string[]): SearchFilter {
   return result;
 }
 
-function client(ctx: PullContext, registry: string, options: SearchOptions): RegistryClient {
+function client(ctx: OperationContext, registry: string, options: SearchOptions): RegistryClient {
   const explicit = explicitCredentials(options);
   const credentials: CredentialsSource = explicit ??
     ((host) => getCredentials(ctx.credentials, host));
@@ -153,7 +149,7 @@ async function v1OrCatalog(
 }
 
 async function searchRegistry(
-  ctx: PullContext,
+  ctx: OperationContext,
   term: string,
   registry: string,
   limit: number,
@@ -183,7 +179,7 @@ async function searchRegistry(
 }
 
 async function searchTags(
-  ctx: PullContext,
+  ctx: OperationContext,
   term: string,
   limit: number,
   options: SearchOptions,
@@ -226,7 +222,7 @@ async function searchTags(
  * failure is thrown as is).
  */
 export async function search(
-  ctx: PullContext,
+  ctx: OperationContext,
   term: string,
   options: SearchOptions = {},
 ): Promise<ImageSearchResult[]> {

@@ -6,22 +6,12 @@
  */
 import { ImageNotFoundError, StevedoreError } from "../errors.ts";
 import { readLimited } from "../streams/mod.ts";
+import { HttpError } from "./http_error.ts";
 
 /** The largest JSON request body accepted, in bytes. */
 export const MAX_JSON_BODY = 1024 * 1024;
 
-/** An HTTP failure raised by the routes themselves (bad query, body too large, ...). */
-export class HttpError extends Error {
-  /** The status to answer with. */
-  readonly status: number;
-
-  /** Builds the error. */
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = "HttpError";
-    this.status = status;
-  }
-}
+export { HttpError };
 
 /** The HTTP status and the Docker-style message of an error. */
 export function describeError(error: unknown): { status: number; message: string } {

@@ -8,7 +8,9 @@
 import { Hono } from "hono";
 import type { FetchLike } from "../registry/mod.ts";
 import type { Runtime } from "../runtime/mod.ts";
-import { distributionApp, type RegistryStorage } from "./distribution/mod.ts";
+import type { RegistryStorage } from "./distribution/mod.ts";
+import { distributionRoutes } from "./distribution/routes.ts";
+import type { WebApp } from "./web_app.ts";
 import { errorResponse, HttpError } from "./_http.ts";
 import { EventLog } from "./event_log.ts";
 import { redactRequestTarget } from "./_redact.ts";
@@ -41,8 +43,8 @@ export interface ServerAppOptions {
 
 /** The app and what it holds open. */
 export interface ServerApp {
-  /** The Hono app; `app.fetch` is the request handler. */
-  app: Hono;
+  /** The app; `app.fetch` is the request handler. */
+  app: WebApp;
   /** Stops following the runtime's events. */
   close(): void;
 }
@@ -128,7 +130,7 @@ export function createServerApp(runtime: Runtime, options: ServerAppOptions = {}
   app.route("/", stevedoreRoutes(runtime, { unpackRoot: options.unpackRoot }));
   app.route(
     "/",
-    distributionApp(
+    distributionRoutes(
       storage,
       options.maxUploadBytes === undefined ? {} : { maxUploadBytes: options.maxUploadBytes },
     ),

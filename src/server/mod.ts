@@ -29,9 +29,9 @@ export {
   type ServerApp,
   type ServerAppOptions,
 } from "./app.ts";
-export { MAX_JSON_BODY } from "./_http.ts";
 export { API_VERSION, dockerEvent, MIN_API_VERSION } from "./system_routes.ts";
 export { EventLog, type ServerEvent, type ServerEventType } from "./event_log.ts";
+export { HttpError } from "./http_error.ts";
 export {
   resolveServerToken,
   type ServerToken,
@@ -46,9 +46,12 @@ export {
 } from "./store_storage.ts";
 export {
   distributionApp,
+  type DistributionOptions,
   MemoryRegistryStorage,
   type RegistryStorage,
   type StoredManifest,
   type UploadSession,
 } from "./distribution/mod.ts";
 export type { HttpAdapter, ListenTarget } from "../fs/http_listen.ts";
+export { UsageError } from "./usage_error.ts";
+export type { WebApp } from "./web_app.ts";

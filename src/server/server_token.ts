@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./usage_error.ts";
 import type { FileSystem } from "../fs/mod.ts";
 
 /** The environment variable the token is read from. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { type HttpAdapter, listenHttp, type ListenTarget } from "../fs/http_listen.ts";
-import { UsageError } from "../errors.ts";
+import { UsageError } from "./usage_error.ts";
 import { Runtime, type RuntimeOptions } from "../runtime/mod.ts";
 import { createServerApp } from "./app.ts";
 

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { computeDigest } from "../digest/mod.ts";
+import { assertDigest, computeDigest } from "../digest/mod.ts";
+import { streamOf } from "../streams/mod.ts";
 import { DigestMismatchError } from "../errors.ts";
 import { type FileSystem, isNotFound, ownerTag } from "../fs/mod.ts";
 import { guessManifestMediaType } from "../manifest/mod.ts";
@@ -30,15 +31,6 @@ export interface StoreRegistryStorageOptions {
   fs: FileSystem;
   /** Where uploads are staged. @default the store's `tmp/` folder */
   tmpDir?: string;
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
-  });
 }
 
 function skip(stream: ReadableStream<Uint8Array>, offset: number): ReadableStream<Uint8Array> {
@@ -234,14 +226,9 @@ export class StoreRegistryStorage implements RegistryStorage {
   ): Promise<string> {
     const digest = (await computeDigest(bytes)).toString();
     if (reference.includes(":")) {
-      if (reference !== digest) {
-        throw new DigestMismatchError(
-          `manifest ${repository}@${reference}`,
-          reference,
-          digest,
-          bytes.byteLength,
-        );
-      }
+      assertDigest(reference, digest, bytes.byteLength, {
+        what: `manifest ${repository}@${reference}`,
+      });
       await this.#store.putBlob(digest, bytes.byteLength, streamOf(bytes));
       return digest;
     }

@@ -62,6 +62,8 @@ export interface VerifiedMessage {
   payload: Uint8Array;
   /** The fingerprint of the primary key that signed it. */
   fingerprint: string;
+  /** The first user ID of that key, if it has one. */
+  userId?: string;
 }
 
 /**
@@ -117,7 +119,13 @@ export async function verifySignedMessage(
       cause: error,
     });
   }
-  return { payload: result.data, fingerprint: signer.getFingerprint().toUpperCase() };
+  const verified: VerifiedMessage = {
+    payload: result.data,
+    fingerprint: signer.getFingerprint().toUpperCase(),
+  };
+  const [userId] = signer.getUserIDs();
+  if (userId) verified.userId = userId;
+  return verified;
 }
 
 /**

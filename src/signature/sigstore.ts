@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { digestBytes } from "../digest/mod.ts";
 import { KeyError } from "../errors.ts";
 import { derToRaw, rawToDer } from "./_ecdsa_der.ts";
 import { decodePem, encodePem, fromBase64, toBase64 } from "./_pem.ts";
@@ -23,6 +24,8 @@ export interface SigstorePublicKey {
   key: CryptoKey;
   /** The size in bytes of `r` and `s` for its curve. */
   size: number;
+  /** `sha256:<hex>` of the key's DER SubjectPublicKeyInfo. */
+  fingerprint: string;
 }
 
 /**
@@ -49,7 +52,7 @@ export async function readSigstorePublicKeys(
           true,
           ["verify"],
         );
-        found = { key, size };
+        found = { key, size, fingerprint: digestBytes(block.bytes).toString() };
         break;
       } catch {
         // another curve, or not ECDSA
@@ -64,8 +67,8 @@ export async function readSigstorePublicKeys(
 }
 
 /**
- * Verifies the base64 DER `signature` of `payload` against `keys`; resolves when one key
- * verifies it.
+ * Verifies the base64 DER `signature` of `payload` against `keys`; resolves with the key
+ * that verifies it.
  *
  * @throws {InvalidSignature} when the signature is malformed or no key verifies it.
  */
@@ -73,12 +76,13 @@ export async function verifySigstoreSignature(
   payload: Uint8Array,
   signature: string,
   keys: readonly SigstorePublicKey[],
-): Promise<void> {
+): Promise<SigstorePublicKey> {
   const der = fromBase64(signature);
   if (der === undefined) {
     throw new InvalidSignature("cryptographic signature verification failed: invalid base64");
   }
-  for (const { key, size } of keys) {
+  for (const candidate of keys) {
+    const { key, size } = candidate;
     const raw = derToRaw(der, size);
     if (raw === undefined) continue;
     const ok = await crypto.subtle.verify(
@@ -87,7 +91,7 @@ export async function verifySigstoreSignature(
       raw as Uint8Array<ArrayBuffer>,
       payload as Uint8Array<ArrayBuffer>,
     );
-    if (ok) return;
+    if (ok) return candidate;
   }
   throw new InvalidSignature(
     "cryptographic signature verification failed: invalid signature when validating ASN.1 encoded signature",

@@ -1,34 +1,25 @@
 /**
  * The store's blobs: content-addressed files under `blobs/<algorithm>/<hex>`, written to
- * `tmp/` first, verified while written and renamed into place only when complete.
+ * `tmp/` first, verified while written and renamed into place only when complete (the OCI
+ * layout code it shares with the `oci:` transport, in `oci_layout.ts`).
  *
  * @module
  */
-import { Digest, digestVerifier } from "../digest/mod.ts";
 import { BlobUnknownError } from "../errors.ts";
 import { type FileSystem, isNotFound, temporaryName } from "../fs/mod.ts";
+import { hasLayoutBlob, layoutBlobPath, writeLayoutBlob } from "./oci_layout.ts";
+import type { StorePutBlobOptions } from "./types.ts";
 
 /** The path of blob `digest` under the store `root`; a malformed digest throws. */
-export function blobPath(root: string, digest: string): string {
-  const parsed = Digest.parse(digest);
-  return `${root}/blobs/${parsed.algorithm}/${parsed.hex}`;
-}
+export const blobPath: (root: string, digest: string) => string = layoutBlobPath;
 
 /** Whether blob `digest` is stored (with `size` bytes, when `size` is given and >= 0). */
-export async function hasStoredBlob(
+export const hasStoredBlob: (
   fs: FileSystem,
   root: string,
   digest: string,
   size?: number,
-): Promise<boolean> {
-  try {
-    const info = await fs.stat(blobPath(root, digest));
-    return info.isFile && (size === undefined || size < 0 || info.size === size);
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
-}
+) => Promise<boolean> = hasLayoutBlob;
 
 /** The size of stored blob `digest`, or `undefined` when it is missing. */
 export async function storedBlobSize(
@@ -46,34 +37,25 @@ export async function storedBlobSize(
 
 /**
  * Writes `stream` as blob `digest`: into `tmp/`, through a verifier of the digest (and of
- * `size` when >= 0) and then `through`, flushed, then renamed into place. A failure
- * leaves nothing behind.
+ * `size` when >= 0; skipped when `options.verified` says the stream checks itself) and
+ * then `options.through`, flushed, then renamed into place. A failure leaves nothing
+ * behind.
  */
-export async function writeStoredBlob(
+export function writeStoredBlob(
   fs: FileSystem,
   root: string,
   digest: string,
   size: number,
   stream: ReadableStream<Uint8Array>,
-  through?: TransformStream<Uint8Array, Uint8Array>,
+  options: StorePutBlobOptions = {},
 ): Promise<void> {
-  const target = blobPath(root, digest);
-  const verifier = digestVerifier(digest, {
-    ...(size >= 0 ? { size } : {}),
-    what: digest,
-  });
   // The name carries this process's identity: a store opened after we died removes it.
-  const temporary = `${root}/tmp/${temporaryName("blob")}`;
-  try {
-    const sink = await fs.openWrite(temporary, { sync: true });
-    const verified = stream.pipeThrough(verifier);
-    await (through === undefined ? verified : verified.pipeThrough(through)).pipeTo(sink);
-    await fs.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
-    await fs.rename(temporary, target);
-  } catch (error) {
-    await fs.remove(temporary).catch(() => {});
-    throw error;
-  }
+  return writeLayoutBlob(fs, root, digest, size, stream, {
+    temporary: `${root}/tmp/${temporaryName("blob")}`,
+    sync: true,
+    through: options.through,
+    verified: options.verified,
+  });
 }
 
 /** Streams stored blob `digest`; a missing blob throws {@linkcode BlobUnknownError}. */

@@ -8,7 +8,14 @@ import { Digest } from "../digest/mod.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { imageManifests } from "./image_manifests.ts";
 import { copyRecord } from "./_records.ts";
-import type { ImageRecord, NamesChange, NewImage, StoredImageManifest } from "./types.ts";
+import type { SourceVerification } from "../types/mod.ts";
+import {
+  type ImageRecord,
+  MAX_VERIFICATIONS,
+  type NamesChange,
+  type NewImage,
+  type StoredImageManifest,
+} from "./types.ts";
 
 const ID = /^[0-9a-f]{64}$/;
 
@@ -181,6 +188,8 @@ export function commitRecord(
   }
   const platform = image.platform ?? old?.platform;
   if (platform !== undefined) record.platform = { ...platform };
+  const verifications = withVerification(old?.verifications, image.verification);
+  if (verifications !== undefined) record.verifications = verifications;
   if (index < 0) {
     next.push(record);
     index = next.length - 1;
@@ -189,6 +198,18 @@ export function commitRecord(
   }
   giveNames(next, index, unique(image.names ?? []));
   return { records: next, record: copyRecord(next[index]) };
+}
+
+/** `earlier` with `latest` first (replacing an entry of the same source), bounded. */
+function withVerification(
+  earlier: readonly SourceVerification[] | undefined,
+  latest: SourceVerification | undefined,
+): SourceVerification[] | undefined {
+  if (latest === undefined) {
+    return earlier === undefined ? undefined : structuredClone([...earlier]);
+  }
+  const kept = (earlier ?? []).filter((v) => v.source !== latest.source);
+  return structuredClone([latest, ...kept].slice(0, MAX_VERIFICATIONS));
 }
 
 /** Applies a {@linkcode NamesChange} to the record with ID `id`. */

@@ -15,6 +15,8 @@ export interface HeldLocks<T> {
   getStore(): ReadonlySet<T> | undefined;
   /** Runs `fn` in a chain that holds `locks`. */
   run<R>(locks: ReadonlySet<T>, fn: () => Promise<R>): Promise<R>;
+  /** Stops tracking until the next `run` (lets Node drop its promise hooks). */
+  disable?(): void;
 }
 
 /**

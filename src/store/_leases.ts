@@ -12,7 +12,6 @@ import {
   isOwnerGone,
   temporaryName,
   temporaryOwner,
-  writeFileAtomic,
 } from "../fs/mod.ts";
 
 /** The blobs one writer relies on until it committed its image (or gave up). */
@@ -21,6 +20,12 @@ export class BlobLease {
   readonly #dir: string;
   readonly #path: string;
   readonly #digests = new Set<string>();
+  /** The write that makes each digest's protection visible to `gc()`. */
+  readonly #written = new Map<string, Promise<void>>();
+  /** A write not yet started: digests added now join it. */
+  #next: Promise<void> | undefined;
+  #last: Promise<void> = Promise.resolve();
+  #madeDir = false;
   #released = false;
 
   /** A lease in the store at `root`; nothing is written before the first `add`. */
@@ -30,19 +35,55 @@ export class BlobLease {
     this.#path = `${this.#dir}/${temporaryName()}.json`;
   }
 
-  /** Protects `digest` from garbage collection until the lease is released. */
-  async add(digest: string): Promise<void> {
-    if (this.#released) throw new TypeError("Cannot add to a released blob lease");
-    if (this.#digests.has(digest)) return;
-    this.#digests.add(digest);
-    await this.#fs.mkdir(this.#dir, { recursive: true });
-    await writeFileAtomic(this.#fs, this.#path, JSON.stringify([...this.#digests]));
+  /**
+   * Protects `digest` from garbage collection until the lease is released; resolves once
+   * the lease file names it. Digests added while a write runs share the next write.
+   */
+  add(digest: string): Promise<void> {
+    if (this.#released) {
+      return Promise.reject(new TypeError("Cannot add to a released blob lease"));
+    }
+    let written = this.#written.get(digest);
+    if (written === undefined) {
+      this.#digests.add(digest);
+      if (this.#next === undefined) {
+        const next = this.#last.catch(() => {}).then(() => {
+          this.#next = undefined;
+          return this.#write();
+        });
+        this.#next = this.#last = next;
+      }
+      written = this.#next;
+      this.#written.set(digest, written);
+      written.catch(() => this.#written.delete(digest));
+    }
+    return written;
   }
 
   /** Ends the lease; its blobs are collectable again if no record references them. */
   async release(): Promise<void> {
     this.#released = true;
+    await this.#last.catch(() => {});
     await this.#fs.remove(this.#path);
+  }
+
+  /**
+   * Replaces the lease file with a rename, so `gc()` reads all of it or the previous one.
+   * No flush: a lease only matters while its process runs, and a crash ends it anyway.
+   */
+  async #write(): Promise<void> {
+    if (!this.#madeDir) {
+      await this.#fs.mkdir(this.#dir, { recursive: true });
+      this.#madeDir = true;
+    }
+    const temporary = `${this.#path}.tmp-${crypto.randomUUID()}`;
+    try {
+      await this.#fs.writeFile(temporary, JSON.stringify([...this.#digests]));
+      await this.#fs.rename(temporary, this.#path);
+    } catch (error) {
+      await this.#fs.remove(temporary).catch(() => {});
+      throw error;
+    }
   }
 }
 

@@ -44,6 +44,12 @@ const MAX_BACKOFF_MS = 50;
 
 /** The locks the current async call chain holds (for re-entrance). */
 const held = heldLocks<StoreLock>();
+/**
+ * How many call chains hold a lock now. At zero the storage is disabled again: on Node an
+ * enabled AsyncLocalStorage keeps promise hooks on for every promise of the process (a
+ * quarter of the CPU time of a pull after the first lock), and no chain needs it then.
+ */
+let holders = 0;
 
 function errorCode(error: unknown): unknown {
   return (error as { code?: unknown })?.code;
@@ -127,7 +133,12 @@ export class StoreLock {
       await previous;
       const token = await this.#acquire();
       try {
-        return await held.run(new Set([...(held.getStore() ?? []), this]), fn);
+        holders++;
+        try {
+          return await held.run(new Set([...(held.getStore() ?? []), this]), fn);
+        } finally {
+          if (--holders === 0) held.disable?.();
+        }
       } finally {
         await this.#release(token);
       }

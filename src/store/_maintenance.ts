@@ -10,16 +10,7 @@ import { blobPath, hasStoredBlob } from "./_blobs.ts";
 import { recordProblem } from "./_records.ts";
 import { imageManifests } from "./image_manifests.ts";
 import { leasedDigests } from "./_leases.ts";
-import type { ImageRecord, StoreProblem } from "./types.ts";
-
-/** Options of garbage collection. */
-export interface GcOptions {
-  /**
-   * Temporary blob files older than this are removed even if their writer still runs.
-   * @default 3600000 (one hour)
-   */
-  tmpMaxAgeMs?: number;
-}
+import type { GcOptions, ImageRecord, StoreProblem } from "./types.ts";
 
 /**
  * The blobs a record needs: its manifest, and for an image its config and layers, and

@@ -7,7 +7,7 @@
 import { CorruptedError } from "../errors.ts";
 import { Annotation, MediaType } from "../types/mod.ts";
 import { manifestOfName } from "./image_manifests.ts";
-import type { ImageRecord, StoreProblem } from "./types.ts";
+import { type ImageRecord, MAX_VERIFICATIONS, type StoreProblem } from "./types.ts";
 
 /** The version of the `images.json` format this code reads and writes. */
 export const RECORDS_VERSION = 1;
@@ -36,6 +36,9 @@ export function copyRecord(record: ImageRecord): ImageRecord {
     copy.manifests = record.manifests.map((m) => ({ ...m, layers: [...m.layers] }));
   }
   if (record.nameDigests !== undefined) copy.nameDigests = { ...record.nameDigests };
+  if (record.verifications !== undefined) {
+    copy.verifications = structuredClone(record.verifications);
+  }
   return copy;
 }
 
@@ -61,6 +64,9 @@ function laterFieldsProblem(
       ) return "manifests are invalid";
     }
   }
+  if (r.verifications !== undefined && !isVerifications(r.verifications)) {
+    return "verifications are invalid";
+  }
   if (r.nameDigests !== undefined) {
     const map = r.nameDigests;
     if (typeof map !== "object" || map === null || Array.isArray(map)) {
@@ -73,6 +79,28 @@ function laterFieldsProblem(
     }
   }
   return undefined;
+}
+
+const VERIFICATION_FIELDS = ["source", "manifestDigest", "scope", "verifiedAt"] as const;
+const SIGNATURE_FIELDS = ["requirement", "keyFingerprint", "signedIdentity", "location"] as const;
+
+function hasStrings(value: unknown, keys: readonly string[]): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return keys.every((key) => typeof record[key] === "string");
+}
+
+/** Whether `value` is a well-formed `verifications` list. */
+function isVerifications(value: unknown): boolean {
+  return Array.isArray(value) && value.length <= MAX_VERIFICATIONS &&
+    value.every((v) =>
+      hasStrings(v, VERIFICATION_FIELDS) && Array.isArray(v.signatures) &&
+      v.signatures.every((s: unknown) =>
+        hasStrings(s, SIGNATURE_FIELDS) &&
+        ((s as { keyIdentity?: unknown }).keyIdentity === undefined ||
+          typeof (s as { keyIdentity?: unknown }).keyIdentity === "string")
+      )
+    );
 }
 
 function isStrings(value: unknown): value is string[] {

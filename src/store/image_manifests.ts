@@ -5,10 +5,9 @@
  * one manifest only, read the same way.
  *
  * @example
- * ```ts
+ * ```ts ignore
  * import { imageManifests, manifestOfName } from "./image_manifests.ts";
- * import type { ImageRecord } from "./types.ts";
- * declare const record: ImageRecord;
+ * const record = await store.imageByName("docker.io/library/alpine:latest");
  * for (const manifest of imageManifests(record)) console.log(manifest.digest);
  * console.log(manifestOfName(record, "docker.io/library/alpine:latest").digest);
  * ```

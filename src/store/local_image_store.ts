@@ -24,9 +24,10 @@ import {
   setRecordSizes,
 } from "./_edits.ts";
 import { StoreLock } from "./_lock.ts";
+import { writeLayoutMarker } from "./oci_layout.ts";
 import { BlobLease } from "./_leases.ts";
 import { removeDeadEntries } from "./_leftovers.ts";
-import { checkStore, collectGarbage, type GcOptions, isRecordCorrupted } from "./_maintenance.ts";
+import { checkStore, collectGarbage, isRecordCorrupted } from "./_maintenance.ts";
 import {
   copyRecord,
   indexGeneration,
@@ -38,6 +39,8 @@ import {
 import { imageManifests, manifestOfName } from "./image_manifests.ts";
 import { probeStoredLayer } from "./layer_probe.ts";
 import type {
+  BlobLeaseHandle,
+  GcOptions,
   ImageRecord,
   ImageStore,
   NamesChange,
@@ -58,9 +61,6 @@ export interface OpenStoreOptions {
   /** How long to wait for the store's lock before failing. @default 30000 */
   lockTimeoutMs?: number;
 }
-
-/** The `oci-layout` file's content. */
-const OCI_LAYOUT = '{"imageLayoutVersion":"1.0.0"}';
 
 /** The state one process keeps per store (shared by every store object on the same root). */
 interface SharedState {
@@ -133,7 +133,7 @@ export class LocalImageStore implements ImageStore {
     await fs.mkdir(`${this.root}/tmp`, { recursive: true });
     await this.removeLeftovers();
     if (!await this.#exists(`${this.root}/oci-layout`)) {
-      await this.withLock(() => writeFileAtomic(fs, `${this.root}/oci-layout`, OCI_LAYOUT));
+      await this.withLock(() => writeLayoutMarker(fs, this.root));
     }
     await this.#refresh();
     if (!await this.#indexInSync()) {
@@ -204,7 +204,7 @@ export class LocalImageStore implements ImageStore {
     stream: ReadableStream<Uint8Array>,
     options: StorePutBlobOptions = {},
   ): Promise<void> {
-    return writeStoredBlob(this.#fs, this.root, digest, size, stream, options.through);
+    return writeStoredBlob(this.#fs, this.root, digest, size, stream, options);
   }
 
   /** Adds or merges an image record; its manifest blob must be stored already. */
@@ -317,7 +317,7 @@ export class LocalImageStore implements ImageStore {
   }
 
   /** Starts a lease that keeps the blobs added to it through `gc()` until released. */
-  leaseBlobs(): BlobLease {
+  leaseBlobs(): BlobLeaseHandle {
     return new BlobLease(this.#fs, this.root);
   }
 

@@ -16,6 +16,7 @@
  */
 export type {
   BlobLeaseHandle,
+  GcOptions,
   ImageRecord,
   ImageStore,
   NamesChange,
@@ -34,4 +35,11 @@ export {
   sniffStoredBlob,
 } from "./layer_probe.ts";
 export { LocalImageStore, openStore, type OpenStoreOptions } from "./local_image_store.ts";
-export type { GcOptions } from "./_maintenance.ts";
+export {
+  hasLayoutBlob,
+  layoutBlobPath,
+  OCI_LAYOUT_CONTENT,
+  writeLayoutBlob,
+  type WriteLayoutBlobOptions,
+  writeLayoutMarker,
+} from "./oci_layout.ts";

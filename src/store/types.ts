@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Platform } from "../types/mod.ts";
+import type { Platform, SourceVerification } from "../types/mod.ts";
 
 /** One image (or manifest list) in the store. */
 export interface ImageRecord {
@@ -83,7 +83,16 @@ export interface ImageRecord {
    * push, by instance digest (transport-qualified references, as `manifest add` found them).
    */
   instanceSources?: Record<string, string>;
+  /**
+   * What the signature policy verified when the image was copied in, one entry a source,
+   * most recent first (at most {@linkcode MAX_VERIFICATIONS}); missing when no copy of it
+   * verified signatures.
+   */
+  verifications?: SourceVerification[];
 }
+
+/** How many verifications a record keeps. */
+export const MAX_VERIFICATIONS = 8;
 
 /** One manifest of an image: what a name or a digest of the image resolves to. */
 export interface StoredImageManifest {
@@ -179,6 +188,8 @@ export interface NewImage {
   platform?: Platform;
   /** Mark the image read-only. */
   readOnly?: boolean;
+  /** What the signature policy verified of its source (recorded first in `verifications`). */
+  verification?: SourceVerification;
 }
 
 /**
@@ -277,6 +288,11 @@ export interface ImageStore {
 export interface StorePutBlobOptions {
   /** A stage the bytes pass through after the digest check, before the file. */
   through?: TransformStream<Uint8Array, Uint8Array>;
+  /**
+   * The stream errors before its end unless its bytes match the digest and size, so the
+   * store need not hash them again. @default false
+   */
+  verified?: boolean;
 }
 
 /** A set of blobs protected from garbage collection while an image is being written. */
@@ -285,4 +301,13 @@ export interface BlobLeaseHandle {
   add(digest: string): Promise<void>;
   /** Ends the protection. */
   release(): Promise<void>;
+}
+
+/** Options of garbage collection. */
+export interface GcOptions {
+  /**
+   * Temporary blob files older than this are removed even if their writer still runs.
+   * @default 3600000 (one hour)
+   */
+  tmpMaxAgeMs?: number;
 }

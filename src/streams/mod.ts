@@ -1,6 +1,8 @@
 /**
  * Small byte and stream utilities the other modules share: joining byte arrays, reading a
- * stream with a size limit, mapping a stream's errors, combining and linking abort signals.
+ * stream with a size limit, mapping a stream's errors, combining and linking abort signals,
+ * peeking at a stream's first bytes, a stream over bytes in memory. Byte-stream helpers
+ * live here and nowhere else.
  *
  * @example
  * ```ts
@@ -18,3 +20,6 @@ export { readLimited } from "./read_limited.ts";
 export { mapStreamErrors } from "./map_stream_errors.ts";
 export { anySignal } from "./any_signal.ts";
 export { type LinkedSignal, linkSignal } from "./linked_signal.ts";
+export { peekStream } from "./peek_stream.ts";
+export { sleep } from "./sleep.ts";
+export { streamOf } from "./stream_of.ts";

@@ -14,20 +14,41 @@
  */
 export type {
   BlobInfo,
+  BlobWriteOptions,
   ImageDestination,
   ImageReference,
   ImageSource,
+  LayerCompressionName,
   LayerCompressionWish,
   ManifestBytes,
   Transport,
   TransportContext,
 } from "./types.ts";
-export { parseImageReference, registerTransport, transports } from "./registry.ts";
-export { createDockerTransport, dockerTransport } from "./docker/mod.ts";
-export type { DockerTransportOptions } from "./docker/mod.ts";
+export { parseImageReference, standardTransports, TransportTable } from "./transport_table.ts";
+export {
+  BlobLocations,
+  createDockerTransport,
+  DockerImageDestination,
+  DockerImageReference,
+  DockerImageSource,
+  dockerTransport,
+} from "./docker/mod.ts";
+export type { DockerTransport, DockerTransportOptions } from "./docker/mod.ts";
 export { ociTransport } from "./oci/mod.ts";
 export { ociArchiveTransport } from "./oci_archive/mod.ts";
 export { dockerArchiveTransport, DockerArchiveWriter } from "./docker_archive/mod.ts";
-export { dirTransport, parseDirReference } from "./dir/mod.ts";
-export { containersStorageTransport } from "./containers_storage/mod.ts";
+export {
+  DirReference,
+  type DirReferenceOptions,
+  dirTransport,
+  parseDirReference,
+} from "./dir/mod.ts";
+export {
+  CONTAINERS_STORAGE_TRANSPORT,
+  ContainersStorageReference,
+  type ContainersStorageReferenceOptions,
+  type ContainersStorageTransport,
+  containersStorageTransport,
+  type StorageTarget,
+} from "./containers_storage/mod.ts";
 export { dockerDaemonTransport } from "./docker_daemon/mod.ts";

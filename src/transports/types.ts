@@ -4,9 +4,15 @@
  * an image or an {@linkcode ImageDestination} to write one. The copy engine knows nothing
  * but these interfaces.
  *
+ * What only some transports can do is an optional member (a capability) that callers test
+ * for: {@linkcode ImageReference.registryName}, {@linkcode ImageReference.storageNames},
+ * {@linkcode ImageReference.withImageName}, {@linkcode ImageReference.layerCompressions};
+ * nobody switches on a transport's name or casts to a concrete reference.
+ *
  * @module
  */
 import type { FileSystem } from "../fs/mod.ts";
+import type { SourceVerification } from "../types/mod.ts";
 
 /** A blob or manifest descriptor as the transports exchange it. */
 export interface BlobInfo {
@@ -67,6 +73,29 @@ export interface ImageReference {
   readonly dockerReference: string | undefined;
   /** The full form, `transport:withinTransport`. */
   toString(): string;
+  /**
+   * Capability of references into a registry (`docker://`): the image's full name, e.g.
+   * `docker.io/library/alpine:latest`. A pull then applies registries.conf (mirrors,
+   * insecure and blocked registries), the pull policy and the user's credentials.
+   */
+  readonly registryName?: string;
+  /**
+   * Capability of locations that name their image (an OCI ref name, the tags inside an
+   * archive, a store's name): the full names a copy of the image gets in a local store;
+   * `[]` (or no capability) stores it by ID only.
+   */
+  storageNames?(context: TransportContext): Promise<string[]>;
+  /**
+   * Capability of destinations that record names (the tags of a `docker-archive:`): the
+   * reference that writes the image under `name` (full and tagged) as well, or this one
+   * when `name` cannot be recorded.
+   */
+  withImageName?(name: string): ImageReference;
+  /**
+   * Capability of destinations that hold only some layer compressions (Docker archives
+   * and the Docker Engine read gzip only); absent means any.
+   */
+  readonly layerCompressions?: readonly LayerCompressionName[];
   /** Opens the image for reading. */
   newSource(context: TransportContext): Promise<ImageSource>;
   /** Opens the location for writing an image. */
@@ -95,6 +124,32 @@ export interface ImageSource {
    * them a second time.
    */
   readonly verifiesBlobs?: boolean;
+  /**
+   * The source an instance of this source's list is really read from, when that is
+   * another location (a list whose instances `manifest add` only recorded); the signature
+   * policy checks such an instance under that source's reference. @default this source
+   */
+  instanceSource?(instanceDigest: string): Promise<ImageSource | undefined>;
+  /**
+   * Capability of sources that retry transient failures themselves (a registry client
+   * retries requests and resumes broken bodies): what `getBlob` or its stream still
+   * throws is final, and the copy engine does not retry it on top.
+   */
+  readonly retriesTransientFailures?: boolean;
+}
+
+/** A layer compression by name. */
+export type LayerCompressionName = "gzip" | "zstd";
+
+/** Options of {@linkcode ImageDestination.putBlob}. */
+export interface BlobWriteOptions {
+  /** Cancels the write. */
+  signal?: AbortSignal;
+  /**
+   * The stream checks itself: it errors before its end unless its bytes match the blob's
+   * digest and size. @default false
+   */
+  verified?: boolean;
 }
 
 /** How a destination wants layers compressed. */
@@ -113,13 +168,15 @@ export interface ImageDestination {
   /** Tells whether the destination already has `blob`; skipping the copy is then safe. */
   hasBlob(blob: BlobInfo): Promise<boolean>;
   /**
-   * Stores a blob. `stream` is already verified by the caller against `blob`; the
-   * destination must still not make a blob visible if the stream errors.
+   * Stores a blob. The destination must not make a blob visible if the stream errors.
+   * With `options.verified`, the stream itself errors before its end unless its bytes
+   * match `blob.digest` (and `blob.size` when >= 0), so a destination that checks what it
+   * stores may skip hashing them again.
    */
   putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    options?: { signal?: AbortSignal },
+    options?: BlobWriteOptions,
   ): Promise<void>;
   /**
    * Stores a manifest; with `instanceDigest` it is one instance of a list whose own
@@ -132,6 +189,12 @@ export interface ImageDestination {
    * image by the list's digest, as containers/image's storage destination does).
    */
   putSourceList?(list: ManifestBytes): Promise<void>;
+  /**
+   * Optional: told, before commit, that the manifest put as `manifestDigest` (the top
+   * level or an instance) was copied from a source whose signatures the policy verified;
+   * a destination that keeps image records (the local store) records it with the image.
+   */
+  recordVerification?(manifestDigest: string, verification: SourceVerification): void;
   /** Makes everything written visible at once. */
   commit(): Promise<void>;
   /**

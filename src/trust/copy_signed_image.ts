@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { copyImage, type CopyOptions, type CopyResult, resolveReference } from "../copy/mod.ts";
+import { copyImage, type CopyOptions, type CopyResult } from "../copy/mod.ts";
+import { resolveReference } from "../copy/copy_image.ts";
 import { SignatureError } from "../errors.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import { writeLookaside } from "../signature/lookaside.ts";
 import { writeSigstoreAttachments } from "../signature/sigstore_attachments.ts";
-import type { ImageReference } from "../transports/types.ts";
+import type { ImageReference, TransportContext } from "../transports/types.ts";
 import {
   readImageSignatures,
   registryImage,
@@ -20,6 +21,8 @@ import { checkSignable, signWritten } from "./sign_image.ts";
 
 /** Options of {@linkcode copySignedImage}. */
 export interface SignedCopyOptions extends CopyOptions {
+  /** What the transports need (signatures are read and written through it too). */
+  context: TransportContext;
   /** Where signatures are read and written (see `signatureLocations`). */
   signatureLocations: SignatureLocations;
   /** Do not copy the source's signatures. @default false */
@@ -62,8 +65,8 @@ export async function copySignedImage(
   dest: string | ImageReference,
   options: SignedCopyOptions,
 ): Promise<CopyResult> {
-  const source = resolveReference(src);
-  const destination = resolveReference(dest);
+  const source = resolveReference(src, options.transports);
+  const destination = resolveReference(dest, options.transports);
   const locations = options.signatureLocations;
   const signers = options.signers ?? [];
   if (signers.length > 0) await checkSignable(destination, signers, locations);

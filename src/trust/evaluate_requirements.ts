@@ -22,6 +22,7 @@ import {
   type SigstorePublicKey,
   verifySigstoreSignature,
 } from "../signature/sigstore.ts";
+import type { VerifiedSignatureInfo } from "../types/mod.ts";
 import type { ImageSignature } from "./image_signatures.ts";
 import { identityMatches } from "./match_identity.ts";
 import type {
@@ -43,13 +44,14 @@ export interface ImageUnderPolicy {
   signatures(): Promise<ImageSignature[]>;
 }
 
-/** What a signature passed: the key (fingerprint or kind) and the claimed identity. */
-export interface VerifiedSignature {
+/**
+ * What a signature passed: the requirement, the key that verified it, the claimed
+ * identity and where the signature was read.
+ */
+export interface VerifiedSignature extends VerifiedSignatureInfo {
   /** `simple` or `sigstore`. */
   format: "simple" | "sigstore";
-  /** The OpenPGP fingerprint of the signer, for simple signing. */
-  keyFingerprint?: string;
-  /** The identity the signature claims. */
+  /** The identity the signature claims (the same as `signedIdentity`). */
   dockerReference: string;
   /** The signed manifest digest. */
   manifestDigest: string;
@@ -143,7 +145,11 @@ async function acceptSimple(
   checkClaims(payload, requirement, image);
   return {
     format: "simple",
+    requirement: "signedBy",
     keyFingerprint: verified.fingerprint,
+    ...(verified.userId === undefined ? {} : { keyIdentity: verified.userId }),
+    signedIdentity: payload.dockerReference,
+    location: signature.location,
     dockerReference: payload.dockerReference,
     manifestDigest: payload.manifestDigest,
   };
@@ -177,11 +183,19 @@ async function acceptSigstore(
   if (requirement.rekorKeys !== undefined) {
     throw new InvalidSignature("Rekor verification is not supported by stevedore");
   }
-  await verifySigstoreSignature(signature.payload, encoded, await keys.sigstore(requirement.keys));
+  const key = await verifySigstoreSignature(
+    signature.payload,
+    encoded,
+    await keys.sigstore(requirement.keys),
+  );
   const payload = parseSignaturePayload(signature.payload, SIGSTORE_TYPE);
   checkClaims(payload, requirement, image);
   return {
     format: "sigstore",
+    requirement: "sigstoreSigned",
+    keyFingerprint: key.fingerprint,
+    signedIdentity: payload.dockerReference,
+    location: signature.location,
     dockerReference: payload.dockerReference,
     manifestDigest: payload.manifestDigest,
   };

@@ -13,15 +13,19 @@ import {
 } from "../config/registries_d.ts";
 import type { FileSystem } from "../fs/mod.ts";
 import type { RegistryClient } from "../registry/mod.ts";
-import { readLookaside } from "../signature/lookaside.ts";
+import { lookasideUrl, readLookaside } from "../signature/lookaside.ts";
 import {
   readSigstoreAttachments,
   type SigstoreAttachment,
+  sigstoreTag,
 } from "../signature/sigstore_attachments.ts";
 import type { ImageReference, TransportContext } from "../transports/types.ts";
 import { policyScopes } from "./policy_scope.ts";
 
-/** One signature of an image, in one of the two formats. */
+/**
+ * One signature of an image, in one of the two formats; `location` is where it was read
+ * (the lookaside URL of the file, or the attachment tag and layer).
+ */
 export type ImageSignature =
   | { format: "simple"; blob: Uint8Array; location: string }
   | ({ format: "sigstore"; location: string } & SigstoreAttachment);
@@ -97,7 +101,11 @@ export async function readImageSignatures(
     signal: context.signal,
   });
   blobs.forEach((blob, i) =>
-    signatures.push({ format: "simple", blob, location: `${storage.read} (signature ${i + 1})` })
+    signatures.push({
+      format: "simple",
+      blob,
+      location: lookasideUrl(storage.read, image.repository, digest, i),
+    })
   );
   if (storage.sigstoreAttachments) {
     const attachments = await readSigstoreAttachments(
@@ -106,7 +114,11 @@ export async function readImageSignatures(
       digest,
     );
     attachments.forEach((a, i) =>
-      signatures.push({ format: "sigstore", location: `sigstore attachment ${i + 1}`, ...a })
+      signatures.push({
+        format: "sigstore",
+        location: `${image.registry}/${image.repository}:${sigstoreTag(digest)} (layer ${i + 1})`,
+        ...a,
+      })
     );
   }
   return signatures;

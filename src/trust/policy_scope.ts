@@ -89,7 +89,9 @@ function cleanPath(path: string): string {
 
 /**
  * The policy identity and namespaces of `ref` (containers/image's
- * `PolicyConfigurationIdentity` and `PolicyConfigurationNamespaces`).
+ * `PolicyConfigurationIdentity` and `PolicyConfigurationNamespaces`). A relative path of a
+ * path transport is resolved against `cwd` when given (containers/image makes it absolute
+ * when parsing); without `cwd` it matches only the transport's `""` scope.
  *
  * @example
  * ```ts ignore
@@ -98,7 +100,7 @@ function cleanPath(path: string): string {
  * //   namespaces: ["example.com:5000/ns/app", "example.com:5000/ns", "example.com:5000", "*.com"] }
  * ```
  */
-export function policyScopes(ref: ImageReference): PolicyScopes {
+export function policyScopes(ref: ImageReference, cwd?: string): PolicyScopes {
   const transport = ref.transport.name;
   const rule = RULES[transport] ?? "any";
   if (rule === "docker" && ref.dockerReference !== undefined) {
@@ -109,7 +111,11 @@ export function policyScopes(ref: ImageReference): PolicyScopes {
     const colon = rule.tagged ? within.indexOf(":") : -1;
     const path = colon < 0 ? within : within.slice(0, colon);
     const tag = colon < 0 ? "" : within.slice(colon + 1);
-    const resolved = path.startsWith("/") ? cleanPath(path) : path;
+    const resolved = path.startsWith("/")
+      ? cleanPath(path)
+      : cwd?.startsWith("/")
+      ? cleanPath(`${cwd}/${path}`)
+      : path;
     const namespaces: string[] = [];
     if (resolved.startsWith("/")) {
       for (let p = resolved; p !== "/" && p !== ""; p = p.slice(0, p.lastIndexOf("/")) || "/") {
@@ -144,13 +150,14 @@ function dockerScopes(reference: string): { identity: string; namespaces: string
 
 /**
  * The requirements that apply to `ref` under `policy`, and the scope they came from
- * (`"default"` for the global default).
+ * (`"default"` for the global default); relative paths are resolved against `cwd`.
  */
 export function requirementsFor(
   policy: SignaturePolicy,
   ref: ImageReference,
+  cwd?: string,
 ): { scope: string; requirements: PolicyRequirement[] } {
-  const scopes = policyScopes(ref);
+  const scopes = policyScopes(ref, cwd);
   const table = policy.transports[scopes.transport];
   if (table !== undefined) {
     for (const scope of [scopes.identity, ...scopes.namespaces]) {

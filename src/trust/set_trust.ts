@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { PolicyError, UsageError } from "../errors.ts";
+import { PolicyError } from "../errors.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 import {
   isJsonObject,
@@ -13,6 +13,7 @@ import {
   type JsonValue,
   parseStrictJson,
 } from "../signature/strict_json.ts";
+import { enableSigstoreAttachments } from "./enable_sigstore_attachments.ts";
 import { parsePolicy } from "./parse_policy.ts";
 
 /** The kinds of trust `image trust set --type` takes. */
@@ -24,6 +25,16 @@ export interface SetTrustOptions {
   type: TrustType;
   /** The public key files (required for `signedBy` and `sigstoreSigned`). */
   publicKeyFiles?: string[];
+  /**
+   * For `sigstoreSigned`: the registries.d directory in which sigstore attachments are
+   * enabled for the scope (where such signatures are found). @default none is edited
+   */
+  registriesDir?: string;
+}
+
+/** The message of a bad argument, in the words of the command line that gave it. */
+function usage(input: string, detail: string): string {
+  return `Cannot use "${input}": ${detail}`;
 }
 
 /** The requirement list `options` stand for (one requirement a key, as podman writes). */
@@ -33,19 +44,19 @@ export function trustRequirements(options: SetTrustOptions): JsonObject[] {
     case "accept":
     case "reject":
       if (keys.length > 0) {
-        throw new UsageError(
+        throw new TypeError(usage(
           "--pubkeysfile",
           `public keys are not allowed with --type=${options.type}`,
-        );
+        ));
       }
       return [{ type: options.type === "accept" ? "insecureAcceptAnything" : "reject" }];
     case "signedBy":
     case "sigstoreSigned":
       if (keys.length === 0) {
-        throw new UsageError(
+        throw new TypeError(usage(
           "--pubkeysfile",
           `at least one public key must be defined for type "${options.type}"`,
-        );
+        ));
       }
       return keys.map((keyPath): JsonObject =>
         options.type === "signedBy"
@@ -53,19 +64,21 @@ export function trustRequirements(options: SetTrustOptions): JsonObject[] {
           : { type: "sigstoreSigned", keyPath }
       );
     default:
-      throw new UsageError(
+      throw new TypeError(usage(
         `--type=${options.type}`,
         "must be accept, reject, signedBy or sigstoreSigned",
-      );
+      ));
   }
 }
 
 /**
  * Sets the requirements of `scope` (`default`, or a docker registry, namespace or
- * repository) in the policy file `path` (created when missing) and writes it back.
+ * repository) in the policy file `path` (created when missing) and writes it back; for
+ * `sigstoreSigned` with `registriesDir`, first enables sigstore attachments for the scope
+ * there.
  *
  * @throws {PolicyError} when the existing file is invalid or the result would be.
- * @throws {UsageError} for a type and key combination podman refuses.
+ * @throws {TypeError} for a type and key combination podman refuses.
  */
 export async function setTrust(
   fs: FileSystem,
@@ -73,7 +86,7 @@ export async function setTrust(
   scope: string,
   options: SetTrustOptions,
 ): Promise<void> {
-  if (scope === "") throw new UsageError("REGISTRY", "the scope is empty");
+  if (scope === "") throw new TypeError(usage("REGISTRY", "the scope is empty"));
   const requirements = trustRequirements(options);
   let document: JsonValue = { default: [{ type: "insecureAcceptAnything" }], transports: {} };
   try {
@@ -95,6 +108,9 @@ export async function setTrust(
   }
   const text = JSON.stringify(document, null, 4) + "\n";
   parsePolicy(text, path);
+  if (options.type === "sigstoreSigned" && options.registriesDir !== undefined) {
+    await enableSigstoreAttachments(fs, options.registriesDir, scope);
+  }
   const dir = path.slice(0, path.lastIndexOf("/"));
   if (dir !== "") await fs.mkdir(dir, { recursive: true });
   await writeFileAtomic(fs, path, text, { mode: 0o644 });

@@ -9,6 +9,7 @@ import { ImageRejectedError, PolicyError } from "../errors.ts";
 import { type FileSystem, isNotFound } from "../fs/mod.ts";
 import { loadRegistriesD, type RegistriesDConfig } from "../config/registries_d.ts";
 import type { ImageSource, ManifestBytes, TransportContext } from "../transports/types.ts";
+import type { SourceVerification, VerifiedSignatureInfo } from "../types/mod.ts";
 import {
   evaluateRequirements,
   KeyCache,
@@ -37,6 +38,13 @@ export interface TrustEnvironment {
   uid?: number;
   /** A registries.d directory instead of the default ones. */
   registriesDir?: string;
+  /**
+   * The absolute working directory relative `oci:`/`dir:` paths are resolved against for
+   * path scopes. @default none: a relative path matches only the transport's `""` scope
+   */
+  cwd?: string;
+  /** The clock that stamps verifications. @default () => new Date() */
+  now?: () => Date;
 }
 
 /**
@@ -102,6 +110,8 @@ export interface TrustDecision {
   scope: string;
   /** The signatures that were verified (empty when none were required). */
   signatures: VerifiedSignature[];
+  /** When the check was made, ISO 8601. */
+  verifiedAt: string;
 }
 
 /**
@@ -121,6 +131,8 @@ export class TrustPolicy {
   readonly decisions: TrustDecision[] = [];
   readonly #locations: SignatureLocations;
   readonly #keys: KeyCache;
+  readonly #cwd: string | undefined;
+  readonly #now: () => Date;
 
   /** Binds `policy` to `env`; `locations` may be shared with signing. */
   constructor(
@@ -130,6 +142,8 @@ export class TrustPolicy {
   ) {
     this.policy = policy;
     this.#keys = new KeyCache(env.fs);
+    this.#cwd = env.cwd;
+    this.#now = env.now ?? (() => new Date());
     this.#locations = locations;
   }
 
@@ -146,7 +160,8 @@ export class TrustPolicy {
   /**
    * Checks the manifest `manifest` of `source` (a top-level image, a list copied whole,
    * or an instance) before anything of it is copied; signatures are read only when a
-   * requirement needs them.
+   * requirement needs them. Resolves with what was verified when signatures were, for the
+   * destination to record.
    *
    * @throws {ImageRejectedError} "Source image rejected: …" when the policy says no.
    * @throws {SignatureError} when required signatures cannot be read.
@@ -156,9 +171,9 @@ export class TrustPolicy {
     source: ImageSource,
     manifest: ManifestBytes,
     context: TransportContext,
-  ): Promise<void> {
+  ): Promise<SourceVerification | undefined> {
     const ref = source.reference;
-    const { scope, requirements } = requirementsFor(this.policy, ref);
+    const { scope, requirements } = requirementsFor(this.policy, ref, this.#cwd);
     let signatures: Promise<ImageSignature[]> | undefined;
     const image = {
       reference: ref.toString(),
@@ -178,12 +193,28 @@ export class TrustPolicy {
       }
       throw error;
     }
-    this.decisions.push({
+    const decision: TrustDecision = {
       reference: ref.toString(),
       manifestDigest: manifest.digest,
       scope,
       signatures: verified,
-    });
+      verifiedAt: this.#now().toISOString(),
+    };
+    this.decisions.push(decision);
     if (this.decisions.length > 64) this.decisions.shift();
+    if (verified.length === 0) return undefined;
+    return {
+      source: decision.reference,
+      manifestDigest: decision.manifestDigest,
+      scope,
+      verifiedAt: decision.verifiedAt,
+      signatures: verified.map((s): VerifiedSignatureInfo => ({
+        requirement: s.requirement,
+        keyFingerprint: s.keyFingerprint,
+        ...(s.keyIdentity === undefined ? {} : { keyIdentity: s.keyIdentity }),
+        signedIdentity: s.signedIdentity,
+        location: s.location,
+      })),
+    };
   }
 }

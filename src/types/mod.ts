@@ -58,3 +58,4 @@ export type {
   ImageConfig,
   RootFs,
 } from "./image_config.ts";
+export type { SourceVerification, VerifiedSignatureInfo } from "./verification.ts";

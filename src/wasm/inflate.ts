@@ -140,6 +140,21 @@ export class WasmInflater {
     return out;
   }
 
+  /**
+   * Passes the bytes decoded since the last call to `use` as a view into the decoder's
+   * memory (valid only during the call: nothing is copied), then frees them; returns how
+   * many there were.
+   */
+  useOutput(use: (bytes: Uint8Array) => void): number {
+    const kernel = this.#live();
+    const len = kernel.outputLen();
+    if (len === 0) return 0;
+    const ptr = kernel.outputPtr();
+    use(this.#memory.subarray(ptr, ptr + len));
+    kernel.outputConsumed();
+    return len;
+  }
+
   /** Input bytes written but not used (after the end: bytes that followed the stream). */
   inputLeft(): number {
     return this.#live().inputLeft();

@@ -1,7 +1,7 @@
 // The CLI's formatting and argument helpers: durations, sizes, tables and templates.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { UsageError } from "../../src/errors.ts";
+import { UsageError } from "../../src/cli/_errors.ts";
 import { parseCommandArgs, parseDuration } from "../../src/cli/_args.ts";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -8,7 +8,7 @@ import {
   InvalidReferenceError,
   UnsupportedTransportError,
 } from "../../src/errors.ts";
-import type { LookupOptions } from "../../src/runtime/context.ts";
+import type { LookupOptions } from "../../src/lookup/types.ts";
 import { addList, FakeStore, hex, record } from "./_fake_store.ts";
 
 const amd64 = { os: "linux", architecture: "amd64" };

@@ -6,7 +6,7 @@ import {
   InvalidReferenceError,
   ManifestUnknownError,
 } from "../../src/errors.ts";
-import { MANIFEST_ACCEPT } from "../../src/registry/mod.ts";
+import { MANIFEST_ACCEPT } from "../../src/registry/_manifests.ts";
 import { bytesOf, ociManifest, randomBytes, setup, sha256 } from "./_fixtures.ts";
 
 const OCI = "application/vnd.oci.image.manifest.v1+json";

@@ -11,7 +11,8 @@ import type { ImageStore } from "../../src/store/mod.ts";
 import { lookupImage } from "../../src/lookup/mod.ts";
 import { emptyRegistriesConf } from "../../src/config/mod.ts";
 import { EventChannel, type ImageEvent } from "../../src/events/mod.ts";
-import type { ContainerInfo, RuntimeContext } from "../../src/runtime/context.ts";
+import type { ContainerInfo } from "../../src/lookup/types.ts";
+import type { RuntimeContext } from "../../src/runtime/context.ts";
 
 /** A test context and its knobs. */
 export interface TestContext {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { listImages } from "../../src/runtime/list_images.ts";
-import { InvalidFilterError } from "../../src/errors.ts";
+import { InvalidFilterError, StoreLockedError } from "../../src/errors.ts";
 import { makeContext } from "./_context.ts";
 import { buildImage, buildManifestList } from "./_images.ts";
 
@@ -225,5 +225,30 @@ describe("listImages", () => {
     assert.deepEqual(await ids(ctx, "label=a"), [good.record.id]);
     // Without a filter that needs the config the image is still listed.
     assert.deepEqual(await ids(ctx, "readonly=false"), [good.record.id, bad.record.id]);
+  });
+
+  it("rethrows what is not corruption: an I/O error, a lock timeout", async () => {
+    const { ctx, store } = await makeContext();
+    await buildImage(store, { labels: { a: "1" } });
+    const failure = Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" });
+    const locked = new StoreLockedError("/store", "timed out waiting for the lock");
+    // The store, with some methods failing.
+    const failing = (errors: Record<string, Error>) => ({
+      ...ctx,
+      store: new Proxy(store, {
+        get(target, property) {
+          const error = errors[String(property)];
+          if (error) return () => Promise.reject(error);
+          const value = Reflect.get(target, property, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    });
+    const unreadable = failing({ readBlobBytes: failure });
+    await assert.rejects(listImages(unreadable), (error) => error === failure);
+    await assert.rejects(listImages(unreadable, { filters: ["label=a"] }), (e) => e === failure);
+    // The corruption check itself failing is not corruption either.
+    const busy = failing({ readBlobBytes: failure, isCorrupted: locked });
+    await assert.rejects(listImages(busy), (error) => error === locked);
   });
 });

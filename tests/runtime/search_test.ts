@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidFilterError, InvalidReferenceError, SearchError } from "../../src/errors.ts";
-import { parseSearchFilters } from "../../src/runtime/mod.ts";
+import { parseSearchFilters } from "../../src/runtime/search.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { type ArchiveEnv, startArchiveEnv } from "./_archive_env.ts";
 

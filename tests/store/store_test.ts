@@ -2,7 +2,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
-import { openStore } from "../../src/store/mod.ts";
+import { OCI_LAYOUT_CONTENT, openStore } from "../../src/store/mod.ts";
+import { ociTransport } from "../../src/transports/mod.ts";
 import {
   BlobUnknownError,
   CorruptedError,
@@ -331,5 +332,34 @@ describe("local image store", () => {
     const bad = (await store.check()).filter((p) => p.kind === "bad-record");
     assert.deepEqual(bad.map((p) => p.imageId), [images[7].id]);
     assert.equal(await store.isCorrupted((await store.imageById(images[7].id))!), true);
+  });
+});
+
+describe("the store and the oci: transport", () => {
+  it("write the same OCI layout: marker bytes and blob paths", async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore({ root: "/store", fs });
+    const image = randomImage({ layers: 1 });
+    const destination = await ociTransport.parse("/layout:v1").newDestination({ fs });
+    const layer = image.layers[0];
+    await destination.putBlob(
+      { digest: layer.digest, size: layer.size },
+      streamOf(image.blobs.get(layer.digest)!),
+    );
+    await destination.putManifest(image.manifest);
+    await destination.commit();
+    await destination.close();
+    await store.putBlob(
+      layer.digest,
+      layer.size,
+      streamOf(image.blobs.get(layer.digest)!),
+    );
+    assert.equal(await fs.readTextFile("/store/oci-layout"), OCI_LAYOUT_CONTENT);
+    assert.equal(await fs.readTextFile("/layout/oci-layout"), OCI_LAYOUT_CONTENT);
+    const [, hex] = layer.digest.split(":");
+    assert.deepEqual(
+      await fs.readFile(`/store/blobs/sha256/${hex}`),
+      await fs.readFile(`/layout/blobs/sha256/${hex}`),
+    );
   });
 });

@@ -5,9 +5,9 @@ import { InvalidReferenceError, UnsupportedTransportError } from "../../src/erro
 import { dirTransport, parseDirReference } from "../../src/transports/dir/mod.ts";
 import {
   parseImageReference,
-  registerTransport,
-  transports,
-} from "../../src/transports/registry.ts";
+  standardTransports,
+  TransportTable,
+} from "../../src/transports/transport_table.ts";
 import type { Transport } from "../../src/transports/types.ts";
 import { randomImage, readImage, writeImage } from "./_helpers.ts";
 
@@ -68,10 +68,10 @@ describe("dir transport", () => {
   });
 });
 
-describe("transport registry", () => {
+describe("transport table", () => {
   it("knows the path transports", () => {
     for (const name of ["oci", "oci-archive", "docker-archive", "dir"]) {
-      assert.ok(transports.has(name));
+      assert.ok(standardTransports().has(name));
     }
     assert.equal(parseImageReference("oci:/x:y")?.toString(), "oci:/x:y");
     assert.equal(parseImageReference("dir:/tmp/CapitalChar")?.toString(), "dir:/tmp/CapitalChar");
@@ -107,15 +107,20 @@ describe("transport registry", () => {
         return { toString: () => `docker:${within}` } as never;
       },
     };
-    const previous = transports.get("docker");
-    registerTransport(fake);
-    try {
-      assert.equal(parseImageReference("docker:latest"), undefined);
-      assert.equal(String(parseImageReference("docker://alpine")), "docker://alpine");
-      assert.deepEqual(seen, ["//alpine"]);
-    } finally {
-      if (previous) registerTransport(previous);
-      else transports.delete("docker");
-    }
+    const table = standardTransports().with(fake);
+    assert.equal(table.parse("docker:latest"), undefined);
+    assert.equal(String(table.parse("docker://alpine")), "docker://alpine");
+    assert.deepEqual(seen, ["//alpine"]);
+    // The standard table is not changed by `with`.
+    assert.notEqual(standardTransports().get("docker"), fake);
+  });
+
+  it("is a value per owner: a table only knows what it was built with", () => {
+    const table = new TransportTable([dirTransport]);
+    assert.deepEqual(table.names(), ["dir"]);
+    assert.equal(table.parse("oci:/x:y"), undefined);
+    assert.equal(table.parse("dir:/x")?.toString(), "dir:/x");
+    assert.ok(table.isQualified("dir:/x"));
+    assert.ok(!table.isQualified("oci:/x"));
   });
 });

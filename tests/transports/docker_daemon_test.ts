@@ -18,7 +18,7 @@ import {
   dockerDaemonTransport,
   dockerEngineEndpoint,
 } from "../../src/transports/docker_daemon/mod.ts";
-import { parseImageReference } from "../../src/transports/registry.ts";
+import { parseImageReference } from "../../src/transports/transport_table.ts";
 import { ociTransport } from "../../src/transports/oci/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";

@@ -8,7 +8,7 @@ import { copyImage } from "../../src/copy/mod.ts";
 import { InvalidReferenceError, ManifestUnknownError } from "../../src/errors.ts";
 import { MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
 import { createDockerTransport, dockerTransport } from "../../src/transports/docker/mod.ts";
-import { parseImageReference } from "../../src/transports/registry.ts";
+import { parseImageReference } from "../../src/transports/transport_table.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage, randomMultiArch } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";

@@ -6,12 +6,19 @@
  * @module
  */
 import { execFile } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Runtime, type RuntimeOptions } from "../../src/runtime/mod.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
+import {
+  SIGSTORE_PAYLOAD_TYPE,
+  SIGSTORE_SIGNATURE_ANNOTATION,
+  writeSigstoreAttachments,
+} from "../../src/signature/mod.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
+import { type CliResult, runCli } from "../cli/_cli.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 
 /** Runs a program; resolves with stdout, rejects with stderr in the message. */
@@ -231,7 +238,64 @@ export async function startTrustEnv(): Promise<TrustEnv> {
   return env;
 }
 
+/** Runs the CLI over the world's CLI store, with its home directory. */
+export function trustCli(env: TrustEnv, args: string[]): CliResult {
+  return runCli(["--root", join(env.dir, "cli-root"), ...args], { HOME: join(env.dir, "home") });
+}
+
 /** Reads a file as bytes. */
 export function readBytes(path: string): Promise<Uint8Array> {
   return readFile(path).then((b) => new Uint8Array(b));
+}
+
+/** A new P-256 sigstore key of the test world. */
+export interface SigstoreKey {
+  /** The PEM public key file. */
+  keyPath: string;
+  /** The public key's DER SubjectPublicKeyInfo. */
+  publicKeyDer: Uint8Array;
+  /** Attaches a cosign signature of `repo@digest` claiming `identity` (node:crypto signs). */
+  attach(repo: string, digest: string, identity: string): Promise<void>;
+}
+
+/** Makes a sigstore key pair with node:crypto; its public key is written as `<name>.pub`. */
+export async function sigstoreKey(env: TrustEnv, name: string): Promise<SigstoreKey> {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const keyPath = join(env.dir, `${name}.pub`);
+  await writeFile(keyPath, publicKey.export({ type: "spki", format: "pem" }) as string);
+  return {
+    keyPath,
+    publicKeyDer: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
+    async attach(repo, digest, identity) {
+      const payload = new TextEncoder().encode(JSON.stringify({
+        critical: {
+          identity: { "docker-reference": identity },
+          image: { "docker-manifest-digest": digest },
+          type: "cosign container image signature",
+        },
+        optional: null,
+      }));
+      const signature = sign("sha256", payload, { key: privateKey, dsaEncoding: "der" });
+      await writeSigstoreAttachments(env.client, repo, digest, [{
+        mediaType: SIGSTORE_PAYLOAD_TYPE,
+        payload,
+        annotations: { [SIGSTORE_SIGNATURE_ANNOTATION]: signature.toString("base64") },
+      }]);
+    },
+  };
+}
+
+/**
+ * Pushes a new random image as `repo:tag` and attaches a cosign signature of it by a new
+ * key, claiming `registry/repo:tag`; returns the image and the key.
+ */
+export async function pushSigstoreSigned(
+  env: TrustEnv,
+  repo: string,
+  tag: string,
+): Promise<{ image: RandomImage } & SigstoreKey> {
+  const image = await env.push(repo, tag);
+  const key = await sigstoreKey(env, `${repo.replaceAll("/", "-")}-${tag}`);
+  await key.attach(repo, image.manifest.digest, `${env.registry.registry}/${repo}:${tag}`);
+  return { image, ...key };
 }

@@ -8,7 +8,7 @@ import {
   requirementsFor,
 } from "../../src/trust/mod.ts";
 import { dockerTransport } from "../../src/transports/docker/mod.ts";
-import { parseImageReference } from "../../src/transports/registry.ts";
+import { parseImageReference } from "../../src/transports/transport_table.ts";
 
 describe("policy scopes", () => {
   it("lists a docker image's identity, namespaces and wildcard domains", () => {

@@ -10,6 +10,7 @@ import type { ImageRecord } from "../../store/types.ts";
 import type { RuntimeContext } from "../context.ts";
 import type { ImageView } from "../_image_view.ts";
 import { InvalidFilterError } from "../../errors.ts";
+import { isCorruption } from "../_corruption.ts";
 import { compileLabelFilter } from "./label_filter.ts";
 import { compileReferenceFilter, type ReferenceFilter } from "./reference_filter.ts";
 import { parseTimestamp } from "./parse_timestamp.ts";
@@ -242,12 +243,6 @@ async function dropIfCorrupted(
   record: ImageRecord,
   error: unknown,
 ): Promise<boolean> {
-  let corrupted = false;
-  try {
-    corrupted = await ctx.store.isCorrupted(record);
-  } catch {
-    corrupted = true;
-  }
-  if (corrupted) return false;
+  if (await isCorruption(ctx, record, error)) return false;
   throw error;
 }

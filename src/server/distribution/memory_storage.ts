@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { computeDigest } from "../../digest/mod.ts";
-import { DigestMismatchError } from "../../errors.ts";
+import { assertDigest, computeDigest } from "../../digest/mod.ts";
 import { concatBytes } from "../../streams/mod.ts";
 import type { RegistryStorage, StoredManifest, UploadSession } from "./storage.ts";
 
@@ -98,10 +97,9 @@ export class MemoryRegistryStorage implements RegistryStorage {
       },
       async commit(digest) {
         const data = concatBytes(chunks);
-        const actual = (await computeDigest(data)).toString();
-        if (actual !== digest) {
-          throw new DigestMismatchError(`upload ${id}`, digest, actual, data.byteLength);
-        }
+        assertDigest(digest, (await computeDigest(data)).toString(), data.byteLength, {
+          what: `upload ${id}`,
+        });
         store(digest, data);
         forget();
       },
@@ -135,13 +133,10 @@ export class MemoryRegistryStorage implements RegistryStorage {
     mediaType: string,
   ): Promise<string> {
     const digest = (await computeDigest(bytes)).toString();
-    if (isDigest(reference) && reference !== digest) {
-      throw new DigestMismatchError(
-        `manifest ${repository}@${reference}`,
-        reference,
-        digest,
-        bytes.byteLength,
-      );
+    if (isDigest(reference)) {
+      assertDigest(reference, digest, bytes.byteLength, {
+        what: `manifest ${repository}@${reference}`,
+      });
     }
     const repo = this.#repository(repository, true)!;
     repo.manifests.set(digest, { bytes: bytes.slice(), mediaType, digest });

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { WebApp } from "../web_app.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { DigestMismatchError } from "../../errors.ts";
@@ -119,7 +120,18 @@ export interface DistributionOptions {
  * console.log(response.status); // 200
  * ```
  */
-export function distributionApp(storage: RegistryStorage, options: DistributionOptions = {}): Hono {
+export function distributionApp(
+  storage: RegistryStorage,
+  options: DistributionOptions = {},
+): WebApp {
+  return distributionRoutes(storage, options);
+}
+
+/** The Hono routes of {@linkcode distributionApp}, for mounting in a larger app. */
+export function distributionRoutes(
+  storage: RegistryStorage,
+  options: DistributionOptions = {},
+): Hono {
   const app = new Hono();
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
 

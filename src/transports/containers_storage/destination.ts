@@ -12,6 +12,7 @@
  * @module
  */
 import { CorruptedError, DigestMismatchError, InvalidManifestError } from "../../errors.ts";
+import { streamOf } from "../../streams/mod.ts";
 import {
   configDiffIds,
   parseImageConfig,
@@ -33,9 +34,16 @@ import {
   layerCompression,
   MediaType,
   type Platform,
+  type SourceVerification,
 } from "../../types/mod.ts";
 import { truthfulManifest } from "./_truthful_manifest.ts";
-import type { BlobInfo, ImageDestination, LayerCompressionWish, ManifestBytes } from "../types.ts";
+import type {
+  BlobInfo,
+  BlobWriteOptions,
+  ImageDestination,
+  LayerCompressionWish,
+  ManifestBytes,
+} from "../types.ts";
 import type { ContainersStorageReference } from "./reference.ts";
 
 /** The manifest types the store accepts, preferred first. */
@@ -51,10 +59,6 @@ function randomId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
-}
-
 /** An {@linkcode ImageDestination} into an {@linkcode ImageStore}. */
 export class ContainersStorageDestination implements ImageDestination {
   /** The store checks every blob it is given. */
@@ -67,6 +71,10 @@ export class ContainersStorageDestination implements ImageDestination {
   #committed: ImageRecord | undefined;
   #lease: BlobLeaseHandle | undefined;
   #sourceList: ManifestBytes | undefined;
+  /** The digest the top-level manifest was given with (before a truthful rewrite). */
+  #topGiven: string | undefined;
+  /** What the signature policy verified, by the digest of the manifest as given. */
+  readonly #verifications = new Map<string, SourceVerification>();
   /** What the layers written or checked by this destination hold, by blob digest. */
   readonly #facts = new Map<string, Omit<LayerFacts, "compression">>();
   /** The compression each layer written by this destination really has. */
@@ -103,8 +111,10 @@ export class ContainersStorageDestination implements ImageDestination {
    */
   async hasBlob(blob: BlobInfo): Promise<boolean> {
     const size = blob.size >= 0 ? blob.size : undefined;
-    const has = !this.#store.leaseBlobs
-      ? await this.#store.hasBlob(blob.digest, size)
+    // A blob missing at a first look is missing: no lock, no lease (the write leases it).
+    const present = await this.#store.hasBlob(blob.digest, size);
+    const has = !present || !this.#store.leaseBlobs
+      ? present
       : await this.#store.withLock(async () => {
         await this.#leaseOf(blob.digest);
         return await this.#store.hasBlob(blob.digest, size);
@@ -119,10 +129,16 @@ export class ContainersStorageDestination implements ImageDestination {
    * the same pass, and a diff ID the image configs given so far do not list fails the
    * write (nothing is kept).
    */
-  async putBlob(blob: BlobInfo, stream: ReadableStream<Uint8Array>): Promise<void> {
+  async putBlob(
+    blob: BlobInfo,
+    stream: ReadableStream<Uint8Array>,
+    options?: BlobWriteOptions,
+  ): Promise<void> {
     await this.#leaseOf(blob.digest);
+    // A stream that checks itself against the digest is not hashed a second time.
+    const verified = options?.verified === true;
     if (!isLayer(blob)) {
-      await this.#store.putBlob(blob.digest, blob.size, stream);
+      await this.#store.putBlob(blob.digest, blob.size, stream, { verified });
       if (isConfig(blob)) await this.#noteConfig(blob.digest);
       return;
     }
@@ -137,7 +153,10 @@ export class ContainersStorageDestination implements ImageDestination {
         );
       }
     });
-    await this.#store.putBlob(blob.digest, blob.size, stream, { through: probe.stream });
+    await this.#store.putBlob(blob.digest, blob.size, stream, {
+      through: probe.stream,
+      verified,
+    });
     // A store that does not take `through` stored the blob unprobed: read it once more.
     const facts = probe.ended
       ? await probe.facts
@@ -163,7 +182,10 @@ export class ContainersStorageDestination implements ImageDestination {
    * stored bytes have is stored with the true media types instead.
    */
   async putManifest(manifest: ManifestBytes, instanceDigest?: string): Promise<void> {
-    if (instanceDigest === undefined) manifest = await this.#truthful(manifest);
+    if (instanceDigest === undefined) {
+      this.#topGiven = manifest.digest;
+      manifest = await this.#truthful(manifest);
+    }
     await this.#leaseOf(manifest.digest);
     await this.#store.putBlob(manifest.digest, manifest.bytes.length, streamOf(manifest.bytes));
     if (instanceDigest !== undefined) this.#instances.set(manifest.digest, manifest);
@@ -210,8 +232,21 @@ export class ContainersStorageDestination implements ImageDestination {
         names,
         isManifestList: true,
         size: top.bytes.length,
+        ...this.#verificationOf(top),
       });
     });
+  }
+
+  /** Records `verification` with the image whose manifest was put as `manifestDigest`. */
+  recordVerification(manifestDigest: string, verification: SourceVerification): void {
+    this.#verifications.set(manifestDigest, verification);
+  }
+
+  /** The verification recorded for `manifest` (the top one is known by its given digest). */
+  #verificationOf(manifest: ManifestBytes): { verification?: SourceVerification } {
+    const given = manifest === this.#top ? this.#topGiven! : manifest.digest;
+    const verification = this.#verifications.get(given);
+    return verification === undefined ? {} : { verification };
   }
 
   /** The record committed, once {@linkcode commit} succeeded. */
@@ -296,6 +331,7 @@ export class ContainersStorageDestination implements ImageDestination {
         (list?.bytes.length ?? 0),
       created: config.created ?? "",
       platform,
+      ...this.#verificationOf(manifest),
     });
   }
 

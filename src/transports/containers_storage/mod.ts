@@ -24,6 +24,9 @@ import {
   parseStorageTarget,
 } from "./reference.ts";
 
+/** The name of the local store's transport: `containers-storage:NAME` or `:@ID`. */
+export const CONTAINERS_STORAGE_TRANSPORT = "containers-storage";
+
 /** The `containers-storage` transport over one store. */
 export interface ContainersStorageTransport extends Transport {
   /** The store images are read from and written to. */
@@ -38,7 +41,7 @@ export interface ContainersStorageTransport extends Transport {
 /** Builds the `containers-storage` transport over `store`. */
 export function containersStorageTransport(store: ImageStore): ContainersStorageTransport {
   const transport: ContainersStorageTransport = {
-    name: "containers-storage",
+    name: CONTAINERS_STORAGE_TRANSPORT,
     store,
     parse(withinTransport, options) {
       return new ContainersStorageReference(

@@ -119,6 +119,11 @@ export class ContainersStorageReference implements ImageReference {
     return `${this.transport.name}:${this.withinTransport}`;
   }
 
+  /** The name, when the reference names the image; none (by ID) otherwise. */
+  storageNames(): Promise<string[]> {
+    return Promise.resolve(this.name === undefined ? [] : [this.name]);
+  }
+
   /** The same reference whose commit also records `extraDigests`. */
   withExtraDigests(extraDigests: string[]): ContainersStorageReference {
     const target = this.name !== undefined ? { name: this.name } : { id: this.id! };

@@ -9,6 +9,7 @@ import { UnsupportedTransportError } from "../../errors.ts";
 import { MediaType } from "../../types/mod.ts";
 import type {
   BlobInfo,
+  BlobWriteOptions,
   ImageDestination,
   LayerCompressionWish,
   ManifestBytes,
@@ -104,12 +105,13 @@ export class DirDestination implements ImageDestination {
   async putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    options?: { signal?: AbortSignal },
+    options?: BlobWriteOptions,
   ): Promise<void> {
     const target = dirBlobPath(this.reference.path, blob.digest);
     const temporary = `${this.reference.path}/.tmp-${crypto.randomUUID()}`;
     try {
-      const verified = stream.pipeThrough(
+      // A stream that checks itself (`options.verified`) is not hashed a second time.
+      const verified = options?.verified === true ? stream : stream.pipeThrough(
         digestVerifier(blob.digest, {
           size: blob.size >= 0 ? blob.size : undefined,
           what: blob.digest,

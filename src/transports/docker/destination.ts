@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { DigestMismatchError } from "../../errors.ts";
+import { assertDigest } from "../../digest/mod.ts";
 import type { RegistryClient } from "../../registry/mod.ts";
 import { MediaType } from "../../types/mod.ts";
 import type { BlobInfo, ImageDestination, LayerCompressionWish, ManifestBytes } from "../types.ts";
@@ -118,13 +118,10 @@ export class DockerImageDestination implements ImageDestination {
       return;
     }
     const wanted = this.reference.name.digest;
-    if (wanted !== undefined && wanted !== manifest.digest) {
-      throw new DigestMismatchError(
-        this.reference.toString(),
-        wanted,
-        manifest.digest,
-        manifest.bytes.length,
-      );
+    if (wanted !== undefined) {
+      assertDigest(wanted, manifest.digest, manifest.bytes.length, {
+        what: this.reference.toString(),
+      });
     }
     this.#top = manifest;
   }

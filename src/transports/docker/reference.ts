@@ -69,6 +69,11 @@ export class DockerImageReference implements ImageReference {
     return this.name.toString();
   }
 
+  /** The image's name in its registry: pulls apply registries.conf and the pull policy. */
+  get registryName(): string {
+    return this.name.toString();
+  }
+
   /** The registry host, `host[:port]`. */
   get registry(): string {
     return this.name.domain;

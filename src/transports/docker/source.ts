@@ -13,6 +13,8 @@ import type { DockerImageReference } from "./reference.ts";
 export class DockerImageSource implements ImageSource {
   /** Blob streams come verified from the registry client. */
   readonly verifiesBlobs = true;
+  /** The registry client retries requests and resumes broken blob bodies. */
+  readonly retriesTransientFailures = true;
   /** Where the image is read from. */
   readonly reference: DockerImageReference;
   readonly #client: RegistryClient;

@@ -7,13 +7,14 @@ import { InvalidManifestError, UnsupportedTransportError } from "../../errors.ts
 import { MediaType } from "../../types/mod.ts";
 import type {
   BlobInfo,
+  BlobWriteOptions,
   ImageDestination,
   ImageReference,
   LayerCompressionWish,
   ManifestBytes,
 } from "../types.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
-import type { DockerArchiveWriter } from "./_archive_writer.ts";
+import type { DockerArchiveWriter } from "./archive_writer.ts";
 
 /** An {@linkcode ImageDestination} adding one image to a {@linkcode DockerArchiveWriter}. */
 export class DockerArchiveDestination implements ImageDestination {
@@ -59,13 +60,13 @@ export class DockerArchiveDestination implements ImageDestination {
     return Promise.resolve(this.#writer.hasBlob(blob));
   }
 
-  /** Stages a blob. */
+  /** Stages a blob (not hashed again when the stream checks itself). */
   putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    options?: { signal?: AbortSignal },
+    options?: BlobWriteOptions,
   ): Promise<void> {
-    return this.#writer.putBlob(blob, stream, options?.signal);
+    return this.#writer.putBlob(blob, stream, options?.signal, options?.verified === true);
   }
 
   /** Takes the image's config and layer digests from its schema 2 manifest. */

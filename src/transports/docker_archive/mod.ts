@@ -19,7 +19,7 @@ import {
   normalizeArchiveTag,
   parseDockerArchivePath,
 } from "./reference.ts";
-import type { DockerArchiveWriter } from "./_archive_writer.ts";
+import type { DockerArchiveWriter } from "./archive_writer.ts";
 
 /** The `docker-archive` transport. */
 export const dockerArchiveTransport: Transport = {
@@ -61,6 +61,6 @@ export {
   selectArchiveImage,
 } from "./source.ts";
 export { DockerArchiveDestination } from "./destination.ts";
-export { DockerArchiveWriter, type DockerArchiveWriterOptions } from "./_archive_writer.ts";
+export { DockerArchiveWriter, type DockerArchiveWriterOptions } from "./archive_writer.ts";
 export { type DockerArchiveImage, listDockerArchiveImages } from "./list.ts";
 export { type ArchiveImage, readArchiveImages } from "./_archive_reader.ts";

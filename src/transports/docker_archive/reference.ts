@@ -5,17 +5,19 @@
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
-import { parseNormalizedName } from "../../reference/mod.ts";
+import { normalizeName, parseNormalizedName } from "../../reference/mod.ts";
 import type {
   ImageDestination,
   ImageReference,
   ImageSource,
+  LayerCompressionName,
   Transport,
   TransportContext,
 } from "../types.ts";
-import { openDockerArchiveSource } from "./source.ts";
+import { openDockerArchiveSource, selectArchiveImage } from "./source.ts";
+import { listDockerArchiveImages } from "./list.ts";
 import { DockerArchiveDestination } from "./destination.ts";
-import { DockerArchiveWriter } from "./_archive_writer.ts";
+import { DockerArchiveWriter } from "./archive_writer.ts";
 
 /** What picks the image of an archive. */
 export interface DockerArchiveSelector {
@@ -83,6 +85,8 @@ export class DockerArchiveReference implements ImageReference {
   readonly extraTags: readonly string[];
   /** The shared writer this reference appends to, if any. */
   readonly writer: DockerArchiveWriter | undefined;
+  /** Docker archives hold gzip (or uncompressed) layers only. */
+  readonly layerCompressions: readonly LayerCompressionName[] = ["gzip"];
 
   /** Builds a reference; `writer` makes destinations append to a shared archive. */
   constructor(
@@ -115,6 +119,35 @@ export class DockerArchiveReference implements ImageReference {
   /** `docker-archive:PATH[:NAME|:@INDEX]`. */
   toString(): string {
     return `${this.transport.name}:${this.withinTransport}`;
+  }
+
+  /** The tags of the selected image inside the archive, normalized. */
+  async storageNames(context: TransportContext): Promise<string[]> {
+    const images = await listDockerArchiveImages(context.fs, this.path);
+    const image = selectArchiveImage(
+      images,
+      { tag: this.tag, index: this.index },
+      this.toString(),
+    );
+    return image.repoTags.map((tag) => normalizeName(tag).toString());
+  }
+
+  /**
+   * This destination, writing `name` as a tag too when it is a tagged name (not with a
+   * shared writer, which names its images itself).
+   */
+  withImageName(name: string): ImageReference {
+    if (this.writer !== undefined) return this;
+    let tag: string;
+    try {
+      const named = parseNormalizedName(name);
+      if (named.tag === undefined || named.digest !== undefined) return this;
+      tag = normalizeArchiveTag(name);
+    } catch {
+      return this;
+    }
+    const selector = this.tag === undefined ? {} : { tag: this.tag };
+    return new DockerArchiveReference(this.transport, this.path, selector, undefined, [tag]);
   }
 
   /** Opens the chosen image for reading. */

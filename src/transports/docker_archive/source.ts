@@ -23,7 +23,8 @@ import type {
 } from "../types.ts";
 import type { ExtractedArchive } from "../_tar/mod.ts";
 import { tempPath } from "../_temp.ts";
-import { gunzipIfCompressed, isGzip, peekStream, sha256Digest } from "../_streams.ts";
+import { gunzipIfCompressed, isGzip, sha256Digest } from "../_streams.ts";
+import { peekStream, streamOf } from "../../streams/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
 import { type ArchiveImage, openDockerArchive } from "./_archive_reader.ts";
 import type { DockerArchiveReference } from "./reference.ts";
@@ -215,7 +216,7 @@ export class DockerArchiveSource implements ImageSource {
   /** Streams the config or a layer (inflated if it is stored compressed). */
   async getBlob(blob: BlobInfo): Promise<ReadableStream<Uint8Array>> {
     if (blob.digest === this.#configDigest) {
-      return new Blob([this.#image.config as Uint8Array<ArrayBuffer>]).stream();
+      return streamOf(this.#image.config);
     }
     await this.getManifest();
     const layer = this.#layers.get(blob.digest);

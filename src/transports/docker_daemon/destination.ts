@@ -8,6 +8,7 @@
 import { RegistryError } from "../../errors.ts";
 import type {
   BlobInfo,
+  BlobWriteOptions,
   ImageDestination,
   LayerCompressionWish,
   ManifestBytes,
@@ -65,7 +66,7 @@ export class DockerDaemonDestination implements ImageDestination {
   putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    options?: { signal?: AbortSignal },
+    options?: BlobWriteOptions,
   ): Promise<void> {
     return this.#archive.putBlob(blob, stream, options);
   }

@@ -11,6 +11,7 @@ import type {
   ImageDestination,
   ImageReference,
   ImageSource,
+  LayerCompressionName,
   Transport,
   TransportContext,
 } from "../types.ts";
@@ -71,6 +72,8 @@ export class DockerDaemonReference implements ImageReference {
   readonly name: Reference | undefined;
   /** The image ID `sha256:<hex>`, for an image-ID reference. */
   readonly id: string | undefined;
+  /** The Docker Engine loads gzip (or uncompressed) layers only. */
+  readonly layerCompressions: readonly LayerCompressionName[] = ["gzip"];
 
   /** Builds a reference to `target` for `transport`. */
   constructor(transport: Transport, target: DockerDaemonTarget) {

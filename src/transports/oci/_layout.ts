@@ -8,10 +8,14 @@ import { type FileSystem, isNotFound, writeFileAtomic } from "../../fs/mod.ts";
 import { InvalidArchiveError, InvalidDigestError } from "../../errors.ts";
 import { Annotation, type Descriptor, type ImageIndex, MediaType } from "../../types/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
-import { digestVerifier } from "../../digest/mod.ts";
+import {
+  hasLayoutBlob as hasStoredLayoutBlob,
+  layoutBlobPath,
+  writeLayoutBlob as writeStoreLayoutBlob,
+  writeLayoutMarker,
+} from "../../store/oci_layout.ts";
 
-/** The content of the `oci-layout` file this code writes. */
-export const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion": "1.0.0"}';
+export { OCI_LAYOUT_CONTENT } from "../../store/oci_layout.ts";
 
 const HEX_LENGTHS: Record<string, number> = { sha256: 64, sha512: 128 };
 
@@ -35,8 +39,8 @@ export function splitDigest(digest: string): { algorithm: string; hex: string } 
 
 /** The path of the blob `digest` inside the layout at `dir`. */
 export function blobPath(dir: string, digest: string): string {
-  const { algorithm, hex } = splitDigest(digest);
-  return `${dir}/blobs/${algorithm}/${hex}`;
+  splitDigest(digest); // sha256 and sha512 only
+  return layoutBlobPath(dir, digest);
 }
 
 /** Reads and checks `index.json`; `undefined` when the layout has none. */
@@ -108,12 +112,7 @@ export function addToIndex(index: ImageIndex, desc: Descriptor): ImageIndex {
 /** Writes `oci-layout` (if missing) and `index.json`, each atomically. */
 export async function writeIndex(fs: FileSystem, dir: string, index: ImageIndex): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
-  try {
-    await fs.stat(`${dir}/oci-layout`);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await writeFileAtomic(fs, `${dir}/oci-layout`, OCI_LAYOUT_CONTENT);
-  }
+  await writeLayoutMarker(fs, dir);
   await writeFileAtomic(fs, `${dir}/index.json`, JSON.stringify(index));
 }
 
@@ -123,47 +122,34 @@ export function emptyIndex(): ImageIndex {
 }
 
 /** Tells whether the layout at `dir` holds `digest` (with `size`, unless it is -1). */
-export async function hasLayoutBlob(
+export function hasLayoutBlob(
   fs: FileSystem,
   dir: string,
   digest: string,
   size: number,
 ): Promise<boolean> {
-  try {
-    const info = await fs.stat(blobPath(dir, digest));
-    return info.isFile && (size < 0 || info.size === size);
-  } catch (error) {
-    if (isNotFound(error)) return false;
-    throw error;
-  }
+  splitDigest(digest);
+  return hasStoredLayoutBlob(fs, dir, digest, size);
 }
 
 /**
  * Writes a blob into the layout: streamed to a temporary file, checked against `digest`
  * (and `size` unless -1), then renamed into place. Nothing is left behind on failure.
  */
-export async function writeLayoutBlob(
+export function writeLayoutBlob(
   fs: FileSystem,
   dir: string,
   digest: string,
   size: number,
   stream: ReadableStream<Uint8Array>,
   signal?: AbortSignal,
+  options: { verified?: boolean } = {},
 ): Promise<void> {
-  const target = blobPath(dir, digest);
-  const folder = target.slice(0, target.lastIndexOf("/"));
-  await fs.mkdir(folder, { recursive: true });
-  const temporary = `${folder}/.tmp-${crypto.randomUUID()}`;
-  try {
-    const verified = stream.pipeThrough(
-      digestVerifier(digest, { size: size >= 0 ? size : undefined, what: digest }),
-    );
-    await verified.pipeTo(await fs.openWrite(temporary), { signal });
-    await fs.rename(temporary, target);
-  } catch (error) {
-    await fs.remove(temporary).catch(() => {});
-    throw error;
-  }
+  splitDigest(digest);
+  return writeStoreLayoutBlob(fs, dir, digest, size, stream, {
+    signal,
+    verified: options.verified,
+  });
 }
 
 /** The media types an OCI layout destination accepts. */

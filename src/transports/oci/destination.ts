@@ -3,10 +3,12 @@
  *
  * @module
  */
+import { streamOf } from "../../streams/mod.ts";
 import type { FileSystem } from "../../fs/mod.ts";
 import { Annotation, type Descriptor } from "../../types/mod.ts";
 import type {
   BlobInfo,
+  BlobWriteOptions,
   ImageDestination,
   ImageReference,
   LayerCompressionWish,
@@ -74,10 +76,12 @@ export class OciLayoutDestination implements ImageDestination {
   async putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    options?: { signal?: AbortSignal },
+    options?: BlobWriteOptions,
   ): Promise<void> {
     const signal = options?.signal ?? this.#signal;
-    await writeLayoutBlob(this.#fs, this.#dir, blob.digest, blob.size, stream, signal);
+    await writeLayoutBlob(this.#fs, this.#dir, blob.digest, blob.size, stream, signal, {
+      verified: options?.verified,
+    });
   }
 
   /** Stores a manifest blob; the top-level one is added to `index.json` on commit. */
@@ -87,7 +91,7 @@ export class OciLayoutDestination implements ImageDestination {
       this.#dir,
       manifest.digest,
       manifest.bytes.length,
-      new Blob([manifest.bytes as Uint8Array<ArrayBuffer>]).stream(),
+      streamOf(manifest.bytes),
       this.#signal,
     );
     if (instanceDigest !== undefined) return;

@@ -96,6 +96,12 @@ export abstract class LayoutEntryReference implements ImageReference {
 
 /** An `oci:` reference. */
 export class OciReference extends LayoutEntryReference {
+  /** The ref name as a full, tagged image name; none (store by ID) without a ref name. */
+  storageNames(): Promise<string[]> {
+    const refName = this.refName;
+    return Promise.resolve(refName ? [parseNormalizedName(refName).tagNameOnly().toString()] : []);
+  }
+
   /** Opens the layout entry for reading. */
   newSource(context: TransportContext): Promise<ImageSource> {
     return openOciLayoutSource(this, context.fs, this.path, this.refName);

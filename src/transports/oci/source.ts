@@ -4,16 +4,11 @@
  * @module
  */
 import { type FileSystem, isNotFound } from "../../fs/mod.ts";
-import {
-  BlobUnknownError,
-  DigestMismatchError,
-  InvalidArchiveError,
-  ManifestUnknownError,
-} from "../../errors.ts";
+import { BlobUnknownError, InvalidArchiveError, ManifestUnknownError } from "../../errors.ts";
 import { Annotation, type Descriptor, type ImageIndex } from "../../types/mod.ts";
 import type { BlobInfo, ImageReference, ImageSource, ManifestBytes } from "../types.ts";
 import { manifestMediaType } from "../_manifest_type.ts";
-import { sha256Digest } from "../_streams.ts";
+import { verifyDigest } from "../../digest/mod.ts";
 import { blobPath, refNameOf, requireIndex } from "./_layout.ts";
 
 /** Options of {@linkcode openOciLayoutSource}. */
@@ -109,8 +104,7 @@ export class OciLayoutSource implements ImageSource {
       if (isNotFound(error)) throw new ManifestUnknownError(what, { cause: error });
       throw error;
     }
-    const actual = digest.startsWith("sha256:") ? sha256Digest(bytes) : digest;
-    if (actual !== digest) throw new DigestMismatchError(what, digest, actual, bytes.length);
+    if (digest.startsWith("sha256:")) verifyDigest(bytes, digest, { what });
     const mediaType = instanceDigest === undefined && this.descriptor.mediaType
       ? this.descriptor.mediaType
       : manifestMediaType(bytes, what);

@@ -32,7 +32,7 @@ export interface CredentialHelperRunnerOptions {
  *
  * @example
  * ```ts
- * import { createCredentialHelperRunner } from "./_credential_helper_process.ts";
+ * import { createCredentialHelperRunner } from "./credential_helper_process.ts";
  * const run = createCredentialHelperRunner();
  * // await run("pass", "get", "quay.io");
  * ```

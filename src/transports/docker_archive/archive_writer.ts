@@ -72,24 +72,28 @@ export class DockerArchiveWriter {
     return size !== undefined && (blob.size < 0 || blob.size === size);
   }
 
-  /** Stages a blob (checked against its sha256 digest and size). */
+  /**
+   * Stages a blob (checked against its sha256 digest and size, unless `verified` says the
+   * stream checks itself: it errors before its end on a mismatch).
+   */
   async putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
     signal: AbortSignal | undefined = this.#signal,
+    verified = false,
   ): Promise<void> {
     this.#checkOpen();
     await this.#fs.mkdir(this.#staging, { recursive: true });
     const target = this.#blobFile(blob.digest);
     const temporary = `${target}.tmp-${crypto.randomUUID()}`;
     try {
-      const verified = stream.pipeThrough(
+      const checked = verified ? stream : stream.pipeThrough(
         digestVerifier(blob.digest, {
           size: blob.size >= 0 ? blob.size : undefined,
           what: blob.digest,
         }),
       );
-      // The verifier hashes the bytes already; only count them here.
+      // The bytes are hashed once (above or by the stream itself); only count them here.
       let size = 0;
       const count = new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
@@ -97,7 +101,7 @@ export class DockerArchiveWriter {
           controller.enqueue(chunk);
         },
       });
-      await verified.pipeThrough(count).pipeTo(await this.#fs.openWrite(temporary), { signal });
+      await checked.pipeThrough(count).pipeTo(await this.#fs.openWrite(temporary), { signal });
       await this.#fs.rename(temporary, target);
       this.#blobs.set(blob.digest, size);
     } catch (error) {

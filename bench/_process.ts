@@ -1,0 +1,114 @@
+/**
+ * Timing a whole process for the benchmarks: wall time, CPU time and peak RSS of one run,
+ * through `/usr/bin/time` when it exists (wall time alone otherwise), and the command lines
+ * that run our CLI on each runtime.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { runtimeName } from "./_report.ts";
+
+const GNU_TIME = "/usr/bin/time";
+
+/** The repository's root folder. */
+export const repoRoot: string = fileURLToPath(new URL("..", import.meta.url));
+
+/** What one process run cost. */
+export interface ProcessRun {
+  /** Wall time, in milliseconds, measured by the parent around spawn and exit. */
+  ms: number;
+  /** User + system CPU time in milliseconds, when measured. */
+  cpuMs?: number;
+  /** Peak RSS in KiB, when measured. */
+  maxRssKiB?: number;
+  /** What the process printed on standard output. */
+  stdout: string;
+}
+
+/** Options of {@linkcode timeProcess}. */
+export interface TimeProcessOptions {
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** The working folder. @default the repository root */
+  cwd?: string;
+}
+
+/**
+ * Runs `argv` to its end and returns its wall time (and CPU time and peak RSS through
+ * `/usr/bin/time`); throws with its standard error when it fails.
+ */
+export async function timeProcess(
+  argv: string[],
+  options: TimeProcessOptions = {},
+): Promise<ProcessRun> {
+  const timed = existsSync(GNU_TIME);
+  const dir = timed ? await mkdtemp(join(tmpdir(), "stevedore-bench-time-")) : "";
+  const report = join(dir, "time");
+  const [command, ...args] = timed ? [GNU_TIME, "-o", report, "-f", "%U %S %M", ...argv] : argv;
+  try {
+    const { ms, stdout } = await new Promise<{ ms: number; stdout: string }>(
+      (resolve, reject) => {
+        const t0 = performance.now();
+        const child = spawn(command, args, {
+          cwd: options.cwd ?? repoRoot,
+          env: { ...process.env, ...options.env },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        let err = "";
+        child.stdout!.setEncoding("utf8").on("data", (text: string) => out += text);
+        child.stderr!.setEncoding("utf8").on("data", (text: string) => err += text);
+        child.on("error", reject);
+        child.on("close", (code) => {
+          const ms = performance.now() - t0;
+          if (code === 0) resolve({ ms, stdout: out });
+          else reject(new Error(`${argv.join(" ")} failed (${code}): ${err.slice(-2000)}`));
+        });
+      },
+    );
+    if (!timed) return { ms, stdout };
+    const [user, system, rss] = (await readFile(report, "utf8")).trim().split("\n").at(-1)!
+      .split(" ").map(Number);
+    return { ms, cpuMs: (user + system) * 1000, maxRssKiB: rss, stdout };
+  } finally {
+    if (timed) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The command line of our CLI on the runtime the benchmark runs on: `deno run -A cli.ts`,
+ * `bun cli.ts`, or on Node the built `dist/cli.js` (what npm users run; build it with
+ * `npm run build`), falling back to tsx when there is no build.
+ */
+export function cliCommand(): { argv: string[]; label: string } {
+  const cli = join(repoRoot, "cli.ts");
+  switch (runtimeName()) {
+    case "deno":
+      return { argv: [process.execPath, "run", "-A", cli], label: "deno run -A cli.ts" };
+    case "bun":
+      return { argv: [process.execPath, cli], label: "bun cli.ts" };
+    default: {
+      const dist = join(repoRoot, "dist", "cli.js");
+      if (existsSync(dist)) return { argv: [process.execPath, dist], label: "node dist/cli.js" };
+      return {
+        argv: [process.execPath, "--import", "tsx", cli],
+        label: "node --import tsx cli.ts",
+      };
+    }
+  }
+}
+
+/**
+ * The argv of `stevedore pull -q` of `source` (a plain-HTTP registry) into the store at
+ * `root`, with `registriesConf`, on this runtime (see {@linkcode cliCommand}).
+ */
+export function cliPullArgv(root: string, registriesConf: string, source: string): string[] {
+  const flags = ["--root", root, "--registries-conf", registriesConf];
+  return [...cliCommand().argv, ...flags, "pull", "-q", "--tls-verify=false", source];
+}

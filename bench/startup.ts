@@ -1,0 +1,62 @@
+/**
+ * Start-up benchmark: the process time of `stevedore version` and of `stevedore images` on
+ * an empty store, against `skopeo --version` and `podman images` (empty `vfs` store), in
+ * one interleaved run: wall time and CPU time (user + system, through `/usr/bin/time`), one
+ * warm-up round, then the median of `--runs`.
+ *
+ *   deno run -A bench/startup.ts [--runs 15]   (or: npx tsx …, bun …)
+ *
+ * Our CLI runs as users run it on each runtime: `deno run -A cli.ts`, `bun cli.ts`,
+ * `node dist/cli.js` (build it first: `npm run build`). Environment: `BENCH_RUNS`,
+ * `BENCH_SKIP_PODMAN=1`.
+ *
+ * @module
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { hasPodman, podmanCommand } from "./_podman.ts";
+import { cliCommand, type ProcessRun, timeProcess } from "./_process.ts";
+import { machineLoad, median, numberOption, report, round, runtimeName } from "./_report.ts";
+import { hasSkopeo, SKOPEO } from "./_skopeo.ts";
+
+const runs = numberOption("runs", "BENCH_RUNS", 15);
+const work = await mkdtemp(join(tmpdir(), "sb-"));
+try {
+  const root = join(work, "store");
+  const cli = cliCommand();
+  const commands: [string, string[], Record<string, string>?][] = [
+    [`${cli.label} version`, [...cli.argv, "version"]],
+    [`${cli.label} images`, [...cli.argv, "--root", root, "images"]],
+  ];
+  if (hasSkopeo()) commands.push(["skopeo --version", [SKOPEO, "--version"]]);
+  if (hasPodman(process.env)) {
+    const podman = await podmanCommand(join(work, "p"), ["images"]);
+    commands.push(["podman images", podman.argv, podman.env]);
+  }
+  const samples = new Map<string, ProcessRun[]>(commands.map(([label]) => [label, []]));
+  const before = machineLoad();
+  for (let run = 0; run <= runs; run++) {
+    for (const [label, argv, env] of commands) {
+      const sample = await timeProcess(argv, { env });
+      if (run > 0) samples.get(label)!.push(sample);
+    }
+  }
+  report([...samples].map(([command, list]) => ({
+    runtime: runtimeName(),
+    command,
+    median_ms: round(median(list.map((s) => s.ms))),
+    min_ms: round(Math.min(...list.map((s) => s.ms))),
+    cpu_ms: list.every((s) => s.cpuMs !== undefined)
+      ? round(median(list.map((s) => s.cpuMs!)))
+      : "",
+    peak_rss_MiB: list.every((s) => s.maxRssKiB !== undefined)
+      ? round(median(list.map((s) => s.maxRssKiB!)) / 1024)
+      : "",
+    runs,
+  })));
+  console.log(`\nmachine: before ${before}; after ${machineLoad()}`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}

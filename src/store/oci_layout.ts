@@ -1,0 +1,112 @@
+/**
+ * The OCI image layout on disk, written one way by the local store and the `oci:`
+ * transport alike: the `oci-layout` marker file, content-addressed blob paths
+ * (`blobs/<algorithm>/<hex>`), and blob writing (to a temporary file, verified against
+ * the digest while written, then renamed into place; nothing is left behind on failure).
+ *
+ * @example
+ * ```ts
+ * import { hasLayoutBlob, layoutBlobPath, writeLayoutBlob } from "./oci_layout.ts";
+ * import { MemoryFileSystem } from "../fs/mod.ts";
+ * const fs = new MemoryFileSystem();
+ * const hello = "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+ * await writeLayoutBlob(fs, "/layout", hello, 5, new Blob(["hello"]).stream());
+ * console.log(layoutBlobPath("/layout", hello)); // "/layout/blobs/sha256/2cf2…"
+ * console.log(await hasLayoutBlob(fs, "/layout", hello, 5)); // true
+ * ```
+ *
+ * @module
+ */
+import { Digest, digestVerifier } from "../digest/mod.ts";
+import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
+
+/** The content of the `oci-layout` file (as Go's encoder writes it for skopeo and umoci). */
+export const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
+
+/** The path of blob `digest` in the layout at `dir`; a malformed digest throws. */
+export function layoutBlobPath(dir: string, digest: string): string {
+  const parsed = Digest.parse(digest);
+  return `${dir}/blobs/${parsed.algorithm}/${parsed.hex}`;
+}
+
+/** Whether the layout at `dir` holds blob `digest` (with `size` bytes, unless `size` < 0). */
+export async function hasLayoutBlob(
+  fs: FileSystem,
+  dir: string,
+  digest: string,
+  size = -1,
+): Promise<boolean> {
+  try {
+    const info = await fs.stat(layoutBlobPath(dir, digest));
+    return info.isFile && (size < 0 || info.size === size);
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+}
+
+/** Options of {@linkcode writeLayoutBlob}. */
+export interface WriteLayoutBlobOptions {
+  /** The temporary file to write first. @default a hidden file beside the blob */
+  temporary?: string;
+  /** Flush the file to disk before the rename. @default false */
+  sync?: boolean;
+  /** Cancels the write. */
+  signal?: AbortSignal;
+  /** A stage the verified bytes pass through on their way to the file (e.g. a probe). */
+  through?: TransformStream<Uint8Array, Uint8Array>;
+  /**
+   * The stream checks itself (it errors before its end unless its bytes match): it is not
+   * hashed a second time. @default false
+   */
+  verified?: boolean;
+}
+
+/**
+ * Writes `stream` as blob `digest` of the layout at `dir`: into a temporary file, through
+ * a verifier of the digest (and of `size` unless it is < 0; none when `verified`), then
+ * renamed into place (the algorithm's folder is made only when missing).
+ */
+export async function writeLayoutBlob(
+  fs: FileSystem,
+  dir: string,
+  digest: string,
+  size: number,
+  stream: ReadableStream<Uint8Array>,
+  options: WriteLayoutBlobOptions = {},
+): Promise<void> {
+  const target = layoutBlobPath(dir, digest);
+  const folder = target.slice(0, target.lastIndexOf("/"));
+  if (options.temporary === undefined) await fs.mkdir(folder, { recursive: true });
+  const temporary = options.temporary ?? `${folder}/.tmp-${crypto.randomUUID()}`;
+  try {
+    const sink = await fs.openWrite(temporary, options.sync ? { sync: true } : undefined);
+    const verified = options.verified === true ? stream : stream.pipeThrough(
+      digestVerifier(digest, { size: size >= 0 ? size : undefined, what: digest }),
+    );
+    const written = options.through === undefined
+      ? verified
+      : verified.pipeThrough(options.through);
+    await written.pipeTo(sink, { signal: options.signal });
+    try {
+      await fs.rename(temporary, target);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await fs.mkdir(folder, { recursive: true });
+      await fs.rename(temporary, target);
+    }
+  } catch (error) {
+    await fs.remove(temporary).catch(() => {});
+    throw error;
+  }
+}
+
+/** Writes the `oci-layout` marker of the layout at `dir` (atomically) unless it exists. */
+export async function writeLayoutMarker(fs: FileSystem, dir: string): Promise<void> {
+  try {
+    await fs.stat(`${dir}/oci-layout`);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await writeFileAtomic(fs, `${dir}/oci-layout`, OCI_LAYOUT_CONTENT);
+  }
+}
