@@ -4,7 +4,7 @@
  * @module
  */
 
-import { nodeBuiltin } from "../fs/node_builtin.ts";
+import { nodeBuiltin } from "../host/node_builtin.ts";
 import { kernelPreference } from "../wasm/_kernel_choice.ts";
 import type { CompressionBackend } from "./compression_backend.ts";
 

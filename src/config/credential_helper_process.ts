@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { requireNodeBuiltin } from "../fs/node_builtin.ts";
+import { requireNodeBuiltin } from "../host/node_builtin.ts";
 import { posix } from "../fs/posix_path.ts";
 import { CredentialHelperError } from "../errors.ts";
 import { checkHelperName, type CredentialHelperRunner } from "./credential_helper.ts";

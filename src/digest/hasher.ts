@@ -5,7 +5,7 @@
  * @module
  */
 
-import { nodeBuiltin } from "../fs/node_builtin.ts";
+import { nodeBuiltin } from "../host/node_builtin.ts";
 import { preferWasm } from "../wasm/_kernel_choice.ts";
 import { WasmSha256, wasmSha256Available } from "../wasm/sha256.ts";
 import { PortableSha256 } from "./_sha256_portable.ts";

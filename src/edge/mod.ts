@@ -34,7 +34,7 @@ export {
 export type { Runtime } from "../runtime/runtime.ts";
 export { parseNormalizedName, type Reference } from "../reference/mod.ts";
 export { MemoryFileSystem } from "../fs/memory_fs.ts";
-export { type KernelName, provideKernelModules } from "../wasm/_instantiate.ts";
+export { type KernelName, provideKernelModules } from "../wasm/kernel_modules.ts";
 export { type KernelReport, kernelReport } from "./kernels.ts";
 export { readImageFile, type ReadImageFileOptions } from "./read_image_file.ts";
 export { distributionApp, type DistributionOptions } from "../server/distribution/mod.ts";

@@ -34,6 +34,5 @@ export {
   type TemporaryOwner,
   temporaryOwner,
 } from "./temporary_name.ts";
-export { nodeBuiltin } from "./node_builtin.ts";
 export { posix } from "./posix_path.ts";
 export { NodeRootfsWriter, type RootfsEntryInfo, type RootfsWriter } from "./rootfs_writer.ts";

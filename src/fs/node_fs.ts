@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { nodeFsPromises as fsp } from "./node_builtin.ts";
+import { nodeFsPromises as fsp } from "../host/node_builtin.ts";
 import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 import { batchedSink } from "./_batched_sink.ts";
 

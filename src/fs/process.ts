@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { nodeBuiltin } from "./node_builtin.ts";
+import { nodeBuiltin } from "../host/node_builtin.ts";
 
 interface ProcessHost {
   process?: { pid?: number; kill?: (pid: number, signal: number) => void };

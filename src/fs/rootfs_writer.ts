@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { nodeBuiltin, nodeFsPromises as fsp } from "./node_builtin.ts";
+import { nodeBuiltin, nodeFsPromises as fsp } from "../host/node_builtin.ts";
 
 /** What {@linkcode RootfsWriter.lstat} reports about a path (links are not followed). */
 export interface RootfsEntryInfo {

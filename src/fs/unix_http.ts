@@ -13,7 +13,7 @@
  * @module
  */
 import type { IncomingMessage } from "node:http";
-import { requireNodeBuiltin } from "./node_builtin.ts";
+import { requireNodeBuiltin } from "../host/node_builtin.ts";
 
 /**
  * Sends `request` to the HTTP server listening on the Unix socket `socketPath`: the

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { nodeBuiltin } from "../fs/node_builtin.ts";
+import { nodeBuiltin } from "../host/node_builtin.ts";
 import type { Platform } from "../types/mod.ts";
 import type { PlatformChoice } from "./normalize_platform.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { requireNodeBuiltin } from "../fs/node_builtin.ts";
+import { requireNodeBuiltin } from "../host/node_builtin.ts";
 import { SigningError } from "../errors.ts";
 import { concatBytes } from "../streams/mod.ts";
 import { claims, type ImageSigner } from "./image_signer.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { nodeBuiltin } from "../fs/node_builtin.ts";
+import { nodeBuiltin } from "../host/node_builtin.ts";
 
 /** The held-lock sets of async call chains. */
 export interface HeldLocks<T> {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { instantiateKernel } from "./_instantiate.ts";
+import { instantiateKernel } from "./kernel_modules.ts";
 import { crc32Base64 } from "./crc32_bytes.ts";
 
 interface Crc32Exports {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { instantiateKernel, kernelLoadable } from "./_instantiate.ts";
+import { instantiateKernel, kernelLoadable } from "./kernel_modules.ts";
 import { inflateBase64 } from "./inflate_bytes.ts";
 
 /** What an inflater decodes: gzip (any number of members) or raw DEFLATE. */

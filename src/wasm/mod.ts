@@ -17,7 +17,7 @@
  */
 
 export { SHA256_BYTES, WasmSha256, wasmSha256, wasmSha256Available } from "./sha256.ts";
-export { type KernelName, provideKernelModules } from "./_instantiate.ts";
+export { type KernelName, provideKernelModules } from "./kernel_modules.ts";
 export { wasmInflateAvailable } from "./inflate.ts";
 export { WasmCrc32, wasmCrc32 } from "./crc32.ts";
 export { type KernelPreference, kernelPreference, preferWasm } from "./_kernel_choice.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { instantiateKernel, kernelLoadable } from "./_instantiate.ts";
+import { instantiateKernel, kernelLoadable } from "./kernel_modules.ts";
 import { sha256Base64 } from "./sha256_bytes.ts";
 
 interface Sha256Exports {

@@ -13,11 +13,11 @@ import {
   portableInflateAll,
   portableInflateStream,
 } from "../../src/compression/_portable_inflate.ts";
-import { nodeBuiltin } from "../../src/fs/node_builtin.ts";
+import { nodeBuiltin } from "../../src/host/node_builtin.ts";
 import { posix } from "../../src/fs/posix_path.ts";
 import { heldLocks } from "../../src/store/_held_locks.ts";
 import { coalesceChunks } from "../../src/streams/mod.ts";
-import { kernelModule, provideKernelModules } from "../../src/wasm/_instantiate.ts";
+import { kernelModule, provideKernelModules } from "../../src/wasm/kernel_modules.ts";
 import { sha256Base64 } from "../../src/wasm/sha256_bytes.ts";
 import { WasmSha256 } from "../../src/wasm/mod.ts";
 
