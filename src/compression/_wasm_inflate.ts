@@ -14,6 +14,7 @@ import {
   WasmInflater,
 } from "../wasm/inflate.ts";
 import type { SyncCodec } from "./_codec_stream.ts";
+import type { InflateSink } from "./gunzip.ts";
 import { concatBytes } from "../streams/mod.ts";
 
 const ERRORS: Record<InflateErrorKind, [CompressionErrorReason, string]> = {
@@ -61,16 +62,6 @@ export function wasmInflateCodec(format: InflateFormat, what: string): SyncCodec
       inflater.release();
     },
   };
-}
-
-/** A decoder that hands what it decodes to a callback instead of returning it. */
-export interface InflateSink {
-  /** Decodes all of `chunk`; throws a `CompressionError` on bad data. */
-  write(chunk: Uint8Array): void;
-  /** Decodes the rest; throws when the data is truncated. */
-  end(): void;
-  /** Releases the decoder. */
-  close(): void;
 }
 
 /**

@@ -8,14 +8,7 @@ import { CompressionError } from "../errors.ts";
 import { type CompressionBackend, requireZlib, resolveBackend } from "./_backend.ts";
 import { codecStream } from "./_codec_stream.ts";
 import { zlibError, zlibStream } from "./_zlib_stream.ts";
-import {
-  type InflateSink,
-  wasmInflateAll,
-  wasmInflateCodec,
-  wasmInflateSink,
-} from "./_wasm_inflate.ts";
-
-export type { InflateSink } from "./_wasm_inflate.ts";
+import { wasmInflateAll, wasmInflateCodec, wasmInflateSink } from "./_wasm_inflate.ts";
 import { hostRuntime } from "../wasm/_kernel_choice.ts";
 import { wasmInflateAvailable } from "../wasm/inflate.ts";
 import { portableInflateAll, portableInflateStream } from "./_portable_inflate.ts";
@@ -117,6 +110,16 @@ export function gunzip(bytes: Uint8Array, options: InflateOptions = {}): Uint8Ar
   }
   const out = result.buffer;
   return new Uint8Array(out.buffer as ArrayBuffer, out.byteOffset, out.byteLength);
+}
+
+/** A decoder that hands what it decodes to a callback instead of returning it. */
+export interface InflateSink {
+  /** Decodes all of `chunk`; throws a `CompressionError` on bad data. */
+  write(chunk: Uint8Array): void;
+  /** Decodes the rest; throws when the data is truncated. */
+  end(): void;
+  /** Releases the decoder. */
+  close(): void;
 }
 
 /**
