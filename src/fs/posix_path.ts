@@ -52,7 +52,7 @@ export function dirnamePath(path: string): string {
 
 /** `node:path`'s `posix` namesake for the functions stevedore uses. */
 export const posix: {
-  readonly join: typeof joinPath;
-  readonly dirname: typeof dirnamePath;
-  readonly normalize: typeof normalizePath;
+  readonly join: (...segments: string[]) => string;
+  readonly dirname: (path: string) => string;
+  readonly normalize: (path: string) => string;
 } = { join: joinPath, dirname: dirnamePath, normalize: normalizePath };
