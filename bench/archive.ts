@@ -18,9 +18,9 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../src/copy/mod.ts";
+import { copyBetween } from "../src/copy/mod.ts";
 import { NodeFileSystem } from "../src/fs/mod.ts";
-import { Runtime } from "../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../src/runtime/mod.ts";
 import { containersStorageTransport } from "../src/transports/containers_storage/mod.ts";
 import { type BenchImage, benchImage, mib, ociRef } from "./_images.ts";
 import { median, numberOption, report, round, runtimeName, timeMs } from "./_report.ts";
@@ -116,9 +116,11 @@ try {
   const rows: Record<string, string | number>[] = [];
   for (const imageName of ["many", "big"] as const) {
     const image = await benchImage(imageName);
-    await copyImage(
+    await copyBetween(
       ociRef(image),
-      containersStorageTransport(runtime.store).parse(`localhost/bench/${image.name}:v1`),
+      containersStorageTransport(runtimeParts(runtime).store).parse(
+        `localhost/bench/${image.name}:v1`,
+      ),
       { context: { fs: new NodeFileSystem() } },
     );
     for (const format of ["docker-archive", "oci-archive"] as const) {

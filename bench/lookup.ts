@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { NodeFileSystem } from "../src/fs/mod.ts";
-import { Runtime } from "../src/runtime/mod.ts";
+import { openRuntime } from "../src/runtime/mod.ts";
 import { openStore } from "../src/store/mod.ts";
 import { serializeRecords } from "../src/store/_records.ts";
 import type { ImageRecord } from "../src/store/types.ts";
@@ -145,7 +145,7 @@ try {
   // A new FileSystem object each time: the store's per-process state is keyed by it.
   row("openStore", await medianOf(20, () => openStore({ root, fs: new NodeFileSystem() })), 50);
   const runtimeOpen = () =>
-    Runtime.open({
+    openRuntime({
       root,
       fs: new NodeFileSystem(),
       env: {},

@@ -1,5 +1,5 @@
 /**
- * Pull benchmark: `copyImage("docker://…", "oci:DIR:v1")` from a local CNCF distribution
+ * Pull benchmark: `copyBetween("docker://…", "oci:DIR:v1")` from a local CNCF distribution
  * registry against `skopeo copy` of the same images in the same run (a fresh destination
  * for every copy; one warm-up each, then the median of `--runs`), plus the peak RSS of a
  * child process copying a 1 GiB layer, against skopeo's.
@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { copyImage } from "../src/copy/mod.ts";
+import { copyBetween } from "../src/copy/mod.ts";
 import { NodeFileSystem } from "../src/fs/mod.ts";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
 import { type BenchImage, benchImage, mib, pushImage } from "./_images.ts";
@@ -36,7 +36,7 @@ import { hasSkopeo, skopeoCopy } from "./_skopeo.ts";
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
 function ours(source: string, dest: string): Promise<unknown> {
-  return copyImage(`docker://${source}`, `oci:${dest}:v1`, {
+  return copyBetween(`docker://${source}`, `oci:${dest}:v1`, {
     context: { fs: new NodeFileSystem(), tlsVerify: false },
   });
 }
@@ -63,11 +63,11 @@ function distChildArgs(source: string, dest: string): string[] {
   const mod = pathToFileURL(join(repoRoot, "dist", "mod.js")).href;
   const script = `
     import { readFileSync } from "node:fs";
-    const { copyImage, NodeFileSystem } = await import(${JSON.stringify(mod)});
+    const { copyBetween, NodeFileSystem } = await import(${JSON.stringify(mod)});
     const mem = (f) => parseInt(readFileSync("/proc/self/status", "utf8").split("\\n")
       .find((line) => line.startsWith(f + ":")).slice(f.length + 1));
     const baselineKiB = mem("VmRSS");
-    await copyImage(${JSON.stringify(`docker://${source}`)}, ${JSON.stringify(`oci:${dest}:v1`)},
+    await copyBetween(${JSON.stringify(`docker://${source}`)}, ${JSON.stringify(`oci:${dest}:v1`)},
       { context: { fs: new NodeFileSystem(), tlsVerify: false } });
     console.log(JSON.stringify({ baselineKiB, hwmKiB: mem("VmHWM") }));`;
   return [process.execPath, "--input-type=module", "-e", script];

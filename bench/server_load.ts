@@ -9,10 +9,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { copyImage } from "../src/copy/mod.ts";
+import { copyBetween } from "../src/copy/mod.ts";
 import { detectAdapter } from "../src/fs/http_listen.ts";
 import { NodeFileSystem } from "../src/fs/mod.ts";
-import { Runtime } from "../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../src/runtime/mod.ts";
 import { startServer } from "../src/server/mod.ts";
 import { containersStorageTransport } from "../src/transports/containers_storage/mod.ts";
 import { memoryTransport } from "../tests/helpers/memory_transport.ts";
@@ -82,9 +82,9 @@ try {
   const memory = memoryTransport();
   const image = randomImage({ layers: 2, layerSize: 64 * 1024 });
   memory.store.add("bench:v1", image);
-  await copyImage(
+  await copyBetween(
     memory.parse("bench:v1"),
-    containersStorageTransport(runtime.store).parse("localhost/bench:v1"),
+    containersStorageTransport(runtimeParts(runtime).store).parse("localhost/bench:v1"),
     {
       context: { fs: new NodeFileSystem() },
     },

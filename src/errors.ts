@@ -5,6 +5,19 @@
  * server), and chains its underlying failure through `cause`. Messages follow the form
  * `Cannot <action> "<input>": <reason>`.
  *
+ * The package root exports the base class, the codes and the errors programs catch most;
+ * this entry has every class.
+ *
+ * @example Tell failures apart by class or by code
+ * ```ts
+ * import { InvalidReferenceError, StevedoreError } from "./errors.ts";
+ *
+ * const error: unknown = new InvalidReferenceError("Alpine", "NameContainsUppercase", "uppercase");
+ * if (error instanceof StevedoreError && error.code === "InvalidReference") {
+ *   console.log(error.httpStatus, error.message); // 400 Cannot parse reference "Alpine": uppercase
+ * }
+ * ```
+ *
  * @module
  */
 

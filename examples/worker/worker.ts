@@ -20,6 +20,7 @@ import {
   parseNormalizedName,
   provideKernelModules,
   readImageFile,
+  runtimeParts,
   StoreRegistryStorage,
 } from "../../src/edge/mod.ts";
 import type { ImageRecord } from "../../src/store/mod.ts";
@@ -53,10 +54,11 @@ async function start(env: Env): Promise<State> {
   // `/v2/` serves `localhost/` names without the prefix: the image's path and tag.
   const name = parseNormalizedName(env.IMAGE);
   await runtime.tag(image.id, `localhost/${name.path}:${name.tag ?? "latest"}`);
+  const { store } = runtimeParts(runtime);
   return {
     image,
-    files: (path) => readImageFile(runtime.store, image, path),
-    registry: distributionApp(new StoreRegistryStorage(runtime.store, { fs })),
+    files: (path) => readImageFile(store, image, path),
+    registry: distributionApp(new StoreRegistryStorage(store, { fs })),
   };
 }
 

@@ -8,6 +8,7 @@ import { expectArgs, FORMAT_FLAG, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { parseTemplate } from "./_format.ts";
 import { hostOsArch, VERSION } from "./version.ts";
+import { runtimeParts } from "../runtime/mod.ts";
 
 function yaml(value: unknown, indent = ""): string {
   if (Array.isArray(value)) {
@@ -42,7 +43,7 @@ export const command: Command = {
     expectArgs("info", args.positionals, 0, 0);
     const runtime = await ctx.openRuntime();
     const images = await runtime.listImages({ listData: false });
-    const conf = runtime.registriesConf;
+    const conf = runtimeParts(runtime).registriesConf;
     const platform = runtime.platform;
     const [os, arch] = hostOsArch().split("/");
     const data = {

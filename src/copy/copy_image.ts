@@ -33,24 +33,22 @@ import { copyInstance, type InstanceCopy, type InstanceCopyOptions } from "./_im
 import { chooseManifestType } from "./_manifest_plan.ts";
 import { digestBytes, verifyDigest } from "../digest/mod.ts";
 import { anySignal } from "./_tasks.ts";
-import type { CopiedInstance, CopyOptions, CopyResult } from "./copy_options.ts";
+import type { CopiedInstance, CopyOptions, CopyResult, CopySeams } from "./copy_options.ts";
 
 const DEFAULT_CONCURRENCY = 6;
 const DEFAULT_RETRIES = 3;
 const DEFAULT_RETRY_DELAY_MS = 1000;
 
 /**
- * Copies the image at `src` to `dest`: blobs the destination already has are skipped,
- * every blob is verified against its digest on the way, layers are (de)compressed as the
- * destination or `options.compressionFormat` want, and the manifest is rewritten (or
- * converted between OCI and Docker schema 2) only when something changed; otherwise its
- * bytes are copied as they are. Nothing is committed at the destination unless the whole
- * copy succeeds.
- *
- * References may be given as strings (`docker://alpine`, `oci:/tmp/layout:tag`) when the
- * transport is in the standard transport table, or as references parsed by any transport.
- * With no options the copy uses the host file system, `globalThis.fetch` and the process
- * environment, and verifies TLS.
+ * Copies the image at `src` to `dest`, both given as `transport:location` strings
+ * (`docker://alpine:3`, `oci:/tmp/layout:tag`, `docker-archive:/tmp/a.tar`, ...): blobs
+ * the destination already has are skipped, every blob is verified against its digest on
+ * the way, layers are (de)compressed as the destination or `options.compressionFormat`
+ * want, and the manifest is rewritten (or converted between OCI and Docker schema 2) only
+ * when something changed; otherwise its bytes are copied as they are. Nothing is
+ * committed at the destination unless the whole copy succeeds. It uses the host file
+ * system, `globalThis.fetch` and the process environment, and verifies TLS unless
+ * `tlsVerify` is false; {@linkcode copyBetween} takes references and parts of your own.
  *
  * @example
  * ```ts ignore
@@ -63,10 +61,34 @@ const DEFAULT_RETRY_DELAY_MS = 1000;
  * @throws {ManifestUnknownError} when no instance of a list fits `options.platform`.
  * @throws {UnsupportedTransportError} when the destination cannot take the image's format.
  */
-export async function copyImage(
+export function copyImage(
+  src: string,
+  dest: string,
+  options: CopyOptions = {},
+): Promise<CopyResult> {
+  return copyBetween(src, dest, options);
+}
+
+/**
+ * Copies as {@linkcode copyImage} does, between references parsed by any transport (or
+ * strings parsed with `options.transports`), with the transport context, transport table
+ * and source policy the caller wires.
+ *
+ * @example
+ * ```ts ignore
+ * import { MemoryFileSystem } from "../fs/mod.ts";
+ * const fs = new MemoryFileSystem();
+ * await copyBetween("docker://alpine:3", "oci:/alpine:3", { context: { fs } });
+ * ```
+ *
+ * @throws {DigestMismatchError} when a blob or manifest does not match its digest.
+ * @throws {ManifestUnknownError} when no instance of a list fits `options.platform`.
+ * @throws {UnsupportedTransportError} when the destination cannot take the image's format.
+ */
+export async function copyBetween(
   src: string | ImageReference,
   dest: string | ImageReference,
-  options: CopyOptions = {},
+  options: CopyOptions & CopySeams = {},
 ): Promise<CopyResult> {
   const transports = options.transports ?? standardTransports();
   const srcRef = resolveReference(src, transports);
@@ -126,7 +148,7 @@ export async function copyImage(
 
 /** The transports' context: what the caller gave, the host's defaults for the rest. */
 async function transportContext(
-  options: CopyOptions,
+  options: CopyOptions & CopySeams,
   signal: AbortSignal,
 ): Promise<TransportContext> {
   const given = options.context ?? {};
@@ -172,7 +194,7 @@ type VerificationNote = (sourceDigest: string, written: ManifestBytes) => Promis
 async function copyTop(
   source: ImageSource,
   destination: ImageDestination,
-  options: CopyOptions,
+  options: CopyOptions & CopySeams,
   instanceOptions: InstanceCopyOptions,
   note: VerificationNote,
 ): Promise<CopyResult> {
@@ -217,7 +239,7 @@ async function copyList(
   index: ImageIndex,
   source: ImageSource,
   destination: ImageDestination,
-  options: CopyOptions,
+  options: CopyOptions & CopySeams,
   instanceOptions: InstanceCopyOptions,
   note: VerificationNote,
 ): Promise<CopyResult> {

@@ -24,21 +24,13 @@ export interface CopyProgressEvent {
 /** The layer compression a copy should produce. */
 export type CopyCompressionFormat = "gzip" | "zstd";
 
-/** Options of {@linkcode copyImage}; every one has a default. */
+/** Options of {@linkcode copyImage} and {@linkcode copyBetween}; every one has a default. */
 export interface CopyOptions {
   /**
    * Verify TLS for registries; `false` also allows plain HTTP.
-   * @default context.tlsVerify, else true
+   * @default `context.tlsVerify` (see {@linkcode CopySeams}), else true
    */
   tlsVerify?: boolean;
-  /**
-   * What the transports need, for callers that wire their own: the file system, `fetch`,
-   * the environment (e.g. `DOCKER_HOST`), TLS, the temporary directory.
-   * @default the host file system, globalThis.fetch and the process environment
-   */
-  context?: Partial<TransportContext>;
-  /** The transports string references are parsed with. @default standardTransports() */
-  transports?: TransportTable;
   /**
    * The platform whose instance is copied when the source is a manifest list (ignored
    * with `all`). @default the host's platform (Linux on macOS)
@@ -68,6 +60,21 @@ export interface CopyOptions {
   retryDelayMs?: number;
   /** The largest config blob read into memory, in bytes. @default MAX_CONFIG_SIZE (4 MiB) */
   maxConfigSize?: number;
+}
+
+/**
+ * What a caller that wires its own parts gives {@linkcode copyBetween} besides the
+ * {@linkcode CopyOptions}: the transport context, the transport table and a source policy.
+ */
+export interface CopySeams {
+  /**
+   * What the transports need, for callers that wire their own: the file system, `fetch`,
+   * the environment (e.g. `DOCKER_HOST`), TLS, the temporary directory.
+   * @default the host file system, globalThis.fetch and the process environment
+   */
+  context?: Partial<TransportContext>;
+  /** The transports string references are parsed with. @default standardTransports() */
+  transports?: TransportTable;
   /**
    * Asked about every source manifest that is copied (the image, or the chosen instance
    * and, with `all`, the list and each instance) before anything of it is read further;

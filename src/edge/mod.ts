@@ -14,14 +14,16 @@
  *   MemoryFileSystem,
  *   openMemoryRuntime,
  *   readImageFile,
+ *   runtimeParts,
  *   StoreRegistryStorage,
  * } from "./mod.ts";
  *
  * const fs = new MemoryFileSystem();
  * const runtime = await openMemoryRuntime({ fs });
  * const [image] = await runtime.pull("docker.io/library/alpine:3");
- * const release = await readImageFile(runtime.store, image, "/etc/os-release");
- * const registry = distributionApp(new StoreRegistryStorage(runtime.store, { fs }));
+ * const { store } = runtimeParts(runtime);
+ * const release = await readImageFile(store, image, "/etc/os-release");
+ * const registry = distributionApp(new StoreRegistryStorage(store, { fs }));
  * ```
  *
  * @module
@@ -31,7 +33,7 @@ export {
   type MemoryRuntimeOptions,
   openMemoryRuntime,
 } from "../runtime/memory_runtime.ts";
-export type { Runtime } from "../runtime/runtime.ts";
+export { type Runtime, type RuntimeParts, runtimeParts } from "../runtime/runtime.ts";
 export { parseNormalizedName, type Reference } from "../reference/mod.ts";
 export { MemoryFileSystem } from "../fs/memory_fs.ts";
 export { type KernelName, provideKernelModules } from "../wasm/kernel_modules.ts";

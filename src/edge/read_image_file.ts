@@ -171,7 +171,7 @@ async function scanLayer(
  * @example
  * ```ts ignore
  * const { image } = await runtime.lookupImage("alpine");
- * const bytes = await readImageFile(runtime.store, image, "/etc/os-release");
+ * const bytes = await readImageFile(runtimeParts(runtime).store, image, "/etc/os-release");
  * ```
  */
 export async function readImageFile(

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { copyImage } from "../copy/mod.ts";
+import { copyBetween } from "../copy/mod.ts";
 import { digestBytes } from "../digest/mod.ts";
 import { ManifestUnknownError } from "../errors.ts";
 import { parseIndex, serializeIndex } from "../manifest/mod.ts";
@@ -88,7 +88,7 @@ export async function pushList(
   }
   const context = transportContext(ctx, options);
   if (options.chunkSize !== undefined) context.uploadChunkSize = options.chunkSize;
-  const result = await copyImage(source, destination, {
+  const result = await copyBetween(source, destination, {
     sourcePolicy: await ctx.trust?.(),
     context,
     platform: ctx.platform,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { copyImage } from "../copy/mod.ts";
+import { copyBetween } from "../copy/mod.ts";
 import { CorruptedError, ManifestUnknownError } from "../errors.ts";
 import { parseIndex, parseManifest } from "../manifest/mod.ts";
 import { chooseInstance } from "../platform/mod.ts";
@@ -63,7 +63,7 @@ export async function copyIntoStore(
   options: PullOptions,
   checkPolicy = true,
 ): Promise<ImageRecord> {
-  const result = await copyImage(source, ctx.storage.parse(target), {
+  const result = await copyBetween(source, ctx.storage.parse(target), {
     sourcePolicy: checkPolicy ? await ctx.trust?.() : undefined,
     context: transportContext(ctx, options),
     platform,

@@ -9,11 +9,12 @@
 import { MemoryFileSystem } from "../fs/memory_fs.ts";
 import { CredentialHelperError } from "../errors.ts";
 import type { Platform } from "../types/mod.ts";
-import { Runtime, type RuntimeOptions } from "./runtime.ts";
+import { openRuntime, type Runtime, type RuntimeOptions, type RuntimeSeams } from "./runtime.ts";
 
 /** Options of {@linkcode openMemoryRuntime}. */
 export interface MemoryRuntimeOptions
-  extends Omit<RuntimeOptions, "fs" | "root" | "store" | "tmpDir" | "homeDir" | "uid"> {
+  extends
+    Omit<RuntimeOptions & RuntimeSeams, "fs" | "root" | "store" | "tmpDir" | "homeDir" | "uid"> {
   /**
    * The in-memory file system to hold the store (at `/stevedore/storage`), temporary
    * files and any configuration written beforehand (`/etc/containers/registries.conf`,
@@ -41,7 +42,7 @@ const EDGE_PLATFORM: Platform = { os: "linux", architecture: "amd64" };
  */
 export function openMemoryRuntime(options: MemoryRuntimeOptions = {}): Promise<Runtime> {
   const { fs = new MemoryFileSystem(), ...rest } = options;
-  return Runtime.open({
+  return openRuntime({
     env: {},
     hostPlatform: EDGE_PLATFORM,
     credentialHelperRunner: (name, action) =>

@@ -3,10 +3,14 @@
  * pull, lookup, list, tag, untag and remove, save, load, import, push and search, with
  * image events delivered after each operation. Each operation is a function over an
  * `OperationContext` (`context.ts`) in its own file; `Runtime` wires them together, and
- * only `Runtime` and its options and results are exported: the functions are not a second
- * API.
+ * the functions are not exported: they are not a second API.
  *
- * @example
+ * {@linkcode Runtime} and its options and results are also the package root's; this entry
+ * adds the seams: {@linkcode openRuntime} opens a runtime on parts the host supplies (a
+ * file system, a store, a `fetch`, more transports) and {@linkcode runtimeParts} reaches
+ * the parts of an open one.
+ *
+ * @example Pull, then look the image up
  * ```ts ignore
  * import { Runtime } from "./mod.ts";
  * const runtime = await Runtime.open({ root: "/tmp/stevedore-store" });
@@ -14,9 +18,26 @@
  * console.log(image.id, await runtime.exists("alpine"));
  * ```
  *
+ * @example A runtime in memory, and its store
+ * ```ts
+ * import { openRuntime, runtimeParts } from "./mod.ts";
+ * import { MemoryFileSystem } from "../fs/mod.ts";
+ *
+ * const runtime = await openRuntime({ fs: new MemoryFileSystem(), root: "/store", env: {} });
+ * const { store } = runtimeParts(runtime);
+ * console.log((await store.images()).length); // 0
+ * ```
+ *
  * @module
  */
-export { Runtime, type RuntimeOptions } from "./runtime.ts";
+export {
+  openRuntime,
+  Runtime,
+  type RuntimeOptions,
+  type RuntimeParts,
+  runtimeParts,
+  type RuntimeSeams,
+} from "./runtime.ts";
 export type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
 export type {
   CredentialOptions,
@@ -50,3 +71,53 @@ export type { PullPolicy } from "../policy/mod.ts";
 export type { ImageRecord } from "../store/types.ts";
 export type { CreatedSignature, ImageSigner } from "../signature/image_signer.ts";
 export type { SigstoreAttachment } from "../signature/sigstore_attachments.ts";
+
+// The types the API above names from other layers, so that this entry documents itself.
+export type { ImageEvent, ImageEventType } from "../events/mod.ts";
+export type { CopyCompressionFormat, CopyProgressEvent } from "../copy/mod.ts";
+export type {
+  ContainerConfig,
+  Descriptor,
+  HealthConfig,
+  HistoryEntry,
+  Platform,
+  SourceVerification,
+  VerifiedSignatureInfo,
+} from "../types/mod.ts";
+export type { PlatformChoice } from "../platform/mod.ts";
+export type { CredentialHelperRunner, Credentials, RegistriesConf } from "../config/mod.ts";
+export type { FetchLike } from "../registry/mod.ts";
+export type { FileSystem } from "../fs/mod.ts";
+export type { RootfsEntryInfo, RootfsWriter } from "../fs/rootfs_writer.ts";
+export type {
+  BlobLeaseHandle,
+  ImageStore,
+  NamesChange,
+  NewImage,
+  StoredImageManifest,
+  StoreLeftover,
+  StoreProblem,
+  StorePutBlobOptions,
+} from "../store/types.ts";
+export type { Transport, TransportTable } from "../transports/mod.ts";
+export type {
+  AliasEntry,
+  MirrorConfig,
+  PullFromMirror,
+  RegistryConfig,
+  ShortNameMode,
+} from "../config/registries_conf.ts";
+export type { CredentialHelperAction } from "../config/credential_helper.ts";
+export type { FileInfo, WriteFileOptions } from "../fs/file_system.ts";
+export type {
+  BlobInfo,
+  BlobWriteOptions,
+  ImageDestination,
+  ImageReference,
+  ImageSource,
+  LayerCompressionName,
+  LayerCompressionWish,
+  ManifestBytes,
+  TransportContext,
+} from "../transports/types.ts";
+export type { Reference } from "../reference/mod.ts";

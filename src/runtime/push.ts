@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CopyCompressionFormat, copyImage, type CopyProgressEvent } from "../copy/mod.ts";
+import { copyBetween, type CopyCompressionFormat, type CopyProgressEvent } from "../copy/mod.ts";
 import { InvalidReferenceError } from "../errors.ts";
 import { parseNormalizedName } from "../reference/mod.ts";
 import type { ImageReference } from "../transports/types.ts";
@@ -139,7 +139,7 @@ export async function push(
     }
     const context = transportContext(ctx, options);
     if (options.chunkSize !== undefined) context.uploadChunkSize = options.chunkSize;
-    const result = await copyImage(ctx.storage.parse(`@${found.image.id}`), reference, {
+    const result = await copyBetween(ctx.storage.parse(`@${found.image.id}`), reference, {
       sourcePolicy: await ctx.trust?.(),
       context,
       platform: ctx.platform,

@@ -30,6 +30,7 @@ import {
   containersStorageTransport,
   standardTransports,
   type Transport,
+  type TransportTable,
 } from "../transports/mod.ts";
 import type { Platform } from "../types/mod.ts";
 import type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
@@ -59,8 +60,6 @@ export interface RuntimeOptions {
    * (`$XDG_DATA_HOME/stevedore/storage` rootless, `/var/lib/stevedore/storage` as root)
    */
   root?: string;
-  /** The file system for the store, configuration and path transports. @default NodeFileSystem */
-  fs?: FileSystem;
   /** A registries.conf to read instead of the default files. @default the standard files */
   registriesConf?: string;
   /**
@@ -80,10 +79,6 @@ export interface RuntimeOptions {
    * platform. @default the host's (Linux on macOS)
    */
   hostPlatform?: Platform;
-  /** An already opened store to use (then `root` is ignored). @default openStore({ root, fs }) */
-  store?: ImageStore;
-  /** The `fetch` registries are reached with. @default globalThis.fetch */
-  fetch?: FetchLike;
   /**
    * Environment variables for the store root, configuration paths and credentials
    * (`STEVEDORE_ROOT`, `XDG_*`, `HOME`, `REGISTRY_AUTH_FILE`, `DOCKER_CONFIG`, ...), read
@@ -106,8 +101,6 @@ export interface RuntimeOptions {
   warn?: (message: string) => void;
   /** The clock. @default () => new Date() */
   now?: () => Date;
-  /** Runs `docker-credential-*` helpers. @default a child-process runner */
-  credentialHelperRunner?: CredentialHelperRunner;
   /** A directory for temporary files. @default the store's `tmp/` folder */
   tmpDir?: string;
   /**
@@ -138,11 +131,39 @@ export interface RuntimeOptions {
    * @default DEFAULT_MAX_LOAD_IMAGES (1000)
    */
   maxLoadImages?: number;
+}
+
+/**
+ * The parts of a runtime a host may supply instead of the defaults (see
+ * {@linkcode openRuntime}): where files live, the store, how registries are reached,
+ * how credential helpers run and which transports exist.
+ */
+export interface RuntimeSeams {
+  /** The file system for the store, configuration and path transports. @default NodeFileSystem */
+  fs?: FileSystem;
+  /** An already opened store to use (then `root` is ignored). @default openStore({ root, fs }) */
+  store?: ImageStore;
+  /** The `fetch` registries are reached with. @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Runs `docker-credential-*` helpers. @default a child-process runner */
+  credentialHelperRunner?: CredentialHelperRunner;
   /**
    * Transports to know besides the standard ones (replacing those of the same name).
    * `containers-storage:` is always this runtime's store. @default none
    */
   transports?: Transport[];
+}
+
+/** The parts an open runtime works with (see {@linkcode runtimeParts}). */
+export interface RuntimeParts {
+  /** The local image store. */
+  store: ImageStore;
+  /** The file system the store, the configuration and the path transports live on. */
+  fs: FileSystem;
+  /** The registries configuration in use. */
+  registriesConf: RegistriesConf;
+  /** The transports `name:rest` strings are parsed with (`containers-storage:` included). */
+  transports: TransportTable;
 }
 
 function explicitPlatform(
@@ -153,19 +174,29 @@ function explicitPlatform(
   return normalizePlatformChoice(choice);
 }
 
+/** Builds a runtime over an operation context (set by the class's static block). */
+let construct: (ctx: OperationContext) => Runtime;
+/** Reads a runtime's operation context (set by the class's static block). */
+let contextOf: (runtime: Runtime) => OperationContext;
+
 /** The image runtime: pull, look up, list, tag and remove images of one store. */
 export class Runtime {
   readonly #ctx: OperationContext;
-  readonly #conf: RegistriesConf;
 
-  private constructor(ctx: OperationContext, conf: RegistriesConf) {
+  private constructor(ctx: OperationContext) {
     this.#ctx = ctx;
-    this.#conf = conf;
+  }
+
+  // What openRuntime and runtimeParts below, in this module only, may do with a runtime.
+  static {
+    construct = (ctx) => new Runtime(ctx);
+    contextOf = (runtime) => runtime.#ctx;
   }
 
   /**
    * Opens the store and reads registries.conf. With no options it works as the CLI does:
    * the host file system, the process environment, the standard store and configuration.
+   * {@linkcode openRuntime} opens one on parts the host supplies.
    *
    * @example
    * ```ts ignore
@@ -173,109 +204,13 @@ export class Runtime {
    * const [image] = await runtime.pull("alpine");
    * ```
    */
-  static async open(options: RuntimeOptions = {}): Promise<Runtime> {
-    const fs = options.fs ?? new NodeFileSystem();
-    const env = { ...(options.env ?? processEnv()) };
-    const homeDir = options.homeDir ?? env.HOME ?? hostHomeDir();
-    const uid = options.uid ?? currentUid();
-    const warn = options.warn ?? ((message: string) => console.warn(message));
-    const now = options.now ?? (() => new Date());
-    const root = options.root ?? (env.STEVEDORE_ROOT || defaultStorageRoot({ env, homeDir, uid }));
-    const conf = await loadRegistriesConf({
-      fs,
-      env,
-      homeDir,
-      uid,
-      path: options.registriesConf,
-      dropInDir: options.registriesConfDir,
-      warn,
-    });
-    const store = options.store ?? await openStore({ root, fs, now });
-    // Temporary files live beside the store by default: same file system (renames work, an
-    // in-memory store needs no disk) and the store's gc removes what a killed process left.
-    const tmpDir = options.tmpDir ?? `${store.root.replace(/\/+$/, "")}/tmp`;
-    await fs.mkdir(tmpDir, { recursive: true });
-    const customPlatform = explicitPlatform(options.platform);
-    const host = options.hostPlatform ?? defaultPlatform();
-    const platform: Platform = customPlatform ? { ...host, ...customPlatform } as Platform : host;
-    if (customPlatform && !customPlatform.architecture) delete platform.variant;
-    const credentials: CredentialsContext = {
-      fs,
-      env,
-      homeDir,
-      uid,
-      credentialHelpers: conf.credentialHelpers,
-      runCredentialHelper: options.credentialHelperRunner ?? createCredentialHelperRunner({ env }),
-      warn,
-    };
-    if (options.authFile !== undefined) credentials.authFile = options.authFile;
-    const trustSettings = {
-      fs,
-      homeDir,
-      uid,
-      signaturePolicyPath: options.signaturePolicyPath,
-      registriesDirPath: options.registriesDirPath,
-      cwd: options.cwd,
-      now,
-    };
-    const signatures = runtimeSignatureLocations(trustSettings);
-    const storage = containersStorageTransport(store);
-    const transports = standardTransports().with(...(options.transports ?? []), storage);
-    const ctx: OperationContext = {
-      store,
-      fs,
-      events: new EventChannel({ warn }),
-      platform,
-      now,
-      warn,
-      registriesConf: conf,
-      credentials,
-      storage,
-      transports,
-      lookup: (name: string, lookupOptions?: LookupOptions) =>
-        lookupImage(store, conf, name, lookupOptions, {
-          platform,
-          platformChoice: customPlatform,
-          warn,
-          transports,
-        }),
-      isTTY: options.isTTY ?? false,
-      tmpDir,
-      trust: trustLoader(trustSettings, signatures),
-      signatures,
-    };
-    if (customPlatform) ctx.customPlatform = customPlatform;
-    if (options.fetch) ctx.fetch = options.fetch;
-    if (options.prompt) ctx.prompt = options.prompt;
-    if (options.listContainers) ctx.listContainers = options.listContainers;
-    if (options.removeContainer) ctx.removeContainer = options.removeContainer;
-    if (options.maxLoadBytes !== undefined) {
-      ctx.maxLoadBytes = checkLimit("maxLoadBytes", options.maxLoadBytes);
-    }
-    if (options.maxLoadImages !== undefined) {
-      ctx.maxLoadImages = checkLimit("maxLoadImages", options.maxLoadImages);
-    }
-    return new Runtime(ctx, conf);
-  }
-
-  /** The local image store. */
-  get store(): ImageStore {
-    return this.#ctx.store;
-  }
-
-  /** The file system the store, the configuration and the path transports live on. */
-  get fs(): FileSystem {
-    return this.#ctx.fs;
+  static open(options: RuntimeOptions = {}): Promise<Runtime> {
+    return openRuntime(options);
   }
 
   /** The caps of a load or import when the call gives none (see `RuntimeOptions`). */
   get loadLimits(): { maxBytes: number; maxImages: number } {
     return loadLimits(this.#ctx, {});
-  }
-
-  /** The registries configuration in use. */
-  get registriesConf(): RegistriesConf {
-    return this.#conf;
   }
 
   /** The platform images are pulled and looked up for. */
@@ -436,4 +371,121 @@ export class Runtime {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/**
+ * Opens a runtime as {@linkcode Runtime.open} does, on parts the host may supply (its own
+ * file system, an already open or in-memory store, a `fetch`, a credential helper runner,
+ * more transports, see {@linkcode RuntimeSeams}); what it leaves out is the default.
+ *
+ * @example
+ * ```ts ignore
+ * import { MemoryFileSystem } from "../fs/mod.ts";
+ * const runtime = await openRuntime({ fs: new MemoryFileSystem(), root: "/store", env: {} });
+ * ```
+ */
+export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): Promise<Runtime> {
+  const fs = options.fs ?? new NodeFileSystem();
+  const env = { ...(options.env ?? processEnv()) };
+  const homeDir = options.homeDir ?? env.HOME ?? hostHomeDir();
+  const uid = options.uid ?? currentUid();
+  const warn = options.warn ?? ((message: string) => console.warn(message));
+  const now = options.now ?? (() => new Date());
+  const root = options.root ?? (env.STEVEDORE_ROOT || defaultStorageRoot({ env, homeDir, uid }));
+  const conf = await loadRegistriesConf({
+    fs,
+    env,
+    homeDir,
+    uid,
+    path: options.registriesConf,
+    dropInDir: options.registriesConfDir,
+    warn,
+  });
+  const store = options.store ?? await openStore({ root, fs, now });
+  // Temporary files live beside the store by default: same file system (renames work, an
+  // in-memory store needs no disk) and the store's gc removes what a killed process left.
+  const tmpDir = options.tmpDir ?? `${store.root.replace(/\/+$/, "")}/tmp`;
+  await fs.mkdir(tmpDir, { recursive: true });
+  const customPlatform = explicitPlatform(options.platform);
+  const host = options.hostPlatform ?? defaultPlatform();
+  const platform: Platform = customPlatform ? { ...host, ...customPlatform } as Platform : host;
+  if (customPlatform && !customPlatform.architecture) delete platform.variant;
+  const credentials: CredentialsContext = {
+    fs,
+    env,
+    homeDir,
+    uid,
+    credentialHelpers: conf.credentialHelpers,
+    runCredentialHelper: options.credentialHelperRunner ?? createCredentialHelperRunner({ env }),
+    warn,
+  };
+  if (options.authFile !== undefined) credentials.authFile = options.authFile;
+  const trustSettings = {
+    fs,
+    homeDir,
+    uid,
+    signaturePolicyPath: options.signaturePolicyPath,
+    registriesDirPath: options.registriesDirPath,
+    cwd: options.cwd,
+    now,
+  };
+  const signatures = runtimeSignatureLocations(trustSettings);
+  const storage = containersStorageTransport(store);
+  const transports = standardTransports().with(...(options.transports ?? []), storage);
+  const ctx: OperationContext = {
+    store,
+    fs,
+    events: new EventChannel({ warn }),
+    platform,
+    now,
+    warn,
+    registriesConf: conf,
+    credentials,
+    storage,
+    transports,
+    lookup: (name: string, lookupOptions?: LookupOptions) =>
+      lookupImage(store, conf, name, lookupOptions, {
+        platform,
+        platformChoice: customPlatform,
+        warn,
+        transports,
+      }),
+    isTTY: options.isTTY ?? false,
+    tmpDir,
+    trust: trustLoader(trustSettings, signatures),
+    signatures,
+  };
+  if (customPlatform) ctx.customPlatform = customPlatform;
+  if (options.fetch) ctx.fetch = options.fetch;
+  if (options.prompt) ctx.prompt = options.prompt;
+  if (options.listContainers) ctx.listContainers = options.listContainers;
+  if (options.removeContainer) ctx.removeContainer = options.removeContainer;
+  if (options.maxLoadBytes !== undefined) {
+    ctx.maxLoadBytes = checkLimit("maxLoadBytes", options.maxLoadBytes);
+  }
+  if (options.maxLoadImages !== undefined) {
+    ctx.maxLoadImages = checkLimit("maxLoadImages", options.maxLoadImages);
+  }
+  return construct(ctx);
+}
+
+/**
+ * The parts an open runtime works with: its store, file system, registries configuration
+ * and transport table, for code that builds on the lower layers (a server over the same
+ * store, reading files out of a stored image).
+ *
+ * @example
+ * ```ts ignore
+ * const { store } = runtimeParts(await Runtime.open());
+ * console.log((await store.images()).length);
+ * ```
+ */
+export function runtimeParts(runtime: Runtime): RuntimeParts {
+  const ctx = contextOf(runtime);
+  return {
+    store: ctx.store,
+    fs: ctx.fs,
+    registriesConf: ctx.registriesConf,
+    transports: ctx.transports,
+  };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { temporaryName } from "../fs/mod.ts";
-import { copyImage, type CopyProgressEvent } from "../copy/mod.ts";
+import { copyBetween, type CopyProgressEvent } from "../copy/mod.ts";
 import { InvalidReferenceError, UnsupportedTransportError } from "../errors.ts";
 import { normalizeName } from "../reference/mod.ts";
 import { parseDirReference } from "../transports/dir/mod.ts";
@@ -116,7 +116,7 @@ async function saveSingle(
         destination = parseDirReference(path, { forceCompress: options.compress ?? false });
         manifestType = MediaType.DockerManifest;
     }
-    await copyImage(ctx.storage.parse(`@${found.image.id}`), destination, {
+    await copyBetween(ctx.storage.parse(`@${found.image.id}`), destination, {
       context: transportContext(ctx, options.signal),
       platform: ctx.platform,
       manifestType,
@@ -159,7 +159,7 @@ async function saveDockerArchive(
     try {
       for (const id of order) {
         const tags = [...new Set(tagsById.get(id))];
-        await copyImage(ctx.storage.parse(`@${id}`), dockerArchiveWriterReference(writer, tags), {
+        await copyBetween(ctx.storage.parse(`@${id}`), dockerArchiveWriterReference(writer, tags), {
           context,
           platform: ctx.platform,
           manifestType: MediaType.DockerManifest,

@@ -10,6 +10,7 @@ import type { PullOptions, Runtime } from "../runtime/mod.ts";
 import { familiar } from "./_docker_names.ts";
 import { dockerProgress, PULL_VERBS } from "./_docker_progress.ts";
 import { loopbackTls } from "./_loopback.ts";
+import { runtimeParts } from "../runtime/mod.ts";
 
 /** Credentials as the Docker client sends them in `X-Registry-Auth` (base64url JSON). */
 export interface RegistryAuth {
@@ -64,7 +65,7 @@ export async function pullWithProgress(
     status: `Pulling from ${ref.familiarName().replace(/^[^/]*[.:][^/]*\//, "")}`,
     id: ref.tag ?? ref.digest,
   });
-  const before = await runtime.store.imageByName(reference);
+  const before = await runtimeParts(runtime).store.imageByName(reference);
   const onProgress = dockerProgress(send, PULL_VERBS);
   const records = await runtime.pull(reference, {
     ...options,

@@ -13,10 +13,11 @@ import { familiar } from "./_docker_names.ts";
 import { dockerProgress, PUSH_VERBS } from "./_docker_progress.ts";
 import { loopbackTls } from "./_loopback.ts";
 import { authOptions, type RegistryAuth } from "./_pull_stream.ts";
+import { runtimeParts } from "../runtime/mod.ts";
 
 async function localTags(runtime: Runtime, repository: string): Promise<string[]> {
   const tags = new Set<string>();
-  for (const record of await runtime.store.images()) {
+  for (const record of await runtimeParts(runtime).store.images()) {
     for (const name of record.names) {
       const ref = parseNormalizedName(name);
       if (ref.name === repository && ref.tag !== undefined) tags.add(ref.tag);
@@ -27,7 +28,7 @@ async function localTags(runtime: Runtime, repository: string): Promise<string[]
 
 async function manifestSize(runtime: Runtime, digest: string): Promise<number | undefined> {
   try {
-    return (await runtime.store.readBlobBytes(digest)).byteLength;
+    return (await runtimeParts(runtime).store.readBlobBytes(digest)).byteLength;
   } catch {
     return undefined;
   }

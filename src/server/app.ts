@@ -18,6 +18,7 @@ import { imageRoutes } from "./image_routes.ts";
 import { stevedoreRoutes } from "./stevedore_routes.ts";
 import { StoreRegistryStorage } from "./store_storage.ts";
 import { checkVersion, ENGINE_HEADERS, stripVersion, systemRoutes } from "./system_routes.ts";
+import { runtimeParts } from "../runtime/mod.ts";
 
 /** The largest total size of a request's headers, in bytes. */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -90,8 +91,8 @@ function headerBytes(headers: Headers): number {
 export function createServerApp(runtime: Runtime, options: ServerAppOptions = {}): ServerApp {
   const log = new EventLog(runtime);
   const app = new Hono({ getPath: (request) => stripVersion(new URL(request.url).pathname) });
-  const storage = options.registryStorage ??
-    new StoreRegistryStorage(runtime.store, { fs: runtime.fs });
+  const { store, fs } = runtimeParts(runtime);
+  const storage = options.registryStorage ?? new StoreRegistryStorage(store, { fs });
 
   app.use("*", async (c, next) => {
     const started = Date.now();

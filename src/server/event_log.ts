@@ -6,6 +6,7 @@
  */
 import type { ImageEvent, ImageEventType } from "../events/mod.ts";
 import type { Runtime } from "../runtime/mod.ts";
+import { runtimeParts } from "../runtime/mod.ts";
 
 /** How many events the log keeps. */
 export const EVENT_LOG_SIZE = 1000;
@@ -108,7 +109,9 @@ export class EventLog {
       return { ...event, name: announced };
     }
     try {
-      const record = event.id === "" ? undefined : await runtime.store.imageById(event.id);
+      const record = event.id === ""
+        ? undefined
+        : await runtimeParts(runtime).store.imageById(event.id);
       return { ...event, name: record?.names[0] ?? "" };
     } catch {
       // The log must keep following: an unreadable store leaves the event unnamed.

@@ -13,6 +13,7 @@ import { dockerImageSummary } from "./_docker_shapes.ts";
 import { dockerFilters, HttpError, jsonLines, readJson, streamResponse } from "./_http.ts";
 import { checkLogin, type LoginRequest } from "./_registry_login.ts";
 import type { EventLog, ServerEvent } from "./event_log.ts";
+import { runtimeParts } from "../runtime/mod.ts";
 
 /** The Engine API version the server speaks. */
 export const API_VERSION = "1.47";
@@ -159,7 +160,7 @@ export function systemRoutes(
   });
 
   app.get("/info", async (c) => {
-    const images = await runtime.store.images();
+    const images = await runtimeParts(runtime).store.images();
     const platform = runtime.platform;
     return c.json({
       ID: "stevedore",
@@ -169,7 +170,7 @@ export function systemRoutes(
       ContainersStopped: 0,
       Images: images.length,
       Driver: "stevedore",
-      DriverStatus: [["Root Dir", runtime.store.root]],
+      DriverStatus: [["Root Dir", runtimeParts(runtime).store.root]],
       OSType: platform.os,
       Architecture: platform.architecture,
       OperatingSystem: "stevedore",
@@ -192,7 +193,7 @@ export function systemRoutes(
       throw new HttpError(400, "the login request is not a JSON object");
     }
     const result = await checkLogin(request, {
-      registriesConf: runtime.registriesConf,
+      registriesConf: runtimeParts(runtime).registriesConf,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     return c.json(result);

@@ -1,10 +1,10 @@
 /**
- * {@linkcode copySignedImage}: `copyImage` that also carries signatures along when an image
+ * {@linkcode copySignedImage}: a copy (`copyBetween`) that also carries signatures along when an image
  * moves between registries (unless `removeSignatures`), and signs what it wrote.
  *
  * @module
  */
-import { copyImage, type CopyOptions, type CopyResult } from "../copy/mod.ts";
+import { copyBetween, type CopyOptions, type CopyResult, type CopySeams } from "../copy/mod.ts";
 import { resolveReference } from "../copy/copy_image.ts";
 import { SignatureError } from "../errors.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
@@ -20,7 +20,7 @@ import {
 import { checkSignable, signWritten } from "./sign_image.ts";
 
 /** Options of {@linkcode copySignedImage}. */
-export interface SignedCopyOptions extends CopyOptions {
+export interface SignedCopyOptions extends CopyOptions, Omit<CopySeams, "context"> {
   /** What the transports need (signatures are read and written through it too). */
   context: TransportContext;
   /** Where signatures are read and written (see `signatureLocations`). */
@@ -43,7 +43,7 @@ function unchangedDigests(result: CopyResult): string[] {
 }
 
 /**
- * Copies `src` to `dest` like `copyImage`; between registries, the signatures of every
+ * Copies `src` to `dest` like `copyBetween`; between registries, the signatures of every
  * manifest written unchanged are copied too (lookaside ones to the destination's staging,
  * sigstore ones as attachments), then `signers` sign what was written.
  *
@@ -70,7 +70,7 @@ export async function copySignedImage(
   const locations = options.signatureLocations;
   const signers = options.signers ?? [];
   if (signers.length > 0) await checkSignable(destination, signers, locations);
-  const result = await copyImage(source, destination, options);
+  const result = await copyBetween(source, destination, options);
   const target = registryImage(destination);
   if (!options.removeSignatures && registryImage(source) !== undefined) {
     const carried = unchangedDigests(result);

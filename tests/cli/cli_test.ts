@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
@@ -46,7 +46,7 @@ describe("stevedore CLI", () => {
     for (const [tag, layerSize] of [["demo:v1", 200_000], ["other:v2", 1000]] as const) {
       const image = randomImage({ layers: 2, layerSize });
       memory.store.add(tag, image);
-      await copyImage(memory.parse(tag), `docker://${registry.registry}/${tag}`, {
+      await copyBetween(memory.parse(tag), `docker://${registry.registry}/${tag}`, {
         context: { fs: new NodeFileSystem(), tlsVerify: false },
       });
     }

@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { errorLine } from "../../src/cli/_errors.ts";
 import { main } from "../../src/cli/main.ts";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
@@ -162,9 +162,9 @@ describe("unprintable characters in output", () => {
         uid: 1000,
         warn: () => {},
       });
-      await copyImage(
+      await copyBetween(
         memory.parse("x:y"),
-        containersStorageTransport(runtime.store).parse("evil:v1"),
+        containersStorageTransport(runtimeParts(runtime).store).parse("evil:v1"),
         {
           context: { fs: new NodeFileSystem() },
         },

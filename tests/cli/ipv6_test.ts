@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
 import { createDockerTransport } from "../../src/transports/docker/mod.ts";
@@ -37,7 +37,7 @@ describe("an IPv6 registry ([::1]:PORT)", () => {
     const memory = memoryTransport();
     memory.store.add("app", image);
     const transport = createDockerTransport({ credentials: USER });
-    await copyImage(memory.parse("app"), transport.parse(`//${registry.registry}/v6/app:1`), {
+    await copyBetween(memory.parse("app"), transport.parse(`//${registry.registry}/v6/app:1`), {
       context: { fs: new NodeFileSystem(), tlsVerify: false },
     });
   });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
@@ -35,7 +35,7 @@ describe("the CLI next to podman", () => {
     env = await podmanTestEnv(dir, registry.registry);
     const memory = memoryTransport();
     memory.store.add("app:v1", randomImage({ layers: 3, layerSize: 50_000 }));
-    await copyImage(memory.parse("app:v1"), `docker://${registry.registry}/app:v1`, {
+    await copyBetween(memory.parse("app:v1"), `docker://${registry.registry}/app:v1`, {
       context: { fs: new NodeFileSystem(), tlsVerify: false },
     });
   });

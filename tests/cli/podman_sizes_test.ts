@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import {
@@ -40,12 +40,12 @@ describe("sizes next to podman", () => {
     // Text-like layers compress well: the compressed and uncompressed sizes differ a lot.
     image = randomImage({ layers: 2, layerSize: 60_000 });
     memory.store.add("sized:v1", image);
-    await copyImage(memory.parse("sized:v1"), `docker://${registry.registry}/sized:v1`, {
+    await copyBetween(memory.parse("sized:v1"), `docker://${registry.registry}/sized:v1`, {
       context: { fs: new NodeFileSystem(), tlsVerify: false },
     });
     list = randomMultiArch({ layers: 1, layerSize: 30_000 });
     memory.store.add("multi:v1", list);
-    await copyImage(memory.parse("multi:v1"), `docker://${registry.registry}/multi:v1`, {
+    await copyBetween(memory.parse("multi:v1"), `docker://${registry.registry}/multi:v1`, {
       context: { fs: new NodeFileSystem(), tlsVerify: false },
       all: true,
     });

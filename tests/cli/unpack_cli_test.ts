@@ -11,6 +11,7 @@ import { layerTar, storeLayeredImage } from "../runtime/_layer_tar.ts";
 import { plantSentinel, snapshot, swapLayer } from "../runtime/_sentinel.ts";
 import { openUnpackRuntime } from "../runtime/_unpack_env.ts";
 import { runCli } from "./_cli.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 describe("stevedore unpack", () => {
   let dir: string;
@@ -30,7 +31,7 @@ describe("stevedore unpack", () => {
     base = await mkdtemp(join(tmpdir(), "stevedore-sentinel-"));
     await plantSentinel(base);
     const dest = join(dir, "new", "parent", "root");
-    const store = env.runtime.store;
+    const store = runtimeParts(env.runtime).store;
     await storeLayeredImage(store, "localhost/abs:latest", [layerTar(swapLayer(base))]);
     await storeLayeredImage(store, "localhost/rel:latest", [
       layerTar(swapLayer(relative(dest, base))),

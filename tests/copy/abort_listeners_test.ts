@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
 import { createDockerTransport } from "../../src/transports/docker/mod.ts";
@@ -86,7 +86,7 @@ before(async () => {
   image = randomImage({ layers: 24, layerSize: 512 });
   const memory = memoryTransport();
   memory.store.add("app", image);
-  await copyImage(memory.parse("app"), `docker://${registry.registry}/${REPO}:v1`, {
+  await copyBetween(memory.parse("app"), `docker://${registry.registry}/${REPO}:v1`, {
     context: { fs, tlsVerify: false },
   });
 });
@@ -135,7 +135,7 @@ describe("abort listeners during pulls", () => {
         try {
           const transport = createDockerTransport();
           const dir = join(work, `layout-${concurrency}`);
-          await copyImage(transport.parse(`//${registry.registry}/${REPO}:v1`), `oci:${dir}:v1`, {
+          await copyBetween(transport.parse(`//${registry.registry}/${REPO}:v1`), `oci:${dir}:v1`, {
             context: { fs, tlsVerify: false, signal: caller.signal },
             signal: caller.signal,
             concurrency,

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyImage, RegistryError } from "../../mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
@@ -28,7 +29,7 @@ describe("copyImage defaults", () => {
     const mem = memoryTransport();
     mem.store.add("img", image);
     const remote = `docker://${server.registry}/defaults/app:v1`;
-    await copyImage(mem.parse("img"), remote, {
+    await copyBetween(mem.parse("img"), remote, {
       context: { fs: new MemoryFileSystem(), tlsVerify: false },
     });
 

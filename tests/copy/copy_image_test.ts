@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { gunzipSync } from "fflate";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import type { CopyProgressEvent } from "../../src/copy/mod.ts";
 import {
   DigestMismatchError,
@@ -30,12 +30,12 @@ function setup(
   return { from, to, srcRef: from.parse("img"), destRef: to.parse("out") };
 }
 
-describe("copyImage between memory transports", () => {
+describe("copyBetween between memory transports", () => {
   it("copies an image byte for byte with progress events", async () => {
     const image = randomImage({ layers: 3, layerSize: 5000 });
     const { to, srcRef, destRef } = setup(image);
     const events: CopyProgressEvent[] = [];
-    const result = await copyImage(srcRef, destRef, {
+    const result = await copyBetween(srcRef, destRef, {
       context: context(),
       onProgress: (e) => events.push(e),
     });
@@ -61,7 +61,7 @@ describe("copyImage between memory transports", () => {
     to.store.blobs.set(image.layers[1].digest, image.layers[1].bytes);
     to.store.blobs.set(image.config.digest, image.config.bytes);
     const events: CopyProgressEvent[] = [];
-    await copyImage(srcRef, destRef, { context: context(), onProgress: (e) => events.push(e) });
+    await copyBetween(srcRef, destRef, { context: context(), onProgress: (e) => events.push(e) });
     assert.deepEqual(
       new Set(to.stats.putBlob),
       new Set([image.layers[0].digest, image.layers[2].digest]),
@@ -104,7 +104,7 @@ describe("copyImage between memory transports", () => {
           });
         },
       });
-      await copyImage(srcRef, destRef, { context: context(), concurrency });
+      await copyBetween(srcRef, destRef, { context: context(), concurrency });
       assert.equal(to.stats.maxConcurrentPuts, concurrency);
       assert.equal(to.stats.putBlob.length, 8);
     });
@@ -129,7 +129,7 @@ describe("copyImage between memory transports", () => {
     const controller = new AbortController();
     const reason = new Error("stop now");
     await assert.rejects(
-      copyImage(srcRef, destRef, {
+      copyBetween(srcRef, destRef, {
         context: context(),
         signal: controller.signal,
         onProgress: (e) => {
@@ -148,7 +148,7 @@ describe("copyImage between memory transports", () => {
     const image = randomImage({ layers: 1 });
     const { to, srcRef, destRef } = setup(image);
     await assert.rejects(
-      copyImage(srcRef, destRef, { context: context(), signal: AbortSignal.abort() }),
+      copyBetween(srcRef, destRef, { context: context(), signal: AbortSignal.abort() }),
     );
     assert.equal(to.stats.putBlob.length, 0);
     assert.equal(to.store.top("out"), undefined);
@@ -161,7 +161,7 @@ describe("copyImage between memory transports", () => {
     bad[bad.length - 5] ^= 0xff;
     from.store.blobs.set(image.layers[1].digest, bad);
     await assert.rejects(
-      copyImage(srcRef, destRef, { context: context() }),
+      copyBetween(srcRef, destRef, { context: context() }),
       (error) => error instanceof DigestMismatchError && error.expected === image.layers[1].digest,
     );
     assert.equal(to.stats.commits, 0);
@@ -175,7 +175,7 @@ describe("copyImage between memory transports", () => {
     const longer = new Uint8Array(image.layers[0].size + 1);
     longer.set(image.layers[0].bytes);
     from.store.blobs.set(image.layers[0].digest, longer);
-    await assert.rejects(copyImage(srcRef, destRef, { context: context() }), DigestMismatchError);
+    await assert.rejects(copyBetween(srcRef, destRef, { context: context() }), DigestMismatchError);
     assert.equal(to.stats.commits, 0);
   });
 
@@ -190,7 +190,7 @@ describe("copyImage between memory transports", () => {
         });
       },
     });
-    await copyImage(srcRef, destRef, { context: context(), retryDelayMs: 0 });
+    await copyBetween(srcRef, destRef, { context: context(), retryDelayMs: 0 });
     assert.equal(from.stats.getBlob.filter((d) => d === image.layers[0].digest).length, 2);
     assert.equal(to.stats.commits, 1);
 
@@ -198,7 +198,7 @@ describe("copyImage between memory transports", () => {
     const second = setup(other);
     second.from.store.blobs.set(other.layers[0].digest, new Uint8Array(other.layers[0].size));
     await assert.rejects(
-      copyImage(second.srcRef, second.destRef, { context: context(), retryDelayMs: 0 }),
+      copyBetween(second.srcRef, second.destRef, { context: context(), retryDelayMs: 0 }),
       DigestMismatchError,
     );
     assert.equal(second.from.stats.getBlob.filter((d) => d === other.layers[0].digest).length, 1);
@@ -208,11 +208,11 @@ describe("copyImage between memory transports", () => {
     const image = randomImage({ layers: 1 });
     const { srcRef, destRef, from } = setup(image);
     await assert.rejects(
-      copyImage(srcRef, destRef, { context: context(), concurrency: 0 }),
+      copyBetween(srcRef, destRef, { context: context(), concurrency: 0 }),
       RangeError,
     );
     await assert.rejects(
-      copyImage(srcRef, destRef, { context: context(), manifestType: "text/plain" }),
+      copyBetween(srcRef, destRef, { context: context(), manifestType: "text/plain" }),
       TypeError,
     );
     const schema1 = new TextEncoder().encode(
@@ -232,17 +232,17 @@ describe("copyImage between memory transports", () => {
     });
     from.store.names.set("old", sha256(schema1));
     await assert.rejects(
-      copyImage(from.parse("old"), destRef, { context: context() }),
+      copyBetween(from.parse("old"), destRef, { context: context() }),
       InvalidManifestError,
     );
   });
 });
 
-describe("copyImage layer compression and conversion", () => {
+describe("copyBetween layer compression and conversion", () => {
   it("decompresses layers for a destination that wants them uncompressed", async () => {
     const image = randomImage({ layers: 2, mediaTypes: "docker" });
     const { to, srcRef, destRef } = setup(image, {}, { desiredLayerCompression: "decompress" });
-    const result = await copyImage(srcRef, destRef, { context: context() });
+    const result = await copyBetween(srcRef, destRef, { context: context() });
     const manifest = json(result.manifest.bytes);
     assert.equal(result.manifestChanged, true);
     assert.equal(result.manifestDigest, sha256(result.manifest.bytes));
@@ -259,7 +259,7 @@ describe("copyImage layer compression and conversion", () => {
     const image = randomImage({ layers: 2, compress: false });
     const { to, srcRef, destRef } = setup(image, {}, { desiredLayerCompression: "compress" });
     const fs = new MemoryFileSystem();
-    const result = await copyImage(srcRef, destRef, { context: { fs, tmpDir: "/spool" } });
+    const result = await copyBetween(srcRef, destRef, { context: { fs, tmpDir: "/spool" } });
     const manifest = json(result.manifest.bytes);
     image.layers.forEach((layer, i) => {
       const written = manifest.layers[i];
@@ -275,7 +275,7 @@ describe("copyImage layer compression and conversion", () => {
   it("recompresses to gzip on request and keeps gzip layers as they are", async () => {
     const plain = randomImage({ layers: 1, compress: false });
     const one = setup(plain);
-    const result = await copyImage(one.srcRef, one.destRef, {
+    const result = await copyBetween(one.srcRef, one.destRef, {
       context: context(),
       compressionFormat: "gzip",
     });
@@ -285,7 +285,7 @@ describe("copyImage layer compression and conversion", () => {
     );
     const gz = randomImage({ layers: 1 });
     const two = setup(gz);
-    const kept = await copyImage(two.srcRef, two.destRef, {
+    const kept = await copyBetween(two.srcRef, two.destRef, {
       context: context(),
       compressionFormat: "gzip",
     });
@@ -295,7 +295,7 @@ describe("copyImage layer compression and conversion", () => {
   it("converts OCI to Docker schema 2 when forced, keeping layer digests", async () => {
     const image = randomImage({ layers: 2 });
     const { to, srcRef, destRef } = setup(image);
-    const result = await copyImage(srcRef, destRef, {
+    const result = await copyBetween(srcRef, destRef, {
       context: context(),
       manifestType: "application/vnd.docker.distribution.manifest.v2+json",
     });
@@ -318,7 +318,7 @@ describe("copyImage layer compression and conversion", () => {
     const { srcRef, destRef } = setup(image, {}, {
       supportedManifestTypes: ["application/vnd.oci.image.manifest.v1+json"],
     });
-    const result = await copyImage(srcRef, destRef, { context: context() });
+    const result = await copyBetween(srcRef, destRef, { context: context() });
     const manifest = json(result.manifest.bytes);
     assert.equal(manifest.mediaType, "application/vnd.oci.image.manifest.v1+json");
     assert.equal(manifest.config.mediaType, "application/vnd.oci.image.config.v1+json");
@@ -331,7 +331,7 @@ describe("copyImage layer compression and conversion", () => {
       supportedManifestTypes: ["application/vnd.oci.image.manifest.v1+json"],
     });
     await assert.rejects(
-      copyImage(srcRef, destRef, {
+      copyBetween(srcRef, destRef, {
         context: context(),
         manifestType: "application/vnd.docker.distribution.manifest.v2+json",
       }),

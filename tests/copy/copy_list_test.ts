@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { ManifestUnknownError, UnsupportedTransportError } from "../../src/errors.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
@@ -18,7 +18,7 @@ function setup(index: RandomIndex, dest: MemoryTransportOptions = {}) {
   return { from, to, srcRef: from.parse("list"), destRef: to.parse("out") };
 }
 
-describe("copyImage of a multi-arch index", () => {
+describe("copyBetween of a multi-arch index", () => {
   const cases = [
     { platform: { os: "linux", architecture: "amd64" }, at: 0 },
     { platform: { os: "linux", architecture: "arm64", variant: "v8" }, at: 1 },
@@ -30,7 +30,7 @@ describe("copyImage of a multi-arch index", () => {
     it(`copies only the ${name} instance`, async () => {
       const index = randomMultiArch({ layers: 1 });
       const { to, srcRef, destRef } = setup(index);
-      const result = await copyImage(srcRef, destRef, { context: context(), platform });
+      const result = await copyBetween(srcRef, destRef, { context: context(), platform });
       const chosen = index.images[at];
       assert.equal(result.manifestDigest, chosen.manifest.digest);
       assert.deepEqual(to.store.top("out")?.bytes, chosen.manifest.bytes);
@@ -45,7 +45,7 @@ describe("copyImage of a multi-arch index", () => {
     const index = randomMultiArch({ layers: 1 });
     const { to, srcRef, destRef } = setup(index);
     await assert.rejects(
-      copyImage(srcRef, destRef, {
+      copyBetween(srcRef, destRef, {
         context: context(),
         platform: { os: "linux", architecture: "s390x" },
       }),
@@ -58,7 +58,7 @@ describe("copyImage of a multi-arch index", () => {
     for (const mediaTypes of ["oci", "docker"] as const) {
       const index = randomMultiArch({ layers: 2, mediaTypes });
       const { to, srcRef, destRef } = setup(index);
-      const result = await copyImage(srcRef, destRef, { context: context(), all: true });
+      const result = await copyBetween(srcRef, destRef, { context: context(), all: true });
       assert.equal(result.manifestDigest, index.manifest.digest);
       assert.equal(result.manifestChanged, false);
       assert.deepEqual(to.store.top("out")?.bytes, index.manifest.bytes);
@@ -78,7 +78,7 @@ describe("copyImage of a multi-arch index", () => {
   it("converts the list and every instance to Docker when forced", async () => {
     const index = randomMultiArch({ layers: 1 });
     const { to, srcRef, destRef } = setup(index);
-    const result = await copyImage(srcRef, destRef, {
+    const result = await copyBetween(srcRef, destRef, {
       context: context(),
       all: true,
       manifestType: "application/vnd.docker.distribution.manifest.v2+json",
@@ -103,7 +103,7 @@ describe("copyImage of a multi-arch index", () => {
   it("rewrites the list when instances change (decompressed layers)", async () => {
     const index = randomMultiArch({ layers: 1 });
     const { srcRef, destRef } = setup(index, { desiredLayerCompression: "decompress" });
-    const result = await copyImage(srcRef, destRef, { context: context(), all: true });
+    const result = await copyBetween(srcRef, destRef, { context: context(), all: true });
     assert.equal(result.manifestChanged, true);
     const list = json(result.manifest.bytes);
     assert.equal(list.mediaType, "application/vnd.oci.image.index.v1+json");
@@ -117,7 +117,7 @@ describe("copyImage of a multi-arch index", () => {
     const index = randomMultiArch({ layers: 1 });
     const { to, srcRef, destRef } = setup(index, { supportsManifestLists: false });
     await assert.rejects(
-      copyImage(srcRef, destRef, { context: context(), all: true }),
+      copyBetween(srcRef, destRef, { context: context(), all: true }),
       UnsupportedTransportError,
     );
     assert.equal(to.stats.putBlob.length, 0);
@@ -131,7 +131,7 @@ describe("copyImage of a multi-arch index", () => {
     tampered[tampered.length - 2] = 0x20;
     from.store.manifests.set(first.digest, { ...first, bytes: tampered });
     await assert.rejects(
-      copyImage(srcRef, destRef, { context: context(), all: true }),
+      copyBetween(srcRef, destRef, { context: context(), all: true }),
       (error) => (error as Error).name === "DigestMismatchError",
     );
     assert.equal(to.stats.commits, 0);

@@ -6,10 +6,10 @@ import { createHash } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { DigestMismatchError, RegistryError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { createDockerTransport } from "../../src/transports/docker/mod.ts";
 import {
   blobGetDigest,
@@ -41,7 +41,7 @@ before(async () => {
   image = randomImage({ layers: 3, layerSize: 2 * MiB });
   const memory = memoryTransport();
   memory.store.add("app", image);
-  await copyImage(memory.parse("app"), `docker://${registry.registry}/${REPO}:${TAG}`, {
+  await copyBetween(memory.parse("app"), `docker://${registry.registry}/${REPO}:${TAG}`, {
     context: { fs, tlsVerify: false },
   });
 });
@@ -78,7 +78,7 @@ function copyThrough(script: (r: ProxiedRequest) => FaultAction, retries = 3) {
   proxy.script = script;
   const { ref, sleeps } = source();
   const dir = layoutDir();
-  const copy = copyImage(ref, `oci:${dir}:${TAG}`, {
+  const copy = copyBetween(ref, `oci:${dir}:${TAG}`, {
     context: { fs, tlsVerify: false, tmpDir: work },
     retries,
     retryDelayMs: 5,
@@ -309,9 +309,9 @@ describe("pull into a store through a fault-injecting proxy", () => {
     assert.equal(record.id, image.config.digest.slice("sha256:".length));
     assert.deepEqual(record.layers, layerDigests());
     assert.ok(proxy.count((e) => e.headers.range !== undefined && e.status === 206) >= 3);
-    assert.deepEqual(await runtime.store.check({ verifyBlobs: true }), []);
+    assert.deepEqual(await runtimeParts(runtime).store.check({ verifyBlobs: true }), []);
     for (const [digest, bytes] of image.blobs) {
-      assert.deepEqual(await runtime.store.readBlobBytes(digest), bytes);
+      assert.deepEqual(await runtimeParts(runtime).store.readBlobBytes(digest), bytes);
     }
     assert.equal(await runtime.exists(`${proxy.host}/${REPO}:${TAG}`), true);
   });
@@ -329,9 +329,9 @@ describe("pull into a store through a fault-injecting proxy", () => {
         return true;
       },
     );
-    assert.equal(await runtime.store.hasBlob(bad), false);
-    assert.deepEqual(await runtime.store.images(), []);
-    assert.deepEqual(await runtime.store.check(), []);
+    assert.equal(await runtimeParts(runtime).store.hasBlob(bad), false);
+    assert.deepEqual(await runtimeParts(runtime).store.images(), []);
+    assert.deepEqual(await runtimeParts(runtime).store.check(), []);
   });
 
   it("fails a pull from a registry that keeps answering 503, committing nothing", async () => {
@@ -348,7 +348,7 @@ describe("pull into a store through a fault-injecting proxy", () => {
         return true;
       },
     );
-    assert.deepEqual(await runtime.store.images(), []);
-    assert.deepEqual(await runtime.store.check(), []);
+    assert.deepEqual(await runtimeParts(runtime).store.images(), []);
+    assert.deepEqual(await runtimeParts(runtime).store.check(), []);
   });
 });

@@ -2,7 +2,7 @@
 // delete (a whiteout), hide (an opaque folder) and link to, pushed to a real registry.
 import { randomBytes } from "node:crypto";
 import { packTar } from "modern-tar";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
@@ -52,7 +52,7 @@ export async function pushEdgeImage(
   const image = randomImage({ layerTars: [layer1, layer2, layer3] });
   const memory = memoryTransport();
   memory.store.add(repoTag, image);
-  await copyImage(memory.parse(repoTag), `docker://${registry.registry}/${repoTag}`, {
+  await copyBetween(memory.parse(repoTag), `docker://${registry.registry}/${repoTag}`, {
     context: { fs: new NodeFileSystem(), tlsVerify: false },
   });
   const index = text("<h1>stevedore on the edge</h1>\n");

@@ -8,6 +8,7 @@ import { distributionApp, StoreRegistryStorage } from "../../src/edge/mod.ts";
 import { MemoryFileSystem, openMemoryRuntime } from "../../src/edge/mod.ts";
 import { InvalidReferenceError } from "../../src/errors.ts";
 import { useEdgeImage } from "./_edge_image.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 const edgeImage = useEdgeImage();
 
@@ -20,10 +21,10 @@ describe("in-memory runtime", () => {
     assert.equal(image.id, edge.image.config.digest.slice("sha256:".length));
     assert.deepEqual(await fs.readDir("/stevedore/storage/blobs/sha256").then((n) => n.length), 5);
     for (const [path, want] of Object.entries(edge.expected)) {
-      const got = await readImageFile(runtime.store, image, path);
+      const got = await readImageFile(runtimeParts(runtime).store, image, path);
       assert.deepEqual(got, want, path);
     }
-    assert.equal(await readImageFile(runtime.store, image, "/www"), undefined);
+    assert.equal(await readImageFile(runtimeParts(runtime).store, image, "/www"), undefined);
     const { image: found } = await runtime.lookupImage(edge.reference);
     assert.equal(found.id, image.id);
     await assert.rejects(runtime.pull("docker://Not A Name"), InvalidReferenceError);
@@ -35,7 +36,7 @@ describe("in-memory runtime", () => {
     const runtime = await openMemoryRuntime({ fs });
     const [image] = await runtime.pull(`docker://${edge.reference}`, { tlsVerify: false });
     await runtime.tag(image.id, "localhost/edge/app:1");
-    const app = distributionApp(new StoreRegistryStorage(runtime.store, { fs }));
+    const app = distributionApp(new StoreRegistryStorage(runtimeParts(runtime).store, { fs }));
     for (const layer of edge.image.layers) {
       const response = await app.request(`/v2/edge/app/blobs/${layer.digest}`);
       assert.equal(response.status, 200);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { RegistryError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
@@ -46,7 +46,7 @@ before(async () => {
   image = randomImage({ layers: 2, layerSize: 512 * 1024 });
   const memory = memoryTransport();
   memory.store.add("app", image);
-  await copyImage(memory.parse("app"), `docker://${registry.registry}/${REPO}:v1`, {
+  await copyBetween(memory.parse("app"), `docker://${registry.registry}/${REPO}:v1`, {
     context: { fs: new NodeFileSystem(), tlsVerify: false },
   });
 });

@@ -3,9 +3,15 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime, type RuntimeOptions } from "../../src/runtime/mod.ts";
+import {
+  openRuntime,
+  type Runtime,
+  type RuntimeOptions,
+  runtimeParts,
+  type RuntimeSeams,
+} from "../../src/runtime/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import type { ImageRecord } from "../../src/store/types.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
@@ -17,7 +23,7 @@ export const HOST = { os: "linux", architecture: "amd64" };
 export interface ArchiveEnv {
   dir: string;
   fs: NodeFileSystem;
-  open(options?: RuntimeOptions): Promise<Runtime>;
+  open(options?: RuntimeOptions & RuntimeSeams): Promise<Runtime>;
   add(runtime: Runtime, name: string, options?: RandomImageOptions): Promise<{
     image: RandomImage;
     record: ImageRecord;
@@ -37,8 +43,8 @@ export async function startArchiveEnv(): Promise<ArchiveEnv> {
   return {
     dir,
     fs,
-    open: (options: RuntimeOptions = {}) =>
-      Runtime.open({
+    open: (options: RuntimeOptions & RuntimeSeams = {}) =>
+      openRuntime({
         root: join(dir, `store-${n++}`),
         registriesConf: confPath,
         registriesConfDir: "",
@@ -55,10 +61,14 @@ export async function startArchiveEnv(): Promise<ArchiveEnv> {
       const key = `img-${counter++}`;
       memory.store.add(key, image);
       const target = name.startsWith("@") ? name : name;
-      await copyImage(memory.parse(key), containersStorageTransport(runtime.store).parse(target), {
-        context: { fs },
-      });
-      const record = (await runtime.store.imageById(image.config.digest.slice(7)))!;
+      await copyBetween(
+        memory.parse(key),
+        containersStorageTransport(runtimeParts(runtime).store).parse(target),
+        {
+          context: { fs },
+        },
+      );
+      const record = (await runtimeParts(runtime).store.imageById(image.config.digest.slice(7)))!;
       return { image, record };
     },
     stop: () => rm(dir, { recursive: true, force: true }),
@@ -67,10 +77,12 @@ export async function startArchiveEnv(): Promise<ArchiveEnv> {
 
 /** The store's visible state: records (without times) and blob files. */
 export async function storeState(runtime: Runtime): Promise<unknown> {
-  const images = (await runtime.store.images()).map(({ added: _added, ...rest }) => rest);
+  const images = (await runtimeParts(runtime).store.images()).map(({ added: _added, ...rest }) =>
+    rest
+  );
   let blobs: string[] = [];
   try {
-    blobs = (await readdir(join(runtime.store.root, "blobs", "sha256"))).sort();
+    blobs = (await readdir(join(runtimeParts(runtime).store.root, "blobs", "sha256"))).sort();
   } catch {
     blobs = [];
   }

@@ -3,7 +3,7 @@
 // Usage: node --import tsx _concurrent_child.ts ROOT CONF REGISTRY CHILD ITERATIONS REPORT
 import { writeFile } from "node:fs/promises";
 import process from "node:process";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 
 const [root, conf, registry, child, iterations, reportPath] = process.argv.slice(2);
 const k = Number(child);
@@ -82,7 +82,7 @@ for (let i = 0; i < count; i++) {
     for (const [name, id] of [...expected]) if (id === ownId) forget(name);
     ownRemoved = true;
   }
-  if (i % 4 === 3) await runtime.store.gc();
+  if (i % 4 === 3) await runtimeParts(runtime).store.gc();
   // Nobody else touches our names: the listing must show exactly what we expect of them.
   const listed = new Map<string, string>();
   for (const summary of await runtime.listImages()) {

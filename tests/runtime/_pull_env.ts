@@ -3,9 +3,14 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime, type RuntimeOptions } from "../../src/runtime/mod.ts";
+import {
+  openRuntime,
+  type Runtime,
+  type RuntimeOptions,
+  type RuntimeSeams,
+} from "../../src/runtime/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import {
   type RandomImage,
@@ -27,7 +32,7 @@ export interface PullEnv {
   multi: RandomIndex;
   lying: RandomIndex;
   requests: string[];
-  open(options?: RuntimeOptions): Promise<Runtime>;
+  open(options?: RuntimeOptions & RuntimeSeams): Promise<Runtime>;
   push(image: RandomImage | RandomIndex, repoTag: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -50,7 +55,7 @@ export async function startPullEnv(): Promise<PullEnv> {
   const fs = new NodeFileSystem();
   const push = async (image: RandomImage | RandomIndex, repoTag: string) => {
     memory.store.add(repoTag, image);
-    await copyImage(memory.parse(repoTag), `docker://${registry.registry}/${repoTag}`, {
+    await copyBetween(memory.parse(repoTag), `docker://${registry.registry}/${repoTag}`, {
       context: { fs, tlsVerify: false },
       all: true,
     });
@@ -87,8 +92,8 @@ export async function startPullEnv(): Promise<PullEnv> {
     lying,
     requests,
     push,
-    open: async (options: RuntimeOptions = {}) =>
-      await Runtime.open({
+    open: async (options: RuntimeOptions & RuntimeSeams = {}) =>
+      await openRuntime({
         root: join(dir, `store-${n++}`),
         registriesConf: confPath,
         registriesConfDir: "",

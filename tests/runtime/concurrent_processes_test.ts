@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
@@ -62,7 +62,7 @@ before(async () => {
   const memory = memoryTransport();
   for (const [name, image] of Object.entries(images)) {
     memory.store.add(name, image);
-    await copyImage(memory.parse(name), `docker://${registry.registry}/conc/${name}:latest`, {
+    await copyBetween(memory.parse(name), `docker://${registry.registry}/conc/${name}:latest`, {
       context: { fs, tlsVerify: false },
     });
   }

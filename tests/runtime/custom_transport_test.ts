@@ -3,14 +3,15 @@
 // own table: another runtime does not see it.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { Runtime } from "../../mod.ts";
+import type { Runtime } from "../../mod.ts";
+import { openRuntime } from "../../src/runtime/mod.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
 import type { ImageReference, Transport } from "../../src/transports/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 
 function open(fs: MemoryFileSystem, transports: Transport[] = []): Promise<Runtime> {
-  return Runtime.open({
+  return openRuntime({
     root: "/store",
     fs,
     env: {},

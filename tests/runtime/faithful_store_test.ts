@@ -9,12 +9,13 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sniffCompression } from "../../src/compression/mod.ts";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { layerCompression, MediaType } from "../../src/types/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { hasSkopeo } from "../transports/_helpers.ts";
 import { type ArchiveEnv, startArchiveEnv } from "./_archive_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -59,16 +60,18 @@ describe("a store that stays faithful", () => {
 
     const runtime = await env.open();
     assert.deepEqual(await runtime.load(archive), ["docker.io/library/plain:1"]);
-    const [record] = await runtime.store.images();
+    const [record] = await runtimeParts(runtime).store.images();
     // docker-archive layers are uncompressed: the blobs are the diff IDs themselves.
     assert.deepEqual(record.layers, original.diffIds);
     const stored = JSON.parse(
-      new TextDecoder().decode(await runtime.store.readBlobBytes(record.manifestDigest)),
+      new TextDecoder().decode(
+        await runtimeParts(runtime).store.readBlobBytes(record.manifestDigest),
+      ),
     );
     for (const layer of stored.layers) {
       assert.equal(layer.mediaType, MediaType.DockerLayer, "the stored manifest tells the truth");
     }
-    await assertTruthful(runtime.store.root, stored.layers, "store");
+    await assertTruthful(runtimeParts(runtime).store.root, stored.layers, "store");
 
     const outputs = {
       "oci-dir": join(env.dir, "plain-oci-dir"),
@@ -86,7 +89,7 @@ describe("a store that stays faithful", () => {
     for (const [format, output] of Object.entries(outputs)) {
       const target = await env.open();
       await target.load(output);
-      const [back] = await target.store.images();
+      const [back] = await runtimeParts(target).store.images();
       assert.equal(back.id, record.id, format);
       assert.deepEqual(back.diffIds, record.diffIds, format);
     }
@@ -112,13 +115,13 @@ describe("a store that stays faithful", () => {
   it("keeps every manifest of an image; each name resolves to the one it was written with", async () => {
     const runtime = await env.open();
     const { image, record: first } = await env.add(runtime, "docker.io/library/two:oci");
-    const storage = containersStorageTransport(runtime.store);
+    const storage = containersStorageTransport(runtimeParts(runtime).store);
     // The same image again, converted to Docker schema 2, under another name.
-    await copyImage(storage.parse("two:oci"), storage.parse("two:docker"), {
+    await copyBetween(storage.parse("two:oci"), storage.parse("two:docker"), {
       context: { fs: env.fs },
       manifestType: MediaType.DockerManifest,
     });
-    const records = await runtime.store.images();
+    const records = await runtimeParts(runtime).store.images();
     assert.equal(records.length, 1);
     const [record] = records;
     assert.equal(record.id, first.id);
@@ -127,21 +130,23 @@ describe("a store that stays faithful", () => {
 
     const memory = memoryTransport();
     const context = { fs: env.fs };
-    await copyImage(storage.parse("two:oci"), memory.parse("oci"), { context });
+    await copyBetween(storage.parse("two:oci"), memory.parse("oci"), { context });
     assert.deepEqual(memory.store.top("oci")?.bytes, image.manifest.bytes, "two:oci unchanged");
-    await copyImage(storage.parse("two:docker"), memory.parse("docker"), { context });
+    await copyBetween(storage.parse("two:docker"), memory.parse("docker"), { context });
     assert.equal(memory.store.top("docker")?.mediaType, MediaType.DockerManifest);
     // name@digest picks that manifest of the image.
-    await copyImage(storage.parse(`two@${first.manifestDigest}`), memory.parse("pinned"), {
+    await copyBetween(storage.parse(`two@${first.manifestDigest}`), memory.parse("pinned"), {
       context,
     });
     assert.deepEqual(memory.store.top("pinned")?.bytes, image.manifest.bytes);
 
     // The store's OCI layout lists each name with its own manifest, and gc keeps both.
-    await runtime.store.gc();
-    assert.deepEqual(await runtime.store.check({ verifyBlobs: true }), []);
+    await runtimeParts(runtime).store.gc();
+    assert.deepEqual(await runtimeParts(runtime).store.check({ verifyBlobs: true }), []);
     const layoutNames = async () => {
-      const index = JSON.parse(await readFile(join(runtime.store.root, "index.json"), "utf8"));
+      const index = JSON.parse(
+        await readFile(join(runtimeParts(runtime).store.root, "index.json"), "utf8"),
+      );
       return Object.fromEntries(
         index.manifests.map((
           m: { digest: string; annotations: Record<string, string> },
@@ -153,7 +158,7 @@ describe("a store that stays faithful", () => {
     assert.equal(byName["docker.io/library/two:docker"], record.manifestDigest);
     if (skopeoHere) {
       const inspected = JSON.parse(
-        skopeo("inspect", `oci:${runtime.store.root}:docker.io/library/two:oci`),
+        skopeo("inspect", `oci:${runtimeParts(runtime).store.root}:docker.io/library/two:oci`),
       );
       assert.equal(inspected.Digest, image.manifest.digest);
     }
@@ -161,7 +166,7 @@ describe("a store that stays faithful", () => {
     // A tag given later resolves to the manifest the image had then, and keeps it when the
     // image is written again with its first manifest.
     await runtime.tag("two:docker", "docker.io/library/two:later");
-    await copyImage(memory.parse("oci"), storage.parse("two:again"), { context });
+    await copyBetween(memory.parse("oci"), storage.parse("two:again"), { context });
     const after = await layoutNames();
     assert.equal(after["docker.io/library/two:later"], record.manifestDigest);
     assert.equal(after["docker.io/library/two:docker"], record.manifestDigest);
@@ -176,17 +181,23 @@ describe("a store that stays faithful", () => {
     await source.save(["legacy:1"], { format: "docker-archive", output: archive });
     const runtime = await env.open();
     await runtime.load(archive);
-    const [loaded] = await runtime.store.images();
+    const [loaded] = await runtimeParts(runtime).store.images();
     // What the previous version stored: the docker-archive source's manifest, claiming
     // gzip for the plain tars, and a record of the earlier shape.
     const manifest = JSON.parse(
-      new TextDecoder().decode(await runtime.store.readBlobBytes(loaded.manifestDigest)),
+      new TextDecoder().decode(
+        await runtimeParts(runtime).store.readBlobBytes(loaded.manifestDigest),
+      ),
     );
     for (const layer of manifest.layers) layer.mediaType = MediaType.DockerLayerGzip;
     const lying = new TextEncoder().encode(JSON.stringify(manifest));
     const lyingDigest = `sha256:${createHash("sha256").update(lying).digest("hex")}`;
-    await runtime.store.putBlob(lyingDigest, lying.length, new Blob([lying]).stream());
-    const root = runtime.store.root;
+    await runtimeParts(runtime).store.putBlob(
+      lyingDigest,
+      lying.length,
+      new Blob([lying]).stream(),
+    );
+    const root = runtimeParts(runtime).store.root;
     const path = join(root, "images.json");
     const doc = JSON.parse(await readFile(path, "utf8"));
     doc.images = doc.images.map((
@@ -207,7 +218,11 @@ describe("a store that stays faithful", () => {
       await reopened.save(["legacy:1"], { format, output });
       const target = await env.open();
       await target.load(output);
-      assert.deepEqual((await target.store.images())[0].diffIds, loaded.diffIds, format);
+      assert.deepEqual(
+        (await runtimeParts(target).store.images())[0].diffIds,
+        loaded.diffIds,
+        format,
+      );
     }
     const ociDir = join(env.dir, "legacy-oci-dir");
     await assertTruthful(ociDir, (await layoutManifest(ociDir)).layers, "oci-dir");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { request } from "node:http";
 import { join } from "node:path";
 import { InvalidArchiveError, LoadError, TooLargeError } from "../../src/errors.ts";
-import type { Runtime, RuntimeOptions } from "../../src/runtime/mod.ts";
+import type { Runtime, RuntimeOptions, RuntimeSeams } from "../../src/runtime/mod.ts";
 import { createServerApp } from "../../src/server/mod.ts";
 import { listenHttp } from "../../src/fs/http_listen.ts";
 import { writeTarAtomic } from "../../src/transports/_tar/mod.ts";
@@ -23,6 +23,7 @@ import {
   tmpEntries,
   zeroBomb,
 } from "./_hostile_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -33,7 +34,7 @@ after(async () => {
 });
 
 /** A runtime whose temporary files live in its store's tmp/ (as by default). */
-function open(options: RuntimeOptions = {}): Promise<Runtime> {
+function open(options: RuntimeOptions & RuntimeSeams = {}): Promise<Runtime> {
   return env.open({ tmpDir: undefined, ...options });
 }
 
@@ -44,7 +45,7 @@ async function refused(
   run: () => Promise<unknown>,
   check: (error: unknown) => void,
 ): Promise<void> {
-  const root = runtime.store.root;
+  const root = runtimeParts(runtime).store.root;
   const before = await storeFingerprint(root);
   const error = await settles(
     run().then(() => assert.fail(`${what} succeeded`), (error: unknown) => error),
@@ -81,7 +82,7 @@ function errorLine(lines: unknown[]): string {
 
 /** The server refuses `body` on `path` with an error line matching `pattern`; store kept. */
 async function serverRefuses(runtime: Runtime, path: string, body: Uint8Array, pattern: RegExp) {
-  const root = runtime.store.root;
+  const root = runtimeParts(runtime).store.root;
   const before = await storeFingerprint(root);
   assert.match(errorLine(await post(runtime, path, body)), pattern);
   assert.deepEqual(await storeFingerprint(root), before, `${path}: the store changed`);
@@ -91,7 +92,7 @@ async function serverRefuses(runtime: Runtime, path: string, body: Uint8Array, p
 async function importSettles(runtime: Runtime, path: string): Promise<void> {
   const id = await settles(runtime.importImage(path), `import ${path}`);
   assert.match(id, /^sha256:[0-9a-f]{64}$/);
-  assert.deepEqual(await tmpEntries(runtime.store.root), []);
+  assert.deepEqual(await tmpEntries(runtimeParts(runtime).store.root), []);
 }
 
 describe("hostile archives: metadata sizes", () => {
@@ -117,7 +118,7 @@ describe("hostile archives: metadata sizes", () => {
     const lines = await post(served, "/images/load", bytes);
     assert.deepEqual(lines, [{ stream: "Loaded image: localhost/hostile:1\n" }]);
     for (const runtime of [fromStream, served]) {
-      assert.deepEqual(await tmpEntries(runtime.store.root), []);
+      assert.deepEqual(await tmpEntries(runtimeParts(runtime).store.root), []);
     }
     await importSettles(await open(), path);
   });
@@ -183,7 +184,7 @@ describe("hostile archives: metadata sizes", () => {
     const pulled = await open();
     const records = await settles(pulled.pull(`oci-archive:${path}:n9999`), "pull oci-archive:");
     assert.equal(records[0].id, image.config.digest.slice(7));
-    assert.deepEqual(await tmpEntries(pulled.store.root), []);
+    assert.deepEqual(await tmpEntries(runtimeParts(pulled).store.root), []);
     await importSettles(await open(), path);
   });
 
@@ -349,15 +350,15 @@ describe("hostile archives: a client that disconnects", () => {
         started();
         return work;
       };
-      const before = await storeFingerprint(runtime.store.root);
+      const before = await storeFingerprint(runtimeParts(runtime).store.root);
       const server = createServerApp(runtime);
       const listener = await listenHttp(server.app.fetch, { hostname: "127.0.0.1", port: 0 });
       try {
         await settles(abortedUpload(listener.url, route, body, 1024 * 1024, phase), "upload");
         await settles(running, "the server's work");
         await settles(work!.then(() => assert.fail("the work succeeded"), () => {}), route);
-        assert.deepEqual(await storeFingerprint(runtime.store.root), before);
-        assert.deepEqual(await tmpEntries(runtime.store.root), []);
+        assert.deepEqual(await storeFingerprint(runtimeParts(runtime).store.root), before);
+        assert.deepEqual(await tmpEntries(runtimeParts(runtime).store.root), []);
       } finally {
         server.close();
         await listener.close();
@@ -390,7 +391,7 @@ describe("hostile archives: a client that disconnects", () => {
         "the disconnect reaching the load",
       );
     };
-    const before = await storeFingerprint(runtime.store.root);
+    const before = await storeFingerprint(runtimeParts(runtime).store.root);
     const server = createServerApp(runtime);
     const listener = await listenHttp(server.app.fetch, { hostname: "127.0.0.1", port: 0 });
     try {
@@ -400,8 +401,8 @@ describe("hostile archives: a client that disconnects", () => {
       );
       await settles(work!.then(() => assert.fail("the load succeeded"), () => {}), "load");
       assert.equal(signal?.aborted, true);
-      assert.deepEqual(await storeFingerprint(runtime.store.root), before);
-      assert.deepEqual(await tmpEntries(runtime.store.root), []);
+      assert.deepEqual(await storeFingerprint(runtimeParts(runtime).store.root), before);
+      assert.deepEqual(await tmpEntries(runtimeParts(runtime).store.root), []);
     } finally {
       server.close();
       await listener.close();

@@ -8,6 +8,7 @@ import { configFromChanges } from "../../src/runtime/_import_changes.ts";
 import type { Runtime } from "../../src/runtime/mod.ts";
 import { sha256, tarOf } from "../helpers/random_image.ts";
 import { type ArchiveEnv, collectEvents, startArchiveEnv, storeState } from "./_archive_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -20,7 +21,7 @@ after(async () => {
 const rootfs = tarOf("bin/hello", new TextEncoder().encode("#!/bin/sh\necho hello\n"));
 
 async function configOf(runtime: Runtime, id: string) {
-  const bytes = await runtime.store.readBlobBytes(id);
+  const bytes = await runtimeParts(runtime).store.readBlobBytes(id);
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
@@ -37,12 +38,14 @@ describe("importImage", () => {
       const id = await runtime.importImage(path, { message: "from a tarball" });
       ids.push(id);
       assert.match(id, /^sha256:[0-9a-f]{64}$/);
-      const [record] = await runtime.store.images();
+      const [record] = await runtimeParts(runtime).store.images();
       assert.equal(`sha256:${record.id}`, id);
       assert.deepEqual(record.names, []);
       assert.deepEqual(record.diffIds, [sha256(rootfs)]);
       const manifest = JSON.parse(
-        new TextDecoder().decode(await runtime.store.readBlobBytes(record.manifestDigest)),
+        new TextDecoder().decode(
+          await runtimeParts(runtime).store.readBlobBytes(record.manifestDigest),
+        ),
       );
       assert.equal(manifest.layers.length, 1);
       assert.equal(manifest.layers[0].mediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
@@ -81,7 +84,7 @@ describe("importImage", () => {
         "ONBUILD RUN make",
       ],
     });
-    const record = await runtime.store.imageByName("localhost/myroot:latest");
+    const record = await runtimeParts(runtime).store.imageByName("localhost/myroot:latest");
     assert.equal(`sha256:${record?.id}`, id);
     const config = await configOf(runtime, id);
     assert.equal(config.architecture, "arm64");

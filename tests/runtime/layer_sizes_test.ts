@@ -5,12 +5,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { DigestMismatchError } from "../../src/errors.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage, randomMultiArch, sha256 } from "../helpers/random_image.ts";
 import { type ArchiveEnv, startArchiveEnv, storeState } from "./_archive_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -79,7 +80,7 @@ describe("layer sizes", () => {
   it("refuses a layer whose content is not the config's diff ID, writing nothing", async () => {
     const runtime = await env.open();
     const memory = memoryTransport();
-    const storage = containersStorageTransport(runtime.store);
+    const storage = containersStorageTransport(runtimeParts(runtime).store);
     const image = randomImage({ layers: 2, layerSize: 500 });
     const cases = {
       // No layer has these contents: refused while written, before a layer is kept.
@@ -91,7 +92,7 @@ describe("layer sizes", () => {
     for (const [name, bad] of Object.entries(cases)) {
       memory.store.add(name, bad);
       await assert.rejects(
-        copyImage(memory.parse(name), storage.parse(`docker.io/library/bad:${name}`), {
+        copyBetween(memory.parse(name), storage.parse(`docker.io/library/bad:${name}`), {
           context: { fs: env.fs },
         }),
         (error: unknown) => {
@@ -101,14 +102,18 @@ describe("layer sizes", () => {
         },
         name,
       );
-      assert.deepEqual((await runtime.store.images()).length, 0, name);
+      assert.deepEqual((await runtimeParts(runtime).store.images()).length, 0, name);
       if (name === "foreign") {
         for (const layer of bad.layers) {
-          assert.equal(await runtime.store.hasBlob(layer.digest), false, layer.digest);
+          assert.equal(
+            await runtimeParts(runtime).store.hasBlob(layer.digest),
+            false,
+            layer.digest,
+          );
         }
       }
       // Whatever was written waits for gc only.
-      await runtime.store.gc();
+      await runtimeParts(runtime).store.gc();
       assert.deepEqual(await storeState(runtime), before, name);
     }
   });
@@ -118,7 +123,7 @@ describe("layer sizes", () => {
     const { image, record } = await env.add(runtime, "docker.io/library/old:1", {
       layerSize: 20_000,
     });
-    const root = runtime.store.root;
+    const root = runtimeParts(runtime).store.root;
     // Rewrite images.json as the previous version wrote it: stored sizes, one manifest.
     const path = join(root, "images.json");
     const doc = JSON.parse(await readFile(path, "utf8"));
@@ -131,7 +136,7 @@ describe("layer sizes", () => {
     await runtime.close();
 
     const reopened = await env.open({ root });
-    const [old] = await reopened.store.images();
+    const [old] = await runtimeParts(reopened).store.images();
     assert.equal(old.diffSizes, undefined);
     assert.equal(old.size, compressed);
     // Names, digests and the manifest of the old record still resolve.
@@ -155,13 +160,13 @@ describe("a list pulled by tag", () => {
     const memory = memoryTransport();
     const list = randomMultiArch({ layers: 1 });
     memory.store.add("multi", list);
-    const storage = containersStorageTransport(runtime.store);
-    await copyImage(memory.parse("multi"), storage.parse("docker.io/library/multi:1"), {
+    const storage = containersStorageTransport(runtimeParts(runtime).store);
+    await copyBetween(memory.parse("multi"), storage.parse("docker.io/library/multi:1"), {
       context: { fs: env.fs },
       platform: { os: "linux", architecture: "arm64", variant: "v8" },
     });
     const instance = list.images[1];
-    const [record] = await runtime.store.images();
+    const [record] = await runtimeParts(runtime).store.images();
     assert.equal(record.manifestDigest, instance.manifest.digest);
     // The list's digest comes first: podman reports it as the image's digest.
     assert.deepEqual(record.digests, [list.manifest.digest, instance.manifest.digest]);
@@ -180,6 +185,6 @@ describe("a list pulled by tag", () => {
     const byInstance = await runtime.inspect(`docker.io/library/multi@${instance.manifest.digest}`);
     assert.equal(byInstance.Id, record.id);
     assert.equal((await runtime.listImages())[0].digest, list.manifest.digest);
-    assert.deepEqual(await runtime.store.check({ verifyBlobs: true }), []);
+    assert.deepEqual(await runtimeParts(runtime).store.check({ verifyBlobs: true }), []);
   });
 });

@@ -8,6 +8,7 @@ import type { Runtime } from "../../src/runtime/mod.ts";
 import { writeTarAtomic } from "../../src/transports/_tar/mod.ts";
 import { randomImage, sha256, tarOf } from "../helpers/random_image.ts";
 import { type ArchiveEnv, collectEvents, startArchiveEnv, storeState } from "./_archive_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -76,7 +77,7 @@ describe("load", () => {
       assert.deepEqual(watch.events.map((e) => [e.type, e.id, e.name]), [
         ["load", record.id, path],
       ]);
-      assert.equal((await target.store.images())[0].id, record.id, format);
+      assert.equal((await runtimeParts(target).store.images())[0].id, record.id, format);
     }
   });
 
@@ -119,7 +120,7 @@ describe("load", () => {
     ]);
     const runtime = await env.open();
     assert.deepEqual(await runtime.load(path), ["docker.io/library/buildkit:v1"]);
-    const [record] = await runtime.store.images();
+    const [record] = await runtimeParts(runtime).store.images();
     assert.equal(record.manifestDigest, image.manifest.digest);
   });
 
@@ -135,7 +136,7 @@ describe("load", () => {
       "localhost/first:latest",
       `sha256:${b.record.id}`,
     ]);
-    const ids = (await target.store.images()).map((record) => record.id).sort();
+    const ids = (await runtimeParts(target).store.images()).map((record) => record.id).sort();
     assert.deepEqual(ids, [a.record.id, b.record.id].sort());
   });
 
@@ -147,7 +148,7 @@ describe("load", () => {
     const target = await env.open();
     const stream = new Blob([await readFile(path)]).stream();
     assert.deepEqual(await target.load(stream), ["localhost/piped:latest"]);
-    assert.equal((await target.store.images())[0].id, record.id);
+    assert.equal((await runtimeParts(target).store.images())[0].id, record.id);
   });
 
   it("refuses a path-traversal archive with the store unchanged", async () => {

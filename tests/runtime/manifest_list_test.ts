@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import {
   ImageConflictError,
   ImageNotFoundError,
@@ -12,7 +12,7 @@ import {
   NotAManifestListError,
 } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import {
   type RandomImage,
@@ -70,7 +70,7 @@ describe("manifest lists", () => {
     });
     for (const [image, tag] of [[multi, "multi:v1"], [single, "single:v1"]] as const) {
       memory.store.add(tag, image);
-      await copyImage(memory.parse(tag), `docker://${registry.registry}/${tag}`, {
+      await copyBetween(memory.parse(tag), `docker://${registry.registry}/${tag}`, {
         context: { fs: new NodeFileSystem(), tlsVerify: false },
         all: true,
       });
@@ -86,7 +86,7 @@ describe("manifest lists", () => {
   it("creates an empty Docker list under the normalized name", async () => {
     const list = await runtime.createManifestList("empty");
     assert.match(list.id, /^[0-9a-f]{64}$/);
-    const record = await runtime.store.imageById(list.id);
+    const record = await runtimeParts(runtime).store.imageById(list.id);
     assert.equal(record?.isManifestList, true);
     assert.deepEqual(record?.names, ["localhost/empty:latest"]);
     assert.deepEqual(await list.inspect(), {
@@ -116,13 +116,17 @@ describe("manifest lists", () => {
     });
     // As with Podman, add copies nothing: the list records where each instance comes from.
     for (const image of multi.images) {
-      const holders = await runtime.store.imagesByDigest(image.manifest.digest);
+      const holders = await runtimeParts(runtime).store.imagesByDigest(image.manifest.digest);
       assert.equal(holders.filter((h) => !h.isManifestList).length, 0, "no instance stored");
       for (const layer of image.layers) {
-        assert.equal(await runtime.store.hasBlob(layer.digest), false, "no layer pulled");
+        assert.equal(
+          await runtimeParts(runtime).store.hasBlob(layer.digest),
+          false,
+          "no layer pulled",
+        );
       }
     }
-    const record = await runtime.store.imageById(list.id);
+    const record = await runtimeParts(runtime).store.imageById(list.id);
     assert.deepEqual(
       Object.keys(record?.instanceSources ?? {}).sort(),
       multi.images.map((i) => i.manifest.digest).sort(),
@@ -208,12 +212,12 @@ describe("manifest lists", () => {
     await list.removeInstance(amd64);
     assert.equal((await list.inspect()).manifests.length, 2);
     // The removed instance's source goes with it; arm/v7 (never stored) keeps its source.
-    const sources = (await runtime.store.imageById(list.id))?.instanceSources ?? {};
+    const sources = (await runtimeParts(runtime).store.imageById(list.id))?.instanceSources ?? {};
     assert.equal(sources[amd64], undefined);
     assert.ok(sources[multi.images[2].manifest.digest]);
     await assert.rejects(list.removeInstance(amd64), ManifestUnknownError);
     await assert.rejects(list.annotateInstance(amd64, { os: "linux" }), ManifestUnknownError);
-    const record = await runtime.store.imageById(list.id);
+    const record = await runtimeParts(runtime).store.imageById(list.id);
     assert.equal(record?.isManifestList, true);
     assert.deepEqual(record?.names, ["localhost/annotated:latest"]);
   });
@@ -227,7 +231,7 @@ describe("manifest lists", () => {
     assert.equal(all.mediaType, DOCKER_LIST);
     assert.deepEqual(all.manifests?.map((m) => m.digest), instances);
     // The arm/v7 instance was never stored: the push read it from where it was added.
-    assert.equal((await runtime.store.imagesByDigest(instances[2])).length, 0);
+    assert.equal((await runtimeParts(runtime).store.imagesByDigest(instances[2])).length, 0);
     execFileSync(SKOPEO, [
       "copy",
       "--insecure-policy",
@@ -267,16 +271,18 @@ describe("manifest lists", () => {
     const list = await runtime.lookupManifestList("localhost/app:v1");
     const instanceIds = [];
     for (const image of multi.images.slice(0, 2)) {
-      const holder = (await runtime.store.imagesByDigest(image.manifest.digest))
+      const holder = (await runtimeParts(runtime).store.imagesByDigest(image.manifest.digest))
         .find((h) => !h.isManifestList)!;
       // Untagged, the pulled instances would be dangling but for the list.
       for (const name of holder.names) await runtime.untag(holder.id, name);
-      assert.deepEqual((await runtime.store.imageById(holder.id))?.names, []);
+      assert.deepEqual((await runtimeParts(runtime).store.imageById(holder.id))?.names, []);
       instanceIds.push(holder.id);
     }
     const pruned = await runtime.prune();
     assert.deepEqual(pruned.errors, []);
-    for (const id of instanceIds) assert.ok(await runtime.store.imageById(id), "kept by prune");
+    for (const id of instanceIds) {
+      assert.ok(await runtimeParts(runtime).store.imageById(id), "kept by prune");
+    }
 
     const notList = await runtime.removeImages(["localhost/local-only:v1"], {
       lookupManifest: true,
@@ -291,8 +297,10 @@ describe("manifest lists", () => {
     const removed = await runtime.removeImages(["localhost/app:v1"], { lookupManifest: true });
     assert.deepEqual(removed.errors, []);
     assert.deepEqual(removed.reports.map((r) => r.id), [list.id]);
-    assert.equal(await runtime.store.imageById(list.id), undefined);
-    for (const id of instanceIds) assert.ok(await runtime.store.imageById(id), "instance kept");
+    assert.equal(await runtimeParts(runtime).store.imageById(list.id), undefined);
+    for (const id of instanceIds) {
+      assert.ok(await runtimeParts(runtime).store.imageById(id), "instance kept");
+    }
     await assert.rejects(list.inspect(), ImageNotFoundError);
   });
 });

@@ -3,9 +3,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { openRuntime } from "../../src/runtime/mod.ts";
 import { distributionApp, MemoryRegistryStorage } from "../../src/server/distribution/mod.ts";
 import { readTar } from "../../src/transports/_tar/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
@@ -20,12 +20,12 @@ describe("a runtime over memory only", () => {
     const memory = memoryTransport();
     const image = randomImage({ layers: 2, layerSize: 4096 });
     memory.store.add("app:v1", image);
-    await copyImage(memory.parse("app:v1"), "docker://registry.test/team/app:v1", {
+    await copyBetween(memory.parse("app:v1"), "docker://registry.test/team/app:v1", {
       context: { fs, fetch: fetchFromMemory as typeof fetch },
     });
 
     const root = `/stevedore-memory-only-${crypto.randomUUID()}`;
-    const runtime = await Runtime.open({
+    const runtime = await openRuntime({
       root,
       fs,
       fetch: fetchFromMemory,

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Runtime } from "../../mod.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 const VARIABLES = ["STEVEDORE_ROOT", "CONTAINERS_REGISTRIES_CONF"] as const;
 
@@ -35,8 +36,8 @@ describe("Runtime.open defaults", () => {
     process.env.CONTAINERS_REGISTRIES_CONF = join(work, "registries.conf");
     const runtime = await Runtime.open();
     try {
-      assert.equal(runtime.store.root, join(work, "store"));
-      assert.deepEqual(runtime.registriesConf.unqualifiedSearchRegistries, [
+      assert.equal(runtimeParts(runtime).store.root, join(work, "store"));
+      assert.deepEqual(runtimeParts(runtime).registriesConf.unqualifiedSearchRegistries, [
         "registry.example.test",
       ]);
     } finally {
@@ -51,9 +52,11 @@ describe("Runtime.open defaults", () => {
       env: {},
     });
     try {
-      assert.equal(runtime.store.root, join(work, "explicit"));
+      assert.equal(runtimeParts(runtime).store.root, join(work, "explicit"));
       assert.ok(
-        !runtime.registriesConf.unqualifiedSearchRegistries.includes("registry.example.test"),
+        !runtimeParts(runtime).registriesConf.unqualifiedSearchRegistries.includes(
+          "registry.example.test",
+        ),
       );
     } finally {
       await runtime.close();

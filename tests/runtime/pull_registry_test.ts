@@ -2,6 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ImageNotFoundError, PullError } from "../../src/errors.ts";
 import { type PullEnv, startPullEnv } from "./_pull_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: PullEnv;
 before(async () => {
@@ -64,7 +65,7 @@ describe("pull from a registry", () => {
     const runtime = await env.open();
     const [local] = await runtime.pull("single:v1");
     const offline = await env.open({
-      store: runtime.store,
+      store: runtimeParts(runtime).store,
       fetch: () => Promise.reject(new TypeError("network is down")),
     });
     const [image] = await offline.pull("single:v1", { policy: "newer", retries: 0 });
@@ -137,7 +138,7 @@ describe("pull from a registry", () => {
     const runtime = await env.open();
     const [image] = await runtime.pull("single:v1");
     const { unlink } = await import("node:fs/promises");
-    await unlink(`${runtime.store.root}/blobs/sha256/${image.layers[0].slice(7)}`);
+    await unlink(`${runtimeParts(runtime).store.root}/blobs/sha256/${image.layers[0].slice(7)}`);
     assert.equal(await runtime.exists("single:v1"), false);
     const lines: string[] = [];
     await runtime.pull("single:v1", { writer: (l) => lines.push(l) });
@@ -187,7 +188,7 @@ describe("pull from a registry", () => {
     const runtime = await env.open();
     const images = await runtime.pull(`${env.registry.registry}/single`, { allTags: true });
     assert.equal(images.length, 2);
-    const names = (await runtime.store.images()).flatMap((r) => r.names).sort();
+    const names = (await runtimeParts(runtime).store.images()).flatMap((r) => r.names).sort();
     assert.deepEqual(names, [
       `${env.registry.registry}/single:v1`,
       `${env.registry.registry}/single:v2`,

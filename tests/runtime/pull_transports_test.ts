@@ -1,7 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { ImageNotFoundError, UnsupportedTransportError } from "../../src/errors.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
@@ -9,6 +9,7 @@ import type { ImageStore } from "../../src/store/types.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { type PullEnv, startPullEnv } from "./_pull_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: PullEnv;
 const fs = new NodeFileSystem();
@@ -25,7 +26,7 @@ after(async () => {
 });
 
 function write(dest: string) {
-  return copyImage(memory.parse("img"), dest, { context: { fs } });
+  return copyBetween(memory.parse("img"), dest, { context: { fs } });
 }
 
 describe("pull from other transports", () => {
@@ -36,7 +37,7 @@ describe("pull from other transports", () => {
     const [pulled] = await runtime.pull(`dir:${path}`);
     assert.equal(pulled.id, id);
     assert.deepEqual(pulled.names, []);
-    assert.equal((await runtime.store.images()).length, 1);
+    assert.equal((await runtimeParts(runtime).store.images()).length, 1);
     assert.equal((await runtime.lookupImage(`sha256:${id}`)).image.id, id);
   });
 
@@ -103,11 +104,11 @@ describe("pull from other transports", () => {
 
   it("a name moved by another process: the pulled image is found via its manifest digest", async () => {
     const base = await env.open();
-    const real = base.store;
+    const real = runtimeParts(base).store;
     const [other] = await base.pull(`dir:${join(env.dir, "dir-image")}`);
     const otherImage = randomImage({ layers: 1, layerSize: 99 });
     memory.store.add("other", otherImage);
-    await copyImage(
+    await copyBetween(
       memory.parse("other"),
       containersStorageTransport(real).parse("@" + otherImage.config.digest.slice(7)),
       { context: { fs } },

@@ -9,10 +9,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { RegistryError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { distributionApp, MemoryRegistryStorage } from "../../src/server/distribution/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { cliCommand, repoRoot } from "../cli/_cli.ts";
@@ -52,9 +52,9 @@ async function storeWithImage(
   const runtime = await openRuntime(root, fetchFn);
   const memory = memoryTransport();
   memory.store.add("big", image);
-  await copyImage(
+  await copyBetween(
     memory.parse("big"),
-    containersStorageTransport(runtime.store).parse("localhost/big:1"),
+    containersStorageTransport(runtimeParts(runtime).store).parse("localhost/big:1"),
     { context: { fs: new NodeFileSystem() } },
   );
   return runtime;
@@ -135,7 +135,7 @@ describe("chunked push behind a body limit", () => {
     assert.equal(pulled.manifestDigest, digest);
     assert.deepEqual(pulled.layers, image.layers.map((l) => l.digest));
     for (const layer of image.layers) {
-      const bytes = await other.store.readBlobBytes(layer.digest);
+      const bytes = await runtimeParts(other).store.readBlobBytes(layer.digest);
       assert.deepEqual(bytes, layer.bytes);
     }
   });

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { ImageNotFoundError } from "../../src/errors.ts";
 import type { ImageEvent } from "../../src/events/mod.ts";
 import { type PullEnv, startPullEnv } from "./_pull_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: PullEnv;
 before(async () => {
@@ -44,7 +45,7 @@ describe("Runtime", () => {
     assert.equal(await runtime.exists("single:v1"), true);
     assert.equal(await runtime.exists(image.id.slice(0, 8)), true);
     const { unlink } = await import("node:fs/promises");
-    await unlink(`${runtime.store.root}/blobs/sha256/${image.layers[0].slice(7)}`);
+    await unlink(`${runtimeParts(runtime).store.root}/blobs/sha256/${image.layers[0].slice(7)}`);
     assert.equal(await runtime.exists("single:v1"), false);
     await assert.rejects(runtime.exists("Bad Name"));
   });
@@ -88,7 +89,7 @@ describe("Runtime", () => {
     const [image] = await runtime.pull("multi");
     assert.equal(image.platform?.architecture, "arm64");
     // A lookup of an amd64 image is rejected under the runtime's arm64.
-    const amd = await env.open({ store: runtime.store });
+    const amd = await env.open({ store: runtimeParts(runtime).store });
     await amd.pull("single:v1");
     await assert.rejects(runtime.lookupImage("single:v1"), ImageNotFoundError);
   });

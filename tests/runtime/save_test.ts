@@ -12,6 +12,7 @@ import {
 import { listDockerArchiveImages } from "../../src/transports/docker_archive/mod.ts";
 import { listOciArchiveImages } from "../../src/transports/oci_archive/mod.ts";
 import { type ArchiveEnv, collectEvents, startArchiveEnv } from "./_archive_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -38,7 +39,7 @@ describe("save", () => {
         "docker.io/library/round:1",
       ];
       assert.deepEqual(names, expected, format);
-      const [loaded] = await target.store.images();
+      const [loaded] = await runtimeParts(target).store.images();
       assert.equal(loaded.id, record.id, format);
       assert.deepEqual(loaded.diffIds, record.diffIds, format);
       if (format.startsWith("oci")) {
@@ -97,7 +98,7 @@ describe("save", () => {
       "docker.io/library/alpha:2",
       "quay.io/x/beta:latest",
     ]);
-    assert.equal((await target.store.images()).length, 2);
+    assert.equal((await runtimeParts(target).store.images()).length, 2);
   });
 
   it("adds additional tags, skipping unparseable ones and refusing untagged ones", async () => {
@@ -190,7 +191,7 @@ describe("save", () => {
     );
     const target = await env.open();
     assert.deepEqual(await target.load(path), ["localhost/streamed:latest"]);
-    assert.equal((await target.store.images())[0].id, record.id);
+    assert.equal((await runtimeParts(target).store.images())[0].id, record.id);
     // No temporary archive is left in the temporary folder.
     assert.equal((await readdir(env.dir)).some((name) => name.includes("stevedore-save")), false);
   });

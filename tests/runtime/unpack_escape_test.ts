@@ -12,6 +12,7 @@ import { InvalidArchiveError } from "../../src/errors.ts";
 import { type LayerEntry, layerTar, storeLayeredImage } from "./_layer_tar.ts";
 import { IS_ROOT, plantSentinel, snapshot } from "./_sentinel.ts";
 import { openUnpackRuntime } from "./_unpack_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 /** Where the links of a case lead: the sentinel folder, by absolute or relative path. */
 interface Targets {
@@ -222,7 +223,7 @@ async function unpackCase(item: Case, relativeLinks: boolean): Promise<void> {
       out: (depth) => relativeLinks ? "../".repeat(depth) + relative(dest, base) : base,
     };
     await storeLayeredImage(
-      runtime.store,
+      runtimeParts(runtime).store,
       "localhost/escape:latest",
       item.layers(targets).map(layerTar),
     );

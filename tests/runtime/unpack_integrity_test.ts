@@ -14,6 +14,7 @@ import type { Runtime } from "../../src/runtime/mod.ts";
 import { type LayerEntry, layerTar, storeLayeredImage } from "./_layer_tar.ts";
 import { plantSentinel, snapshot } from "./_sentinel.ts";
 import { openUnpackRuntime } from "./_unpack_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 const GOOD: LayerEntry[] = [{ name: "etc/", type: "dir" }, { name: "etc/os", body: "good" }];
 const SECOND: LayerEntry[] = [{ name: "usr/", type: "dir" }, { name: "usr/bin", body: "bin" }];
@@ -28,7 +29,7 @@ function sha256(bytes: Uint8Array): string {
 /** Stores `localhost/lying:latest`, whose second layer does not match its diff ID. */
 async function storeLying(runtime: Runtime): Promise<void> {
   const tars = [layerTar(GOOD), layerTar(SECOND)];
-  await storeLayeredImage(runtime.store, "localhost/lying:latest", tars, undefined, [
+  await storeLayeredImage(runtimeParts(runtime).store, "localhost/lying:latest", tars, undefined, [
     sha256(tars[0]),
     WRONG,
   ]);
@@ -87,7 +88,9 @@ describe("unpack checks layers against the config's diff_ids", () => {
       assert.equal(await readFile(join(dest, "mine"), "utf8"), "mine");
 
       // A later good unpack into the same folder clears the mark.
-      await storeLayeredImage(runtime.store, "localhost/good:latest", [layerTar(GOOD)]);
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/good:latest", [
+        layerTar(GOOD),
+      ]);
       await runtime.unpack("localhost/good", dest);
       assert.deepEqual((await readdir(dest)).sort(), ["etc", "mine", "usr"]);
     });
@@ -96,9 +99,15 @@ describe("unpack checks layers against the config's diff_ids", () => {
   it("refuses a config that does not list one diff ID a layer, before writing", async () => {
     await withRuntime(async ({ dir, runtime }) => {
       const tars = [layerTar(GOOD), layerTar(SECOND)];
-      await storeLayeredImage(runtime.store, "localhost/short:latest", tars, undefined, [
-        sha256(tars[0]),
-      ]);
+      await storeLayeredImage(
+        runtimeParts(runtime).store,
+        "localhost/short:latest",
+        tars,
+        undefined,
+        [
+          sha256(tars[0]),
+        ],
+      );
       const error = await failure(runtime.unpack("localhost/short", join(dir, "root")));
       assert.ok(error instanceof InvalidManifestError, String(error));
       assert.match((error as Error).message, /2 layers but 1 diff IDs/);
@@ -108,7 +117,9 @@ describe("unpack checks layers against the config's diff_ids", () => {
 
   it("marks the folder incomplete while layers go in", async () => {
     await withRuntime(async ({ dir, runtime }) => {
-      await storeLayeredImage(runtime.store, "localhost/good:latest", [layerTar(GOOD)]);
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/good:latest", [
+        layerTar(GOOD),
+      ]);
       const dest = join(dir, "root");
       const seen: string[] = [];
       const writer = new NodeRootfsWriter();
@@ -129,7 +140,9 @@ describe("unpack checks layers against the config's diff_ids", () => {
 
   it("removes the folder it created when cancelled", async () => {
     await withRuntime(async ({ dir, runtime }) => {
-      await storeLayeredImage(runtime.store, "localhost/good:latest", [layerTar(GOOD)]);
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/good:latest", [
+        layerTar(GOOD),
+      ]);
       const controller = new AbortController();
       controller.abort();
       const signal = controller.signal;
@@ -140,7 +153,7 @@ describe("unpack checks layers against the config's diff_ids", () => {
 
   it("unpacks a good image leaving no mark", async () => {
     await withRuntime(async ({ dir, runtime }) => {
-      await storeLayeredImage(runtime.store, "localhost/good:latest", [
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/good:latest", [
         layerTar(GOOD),
         layerTar(SECOND),
       ]);
@@ -154,7 +167,9 @@ describe("unpack checks layers against the config's diff_ids", () => {
 describe("unpack destinations", () => {
   it("creates missing parent folders", async () => {
     await withRuntime(async ({ dir, runtime }) => {
-      await storeLayeredImage(runtime.store, "localhost/good:latest", [layerTar(GOOD)]);
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/good:latest", [
+        layerTar(GOOD),
+      ]);
       const dest = join(dir, "a", "b", "c", "root");
       const result = await runtime.unpack("localhost/good", `${dest}/`);
       assert.equal(result.dir, dest);
@@ -164,7 +179,9 @@ describe("unpack destinations", () => {
 
   it("refuses a destination that is a file, changing nothing", async () => {
     await withRuntime(async ({ dir, runtime }) => {
-      await storeLayeredImage(runtime.store, "localhost/good:latest", [layerTar(GOOD)]);
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/good:latest", [
+        layerTar(GOOD),
+      ]);
       await writeFile(join(dir, "file"), "file");
       await assert.rejects(runtime.unpack("localhost/good", join(dir, "file")), TypeError);
       await assert.rejects(runtime.unpack("localhost/good", join(dir, "file", "root")), TypeError);
@@ -183,8 +200,10 @@ describe("unpack destinations", () => {
           deep.push({ name: `d/x/f${i}`, body: `${i}` });
           deep.push({ name: `d/x/${i}/`, type: "dir", mode: 0o777 });
         }
-        await storeLayeredImage(runtime.store, "localhost/deep:latest", [layerTar(deep)]);
-        await storeLayeredImage(runtime.store, "localhost/swap:latest", [layerTar([
+        await storeLayeredImage(runtimeParts(runtime).store, "localhost/deep:latest", [
+          layerTar(deep),
+        ]);
+        await storeLayeredImage(runtimeParts(runtime).store, "localhost/swap:latest", [layerTar([
           { name: ".wh.d" },
           { name: "d", type: "symlink", linkname: base },
         ])]);

@@ -9,6 +9,7 @@ import { startRegistry } from "../helpers/registry_server.ts";
 import { layerTar, storeLayeredImage } from "./_layer_tar.ts";
 import { plantSentinel, snapshot, swapLayer } from "./_sentinel.ts";
 import { openUnpackRuntime } from "./_unpack_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 describe("pull then unpack", () => {
   it("leaves a folder outside untouched", async () => {
@@ -23,7 +24,9 @@ describe("pull then unpack", () => {
       const dest = join(puller.dir, "root");
       for (const [tag, target] of [["abs", base], ["rel", relative(dest, base)]]) {
         const name = `localhost/escape:${tag}`;
-        await storeLayeredImage(pusher.runtime.store, name, [layerTar(swapLayer(target))]);
+        await storeLayeredImage(runtimeParts(pusher.runtime).store, name, [
+          layerTar(swapLayer(target)),
+        ]);
         const remote = `${registry.registry}/escape:${tag}`;
         await pusher.runtime.push(name, `docker://${remote}`);
         await puller.runtime.pull(remote);

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { ImageNotFoundError, InvalidArchiveError } from "../../src/errors.ts";
 import { type LayerEntry, layerTar, storeLayeredImage } from "./_layer_tar.ts";
 import { openUnpackRuntime } from "./_unpack_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 const UMOCI = "/usr/bin/umoci";
 
@@ -91,7 +92,7 @@ describe("unpack", () => {
   it("applies layers with whiteouts, opaque dirs and links like umoci", async () => {
     const { dir, runtime, warnings } = await setup();
     try {
-      await storeLayeredImage(runtime.store, "localhost/unpack:latest", [
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/unpack:latest", [
         layerTar(BASE),
         layerTar(TOP),
       ]);
@@ -147,7 +148,7 @@ describe("unpack", () => {
   it("unpacks the image of the asked platform and rejects unknown images", async () => {
     const { dir, runtime } = await setup();
     try {
-      await storeLayeredImage(runtime.store, "localhost/arm:latest", [
+      await storeLayeredImage(runtimeParts(runtime).store, "localhost/arm:latest", [
         layerTar([{ name: "arm", body: "arm" }]),
       ], { os: "linux", architecture: "arm64" });
       await assert.rejects(
@@ -196,7 +197,9 @@ describe("unpack", () => {
       try {
         const outside = join(dir, "outside");
         await mkdir(outside);
-        await storeLayeredImage(runtime.store, "localhost/evil:latest", [layerTar(entries)]);
+        await storeLayeredImage(runtimeParts(runtime).store, "localhost/evil:latest", [
+          layerTar(entries),
+        ]);
         const error = await runtime.unpack("localhost/evil", join(dir, "root")).then(
           () => undefined,
           (e) => e,

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { Runtime } from "../../src/runtime/mod.ts";
 import { type RunningServer, startServer, type StartServerOptions } from "../../src/server/mod.ts";
@@ -79,7 +79,7 @@ export async function pushWithSkopeo(
   const memory = memoryTransport();
   memory.store.add("seed:latest", image);
   const layout = join(dir, `seed-${crypto.randomUUID()}`);
-  await copyImage(memory.parse("seed:latest"), `oci:${layout}:seed`, {
+  await copyBetween(memory.parse("seed:latest"), `oci:${layout}:seed`, {
     context: { fs: new NodeFileSystem() },
   });
   const digestFile = `${layout}.digest`;
@@ -123,7 +123,7 @@ export async function startServerEnv(
   const other = randomImage({ layers: 1, layerSize: 200 });
   for (const [image, repoTag] of [[app, "app:v1"], [other, "other:latest"]] as const) {
     memory.store.add(repoTag, image);
-    await copyImage(memory.parse(repoTag), `docker://${registry.registry}/${repoTag}`, {
+    await copyBetween(memory.parse(repoTag), `docker://${registry.registry}/${repoTag}`, {
       context: { fs, tlsVerify: false },
     });
   }

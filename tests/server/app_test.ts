@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { API_VERSION, authorized, createServerApp, type ServerApp } from "../../src/server/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
@@ -22,9 +22,13 @@ const TOKEN = "s3cret-token-value";
 async function addImage(name: string, img: RandomImage): Promise<void> {
   const memory = memoryTransport();
   memory.store.add("x:y", img);
-  await copyImage(memory.parse("x:y"), containersStorageTransport(runtime.store).parse(name), {
-    context: { fs: new NodeFileSystem() },
-  });
+  await copyBetween(
+    memory.parse("x:y"),
+    containersStorageTransport(runtimeParts(runtime).store).parse(name),
+    {
+      context: { fs: new NodeFileSystem() },
+    },
+  );
 }
 
 function req(path: string, init?: RequestInit): Promise<Response> {

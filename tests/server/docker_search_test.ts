@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { listenHttp } from "../../src/fs/http_listen.ts";
 import type { HttpListener } from "../../src/fs/http_listen.ts";
@@ -32,7 +32,7 @@ before(async () => {
   const memory = memoryTransport();
   for (const name of ["team/app:v1", "team/application:v1", "team/tool:v1"]) {
     memory.store.add(name, randomImage({ layers: 1, layerSize: 100 }));
-    await copyImage(memory.parse(name), `docker://${registryHost}/${name}`, {
+    await copyBetween(memory.parse(name), `docker://${registryHost}/${name}`, {
       context: { fs: new NodeFileSystem(), tlsVerify: false },
     });
   }

@@ -8,9 +8,9 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { openRuntime, type Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { createServerApp, startServer } from "../../src/server/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { redactRequestTarget } from "../../src/server/_redact.ts";
@@ -22,7 +22,7 @@ import { TokenRegistry } from "../helpers/token_registry.ts";
 const SECRET = "hunter2-secret";
 
 function memoryRuntime(fs = new MemoryFileSystem()): Promise<Runtime> {
-  return Runtime.open({
+  return openRuntime({
     root: `/stevedore-edges-${crypto.randomUUID()}`,
     fs,
     env: {},
@@ -97,16 +97,16 @@ describe("/v2/ uploads", () => {
       memory.store.add("app:v1", image);
       const fetchServer = (input: string | URL | Request, init?: RequestInit) =>
         Promise.resolve(server.app.fetch(new Request(input, init)));
-      await copyImage(memory.parse("app:v1"), "docker://stevedore.test/team/app:v1", {
+      await copyBetween(memory.parse("app:v1"), "docker://stevedore.test/team/app:v1", {
         context: { fs, fetch: fetchServer as typeof fetch },
       });
-      const records = await runtime.store.images();
+      const records = await runtimeParts(runtime).store.images();
       assert.deepEqual(records.map((r) => [r.id, r.names]), [
         [image.config.digest.slice(7), ["localhost/team/app:v1"]],
       ]);
-      assert.equal(existsSync(runtime.store.root), false);
+      assert.equal(existsSync(runtimeParts(runtime).store.root), false);
       assert.deepEqual(await stevedoreTmp(), before);
-      assert.deepEqual(await fs.readDir(`${runtime.store.root}/tmp`), []);
+      assert.deepEqual(await fs.readDir(`${runtimeParts(runtime).store.root}/tmp`), []);
     } finally {
       server.close();
     }
@@ -116,7 +116,7 @@ describe("/v2/ uploads", () => {
     const fs = new MemoryFileSystem();
     const runtime = await memoryRuntime(fs);
     const server = createServerApp(runtime, { maxUploadBytes: 1000 });
-    const tmp = `${runtime.store.root}/tmp`;
+    const tmp = `${runtimeParts(runtime).store.root}/tmp`;
     try {
       const start = await server.app.request("/v2/app/blobs/uploads/", { method: "POST" });
       assert.equal(start.status, 202);
@@ -152,7 +152,7 @@ describe("/v2/ uploads", () => {
       });
       assert.equal(mono.status, 413);
       assert.deepEqual(await fs.readDir(tmp), []);
-      assert.deepEqual(await runtime.store.images(), []);
+      assert.deepEqual(await runtimeParts(runtime).store.images(), []);
     } finally {
       server.close();
     }
@@ -168,7 +168,7 @@ describe("/v2/ uploads", () => {
     });
 
     it("drops the upload and removes what it wrote", async () => {
-      const runtime = await Runtime.open({
+      const runtime = await openRuntime({
         root: join(dir, "store"),
         env: {},
         homeDir: dir,
@@ -286,9 +286,9 @@ describe("events of the Docker API", () => {
       const memory = memoryTransport();
       const image = randomImage({ layers: 1, layerSize: 256 });
       memory.store.add("x:y", image);
-      await copyImage(
+      await copyBetween(
         memory.parse("x:y"),
-        containersStorageTransport(runtime.store).parse("docker.io/library/app:v1"),
+        containersStorageTransport(runtimeParts(runtime).store).parse("docker.io/library/app:v1"),
         { context: { fs } },
       );
       const saved = await server.app.request("/v1.47/images/get?names=app:v1");

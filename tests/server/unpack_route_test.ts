@@ -11,6 +11,7 @@ import { createServerApp, type ServerApp } from "../../src/server/mod.ts";
 import { layerTar, storeLayeredImage } from "../runtime/_layer_tar.ts";
 import { plantSentinel, snapshot, swapLayer } from "../runtime/_sentinel.ts";
 import { openUnpackRuntime } from "../runtime/_unpack_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 describe("the unpack route", () => {
   let dir: string;
@@ -30,14 +31,22 @@ describe("the unpack route", () => {
     await plantSentinel(base);
     const unpackRoot = join(dir, "unpacked");
     server = createServerApp(runtime, { unpackRoot });
-    await storeLayeredImage(runtime.store, "localhost/abs:latest", [layerTar(swapLayer(base))]);
-    await storeLayeredImage(runtime.store, "localhost/rel:latest", [
+    await storeLayeredImage(runtimeParts(runtime).store, "localhost/abs:latest", [
+      layerTar(swapLayer(base)),
+    ]);
+    await storeLayeredImage(runtimeParts(runtime).store, "localhost/rel:latest", [
       layerTar(swapLayer(relative(join(unpackRoot, "rel"), base))),
     ]);
     const tar = layerTar([{ name: "etc/", type: "dir" }, { name: "etc/os", body: "os" }]);
-    await storeLayeredImage(runtime.store, "localhost/lying:latest", [tar], undefined, [
-      "sha256:" + "1".repeat(64),
-    ]);
+    await storeLayeredImage(
+      runtimeParts(runtime).store,
+      "localhost/lying:latest",
+      [tar],
+      undefined,
+      [
+        "sha256:" + "1".repeat(64),
+      ],
+    );
   });
 
   after(async () => {

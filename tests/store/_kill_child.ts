@@ -8,9 +8,9 @@
 //         pull NAME CONF     pull NAME with the registries.conf CONF;
 //         load PATH          load the archive at PATH.
 import process from "node:process";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime } from "../../src/runtime/mod.ts";
+import { openRuntime, type Runtime } from "../../src/runtime/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
@@ -39,7 +39,7 @@ async function writeLoop(): Promise<void> {
   for (let i = 0;; i++) {
     const image = randomImage({ layers: 4, layerSize: 48 * 1024 });
     memory.store.add("img", image);
-    await copyImage(memory.parse("img"), storage.parse(`kill/child:${i % 3}`), {
+    await copyBetween(memory.parse("img"), storage.parse(`kill/child:${i % 3}`), {
       context: { fs },
       concurrency: 4,
     });
@@ -55,8 +55,8 @@ async function writeLoop(): Promise<void> {
   }
 }
 
-async function openRuntime(conf?: string): Promise<Runtime> {
-  const runtime = await Runtime.open({
+async function openChildRuntime(conf?: string): Promise<Runtime> {
+  const runtime = await openRuntime({
     root,
     fs,
     env: {},
@@ -71,7 +71,7 @@ async function openRuntime(conf?: string): Promise<Runtime> {
 }
 
 if (mode === "write-loop") await writeLoop();
-else if (mode === "pull") await (await openRuntime(rest[1])).pull(rest[0], { retries: 0 });
-else if (mode === "load") await (await openRuntime()).load(rest[0]);
+else if (mode === "pull") await (await openChildRuntime(rest[1])).pull(rest[0], { retries: 0 });
+else if (mode === "load") await (await openChildRuntime()).load(rest[0]);
 else throw new Error(`unknown mode ${mode}`);
 process.stdout.write("done\n");

@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
@@ -73,7 +73,7 @@ describe("store under SIGKILL", () => {
         if (first !== undefined) assert.equal(await store.isCorrupted(first), false, what);
         const image = randomImage({ layers: 2 });
         memory.store.add("fresh", image);
-        await copyImage(
+        await copyBetween(
           memory.parse("fresh"),
           containersStorageTransport(store).parse(`parent/fresh:${round}`),
           { context: { fs } },

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import {
   currentPid,
   NodeFileSystem,
@@ -186,11 +186,11 @@ describe("killed pulls and loads", () => {
     const memory = memoryTransport();
     memory.store.add("app", randomImage({ layers: 3, layerSize: 256 * 1024 }));
     const fs = new NodeFileSystem();
-    await copyImage(memory.parse("app"), `docker://${registry.registry}/left/app:1`, {
+    await copyBetween(memory.parse("app"), `docker://${registry.registry}/left/app:1`, {
       context: { fs, tlsVerify: false },
     });
     archive = join(dir, "app.tar");
-    await copyImage(memory.parse("app"), `docker-archive:${archive}:left/app:1`, {
+    await copyBetween(memory.parse("app"), `docker-archive:${archive}:left/app:1`, {
       context: { fs },
     });
   });

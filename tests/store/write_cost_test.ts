@@ -4,7 +4,7 @@
 // checks itself is trusted only as far as it checks (a failing one leaves nothing behind).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { digestBytes, digestVerifier } from "../../src/digest/mod.ts";
 import { DigestMismatchError } from "../../src/errors.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
@@ -42,7 +42,7 @@ describe("store write cost", () => {
     const source = memoryTransport();
     source.store.add("img", randomImage({ layers: 4 }));
     fs.calls.length = 0;
-    await copyImage(
+    await copyBetween(
       source.parse("img"),
       containersStorageTransport(store).parse("example.com/app:1"),
       { context: { fs } },

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { ImageNotFoundError, InvalidReferenceError } from "../../src/errors.ts";
 import { type FileSystem, MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
@@ -67,7 +67,7 @@ describe("containers-storage transport", () => {
     const image = randomImage({ layers: 3 });
     from.store.add("img", image);
     const dest = storage.parse("docker.io/library/alpine:latest");
-    const result = await copyImage(from.parse("img"), dest, { context });
+    const result = await copyBetween(from.parse("img"), dest, { context });
     assert.equal(result.manifestDigest, image.manifest.digest);
     const [record] = await store.images();
     assert.equal(record.id, image.config.digest.slice(7));
@@ -88,7 +88,7 @@ describe("containers-storage transport", () => {
     assert.equal(record.manifestMediaType, image.manifest.mediaType);
 
     for (const name of ["alpine", `@${record.id}`, `sha256:${record.id}`]) {
-      await copyImage(storage.parse(name), back.parse(name), { context });
+      await copyBetween(storage.parse(name), back.parse(name), { context });
       assert.deepEqual(back.store.top(name)?.bytes, image.manifest.bytes);
     }
     for (const [digest, bytes] of image.blobs) {
@@ -96,7 +96,7 @@ describe("containers-storage transport", () => {
     }
 
     // A second copy skips every blob and merges into the same record.
-    await copyImage(from.parse("img"), storage.parse("alpine:3"), { context });
+    await copyBetween(from.parse("img"), storage.parse("alpine:3"), { context });
     assert.equal((await store.images()).length, 1);
     assert.deepEqual((await store.images())[0].names, [
       "docker.io/library/alpine:latest",
@@ -104,7 +104,7 @@ describe("containers-storage transport", () => {
     ]);
     assert.deepEqual(await store.check({ verifyBlobs: true }), []);
     await assert.rejects(
-      copyImage(storage.parse("nothere"), back.parse("x"), { context }),
+      copyBetween(storage.parse("nothere"), back.parse("x"), { context }),
       ImageNotFoundError,
     );
   });
@@ -114,8 +114,8 @@ describe("containers-storage transport", () => {
     const [old, fresh] = [randomImage({ mediaTypes: "docker" }), randomImage()];
     from.store.add("old", old);
     from.store.add("fresh", fresh);
-    await copyImage(from.parse("old"), storage.parse("app"), { context });
-    await copyImage(from.parse("fresh"), storage.parse("app"), { context });
+    await copyBetween(from.parse("old"), storage.parse("app"), { context });
+    await copyBetween(from.parse("fresh"), storage.parse("app"), { context });
     const oldRecord = await store.imageById(old.config.digest.slice(7));
     assert.equal(oldRecord!.manifestMediaType, old.manifest.mediaType);
     assert.deepEqual(oldRecord!.names, []);
@@ -132,7 +132,7 @@ describe("containers-storage transport", () => {
     from.store.add("list", index);
     const platform = { os: "linux", architecture: "arm64", variant: "v8" };
     const dest = storage.parse("multi");
-    const result = await copyImage(from.parse("list"), dest, { context, platform });
+    const result = await copyBetween(from.parse("list"), dest, { context, platform });
     const chosen = index.images[1];
     assert.equal(result.manifestDigest, chosen.manifest.digest);
     const records = await store.images();
@@ -151,7 +151,7 @@ describe("containers-storage transport", () => {
     const { store, storage, from, back, context } = await setup();
     const index = randomMultiArch({ layers: 2 });
     from.store.add("list", index);
-    await copyImage(from.parse("list"), storage.parse("multi:all"), { context, all: true });
+    await copyBetween(from.parse("list"), storage.parse("multi:all"), { context, all: true });
     const records = await store.images();
     assert.equal(records.length, 4);
     const list = records.find((r) => r.isManifestList)!;
@@ -165,10 +165,10 @@ describe("containers-storage transport", () => {
       assert.deepEqual(record!.digests, [image.manifest.digest, index.manifest.digest]);
     }
     // Copying it again keeps the same list record; copying it out gives the same bytes.
-    await copyImage(from.parse("list"), storage.parse("multi:all"), { context, all: true });
+    await copyBetween(from.parse("list"), storage.parse("multi:all"), { context, all: true });
     assert.equal((await store.images()).length, 4);
     assert.equal((await store.imageByName("docker.io/library/multi:all"))!.id, list.id);
-    await copyImage(storage.parse("multi:all"), back.parse("out"), { context, all: true });
+    await copyBetween(storage.parse("multi:all"), back.parse("out"), { context, all: true });
     assert.deepEqual(back.store.top("out")?.bytes, index.manifest.bytes);
     for (const image of index.images) {
       assert.deepEqual(
@@ -188,8 +188,8 @@ describe("containers-storage transport", () => {
       const index = randomMultiArch({ layers: 1 });
       from.store.add("img", image);
       from.store.add("list", index);
-      await copyImage(from.parse("img"), storage.parse("alpine"), { context });
-      await copyImage(from.parse("list"), storage.parse("quay.io/m/list:v1"), {
+      await copyBetween(from.parse("img"), storage.parse("alpine"), { context });
+      await copyBetween(from.parse("list"), storage.parse("quay.io/m/list:v1"), {
         context,
         all: true,
       });

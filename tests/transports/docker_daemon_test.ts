@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import {
   ConfigError,
   InvalidReferenceError,
@@ -135,7 +135,7 @@ async function archiveOf(image: RandomImage, tag: string, dir: string): Promise<
   const memory = memoryTransport();
   memory.store.add("src", image);
   const path = join(dir, `${crypto.randomUUID()}.tar`);
-  await copyImage(memory.parse("src"), dockerArchiveTransport.parse(`${path}:${tag}`), {
+  await copyBetween(memory.parse("src"), dockerArchiveTransport.parse(`${path}:${tag}`), {
     context: { fs, tmpDir: dir },
   });
   const bytes = await readFile(path);
@@ -266,7 +266,7 @@ describe("docker-daemon transport against a fake engine", () => {
     it(`copies docker-daemon: to oci: over ${kind}`, async () => {
       const env = kind === "unix" ? unixEnv : tcpEnv;
       const layout = join(dir, `out-${kind}`);
-      await copyImage("docker-daemon:alpine:latest", `oci:${layout}:v1`, {
+      await copyBetween("docker-daemon:alpine:latest", `oci:${layout}:v1`, {
         context: { fs, env, tmpDir: tmp },
       });
       const copied = await ociImage(layout);
@@ -283,11 +283,11 @@ describe("docker-daemon transport against a fake engine", () => {
       const layout = join(dir, `in-${kind}`);
       const memory = memoryTransport();
       memory.store.add("src", image);
-      await copyImage(memory.parse("src"), ociTransport.parse(`${layout}:v1`), {
+      await copyBetween(memory.parse("src"), ociTransport.parse(`${layout}:v1`), {
         context: { fs },
       });
       const before = used.loaded.length;
-      await copyImage(`oci:${layout}:v1`, `docker-daemon:example.com/app:v2`, {
+      await copyBetween(`oci:${layout}:v1`, `docker-daemon:example.com/app:v2`, {
         context: { fs, env, tmpDir: tmp },
       });
       assert.equal(used.loaded.length, before + 1);
@@ -302,7 +302,7 @@ describe("docker-daemon transport against a fake engine", () => {
 
   it("reads an image by ID", async () => {
     const layout = join(dir, "by-id");
-    await copyImage(`docker-daemon:${image.config.digest}`, `oci:${layout}:v1`, {
+    await copyBetween(`docker-daemon:${image.config.digest}`, `oci:${layout}:v1`, {
       context: { fs, env: unixEnv, tmpDir: tmp },
     });
     assert.equal((await ociImage(layout)).config, image.config.digest);
@@ -310,7 +310,7 @@ describe("docker-daemon transport against a fake engine", () => {
 
   it("reports an unknown image as ManifestUnknownError naming it", async () => {
     await assert.rejects(
-      copyImage("docker-daemon:nothere:1", `oci:${join(dir, "never")}:v1`, {
+      copyBetween("docker-daemon:nothere:1", `oci:${join(dir, "never")}:v1`, {
         context: { fs, env: unixEnv, tmpDir: tmp },
       }),
       (error) => {
@@ -347,14 +347,14 @@ describe("docker-daemon transport against a fake engine", () => {
     const layout = join(dir, "in-fail");
     const memory = memoryTransport();
     memory.store.add("src", image);
-    await copyImage(memory.parse("src"), ociTransport.parse(`${layout}:v1`), {
+    await copyBetween(memory.parse("src"), ociTransport.parse(`${layout}:v1`), {
       context: { fs },
     });
     const before = engine.loaded.length;
     engine.loadError = "no space left on device";
     try {
       await assert.rejects(
-        copyImage(`oci:${layout}:v1`, "docker-daemon:app:v1", {
+        copyBetween(`oci:${layout}:v1`, "docker-daemon:app:v1", {
           context: { fs, env: unixEnv, tmpDir: tmp },
         }),
         (error) => {

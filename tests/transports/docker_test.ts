@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "fflate";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { InvalidReferenceError, ManifestUnknownError } from "../../src/errors.ts";
 import { MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
 import { createDockerTransport, dockerTransport } from "../../src/transports/docker/mod.ts";
@@ -87,11 +87,11 @@ describe("docker:// against the real registry", () => {
       const mem = memoryTransport();
       mem.store.add("img", image);
       const target = `docker://${server.registry}/test/${mediaTypes}:v1`;
-      const pushed = await copyImage(mem.parse("img"), target, { context: context() });
+      const pushed = await copyBetween(mem.parse("img"), target, { context: context() });
       assert.equal(pushed.manifestDigest, image.manifest.digest);
 
       const back = memoryTransport();
-      const pulled = await copyImage(target, back.parse("copy"), { context: context() });
+      const pulled = await copyBetween(target, back.parse("copy"), { context: context() });
       assert.equal(pulled.manifestDigest, image.manifest.digest);
       assert.deepEqual(back.store.top("copy")?.bytes, image.manifest.bytes);
       assert.equal(back.store.top("copy")?.mediaType, image.manifest.mediaType);
@@ -100,7 +100,9 @@ describe("docker:// against the real registry", () => {
       }
 
       const byDigest = `docker://${server.registry}/test/${mediaTypes}@${image.manifest.digest}`;
-      const again = await copyImage(byDigest, memoryTransport().parse("x"), { context: context() });
+      const again = await copyBetween(byDigest, memoryTransport().parse("x"), {
+        context: context(),
+      });
       assert.equal(again.manifestDigest, image.manifest.digest);
     }
   });
@@ -110,9 +112,9 @@ describe("docker:// against the real registry", () => {
     const mem = memoryTransport();
     mem.store.add("img", image);
     const target = `docker://${server.registry}/test/twice:v1`;
-    await copyImage(mem.parse("img"), target, { context: context() });
+    await copyBetween(mem.parse("img"), target, { context: context() });
     const log: string[] = [];
-    await copyImage(mem.parse("img"), `docker://${server.registry}/test/twice:v2`, {
+    await copyBetween(mem.parse("img"), `docker://${server.registry}/test/twice:v2`, {
       context: context(log),
     });
     assert.equal(log.filter((l) => l.startsWith("POST") || l.startsWith("PATCH")).length, 0);
@@ -125,12 +127,12 @@ describe("docker:// against the real registry", () => {
     mem.store.add("img", image);
     const transport = createDockerTransport();
     const base = transport.parse(`//${server.registry}/team/base:v1`);
-    await copyImage(mem.parse("img"), base, { context: context() });
+    await copyBetween(mem.parse("img"), base, { context: context() });
 
     // Copying between repositories: the source records where blobs live.
     const log: string[] = [];
     const app = transport.parse(`//${server.registry}/team/app:v1`);
-    const result = await copyImage(base, app, { context: context(log) });
+    const result = await copyBetween(base, app, { context: context(log) });
     assert.equal(result.manifestDigest, image.manifest.digest);
     const mounts = log.filter((l) => l.startsWith("POST") && l.includes("mount="));
     assert.equal(mounts.length, 3);
@@ -140,13 +142,13 @@ describe("docker:// against the real registry", () => {
     // A hint list works without any record.
     const hinted = createDockerTransport({ mountFrom: ["team/base"] });
     const log2: string[] = [];
-    await copyImage(mem.parse("img"), hinted.parse(`//${server.registry}/team/other:v1`), {
+    await copyBetween(mem.parse("img"), hinted.parse(`//${server.registry}/team/other:v1`), {
       context: context(log2),
     });
     assert.equal(log2.filter((l) => l.startsWith("POST") && l.includes("mount=")).length, 3);
     assert.equal(log2.filter((l) => l.startsWith("PUT") && l.includes("/blobs/")).length, 0);
     const back = memoryTransport();
-    await copyImage(`docker://${server.registry}/team/other:v1`, back.parse("o"), {
+    await copyBetween(`docker://${server.registry}/team/other:v1`, back.parse("o"), {
       context: context(),
     });
     assert.deepEqual(back.store.top("o")?.bytes, image.manifest.bytes);
@@ -157,17 +159,17 @@ describe("docker:// against the real registry", () => {
     const mem = memoryTransport();
     mem.store.add("list", index);
     const target = `docker://${server.registry}/test/multi:v1`;
-    const pushed = await copyImage(mem.parse("list"), target, { context: context(), all: true });
+    const pushed = await copyBetween(mem.parse("list"), target, { context: context(), all: true });
     assert.equal(pushed.manifestDigest, index.manifest.digest);
 
     const all = memoryTransport();
-    await copyImage(target, all.parse("l"), { context: context(), all: true });
+    await copyBetween(target, all.parse("l"), { context: context(), all: true });
     assert.deepEqual(all.store.top("l")?.bytes, index.manifest.bytes);
     for (const image of index.images) {
       assert.deepEqual(all.store.manifests.get(image.manifest.digest)?.bytes, image.manifest.bytes);
     }
     const arm = memoryTransport();
-    const one = await copyImage(target, arm.parse("a"), {
+    const one = await copyBetween(target, arm.parse("a"), {
       context: context(),
       platform: { os: "linux", architecture: "arm", variant: "v7" },
     });
@@ -180,10 +182,10 @@ describe("docker:// against the real registry", () => {
     const mem = memoryTransport();
     mem.store.add("img", image);
     const target = `docker://${server.registry}/test/plain:v1`;
-    const pushed = await copyImage(mem.parse("img"), target, { context: context() });
+    const pushed = await copyBetween(mem.parse("img"), target, { context: context() });
     assert.notEqual(pushed.manifestDigest, image.manifest.digest);
     const back = memoryTransport();
-    await copyImage(target, back.parse("b"), { context: context() });
+    await copyBetween(target, back.parse("b"), { context: context() });
     const manifest = JSON.parse(new TextDecoder().decode(back.store.top("b")!.bytes));
     assert.equal(manifest.layers[0].mediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
     assert.deepEqual(
@@ -194,7 +196,7 @@ describe("docker:// against the real registry", () => {
 
   it("fails on a missing tag and leaves the tag alone when a push is aborted", async () => {
     await assert.rejects(
-      copyImage(`docker://${server.registry}/test/none:v1`, memoryTransport().parse("x"), {
+      copyBetween(`docker://${server.registry}/test/none:v1`, memoryTransport().parse("x"), {
         context: context(),
       }),
       ManifestUnknownError,
@@ -204,7 +206,7 @@ describe("docker:// against the real registry", () => {
     mem.store.add("img", image);
     const controller = new AbortController();
     await assert.rejects(
-      copyImage(mem.parse("img"), `docker://${server.registry}/test/aborted:v1`, {
+      copyBetween(mem.parse("img"), `docker://${server.registry}/test/aborted:v1`, {
         context: context(),
         signal: controller.signal,
         onProgress: (e) => {
@@ -213,7 +215,7 @@ describe("docker:// against the real registry", () => {
       }),
     );
     await assert.rejects(
-      copyImage(`docker://${server.registry}/test/aborted:v1`, memoryTransport().parse("x"), {
+      copyBetween(`docker://${server.registry}/test/aborted:v1`, memoryTransport().parse("x"), {
         context: context(),
       }),
       ManifestUnknownError,
@@ -225,21 +227,21 @@ describe("docker:// against the real registry", () => {
     const mem = memoryTransport();
     mem.store.add("img", image);
     const source = `docker://${server.registry}/test/export:v1`;
-    await copyImage(mem.parse("img"), source, { context: context() });
+    await copyBetween(mem.parse("img"), source, { context: context() });
     const fs = new NodeFileSystem();
     const nodeContext = { ...context(), fs, tmpDir: work };
 
     const layout = `oci:${join(work, "layout")}:v1`;
-    const toOci = await copyImage(source, layout, { context: nodeContext });
+    const toOci = await copyBetween(source, layout, { context: nodeContext });
     const back = memoryTransport();
-    await copyImage(layout, back.parse("o"), { context: nodeContext });
+    await copyBetween(layout, back.parse("o"), { context: nodeContext });
     assert.deepEqual(back.store.top("o")?.bytes, toOci.manifest.bytes);
     for (const layer of image.layers) {
       assert.deepEqual(back.store.blobs.get(layer.digest), layer.bytes);
     }
 
     const archive = `docker-archive:${join(work, "image.tar")}:test/export:v1`;
-    const toArchive = await copyImage(source, archive, { context: nodeContext });
+    const toArchive = await copyBetween(source, archive, { context: nodeContext });
     const manifest = JSON.parse(new TextDecoder().decode(toArchive.manifest.bytes));
     assert.deepEqual(
       manifest.layers.map((l: { digest: string }) => l.digest),

@@ -10,7 +10,12 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Runtime, type RuntimeOptions } from "../../src/runtime/mod.ts";
+import {
+  openRuntime,
+  type Runtime,
+  type RuntimeOptions,
+  type RuntimeSeams,
+} from "../../src/runtime/mod.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
 import {
   SIGSTORE_PAYLOAD_TYPE,
@@ -84,7 +89,7 @@ export interface TrustEnv {
   /** The lookaside files of `repo` (relative paths), sorted. */
   lookasideFiles(repo: string): Promise<string[]>;
   /** A runtime over a fresh store with `options`. */
-  open(options?: Partial<RuntimeOptions>): Promise<Runtime>;
+  open(options?: RuntimeOptions & RuntimeSeams): Promise<Runtime>;
   /** A registry client. */
   client: RegistryClient;
   /** Stops the registry and removes the directory. */
@@ -220,7 +225,7 @@ export async function startTrustEnv(): Promise<TrustEnv> {
     },
     async open(options = {}) {
       const root = join(dir, `store-${stores++}`);
-      return await Runtime.open({
+      return await openRuntime({
         root,
         homeDir: join(dir, "home"),
         uid: 1000,

@@ -5,13 +5,14 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { copyImage } from "../../src/copy/mod.ts";
+import { copyBetween } from "../../src/copy/mod.ts";
 import { recordProblem } from "../../src/store/_records.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { parsePolicy, TrustPolicy } from "../../src/trust/mod.ts";
 import { randomMultiArch } from "../helpers/random_image.ts";
 import { runCli } from "../cli/_cli.ts";
 import { pushSigstoreSigned, sigstoreKey, startTrustEnv, type TrustEnv } from "./_trust_env.ts";
+import { runtimeParts } from "../../src/runtime/mod.ts";
 
 let env: TrustEnv;
 before(async () => {
@@ -110,17 +111,17 @@ describe("inspect shows what was verified", () => {
       `${reg}/inspect/multi:${pulled.manifestDigest.replace(":", "-")}.sig (layer 1)`,
     );
 
-    const store = (await env.open()).store;
+    const store = runtimeParts(await env.open()).store;
     const trust = new TrustPolicy(parsePolicy(policyText, "policy.json"), {
-      fs: runtime.fs,
+      fs: runtimeParts(runtime).fs,
       homeDir: join(env.dir, "home"),
       registriesDir: env.registriesD,
       now: clock,
     });
-    await copyImage(`docker://${identity}`, containersStorageTransport(store).parse(identity), {
+    await copyBetween(`docker://${identity}`, containersStorageTransport(store).parse(identity), {
       all: true,
       sourcePolicy: trust,
-      context: { fs: runtime.fs, tlsVerify: false },
+      context: { fs: runtimeParts(runtime).fs, tlsVerify: false },
     });
     const records = await store.images();
     assert.equal(records.length, 4);
