@@ -15,7 +15,6 @@
  */
 import { assertDigest, computeDigest } from "../digest/mod.ts";
 import { streamOf } from "../streams/mod.ts";
-import { DigestMismatchError } from "../errors.ts";
 import { type FileSystem, isNotFound, ownerTag } from "../fs/mod.ts";
 import { guessManifestMediaType } from "../manifest/mod.ts";
 import { normalizeName, parseNormalizedName } from "../reference/mod.ts";
@@ -169,12 +168,10 @@ export class StoreRegistryStorage implements RegistryStorage {
           },
           cancel: () => current?.cancel(),
         });
+        // The store checks the digest and size (a DigestMismatchError); any other failure
+        // (the disk, the lock) is the store's own and goes up as it is.
         try {
           await store.putBlob(digest, size, joined);
-        } catch (error) {
-          if (error instanceof DigestMismatchError) throw error;
-          const actual = error instanceof Error ? error.message : String(error);
-          throw new DigestMismatchError(`upload ${id}`, digest, actual, size);
         } finally {
           await discard();
         }

@@ -16,6 +16,7 @@ import {
   processStartTime,
 } from "../fs/mod.ts";
 import { heldLocks } from "./_held_locks.ts";
+import { sleep } from "../streams/mod.ts";
 
 /** Who holds a lock directory. */
 export interface LockOwner {
@@ -53,10 +54,6 @@ let holders = 0;
 
 function errorCode(error: unknown): unknown {
   return (error as { code?: unknown })?.code;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function parseOwner(text: string): LockOwner | undefined {
