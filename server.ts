@@ -32,6 +32,8 @@ import { NodeFileSystem } from "./src/fs/mod.ts";
 import { DEFAULT_LISTEN, resolveServerToken, startServer } from "./src/server/mod.ts";
 
 export * from "./src/server/mod.ts";
+// A runtime and every type its API reaches: the server's API takes and hands out runtimes.
+export type * from "./src/runtime/mod.ts";
 
 const USAGE = `Usage: server.ts [options]
 

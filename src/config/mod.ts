@@ -24,7 +24,9 @@
  *
  * @module
  */
-export type { FileSystem } from "../fs/mod.ts";
+// The types of lower layers that this module's API names, so that this entry documents them.
+export type { FileInfo, FileSystem, WriteFileOptions } from "../fs/mod.ts";
+export type { Reference } from "../reference/mod.ts";
 export type { PathContext } from "./path_context.ts";
 export { AUTH_FILE_HELPER, emptyRegistriesConf, loadRegistriesConf } from "./registries_conf.ts";
 export type {

@@ -33,11 +33,20 @@ export {
   type MemoryRuntimeOptions,
   openMemoryRuntime,
 } from "../runtime/memory_runtime.ts";
-export { type Runtime, type RuntimeParts, runtimeParts } from "../runtime/runtime.ts";
+export { runtimeParts } from "../runtime/runtime.ts";
+// A runtime and every type its API reaches, since this entry hands out runtimes.
+export type * from "../runtime/mod.ts";
 export { parseNormalizedName, type Reference } from "../reference/mod.ts";
 export { MemoryFileSystem } from "../fs/memory_fs.ts";
 export { type KernelName, provideKernelModules } from "../wasm/kernel_modules.ts";
 export { type KernelReport, kernelReport } from "./kernels.ts";
 export { readImageFile, type ReadImageFileOptions } from "./read_image_file.ts";
-export { distributionApp, type DistributionOptions } from "../server/distribution/mod.ts";
+export {
+  distributionApp,
+  type DistributionOptions,
+  type RegistryStorage,
+  type StoredManifest,
+  type UploadSession,
+} from "../server/distribution/mod.ts";
+export type { WebApp } from "../server/web_app.ts";
 export { StoreRegistryStorage, type StoreRegistryStorageOptions } from "../server/store_storage.ts";

@@ -70,3 +70,25 @@ export {
   setIndexSubject,
 } from "./index_edit.ts";
 export { encodeCompactJson, serializeIndex, serializeManifest } from "./serialize.ts";
+// The types of lower layers that this module's API names, so that this entry documents them.
+export { MediaType } from "../types/mod.ts";
+export type {
+  ContainerConfig,
+  Descriptor,
+  HealthConfig,
+  HistoryEntry,
+  ImageConfig,
+  ImageIndex,
+  ImageManifest,
+  ImageManifestMediaType,
+  IndexMediaType,
+  LayerCompression,
+  ManifestMediaType,
+  Platform,
+  RootFs,
+  Schema1FsLayer,
+  Schema1History,
+  Schema1Manifest,
+  Schema1MediaType,
+  Schema1Signature,
+} from "../types/mod.ts";

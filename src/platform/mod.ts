@@ -51,3 +51,5 @@ export {
   platformRank,
 } from "./platform_matches.ts";
 export { chooseInstance, sortInstances } from "./choose_instance.ts";
+// The types of lower layers that this module's API names, so that this entry documents them.
+export type { Descriptor, ImageIndex, Platform } from "../types/mod.ts";

@@ -40,6 +40,7 @@ export { isRetryableFailure } from "./retry_policy.ts";
 export { type AuthChallenge, parseAuthChallenges } from "./auth_challenge.ts";
 export type {
   CallOptions,
+  Credentials,
   CredentialsSource,
   FetchedManifest,
   FetchLike,

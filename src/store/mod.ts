@@ -43,3 +43,7 @@ export {
   type WriteLayoutBlobOptions,
   writeLayoutMarker,
 } from "./oci_layout.ts";
+// The types of lower layers that this module's API names, so that this entry documents them.
+export type { FileInfo, FileSystem, WriteFileOptions } from "../fs/mod.ts";
+export type { CompressionKind } from "../compression/mod.ts";
+export type { Platform, SourceVerification, VerifiedSignatureInfo } from "../types/mod.ts";

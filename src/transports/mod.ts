@@ -52,3 +52,37 @@ export {
   type StorageTarget,
 } from "./containers_storage/mod.ts";
 export { dockerDaemonTransport } from "./docker_daemon/mod.ts";
+// The types of lower layers that this module's API names, so that this entry documents them.
+export type { FileInfo, FileSystem, WriteFileOptions } from "../fs/mod.ts";
+export type { Reference } from "../reference/mod.ts";
+export type {
+  CallOptions,
+  Credentials,
+  CredentialsSource,
+  FetchedManifest,
+  FetchLike,
+  GetBlobOptions,
+  GetManifestOptions,
+  ListOptions,
+  ManifestDescriptor,
+  MountResult,
+  PutBlobOptions,
+  RegistryClient,
+  RegistryClientOptions,
+  RegistryEndpoint,
+  RepoPrefixRewrite,
+  RetryOptions,
+  SearchResult,
+} from "../registry/mod.ts";
+export type {
+  BlobLeaseHandle,
+  ImageRecord,
+  ImageStore,
+  NamesChange,
+  NewImage,
+  StoredImageManifest,
+  StoreLeftover,
+  StoreProblem,
+  StorePutBlobOptions,
+} from "../store/mod.ts";
+export type { Platform, SourceVerification, VerifiedSignatureInfo } from "../types/mod.ts";
