@@ -149,8 +149,11 @@ export function safeJson(value: unknown, indent?: number): string {
   );
 }
 
-/** Replaces the two-character escapes `\t`, `\n` and `\\` a shell leaves in a format. */
-export function unescapeFormat(format: string): string {
+/**
+ * Replaces the two-character escapes `\t`, `\n` and `\\` a shell leaves in a format's
+ * text (inside actions, string literals have their own escapes: `{{join .Names "\n"}}`).
+ */
+function unescapeFormat(format: string): string {
   return format.replace(/\\([tn\\])/g, (_, c) => c === "t" ? "\t" : c === "n" ? "\n" : "\\");
 }
 
@@ -216,8 +219,17 @@ function lookup(value: unknown, path: string[], format: string): unknown {
   return current;
 }
 
+/**
+ * Output a template function already made safe, with text the user wrote in the format
+ * (a `join` separator such as `"\n"`): printed as it is, not escaped again.
+ */
+class FormattedText {
+  constructor(readonly text: string) {}
+}
+
 /** Go's default printing of a value (`%v`), unprintable characters escaped. */
 export function goString(value: unknown): string {
+  if (value instanceof FormattedText) return value.text;
   if (value === null || value === undefined) return "<no value>";
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return `[${value.map(goString).join(" ")}]`;
@@ -235,7 +247,8 @@ const FUNCS: Record<string, (args: unknown[]) => unknown> = {
   upper: ([v]) => goString(v).toUpperCase(),
   lower: ([v]) => goString(v).toLowerCase(),
   title: ([v]) => goString(v).replace(/\b\w/g, (c) => c.toUpperCase()),
-  join: ([v, sep]) => (Array.isArray(v) ? v.map(goString) : [goString(v)]).join(String(sep)),
+  join: ([v, sep]) =>
+    new FormattedText((Array.isArray(v) ? v.map(goString) : [goString(v)]).join(String(sep))),
   truncate: ([v, n]) => goString(v).slice(0, Number(n)),
   len: ([v]) => Array.isArray(v) || typeof v === "string" ? v.length : Object.keys(v ?? {}).length,
 };
@@ -285,10 +298,12 @@ function headerOf(field: string, headers: Record<string, string>): string {
  * ```
  */
 export function parseTemplate(format: string): Template {
-  let source = unescapeFormat(format);
-  const table = /^table(\s|$)/.test(source);
-  if (table) source = source.replace(/^table\s*/, "");
-  const nodes = tokenize(source, format);
+  let source = format;
+  // `table` ends at white space, also written as an escape (`table\t{{.ID}}`).
+  const table = /^table(\s|\\[tn]|$)/.test(source);
+  if (table) source = source.replace(/^table(\s|\\[tn])*/, "");
+  const nodes = tokenize(source, format)
+    .map((node) => "text" in node ? { text: unescapeFormat(node.text) } : node);
   for (const node of nodes) {
     if (!("action" in node)) continue;
     for (const stage of node.action.split("|")) {

@@ -55,6 +55,21 @@ describe("templates", () => {
     assert.equal(parseTemplate("a\\tb").render(row), "a\tb");
   });
 
+  it("reads string escapes inside actions and shell escapes outside them", () => {
+    const names = { Names: ["a:1", "b:2"] };
+    // `--format '{{join .Names "\n"}}'`: the shell passes a backslash and an n.
+    assert.equal(parseTemplate('{{join .Names "\\n"}}').render(names), "a:1\nb:2");
+    assert.equal(parseTemplate('{{join .Names "\\t"}}\\n').render(names), "a:1\tb:2\n");
+    assert.equal(parseTemplate('{{join .Names ", "}}').render(names), "a:1, b:2");
+    // What the image says is still escaped; only the format's own separator is not.
+    assert.equal(parseTemplate('{{join .Names "\\n"}}').render({ Names: ["x\ny"] }), "x\\ny");
+    const text = formatRows([row], "table\\t{{.ID}}\\t{{.Tag}}", (r) => r, {
+      defaultFormat: "",
+      headers: { ID: "IMAGE ID" },
+    });
+    assert.equal(text, "IMAGE ID    TAG\nabc         1\n");
+  });
+
   it("rejects unknown fields and malformed actions", () => {
     assert.throws(() => parseTemplate("{{.Nope}}").render(row), UsageError);
     assert.throws(() => parseTemplate("{{.ID"), UsageError);
