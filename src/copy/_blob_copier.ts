@@ -145,6 +145,7 @@ export class BlobCopier {
         this.#emit("blob-skipped", blob, 0);
         return target;
       }
+      if (await this.#move(blob, target, signal)) return target;
       await withRetries(
         () => attempt(signal, (signal) => this.#transfer(blob, target, () => [], signal)),
         retries,
@@ -161,7 +162,14 @@ export class BlobCopier {
     };
     if (plan.knownDigest !== undefined) {
       const known = plan.knownDigest;
-      const target: Descriptor = { ...blob, mediaType: plan.mediaType, digest: known, size: -1 };
+      // A source that knows the uncompressed size lets the destination know it up front.
+      const expected = await this.#options.source.uncompressedSize?.(known) ?? -1;
+      const target: Descriptor = {
+        ...blob,
+        mediaType: plan.mediaType,
+        digest: known,
+        size: expected,
+      };
       let size = 0;
       await withRetries(
         () => {
@@ -169,7 +177,7 @@ export class BlobCopier {
           let counted = 0;
           const count = meter((total) => counted = total, undefined);
           const all =
-            () => [...stages(), verifier(known, -1, `${blob.digest} (as ${known})`), count];
+            () => [...stages(), verifier(known, expected, `${blob.digest} (as ${known})`), count];
           return attempt(signal, (signal) => this.#transfer(blob, target, all, signal, true)).then(
             () => {
               size = counted;
@@ -213,6 +221,23 @@ export class BlobCopier {
     const verified = targetChecked || (list.length === 0 && sourceChecked);
     await destination.putBlob(toInfo(target), stream, { signal, verified });
     this.#emit("blob-done", blob, blob.size);
+  }
+
+  /**
+   * Hands the source's file of `blob` to the destination, when both can (a load's
+   * extracted archive into the store): a move, no byte copied. False when either cannot.
+   */
+  async #move(blob: Descriptor, target: Descriptor, signal?: AbortSignal): Promise<boolean> {
+    const { source, destination } = this.#options;
+    if (source.blobFile === undefined || destination.putBlobFile === undefined) return false;
+    signal?.throwIfAborted();
+    const file = await source.blobFile(toInfo(blob));
+    if (file === undefined || (blob.size >= 0 && file.size !== blob.size)) return false;
+    if (!(await destination.putBlobFile(toInfo(target), file, { signal }))) return false;
+    this.#emit("blob-start", blob, 0);
+    this.#emit("blob-bytes", blob, file.size);
+    this.#emit("blob-done", blob, file.size);
+    return true;
   }
 
   /** Writes the converted blob to a temporary file first, to learn its digest and size. */

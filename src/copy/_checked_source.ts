@@ -46,6 +46,9 @@ export function checkedSource(
     source: {
       reference: source.reference,
       verifiesBlobs: source.verifiesBlobs,
+      // Blob capabilities pass through: the policy checks manifests only.
+      uncompressedSize: source.uncompressedSize?.bind(source),
+      blobFile: source.blobFile?.bind(source),
       async getManifest(instanceDigest?: string): Promise<ManifestBytes> {
         const manifest = await source.getManifest(instanceDigest);
         if (instanceDigest !== undefined || all || !isManifestListType(manifest.mediaType)) {

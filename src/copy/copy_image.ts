@@ -127,7 +127,8 @@ export async function copyBetween(
       const instanceOptions: InstanceCopyOptions = {
         destination,
         blobs,
-        concurrency,
+        // A destination writing one stream takes its layers one at a time, in order.
+        concurrency: destination.writesBlobsInOrder === true ? 1 : concurrency,
         compressionFormat: options.compressionFormat,
         manifestType: options.manifestType,
         maxConfigSize: options.maxConfigSize ?? MAX_CONFIG_SIZE,

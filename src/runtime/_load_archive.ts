@@ -1,10 +1,13 @@
 /**
- * Loading from an archive file: the tar (or tar.gz) is extracted once, every file hashed
- * on the way and counted against the byte budget; the format is then told by what the
- * archive holds (`index.json` for an OCI archive, `manifest.json` or `repositories` for a
- * `docker save` archive), and every image is checked against the extracted bytes before
- * anything reaches the store. Nothing is copied twice: images go from the extracted files
- * straight into the store.
+ * Loading from an archive file: the tar (or tar.gz) is extracted once, into the runtime's
+ * temporary folder (the store's `tmp/` by default), every file hashed on the way, flushed,
+ * and counted against the byte budget; what a file decompresses to (a layer's diff ID and
+ * size) is learned in the same pass (`_load_facts.ts`). The format is then told by what
+ * the archive holds (`index.json` for an OCI archive, `manifest.json` or `repositories`
+ * for a `docker save` archive), and every image is checked against the extracted bytes
+ * (digests, sizes, diff IDs) before anything reaches the store. Nothing is copied twice:
+ * the store takes the extracted files by a rename (`ImageSource.blobFile`), each byte read
+ * and hashed once; only what cannot be moved (another file system) is streamed.
  *
  * @module
  */
@@ -15,7 +18,7 @@ import {
   TooLargeError,
 } from "../errors.ts";
 import type { FileSystem } from "../fs/mod.ts";
-import { parseIndex, parseManifest } from "../manifest/mod.ts";
+import { configDiffIds, parseImageConfig, parseIndex, parseManifest } from "../manifest/mod.ts";
 import { chooseInstance } from "../platform/mod.ts";
 import { normalizeName } from "../reference/mod.ts";
 import {
@@ -30,8 +33,15 @@ import {
   dockerArchiveTransport,
   readArchiveImages,
 } from "../transports/docker_archive/mod.ts";
-import type { ImageReference, ImageSource, TransportContext } from "../transports/types.ts";
-import type { Descriptor, Platform } from "../types/mod.ts";
+import type {
+  BlobFile,
+  BlobInfo,
+  ImageReference,
+  ImageSource,
+  TransportContext,
+} from "../transports/types.ts";
+import { type Descriptor, isConfigType, type Platform } from "../types/mod.ts";
+import type { ExtractionFacts } from "./_load_facts.ts";
 import { layoutEntries } from "./_load_layout.ts";
 import type { ByteBudget, LoadLimits } from "./_load_limits.ts";
 
@@ -57,20 +67,63 @@ export interface ArchiveLoadContext {
   limits: LoadLimits;
   /** Counts the uncompressed bytes the archive expands to. */
   budget: ByteBudget;
+  /** What each extracted file decompresses to (learned by {@linkcode extractPayload}). */
+  facts: ExtractionFacts;
 }
 
-/** Extracts the archive at `path` once into a fresh temporary folder, hashing every file. */
+/**
+ * Extracts the archive at `path` once into a fresh temporary folder, hashing, flushing and
+ * probing every file (see {@linkcode ArchiveLoadContext.facts}).
+ */
 export async function extractPayload(
   load: ArchiveLoadContext,
   path: string,
 ): Promise<ExtractedArchive> {
-  const { fs, budget } = load;
+  const { fs, budget, facts } = load;
   return await extractTar(fs, await openArchiveStream(fs, path), tempPath(load.tmpDir, "load"), {
     what: path,
     signal: load.context.signal,
     digest: () => true,
     onBytes: (bytes, entry) => budget.take(bytes, entry),
+    observe: (entry) => facts.observe(entry),
+    // The store may take the files as they are: they must be on disk for good.
+    sync: true,
   });
+}
+
+/** The extracted file at `path` as a {@linkcode BlobFile}, with its facts when known. */
+function blobFileOf(
+  load: ArchiveLoadContext,
+  archive: ExtractedArchive,
+  path: string,
+): BlobFile | undefined {
+  const resolved = archive.resolve(path);
+  if (resolved === undefined) return undefined;
+  const file: BlobFile = {
+    fs: load.fs,
+    path: archive.realPath(resolved),
+    size: archive.size(resolved),
+  };
+  const uncompressed = load.facts.get(resolved);
+  if (uncompressed !== undefined) file.uncompressed = uncompressed;
+  return file;
+}
+
+/** The archive path of blob `digest` in an OCI layout. */
+function layoutBlobPath(digest: string): string {
+  const [algorithm, hex] = digest.split(":");
+  return `blobs/${algorithm}/${hex}`;
+}
+
+/** The extracted file of an OCI blob, when it was hashed and matches its digest. */
+function layoutBlobFile(
+  load: ArchiveLoadContext,
+  archive: ExtractedArchive,
+  blob: BlobInfo,
+): Promise<BlobFile | undefined> {
+  const path = layoutBlobPath(blob.digest);
+  const verified = archive.has(path) && archive.digestOf(path) === blob.digest;
+  return Promise.resolve(verified ? blobFileOf(load, archive, path) : undefined);
 }
 
 function namesOf(name: string | undefined): string[] {
@@ -97,7 +150,12 @@ export async function planOciArchive(
 ): Promise<PlannedImage[]> {
   const what = `oci-archive:${path}`;
   if (archive.has("index.json")) checkMetadataSize(what, "index.json", archive.size("index.json"));
-  const entries = await layoutEntries(load.fs, archive.root, what);
+  const entries = await layoutEntries(
+    load.fs,
+    archive.root,
+    what,
+    (blob) => layoutBlobFile(load, archive, blob),
+  );
   const images = entries.map((entry) => ({
     reference: entry.reference,
     names: namesOf(entry.containerdName ?? entry.refName),
@@ -129,20 +187,50 @@ async function checkLayoutImage(
       parsed = parseManifest(manifest.bytes, { what, contentType: manifest.mediaType });
     }
     if (parsed.kind !== "image") return;
-    for (const blob of [parsed.manifest.config, ...parsed.manifest.layers]) {
-      checkBlob(archive, blob, what);
-    }
+    const { config, layers } = parsed.manifest;
+    for (const blob of [config, ...layers]) checkBlob(archive, blob, what);
+    if (isConfigType(config.mediaType)) await checkDiffIds(load, archive, config, layers, what);
   } finally {
     await source.close();
   }
 }
 
+/**
+ * Checks the layers whose uncompressed digest the extraction learned against the diff IDs
+ * of the image config, as the store will at commit: so a mismatch is refused before any
+ * layer reaches the store.
+ */
+async function checkDiffIds(
+  load: ArchiveLoadContext,
+  archive: ExtractedArchive,
+  config: Descriptor,
+  layers: Descriptor[],
+  what: string,
+): Promise<void> {
+  const bytes = await archive.readFile(layoutBlobPath(config.digest));
+  const diffIds = configDiffIds(parseImageConfig(bytes, { what: config.digest }).config, {
+    count: layers.length,
+    what,
+  });
+  layers.forEach((layer, i) => {
+    const resolved = archive.resolve(layoutBlobPath(layer.digest));
+    const facts = resolved === undefined ? undefined : load.facts.get(resolved);
+    if (facts !== undefined && facts.digest !== diffIds[i]) {
+      throw new DigestMismatchError(
+        `${what}@${layer.digest} (uncompressed)`,
+        diffIds[i],
+        facts.digest,
+        facts.size,
+      );
+    }
+  });
+}
+
 function checkBlob(archive: ExtractedArchive, blob: Descriptor, what: string): void {
-  const [algorithm, hex] = blob.digest.split(":");
-  const path = `blobs/${algorithm}/${hex}`;
+  const path = layoutBlobPath(blob.digest);
   if (!archive.has(path)) throw new BlobUnknownError(`${what}@${blob.digest}`);
   const size = archive.size(path);
-  const digest = algorithm === "sha256" ? archive.digestOf(path) : undefined;
+  const digest = blob.digest.startsWith("sha256:") ? archive.digestOf(path) : undefined;
   if ((digest !== undefined && digest !== blob.digest) || (blob.size >= 0 && size !== blob.size)) {
     throw new DigestMismatchError(
       `${what}/${path}`,
@@ -198,6 +286,7 @@ export async function planDockerArchive(
         new DockerArchiveSource(self, archive, image, {
           keepFiles: true,
           onInflate: (bytes, entry) => load.budget.take(bytes, entry),
+          file: (entry) => blobFileOf(load, archive, entry),
         }),
     );
     images.push({

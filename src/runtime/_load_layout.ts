@@ -8,6 +8,8 @@ import { UnsupportedTransportError } from "../errors.ts";
 import type { FileSystem } from "../fs/mod.ts";
 import { listOciLayoutImages, OciLayoutSource, ociTransport } from "../transports/oci/mod.ts";
 import type {
+  BlobFile,
+  BlobInfo,
   ImageDestination,
   ImageReference,
   ImageSource,
@@ -26,6 +28,9 @@ export interface LayoutEntry {
   containerdName: string | undefined;
 }
 
+/** Hands out the file of a blob (see `ImageSource.blobFile`). */
+export type BlobFiles = (blob: BlobInfo) => Promise<BlobFile | undefined>;
+
 /** A read-only reference to the entry `position` of the layout at `dir`. */
 class LayoutEntryReference implements ImageReference {
   readonly transport: Transport = ociTransport;
@@ -34,12 +39,20 @@ class LayoutEntryReference implements ImageReference {
   readonly #dir: string;
   readonly #descriptor: Descriptor;
   readonly #what: string;
+  readonly #files: BlobFiles | undefined;
 
-  constructor(fs: FileSystem, dir: string, descriptor: Descriptor, what: string) {
+  constructor(
+    fs: FileSystem,
+    dir: string,
+    descriptor: Descriptor,
+    what: string,
+    files: BlobFiles | undefined,
+  ) {
     this.#fs = fs;
     this.#dir = dir;
     this.#descriptor = descriptor;
     this.#what = what;
+    this.#files = files;
   }
 
   get withinTransport(): string {
@@ -51,7 +64,16 @@ class LayoutEntryReference implements ImageReference {
   }
 
   newSource(_context: TransportContext): Promise<ImageSource> {
-    return Promise.resolve(new OciLayoutSource(this, this.#fs, this.#dir, this.#descriptor));
+    const source = new OciLayoutSource(this, this.#fs, this.#dir, this.#descriptor);
+    const files = this.#files;
+    if (files === undefined) return Promise.resolve(source);
+    return Promise.resolve({
+      reference: this,
+      getManifest: (instanceDigest) => source.getManifest(instanceDigest),
+      getBlob: (blob) => source.getBlob(blob),
+      close: () => source.close(),
+      blobFile: files,
+    });
   }
 
   newDestination(_context: TransportContext): Promise<ImageDestination> {
@@ -59,11 +81,15 @@ class LayoutEntryReference implements ImageReference {
   }
 }
 
-/** The entries of the OCI layout at `dir`; `what` names it in errors. */
+/**
+ * The entries of the OCI layout at `dir`; `what` names it in errors. With `files`, their
+ * sources hand blobs over as files (a load's own extracted archive, never a user's folder).
+ */
 export async function layoutEntries(
   fs: FileSystem,
   dir: string,
   what = `oci:${dir}`,
+  files?: BlobFiles,
 ): Promise<LayoutEntry[]> {
   const images = await listOciLayoutImages(fs, dir);
   return images.map((image) => ({
@@ -72,6 +98,7 @@ export async function layoutEntries(
       dir,
       { mediaType: image.mediaType, digest: image.digest, size: -1 },
       `${what}@${image.index}`,
+      files,
     ),
     refName: image.refName,
     containerdName: image.containerdName,

@@ -40,6 +40,7 @@ import {
   type PlannedImage,
   planOciArchive,
 } from "./_load_archive.ts";
+import { ExtractionFacts } from "./_load_facts.ts";
 import { ByteBudget, type LoadLimits, loadLimits } from "./_load_limits.ts";
 import type { OperationContext } from "./context.ts";
 import { verifyByReading } from "./_load_verify.ts";
@@ -169,13 +170,15 @@ async function loadArchive(run: LoadRun, path: string): Promise<Outcome> {
     format: "oci",
     error: new InvalidArchiveError(`oci:${path}`, "Format", "is not a directory"),
   }];
+  const budget = new ByteBudget(path, limits.maxBytes);
   const load: ArchiveLoadContext = {
     fs: ctx.fs,
     tmpDir: tempBase(ctx),
     context,
     platform: ctx.platform,
     limits,
-    budget: new ByteBudget(path, limits.maxBytes),
+    budget,
+    facts: new ExtractionFacts(budget),
   };
   let archive: ExtractedArchive | undefined;
   try {

@@ -58,6 +58,35 @@ export function writeStoredBlob(
   });
 }
 
+/**
+ * Moves `file` (known to hold blob `digest`) into place as that blob, by a rename on the
+ * store's file system `fs`; `false` (the file left where it is) for a file on another
+ * file system (another `FileSystem`, or another device) or of another size.
+ */
+export async function adoptStoredBlob(
+  fs: FileSystem,
+  root: string,
+  digest: string,
+  file: { fs: FileSystem; path: string; size: number },
+): Promise<boolean> {
+  if (file.fs !== fs) return false;
+  const target = blobPath(root, digest);
+  if ((await fs.stat(file.path)).size !== file.size) return false;
+  try {
+    try {
+      await fs.rename(file.path, target);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await fs.mkdir(target.slice(0, target.lastIndexOf("/")), { recursive: true });
+      await fs.rename(file.path, target);
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "EXDEV") return false;
+    throw error;
+  }
+  return true;
+}
+
 /** Streams stored blob `digest`; a missing blob throws {@linkcode BlobUnknownError}. */
 export async function openStoredBlob(
   fs: FileSystem,

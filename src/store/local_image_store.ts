@@ -8,6 +8,7 @@
 import { CorruptedError, DigestMismatchError, ImageNotFoundError } from "../errors.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 import {
+  adoptStoredBlob,
   hasStoredBlob,
   openStoredBlob,
   readStoredBlob,
@@ -205,6 +206,14 @@ export class LocalImageStore implements ImageStore {
     options: StorePutBlobOptions = {},
   ): Promise<void> {
     return writeStoredBlob(this.#fs, this.root, digest, size, stream, options);
+  }
+
+  /** Moves a file known to hold blob `digest` into place (see `ImageStore.adoptBlob`). */
+  adoptBlob(
+    digest: string,
+    file: { fs: FileSystem; path: string; size: number },
+  ): Promise<boolean> {
+    return adoptStoredBlob(this.#fs, this.root, digest, file);
   }
 
   /** Adds or merges an image record; its manifest blob must be stored already. */

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { FileSystem } from "../fs/mod.ts";
 import type { Platform, SourceVerification } from "../types/mod.ts";
 
 /** One image (or manifest list) in the store. */
@@ -233,6 +234,16 @@ export interface ImageStore {
     stream: ReadableStream<Uint8Array>,
     options?: StorePutBlobOptions,
   ): Promise<void>;
+  /**
+   * Moves a file whose bytes are known to be blob `digest` (hashed when the file was
+   * written, and flushed) into place as that blob: a rename, no byte copied. Resolves to
+   * `false`, leaving the file where it is, when it cannot: the file lives on another file
+   * system, or is not `file.size` bytes.
+   */
+  adoptBlob?(
+    digest: string,
+    file: { fs: FileSystem; path: string; size: number },
+  ): Promise<boolean>;
   /**
    * Adds or updates an image record: a record with the same ID gains the new digests and
    * names (libimage's behaviour when re-pulling); names move away from other images.

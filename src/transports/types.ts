@@ -28,6 +28,26 @@ export interface BlobInfo {
   annotations?: Record<string, string>;
 }
 
+/**
+ * A blob held as a file that its source owns and may hand over (see
+ * {@linkcode ImageSource.blobFile}): exactly the blob's bytes, hashed against its digest
+ * when the file was written, and flushed to stable storage.
+ */
+export interface BlobFile {
+  /** The file system holding the file. */
+  fs: FileSystem;
+  /** The file. */
+  path: string;
+  /** Its size in bytes. */
+  size: number;
+  /**
+   * What the bytes are once decompressed, when the source learned it while writing the
+   * file: the compression they have (`none` for plain bytes), the digest and size of the
+   * uncompressed bytes (for a layer: its diff ID and uncompressed size).
+   */
+  uncompressed?: { compression: "gzip" | "none"; digest: string; size: number };
+}
+
 /** A manifest as read from a source: the exact bytes, their media type and digest. */
 export interface ManifestBytes {
   /** The manifest exactly as stored or received; never re-serialized. */
@@ -136,6 +156,20 @@ export interface ImageSource {
    * throws is final, and the copy engine does not retry it on top.
    */
   readonly retriesTransientFailures?: boolean;
+  /**
+   * Capability of sources that know the uncompressed size of a layer (the local store
+   * records it): the size of the uncompressed bytes whose digest is `diffId`, or
+   * `undefined`. A copy that decompresses the layer then tells the destination the size
+   * up front (a tar archive's header needs it before the bytes).
+   */
+  uncompressedSize?(diffId: string): Promise<number | undefined>;
+  /**
+   * Capability of sources that hold blobs as private, verified files (a load's extracted
+   * archive): the file of `blob`, which a destination may move into place instead of
+   * copying its bytes (the source no longer has it then), or `undefined` when there is
+   * none.
+   */
+  blobFile?(blob: BlobInfo): Promise<BlobFile | undefined>;
 }
 
 /** A layer compression by name. */
@@ -202,6 +236,19 @@ export interface ImageDestination {
    * nothing on a mismatch; the copy engine then does not hash an unchanged blob twice.
    */
   readonly verifiesBlobs?: boolean;
+  /**
+   * True when blobs are written one after another into one stream (a tar archive): the
+   * copy engine then copies layers one at a time, in manifest order, so the output does
+   * not depend on timing.
+   */
+  readonly writesBlobsInOrder?: boolean;
+  /**
+   * Capability: stores `file` (see {@linkcode BlobFile}) as `blob` by moving it into
+   * place; resolves to `false`, leaving the file where it is, when it cannot (another
+   * file system, a layer whose uncompressed digest is unknown), and the bytes are then
+   * streamed with {@linkcode ImageDestination.putBlob}.
+   */
+  putBlobFile?(blob: BlobInfo, file: BlobFile, options?: BlobWriteOptions): Promise<boolean>;
   /** Releases resources; without a prior commit, discards everything written. */
   close(): Promise<void>;
 }

@@ -15,6 +15,16 @@ import { joinPath } from "./safe_path.ts";
 /** How many links a lookup follows before giving up. */
 const MAX_LINK_HOPS = 40;
 
+/** Sees the bytes of one extracted file while they are written. */
+export interface EntryObserver {
+  /** Takes the next chunk (before it is written); a throw stops the extraction. */
+  write(chunk: Uint8Array): void;
+  /** Called once the file is complete, with its digest when it was hashed. */
+  end(digest: string | undefined): void;
+  /** Called instead of `end` when the file fails. */
+  abort(): void;
+}
+
 /** Options of {@linkcode extractTar}. */
 export interface ExtractTarOptions {
   /** Names the archive in error messages. */
@@ -33,6 +43,10 @@ export interface ExtractTarOptions {
    * throw stops the extraction (a byte budget). @default none
    */
   onBytes?: (bytes: number, path: string) => void;
+  /** Returns what sees the bytes of the regular file `path` as they are written. */
+  observe?: (path: string) => EntryObserver | undefined;
+  /** Flushes every file to stable storage before it counts as extracted. @default false */
+  sync?: boolean;
 }
 
 /** An archive extracted by {@linkcode extractTar}: files on disk plus a link table. */
@@ -185,7 +199,10 @@ export async function extractTar(
               folder = folder.split("/").slice(0, -1).join("/");
             }
           }
-          const sink = await fs.openWrite(joinPath(root, entry.path));
+          const sink = await fs.openWrite(
+            joinPath(root, entry.path),
+            options.sync ? { sync: true } : undefined,
+          );
           const digest = await writeEntry(entry.path, entry.body, sink, options);
           if (digest !== undefined) digests.set(entry.path, digest);
           files.set(entry.path, entry.size);
@@ -214,7 +231,8 @@ async function writeEntry(
 ): Promise<string | undefined> {
   const { onBytes, signal } = options;
   const hasher = options.digest?.(path) ? createHasher() : undefined;
-  if (onBytes === undefined && hasher === undefined) {
+  const observer = options.observe?.(path);
+  if (onBytes === undefined && hasher === undefined && observer === undefined) {
     await body.pipeTo(sink, { signal });
     return undefined;
   }
@@ -227,15 +245,19 @@ async function writeEntry(
       if (done) break;
       onBytes?.(value.length, path);
       hasher?.update(value);
+      observer?.write(value);
       await writer.write(value);
     }
     await writer.close();
   } catch (error) {
+    observer?.abort();
     await writer.abort(error).catch(() => {});
     await reader.cancel(error).catch(() => {});
     throw error;
   }
-  return hasher?.digest().toString();
+  const digest = hasher?.digest().toString();
+  observer?.end(digest);
+  return digest;
 }
 
 /** Rejects an entry that sits below a file or a link of the same archive. */

@@ -15,8 +15,14 @@
  */
 export { readTar, type ReadTarOptions, type TarEntry, type TarEntryKind } from "./tar_reader.ts";
 export { MAX_PAX_BYTES, MAX_TAR_ENTRIES } from "./tar_reader.ts";
-export { ExtractedArchive, extractTar, type ExtractTarOptions } from "./extract_tar.ts";
 export {
+  type EntryObserver,
+  ExtractedArchive,
+  extractTar,
+  type ExtractTarOptions,
+} from "./extract_tar.ts";
+export {
+  AtomicTarWriter,
   directoryEntries,
   type TarWriteEntry,
   writeTarAtomic,

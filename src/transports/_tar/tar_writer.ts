@@ -34,6 +34,112 @@ export interface WriteTarOptions {
 }
 
 /**
+ * A tar archive written entry by entry into a temporary sibling of its target: entries
+ * are added one at a time (each awaited before the next), {@linkcode AtomicTarWriter.commit}
+ * renames the finished archive over the target, {@linkcode AtomicTarWriter.abort} removes
+ * it. A failed entry fails the whole archive.
+ *
+ * @example
+ * ```ts
+ * import { MemoryFileSystem } from "../../fs/mod.ts";
+ * import { AtomicTarWriter } from "./tar_writer.ts";
+ * const fs = new MemoryFileSystem();
+ * const tar = await AtomicTarWriter.open(fs, "/a.tar");
+ * await tar.add({ path: "hello.txt", kind: "file", body: new Uint8Array([104, 105]) });
+ * await tar.commit();
+ * console.log(await fs.readDir("/")); // ["a.tar"]
+ * ```
+ */
+export class AtomicTarWriter {
+  /** The archive written on commit. */
+  readonly path: string;
+  readonly #fs: FileSystem;
+  readonly #temporary: string;
+  readonly #controller: ReturnType<typeof createTarPacker>["controller"];
+  readonly #piping: Promise<void>;
+  readonly #options: WriteTarOptions;
+  #done = false;
+
+  private constructor(
+    fs: FileSystem,
+    path: string,
+    temporary: string,
+    packer: ReturnType<typeof createTarPacker>,
+    sink: WritableStream<Uint8Array>,
+    options: WriteTarOptions,
+  ) {
+    this.#fs = fs;
+    this.path = path;
+    this.#temporary = temporary;
+    this.#controller = packer.controller;
+    this.#options = options;
+    this.#piping = packer.readable.pipeTo(sink);
+    this.#piping.catch(() => {});
+  }
+
+  /** Starts an archive that {@linkcode AtomicTarWriter.commit} will place at `path`. */
+  static async open(
+    fs: FileSystem,
+    path: string,
+    options: WriteTarOptions = {},
+  ): Promise<AtomicTarWriter> {
+    const temporary = `${path}.tmp-${crypto.randomUUID()}`;
+    let sink: WritableStream<Uint8Array>;
+    try {
+      sink = await fs.openWrite(temporary, { sync: true });
+    } catch (error) {
+      await fs.remove(temporary).catch(() => {});
+      throw error;
+    }
+    return new AtomicTarWriter(fs, path, temporary, createTarPacker(), sink, options);
+  }
+
+  /**
+   * Appends one entry (a stream body is read to its end, stopped by `signal` when given,
+   * else by the archive's); a failure aborts the archive.
+   */
+  async add(entry: TarWriteEntry, signal?: AbortSignal): Promise<void> {
+    this.#checkOpen();
+    const options = signal === undefined ? this.#options : { ...this.#options, signal };
+    try {
+      options.signal?.throwIfAborted();
+      await addEntry(this.#controller, entry, options);
+    } catch (error) {
+      await this.abort(error);
+      throw error;
+    }
+  }
+
+  /** Ends the archive, flushes it and renames it over the target. */
+  async commit(): Promise<void> {
+    this.#checkOpen();
+    try {
+      this.#options.signal?.throwIfAborted();
+      this.#controller.finalize();
+      await this.#piping;
+      await this.#fs.rename(this.#temporary, this.path);
+      this.#done = true;
+    } catch (error) {
+      await this.abort(error);
+      throw error;
+    }
+  }
+
+  /** Discards the archive (the target is left as it was); a no-op once finished. */
+  async abort(reason?: unknown): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    this.#controller.error(reason ?? new Error(`The archive "${this.path}" was discarded`));
+    await this.#piping.catch(() => {});
+    await this.#fs.remove(this.#temporary).catch(() => {});
+  }
+
+  #checkOpen(): void {
+    if (this.#done) throw new TypeError(`The archive "${this.path}" is already finished`);
+  }
+}
+
+/**
  * Writes the entries as a tar archive at `path`, atomically: a temporary sibling file is
  * written, flushed and renamed over `path`; on failure it is removed and `path` is left
  * as it was.
@@ -44,32 +150,14 @@ export async function writeTarAtomic(
   entries: AsyncIterable<TarWriteEntry> | Iterable<TarWriteEntry>,
   options: WriteTarOptions = {},
 ): Promise<void> {
-  const temporary = `${path}.tmp-${crypto.randomUUID()}`;
-  const { readable, controller } = createTarPacker();
-  let sink: WritableStream<Uint8Array>;
+  const tar = await AtomicTarWriter.open(fs, path, options);
   try {
-    sink = await fs.openWrite(temporary, { sync: true });
+    for await (const entry of entries) await tar.add(entry);
   } catch (error) {
-    await fs.remove(temporary).catch(() => {});
+    await tar.abort(error);
     throw error;
   }
-  const piping = readable.pipeTo(sink);
-  piping.catch(() => {});
-  try {
-    for await (const entry of entries) {
-      options.signal?.throwIfAborted();
-      await addEntry(controller, entry, options);
-    }
-    options.signal?.throwIfAborted();
-    controller.finalize();
-    await piping;
-    await fs.rename(temporary, path);
-  } catch (error) {
-    controller.error(error);
-    await piping.catch(() => {});
-    await fs.remove(temporary).catch(() => {});
-    throw error;
-  }
+  await tar.commit();
 }
 
 async function addEntry(

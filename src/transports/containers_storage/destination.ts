@@ -38,6 +38,7 @@ import {
 } from "../../types/mod.ts";
 import { truthfulManifest } from "./_truthful_manifest.ts";
 import type {
+  BlobFile,
   BlobInfo,
   BlobWriteOptions,
   ImageDestination,
@@ -163,6 +164,38 @@ export class ContainersStorageDestination implements ImageDestination {
       : await probeStoredLayer(this.#store, blob.digest);
     this.#facts.set(blob.digest, { diffId: facts.diffId, size: facts.size });
     this.#compressions.set(blob.digest, facts.compression);
+  }
+
+  /**
+   * Stores a blob held as a verified file by moving it into place (see
+   * `ImageStore.adoptBlob`). A layer needs its uncompressed digest and size (from the
+   * file) and is checked like a written one: a diff ID the image configs given so far do
+   * not list fails, before the file is moved. `false` when the store cannot take the file
+   * or a layer's facts are unknown: the bytes are then written with `putBlob`.
+   */
+  async putBlobFile(blob: BlobInfo, file: BlobFile): Promise<boolean> {
+    if (this.#store.adoptBlob === undefined) return false;
+    const facts = file.uncompressed;
+    if (isLayer(blob)) {
+      if (facts === undefined) return false;
+      if (this.#diffIds.size > 0 && !this.#diffIds.has(facts.digest)) {
+        throw new DigestMismatchError(
+          `layer ${blob.digest} of ${this.reference} (uncompressed)`,
+          "a diff ID of the image config",
+          facts.digest,
+          facts.size,
+        );
+      }
+    }
+    await this.#leaseOf(blob.digest);
+    if (!(await this.#store.adoptBlob(blob.digest, file))) return false;
+    if (isLayer(blob)) {
+      this.#facts.set(blob.digest, { diffId: facts!.digest, size: facts!.size });
+      this.#compressions.set(blob.digest, facts!.compression);
+    } else if (isConfig(blob)) {
+      await this.#noteConfig(blob.digest);
+    }
+    return true;
   }
 
   /**

@@ -105,6 +105,12 @@ export class ContainersStorageSource implements ImageSource {
     );
   }
 
+  /** The uncompressed size the record holds for the layer with diff ID `diffId`. */
+  uncompressedSize(diffId: string): Promise<number | undefined> {
+    const i = this.record.diffIds.indexOf(diffId);
+    return Promise.resolve(i < 0 ? undefined : this.record.diffSizes?.[i]);
+  }
+
   /** Streams a stored blob. */
   getBlob(blob: BlobInfo): Promise<ReadableStream<Uint8Array>> {
     return this.#store.readBlob(blob.digest);

@@ -18,8 +18,10 @@ import type { DockerArchiveWriter } from "./archive_writer.ts";
 
 /** An {@linkcode ImageDestination} adding one image to a {@linkcode DockerArchiveWriter}. */
 export class DockerArchiveDestination implements ImageDestination {
-  /** The archive writer checks every blob it stages. */
+  /** The archive writer checks every blob it writes. */
   readonly verifiesBlobs = true;
+  /** Blobs go into one tar stream, one after another. */
+  readonly writesBlobsInOrder = true;
   /** Where the image is written. */
   readonly reference: ImageReference;
   readonly #writer: DockerArchiveWriter;
@@ -60,7 +62,7 @@ export class DockerArchiveDestination implements ImageDestination {
     return Promise.resolve(this.#writer.hasBlob(blob));
   }
 
-  /** Stages a blob (not hashed again when the stream checks itself). */
+  /** Writes a blob into the archive (not hashed again when the stream checks itself). */
   putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,

@@ -15,6 +15,7 @@ import { digestingStream } from "../../digest/mod.ts";
 import { parseNormalizedName } from "../../reference/mod.ts";
 import { MediaType } from "../../types/mod.ts";
 import type {
+  BlobFile,
   BlobInfo,
   ImageReference,
   ImageSource,
@@ -104,6 +105,13 @@ export interface DockerArchiveSourceOptions {
    * throw stops it (a byte budget). @default none
    */
   onInflate?: (bytes: number, path: string) => void;
+  /**
+   * The archive file at `path` as a {@linkcode BlobFile} destinations may take (with what
+   * its bytes decompress to, when known): a plain layer is then handed over as its file,
+   * and a layer whose uncompressed digest and size are known is not inflated to learn
+   * them. @default none
+   */
+  file?: (path: string) => BlobFile | undefined;
 }
 
 /** An {@linkcode ImageSource} over one image of an extracted archive. */
@@ -186,6 +194,13 @@ export class DockerArchiveSource implements ImageSource {
   /** The uncompressed size of the layer at `path`, checked against `diffId` when hashed. */
   async #measure(path: string, diffId: string): Promise<number> {
     const what = `${this.reference}/${path}`;
+    const known = this.#options.file?.(path)?.uncompressed;
+    if (known !== undefined) {
+      if (known.digest !== diffId) {
+        throw new DigestMismatchError(what, diffId, known.digest, known.size);
+      }
+      return known.size;
+    }
     const peeked = await peekStream(await this.#files.open(path), 2);
     if (!isGzip(peeked.head)) {
       await peeked.stream.cancel();
@@ -222,6 +237,20 @@ export class DockerArchiveSource implements ImageSource {
     const layer = this.#layers.get(blob.digest);
     if (layer === undefined) throw new BlobUnknownError(`${this.reference}@${blob.digest}`);
     return gunzipIfCompressed(await this.#files.open(layer.path), layer.path);
+  }
+
+  /**
+   * The file of a layer stored plain in the archive (what `getBlob` streams as it is), when
+   * the archive's owner hands its files over (see `DockerArchiveSourceOptions.file`).
+   */
+  async blobFile(blob: BlobInfo): Promise<BlobFile | undefined> {
+    if (this.#options.file === undefined || blob.digest === this.#configDigest) return undefined;
+    await this.getManifest();
+    const layer = this.#layers.get(blob.digest);
+    const file = layer === undefined ? undefined : this.#options.file(layer.path);
+    const plain = file?.uncompressed?.compression === "none" &&
+      file.uncompressed.digest === blob.digest;
+    return plain ? file : undefined;
   }
 
   /** Removes the extracted archive (unless its owner keeps it). */
