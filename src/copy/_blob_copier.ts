@@ -170,17 +170,18 @@ export class BlobCopier {
         digest: known,
         size: expected,
       };
-      let size = 0;
+      let size = expected;
       await withRetries(
         () => {
-          // The verifier hashes the converted bytes already; only their count is missing.
+          // The verifier hashes the converted bytes already (and checks a known size); only
+          // an unknown size is left to count.
           let counted = 0;
-          const count = meter((total) => counted = total, undefined);
-          const all =
-            () => [...stages(), verifier(known, expected, `${blob.digest} (as ${known})`), count];
+          const check = verifier(known, expected, `${blob.digest} (as ${known})`);
+          const count = expected >= 0 ? [] : [meter((total) => counted = total, undefined)];
+          const all = () => [...stages(), check, ...count];
           return attempt(signal, (signal) => this.#transfer(blob, target, all, signal, true)).then(
             () => {
-              size = counted;
+              if (expected < 0) size = counted;
             },
           );
         },

@@ -15,6 +15,9 @@ import { joinPath } from "./safe_path.ts";
 /** How many links a lookup follows before giving up. */
 const MAX_LINK_HOPS = 40;
 
+/** How many extracted files may be closing (flushing) at once. */
+const MAX_CLOSING = 8;
+
 /** Sees the bytes of one extracted file while they are written. */
 export interface EntryObserver {
   /** Takes the next chunk (before it is written); a throw stops the extraction. */
@@ -167,6 +170,7 @@ export async function extractTar(
   const links = new Map<string, string>();
   const digests = new Map<string, string>();
   const dirs = new Set<string>([""]);
+  const closing: Promise<void>[] = [];
   await fs.mkdir(root, { recursive: true });
   try {
     for await (const entry of readTar(stream, options)) {
@@ -203,16 +207,21 @@ export async function extractTar(
             joinPath(root, entry.path),
             options.sync ? { sync: true } : undefined,
           );
-          const digest = await writeEntry(entry.path, entry.body, sink, options);
+          const { digest, closed } = await writeEntry(entry.path, entry.body, sink, options);
           if (digest !== undefined) digests.set(entry.path, digest);
           files.set(entry.path, entry.size);
+          // Files are closed (and flushed) while the next entries are read.
+          closing.push(closed);
+          if (closing.length >= MAX_CLOSING) await closing.shift();
           break;
         }
         default:
           break;
       }
     }
+    await Promise.all(closing);
   } catch (error) {
+    await Promise.allSettled(closing);
     await fs.remove(root, { recursive: true }).catch(() => {});
     throw error;
   }
@@ -221,20 +230,21 @@ export async function extractTar(
 
 /**
  * Writes one entry's body, counting and hashing it on the way as `options` ask (a plain
- * read/write loop: no extra stream stages per chunk).
+ * read/write loop: no extra stream stages per chunk); resolves once the body is read, with
+ * its digest and the promise of the file's close (and flush).
  */
 async function writeEntry(
   path: string,
   body: ReadableStream<Uint8Array>,
   sink: WritableStream<Uint8Array>,
   options: ExtractTarOptions,
-): Promise<string | undefined> {
+): Promise<{ digest: string | undefined; closed: Promise<void> }> {
   const { onBytes, signal } = options;
   const hasher = options.digest?.(path) ? createHasher() : undefined;
   const observer = options.observe?.(path);
   if (onBytes === undefined && hasher === undefined && observer === undefined) {
     await body.pipeTo(sink, { signal });
-    return undefined;
+    return { digest: undefined, closed: Promise.resolve() };
   }
   const reader = body.getReader();
   const writer = sink.getWriter();
@@ -248,16 +258,17 @@ async function writeEntry(
       observer?.write(value);
       await writer.write(value);
     }
-    await writer.close();
   } catch (error) {
     observer?.abort();
     await writer.abort(error).catch(() => {});
     await reader.cancel(error).catch(() => {});
     throw error;
   }
+  const closed = writer.close();
+  closed.catch(() => {});
   const digest = hasher?.digest().toString();
   observer?.end(digest);
-  return digest;
+  return { digest, closed };
 }
 
 /** Rejects an entry that sits below a file or a link of the same archive. */
