@@ -255,6 +255,43 @@ describe("copyBetween layer compression and conversion", () => {
     assert.equal(manifest.config.digest, image.config.digest);
   });
 
+  it("tells the destination a decompressed layer's size when the source knows it", async () => {
+    const image = randomImage({ layers: 2 });
+    const [known, unknown] = image.layers;
+    const { to, srcRef, destRef } = setup(
+      image,
+      { uncompressedSizes: new Map([[known.diffId, known.tar.length]]) },
+      { desiredLayerCompression: "decompress" },
+    );
+    await copyImage(srcRef, destRef, { context: context() });
+    assert.equal(to.stats.putSizes.get(known.diffId), known.tar.length);
+    assert.equal(to.stats.putSizes.get(unknown.diffId), -1);
+    // A size the source gets wrong fails the copy.
+    const wrong = setup(
+      image,
+      { uncompressedSizes: new Map([[known.diffId, known.tar.length + 1]]) },
+      { desiredLayerCompression: "decompress" },
+    );
+    await assert.rejects(
+      copyImage(wrong.srcRef, wrong.destRef, { context: context() }),
+      DigestMismatchError,
+    );
+  });
+
+  it("copies layers one at a time, in order, into a destination that asks for it", async () => {
+    const image = randomImage({ layers: 6, layerSize: 20_000 });
+    const free = setup(image);
+    await copyImage(free.srcRef, free.destRef, { context: context() });
+    assert.ok(free.to.stats.maxConcurrentPuts > 1);
+    const ordered = setup(image, {}, { writesBlobsInOrder: true });
+    await copyImage(ordered.srcRef, ordered.destRef, { context: context() });
+    assert.equal(ordered.to.stats.maxConcurrentPuts, 1);
+    assert.deepEqual(ordered.to.stats.putBlob, [
+      image.config.digest,
+      ...image.layers.map((layer) => layer.digest),
+    ]);
+  });
+
   it("compresses uncompressed layers for a destination that wants compression", async () => {
     const image = randomImage({ layers: 2, compress: false });
     const { to, srcRef, destRef } = setup(image, {}, { desiredLayerCompression: "compress" });

@@ -59,6 +59,8 @@ export interface MemoryStats {
   hasBlob: string[];
   /** Digests stored with `putBlob` (completed), in order. */
   putBlob: string[];
+  /** The sizes `putBlob` was told, by digest (-1: unknown). */
+  putSizes: Map<string, number>;
   /** Digests read with `getBlob`, in order. */
   getBlob: string[];
   /** The most `putBlob` calls in progress at the same time. */
@@ -81,6 +83,10 @@ export interface MemoryTransportOptions {
   desiredLayerCompression?: LayerCompressionWish;
   /** Whether destinations hold lists. @default true */
   supportsManifestLists?: boolean;
+  /** Destinations write blobs one after another (see `writesBlobsInOrder`). @default false */
+  writesBlobsInOrder?: boolean;
+  /** Sources know these uncompressed layer sizes, by diff ID (`uncompressedSize`). */
+  uncompressedSizes?: Map<string, number>;
   /** Lets a test replace a blob stream a source hands out (stall it, corrupt it). */
   wrapBlob?: (
     digest: string,
@@ -137,6 +143,7 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
   const stats: MemoryStats = {
     hasBlob: [],
     putBlob: [],
+    putSizes: new Map(),
     getBlob: [],
     maxConcurrentPuts: 0,
     commits: 0,
@@ -166,8 +173,12 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
   }
 
   function makeSource(reference: ImageReference, name: string): ImageSource {
+    const sizes = options.uncompressedSizes;
     return {
       reference,
+      ...(sizes === undefined
+        ? {}
+        : { uncompressedSize: (diffId: string) => Promise.resolve(sizes.get(diffId)) }),
       getManifest(instanceDigest?: string): Promise<ManifestBytes> {
         const manifest = instanceDigest === undefined
           ? store.top(name)
@@ -199,6 +210,7 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
     let committed = false;
     return {
       reference,
+      writesBlobsInOrder: options.writesBlobsInOrder,
       supportedManifestTypes: () => options.supportedManifestTypes ?? ALL_TYPES,
       desiredLayerCompression: () => options.desiredLayerCompression ?? "preserve",
       supportsManifestLists: () => options.supportsManifestLists ?? true,
@@ -210,6 +222,7 @@ export function memoryTransport(options: MemoryTransportOptions = {}): MemoryTra
         if (closed) throw new Error("destination is closed");
         inFlight++;
         stats.maxConcurrentPuts = Math.max(stats.maxConcurrentPuts, inFlight);
+        stats.putSizes.set(blob.digest, blob.size);
         try {
           const bytes = await readAll(stream);
           const actual = sha256(bytes);

@@ -7,7 +7,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { join } from "node:path";
-import { InvalidArchiveError, LoadError, TooLargeError } from "../../src/errors.ts";
+import {
+  DigestMismatchError,
+  InvalidArchiveError,
+  LoadError,
+  TooLargeError,
+} from "../../src/errors.ts";
 import type { Runtime, RuntimeOptions, RuntimeSeams } from "../../src/runtime/mod.ts";
 import { createServerApp } from "../../src/server/mod.ts";
 import { listenHttp } from "../../src/fs/http_listen.ts";
@@ -24,6 +29,13 @@ import {
   zeroBomb,
 } from "./_hostile_env.ts";
 import { runtimeParts } from "../../src/runtime/mod.ts";
+import {
+  type RandomImage,
+  randomImage,
+  type RandomLayer,
+  sha256,
+  tarOf,
+} from "../helpers/random_image.ts";
 
 let env: ArchiveEnv;
 before(async () => {
@@ -248,6 +260,56 @@ describe("hostile archives: caps", () => {
     const names = await settles(runtime.load(path, { maxImages: 3 }), "load");
     assert.deepEqual(names, ["localhost/n0:latest", "localhost/n1:latest", "localhost/n2:latest"]);
     await assert.rejects(runtime.load(path, { maxImages: 0 }), RangeError);
+  });
+});
+
+/** `image` with its layer `index` replaced by `layer` in the manifest (the config kept). */
+function withForeignLayer(image: RandomImage, index: number, layer: RandomLayer): RandomImage {
+  const layers = image.layers.map((old, i) => i === index ? layer : old);
+  const manifest = JSON.parse(new TextDecoder().decode(image.manifest.bytes));
+  manifest.layers = layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size }));
+  const bytes = new TextEncoder().encode(JSON.stringify(manifest));
+  const blobs = new Map([[image.config.digest, image.config.bytes]]);
+  for (const l of layers) blobs.set(l.digest, l.bytes);
+  return {
+    ...image,
+    manifest: { ...image.manifest, bytes, digest: sha256(bytes) },
+    layers,
+    blobs,
+  };
+}
+
+describe("hostile archives: layers", () => {
+  it("refuses an OCI archive whose middle layer is not the config's, before storing any", async () => {
+    const image = randomImage({ layers: 3, layerSize: 4096 });
+    const foreign = randomImage({ layers: 1, layerSize: 4096 }).layers[0];
+    const path = join(env.dir, "foreign-layer.tar");
+    await ociArchive(env.fs, path, withForeignLayer(image, 1, foreign), 1);
+    const runtime = await open();
+    await refused(runtime, "load", () => runtime.load(path), (error) => {
+      assert.ok(error instanceof LoadError, String(error));
+      const oci = error.errors.find((failure) => failure.format === "oci-archive")!.error;
+      assert.ok(oci instanceof DigestMismatchError, String(oci));
+      assert.equal(oci.actual, foreign.diffId);
+      assert.equal(oci.expected, image.layers[1].diffId);
+    });
+  });
+
+  it("stops a gzip layer that inflates past the byte cap (a bomb inside an OCI archive)", async () => {
+    const zeros = tarOf("zeros", new Uint8Array(4 * 1024 * 1024));
+    const image = randomImage({ layerTars: [zeros] });
+    assert.ok(image.layers[0].size < 64 * 1024);
+    const path = join(env.dir, "layer-bomb.tar");
+    await ociArchive(env.fs, path, image, 1);
+    const runtime = await open({ maxLoadBytes: 1024 * 1024 });
+    await refused(runtime, "load", () => runtime.load(path), (error) => {
+      assert.ok(error instanceof TooLargeError, String(error));
+      assert.equal(error.limit, 1024 * 1024);
+      assert.match(error.input, new RegExp(`${image.layers[0].digest.slice(7)}$`));
+    });
+    // Under a cap it fits, the same archive loads.
+    const roomy = await open({ maxLoadBytes: 16 * 1024 * 1024 });
+    assert.deepEqual(await settles(roomy.load(path), "load"), ["localhost/n0:latest"]);
   });
 });
 

@@ -151,6 +151,27 @@ describe("local image store", () => {
     );
   });
 
+  it("adopts a file as a blob by a rename on its own file system only", async () => {
+    const fs = new MemoryFileSystem();
+    const store = await openStore({ root: "/s", fs });
+    const bytes = new TextEncoder().encode("layer bytes");
+    const digest = sha256(bytes);
+    await fs.writeFile("/s/tmp/extracted", bytes);
+    // Another file system, or another size: the file stays where it is.
+    const other = new MemoryFileSystem();
+    await other.mkdir("/s/tmp", { recursive: true });
+    await other.writeFile("/s/tmp/extracted", bytes);
+    assert.equal(
+      await store.adoptBlob!(digest, { fs: other, path: "/s/tmp/extracted", size: 11 }),
+      false,
+    );
+    assert.equal(await store.adoptBlob!(digest, { fs, path: "/s/tmp/extracted", size: 12 }), false);
+    assert.equal(await store.hasBlob(digest), false);
+    assert.equal(await store.adoptBlob!(digest, { fs, path: "/s/tmp/extracted", size: 11 }), true);
+    assert.deepEqual(await store.readBlobBytes(digest), bytes);
+    assert.deepEqual(await fs.readDir("/s/tmp"), []);
+  });
+
   it("writes records atomically on disk, and another store object sees them", async () => {
     const { path, cleanup } = await tempRoot();
     try {

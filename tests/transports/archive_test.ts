@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
 import {
+  DigestMismatchError,
   InvalidArchiveError,
   InvalidReferenceError,
   ManifestUnknownError,
@@ -13,7 +14,7 @@ import {
   dockerArchiveWriterReference,
   listDockerArchiveImages,
 } from "../../src/transports/docker_archive/mod.ts";
-import { writeTarAtomic } from "../../src/transports/_tar/mod.ts";
+import { readTar, writeTarAtomic } from "../../src/transports/_tar/mod.ts";
 import { randomImage, readImage, sha256, streamOf, writeImage } from "./_helpers.ts";
 
 describe("oci-archive transport", () => {
@@ -195,6 +196,55 @@ describe("docker-archive transport", () => {
     const dest = await dockerArchiveTransport.parse("/d.tar").newDestination({ fs });
     await dest.putBlob(image.config, streamOf(image.config.bytes));
     await dest.close();
+    assert.deepEqual(await fs.readDir("/"), []);
+  });
+
+  it("stages a blob of unknown size, then writes it into the archive in order", async () => {
+    const fs = new MemoryFileSystem();
+    const image = await randomImage({ format: "docker", count: 3 });
+    const writer = new DockerArchiveWriter(fs, "/out/u.tar", { tmpDir: "/tmp" });
+    await fs.mkdir("/out", { recursive: true });
+    await fs.mkdir("/tmp", { recursive: true });
+    const dest = await dockerArchiveWriterReference(writer, ["u:1"]).newDestination({ fs });
+    await dest.putBlob(image.config, streamOf(image.config.bytes));
+    for (const [i, layer] of image.layers.entries()) {
+      // The middle layer's size is not known: it is staged to learn it.
+      await dest.putBlob({ ...layer, size: i === 1 ? -1 : layer.size }, streamOf(layer.bytes));
+    }
+    await dest.putManifest(image.manifest);
+    await dest.commit();
+    await writer.commit();
+    assert.deepEqual(await fs.readDir("/out"), ["u.tar"]);
+    assert.deepEqual(await fs.readDir("/tmp"), []);
+    const entries: string[] = [];
+    for await (const entry of readTar(await fs.openRead("/out/u.tar"), { what: "u.tar" })) {
+      entries.push(entry.path);
+    }
+    assert.deepEqual(entries.slice(0, 4), [
+      `${image.config.digest.slice(7)}.json`,
+      ...image.diffIds.map((id) => `${id.slice(7)}.tar`),
+    ]);
+    const read = await readImage(
+      await dockerArchiveTransport.parse("/out/u.tar").newSource({ fs, tmpDir: "/tmp" }),
+    );
+    for (const layer of image.layers) assert.deepEqual(read.blobs.get(layer.digest), layer.bytes);
+  });
+
+  it("a blob that fails its digest fails the archive, which leaves nothing", async () => {
+    const fs = new MemoryFileSystem();
+    const image = await randomImage({ format: "docker", count: 2 });
+    const writer = new DockerArchiveWriter(fs, "/bad.tar", { tmpDir: "/" });
+    await writer.putBlob(image.config, streamOf(image.config.bytes));
+    const [first, second] = image.layers;
+    await assert.rejects(
+      writer.putBlob(first, streamOf(second.bytes.subarray(0, first.size))),
+      DigestMismatchError,
+    );
+    // The archive is broken half-way through an entry: nothing more goes in.
+    await assert.rejects(writer.putBlob(second, streamOf(second.bytes)), /an earlier write failed/);
+    assert.equal(writer.hasBlob(second), false);
+    await assert.rejects(writer.commit(), DigestMismatchError);
+    await writer.close();
     assert.deepEqual(await fs.readDir("/"), []);
   });
 

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
 import { CompressionError, InvalidArchiveError } from "../../src/errors.ts";
 import {
+  AtomicTarWriter,
   extractTar,
   openArchiveStream,
   readTarFiles,
@@ -169,6 +170,31 @@ describe("atomic tar writing", () => {
     );
     assert.deepEqual(await fs.readDir("/"), ["a.tar"]);
     assert.equal(await fs.readTextFile("/a.tar"), "old");
+  });
+
+  it("adds entries one by one; the archive appears on commit, never after an abort", async () => {
+    const fs = new MemoryFileSystem();
+    const tar = await AtomicTarWriter.open(fs, "/b.tar");
+    await tar.add({ path: "one", kind: "file", body: new Uint8Array([1]) });
+    const [partial] = await fs.readDir("/");
+    assert.match(partial, /^b\.tar\.tmp-/);
+    await tar.add({
+      path: "two",
+      kind: "file",
+      size: 1,
+      body: () => Promise.resolve(streamOf(new Uint8Array([2]))),
+    });
+    await tar.commit();
+    assert.deepEqual(await fs.readDir("/"), ["b.tar"]);
+    const archive = await extractTar(fs, await fs.openRead("/b.tar"), "/y", { what: "b" });
+    assert.deepEqual(archive.files(), ["one", "two"]);
+    await assert.rejects(tar.add({ path: "late", kind: "file" }), TypeError);
+
+    const dropped = await AtomicTarWriter.open(fs, "/c.tar");
+    await dropped.add({ path: "one", kind: "file", body: new Uint8Array([1]) });
+    await dropped.abort();
+    await assert.rejects(dropped.commit(), TypeError);
+    assert.deepEqual((await fs.readDir("/")).sort(), ["b.tar", "y"]);
   });
 
   it("stops on abort", async () => {

@@ -1,0 +1,147 @@
+// How archive bytes travel: a docker-archive save streams each layer from the store into
+// the archive (decompressed once, nothing staged in a temporary file), and a load hands the
+// extracted files to the store by a rename (each byte read from the archive, hashed and
+// written once). Observed at chosen phases of a recording file system, never by timing.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { NodeFileSystem, type WriteFileOptions } from "../../src/fs/mod.ts";
+import { readTar } from "../../src/transports/_tar/mod.ts";
+import type { Runtime, RuntimeOptions } from "../../src/runtime/mod.ts";
+import { type ArchiveEnv, startArchiveEnv } from "./_archive_env.ts";
+
+let env: ArchiveEnv;
+before(async () => {
+  env = await startArchiveEnv();
+});
+after(async () => {
+  await env?.stop();
+});
+
+/**
+ * A real file system that records what it opens and renames, and holds the stream of a
+ * watched file before its second chunk until `onSecondChunk` resolves.
+ */
+class RecordingFileSystem extends NodeFileSystem {
+  readonly reads: string[] = [];
+  readonly writes: string[] = [];
+  readonly renames: [string, string][] = [];
+  watch: (path: string) => boolean = () => false;
+  onSecondChunk: (path: string) => Promise<void> = () => Promise.resolve();
+
+  override async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
+    this.reads.push(path);
+    const stream = await super.openRead(path);
+    if (!this.watch(path)) return stream;
+    const reader = stream.getReader();
+    let chunks = 0;
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        if (chunks === 1) await this.onSecondChunk(path);
+        const { done, value } = await reader.read();
+        if (done) return controller.close();
+        chunks++;
+        controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }, { highWaterMark: 0 });
+  }
+
+  override openWrite(path: string, options?: WriteFileOptions) {
+    this.writes.push(path);
+    return super.openWrite(path, options);
+  }
+
+  override async rename(from: string, to: string): Promise<void> {
+    this.renames.push([from, to]);
+    await super.rename(from, to);
+  }
+}
+
+/** A runtime over `fs` whose temporary files live in its store's `tmp/` (the default). */
+function open(fs: RecordingFileSystem, options: RuntimeOptions = {}): Promise<Runtime> {
+  return env.open({ fs, tmpDir: undefined, ...options });
+}
+
+/** The paths of the entries of the tar at `path`, in order. */
+async function tarEntries(path: string): Promise<string[]> {
+  const fs = new NodeFileSystem();
+  const paths: string[] = [];
+  for await (const entry of readTar(await fs.openRead(path), { what: path })) {
+    paths.push(entry.path);
+  }
+  return paths;
+}
+
+describe("archive streaming", () => {
+  it("a docker-archive save streams each layer into the archive, staging nothing", async () => {
+    const fs = new RecordingFileSystem();
+    const runtime = await open(fs);
+    // Random 1 MiB layers: several read chunks each, even compressed.
+    const { image } = await env.add(runtime, "localhost/streamed-save:1", {
+      layers: 3,
+      layerSize: 1024 * 1024,
+    });
+    const out = join(env.dir, "streamed-save");
+    await mkdir(out);
+    const output = join(out, "image.tar");
+    const blobs = image.layers.map((layer) => `/blobs/sha256/${layer.digest.slice(7)}`);
+    fs.watch = (path) => blobs.some((blob) => path.endsWith(blob));
+    const seen: { tmp: string[]; out: string[] }[] = [];
+    fs.onSecondChunk = async () => {
+      seen.push({ tmp: await readdir(join(runtime.store.root, "tmp")), out: await readdir(out) });
+    };
+    await runtime.save(["localhost/streamed-save:1"], { format: "docker-archive", output });
+    // Each layer was read once, and while it flowed nothing but the archive being
+    // written existed: no staging folder, no temporary layer file.
+    assert.equal(seen.length, 3);
+    for (const { tmp, out: files } of seen) {
+      assert.deepEqual(tmp, []);
+      assert.equal(files.length, 1);
+      assert.match(files[0], /^image\.tar\.tmp-/);
+    }
+    assert.equal(fs.reads.filter((path) => fs.watch(path)).length, 3);
+    // Written one after another, in the manifest's order, after the config.
+    const entries = await tarEntries(output);
+    const diffIds = image.layers.map((layer) => `${layer.diffId.slice(7)}.tar`);
+    assert.deepEqual(entries.slice(0, 4), [`${image.config.digest.slice(7)}.json`, ...diffIds]);
+    assert.deepEqual(entries.slice(-2), ["manifest.json", "repositories"]);
+    assert.deepEqual(await readdir(out), ["image.tar"]);
+    const target = await env.open();
+    assert.deepEqual(await target.load(output), ["localhost/streamed-save:1"]);
+    assert.deepEqual((await target.store.images())[0].diffIds, image.layers.map((l) => l.diffId));
+  });
+
+  for (const format of ["oci-archive", "docker-archive"] as const) {
+    it(`loading an ${format}: the extracted layers move into the store, read once`, async () => {
+      const source = await env.open();
+      const { image } = await env.add(source, "localhost/moved:1", {
+        layers: 2,
+        layerSize: 300_000,
+      });
+      const archive = join(env.dir, `moved-${format}.tar`);
+      await source.save(["localhost/moved:1"], { format, output: archive });
+      const fs = new RecordingFileSystem();
+      const runtime = await open(fs);
+      const root = runtime.store.root;
+      fs.reads.length = fs.writes.length = fs.renames.length = 0;
+      assert.deepEqual(await runtime.load(archive), ["localhost/moved:1"]);
+      const [record] = await runtime.store.images();
+      assert.deepEqual(record.diffIds, image.layers.map((layer) => layer.diffId));
+      assert.deepEqual(record.diffSizes, image.layers.map((layer) => layer.tar.length));
+      for (const digest of record.layers) {
+        const blob = join(root, "blobs", "sha256", digest.slice(7));
+        // The layer reached the store by a rename of its extracted file...
+        const moves = fs.renames.filter(([, to]) => to === blob);
+        assert.equal(moves.length, 1, `${digest} was not moved`);
+        const [extracted] = moves[0];
+        assert.ok(extracted.startsWith(join(root, "tmp", ".stevedore-load-")), extracted);
+        // ...written once (at extraction), and never read back.
+        assert.equal(fs.writes.filter((path) => path === extracted).length, 1);
+        assert.deepEqual(fs.reads.filter((path) => path === extracted || path === blob), []);
+      }
+      assert.deepEqual(await readdir(join(root, "tmp")), []);
+    });
+  }
+});
