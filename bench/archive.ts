@@ -7,23 +7,33 @@
  *   Both load the archive skopeo wrote (so both read the same bytes).
  *
  * The four operations run interleaved; one warm-up round, then the median of `--runs`
- * (default 3) rounds.
+ * (default 3) rounds. The machine's load averages before and after are printed.
  *
  *   deno run -A bench/archive.ts [--runs 3]   (or: npx tsx bench/archive.ts, bun bench/archive.ts)
  *
- * Environment: `BENCH_RUNS`, `BENCH_CACHE_DIR` (see `_images.ts`).
+ * Environment: `BENCH_RUNS`, `BENCH_IMAGES` (default `many,big`), `BENCH_CACHE_DIR` (see
+ * `_images.ts`).
  *
  * @module
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import process from "node:process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyBetween } from "../src/copy/mod.ts";
 import { NodeFileSystem } from "../src/fs/mod.ts";
 import { Runtime, runtimeParts } from "../src/runtime/mod.ts";
 import { containersStorageTransport } from "../src/transports/containers_storage/mod.ts";
-import { type BenchImage, benchImage, mib, ociRef } from "./_images.ts";
-import { median, numberOption, report, round, runtimeName, timeMs } from "./_report.ts";
+import { type BenchImage, benchImage, type BenchImageName, mib, ociRef } from "./_images.ts";
+import {
+  machineLoad,
+  median,
+  numberOption,
+  report,
+  round,
+  runtimeName,
+  timeMs,
+} from "./_report.ts";
 import { hasSkopeo, skopeoCopy } from "./_skopeo.ts";
 
 type Format = "docker-archive" | "oci-archive";
@@ -111,10 +121,12 @@ async function benchFormat(
 
 if (!hasSkopeo()) throw new Error("skopeo is required at /usr/bin/skopeo");
 const work = await mkdtemp(join(tmpdir(), "stevedore-bench-archive-"));
+const before = machineLoad();
 try {
   const runtime = await openRuntime(work, join(work, "store"));
   const rows: Record<string, string | number>[] = [];
-  for (const imageName of ["many", "big"] as const) {
+  const names = (process.env.BENCH_IMAGES ?? "many,big").split(",") as BenchImageName[];
+  for (const imageName of names) {
     const image = await benchImage(imageName);
     await copyBetween(
       ociRef(image),
@@ -128,6 +140,7 @@ try {
     }
   }
   report(rows);
+  console.log(`\nmachine: before ${before}; after ${machineLoad()}`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
