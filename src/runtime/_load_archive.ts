@@ -21,13 +21,9 @@ import type { FileSystem } from "../fs/mod.ts";
 import { configDiffIds, parseImageConfig, parseIndex, parseManifest } from "../manifest/mod.ts";
 import { chooseInstance } from "../platform/mod.ts";
 import { normalizeName } from "../reference/mod.ts";
-import {
-  checkMetadataSize,
-  type ExtractedArchive,
-  extractTar,
-  openArchiveStream,
-} from "../transports/_tar/mod.ts";
+import { checkMetadataSize, type ExtractedArchive, extractTar } from "../transports/_tar/mod.ts";
 import { tempPath } from "../transports/_temp.ts";
+import { gunzipIfCompressed } from "../transports/_streams.ts";
 import {
   DockerArchiveSource,
   dockerArchiveTransport,
@@ -72,15 +68,17 @@ export interface ArchiveLoadContext {
 }
 
 /**
- * Extracts the archive at `path` once into a fresh temporary folder, hashing, flushing and
- * probing every file (see {@linkcode ArchiveLoadContext.facts}).
+ * Extracts the archive at `path` (or `stream`, named `path`) once into a fresh temporary
+ * folder, hashing, flushing and probing every file (see {@linkcode ArchiveLoadContext.facts}).
  */
 export async function extractPayload(
   load: ArchiveLoadContext,
   path: string,
+  stream?: ReadableStream<Uint8Array>,
 ): Promise<ExtractedArchive> {
   const { fs, budget, facts } = load;
-  return await extractTar(fs, await openArchiveStream(fs, path), tempPath(load.tmpDir, "load"), {
+  const tar = await gunzipIfCompressed(stream ?? await fs.openRead(path), path);
+  return await extractTar(fs, tar, tempPath(load.tmpDir, "load"), {
     what: path,
     signal: load.context.signal,
     digest: () => true,

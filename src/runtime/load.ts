@@ -1,20 +1,20 @@
 /**
  * Loading images from a path or a stream (libimage's `Load`). A folder is tried as an OCI
- * layout, then as a `dir:` folder. A file is extracted once (see `_load_archive.ts`) and
- * read as an OCI archive when it holds `index.json`, else as a `docker save` archive.
- * Every image is checked against the payload's bytes before the first one is stored, and
- * then copied straight into the store, so a broken or hostile payload leaves the store
- * unchanged without a second copy of the good ones.
+ * layout, then as a `dir:` folder. A file or a stream is extracted once, as it is read
+ * (see `_load_archive.ts`), and read as an OCI archive when it holds `index.json`, else as
+ * a `docker save` archive. Every image is checked against the payload's bytes before the
+ * first one is stored, and the store then takes the extracted files as they are, so a
+ * broken or hostile payload leaves the store unchanged without a second copy of the good
+ * ones.
  *
- * Caps (options, else the runtime's): `maxBytes` bounds, each on its own, an upload
- * spooled to disk and the uncompressed bytes a payload expands to; `maxImages` bounds the
+ * Caps (options, else the runtime's): `maxBytes` bounds, each on its own, the bytes of a
+ * stream and the uncompressed bytes a payload expands to; `maxImages` bounds the
  * images (each name counting) one archive may hold. Past a cap the load stops with a
  * `TooLargeError`; a cancelled load stops at the next chunk; either way its temporary
  * files are removed.
  *
  * @module
  */
-import { temporaryName } from "../fs/mod.ts";
 import type { CopyProgressEvent } from "../copy/mod.ts";
 import {
   ImageRejectedError,
@@ -52,7 +52,7 @@ export interface LoadOptions {
   /** Cancels the load; the store is left as it was unless images were already stored. */
   signal?: AbortSignal;
   /**
-   * The most bytes the load may take in: an upload spooled to disk, and (on its own) the
+   * The most bytes the load may take in: the bytes of a stream, and (on its own) the
    * uncompressed bytes the payload expands to. @default the runtime's `maxLoadBytes`
    */
   maxBytes?: number;
@@ -106,23 +106,6 @@ async function storeAll(run: LoadRun, images: PlannedImage[]): Promise<Loaded> {
   return loaded;
 }
 
-async function spool(
-  ctx: OperationContext,
-  stream: ReadableStream<Uint8Array>,
-  budget: ByteBudget,
-  signal: AbortSignal | undefined,
-): Promise<string> {
-  const path = `${tempBase(ctx)}/${temporaryName(".stevedore-load")}.tar`;
-  try {
-    await stream.pipeThrough(budget.meter()).pipeTo(await ctx.fs.openWrite(path), { signal });
-  } catch (error) {
-    await stream.cancel().catch(() => {});
-    await ctx.fs.remove(path).catch(() => {});
-    throw error;
-  }
-  return path;
-}
-
 function tempBase(ctx: OperationContext): string {
   return (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
 }
@@ -163,8 +146,15 @@ function notAFile(format: string, path: string): InvalidArchiveError {
   return new InvalidArchiveError(`${format}:${path}`, "Format", "is a directory");
 }
 
-/** Loads an archive file: extracted once, read as whichever format it holds. */
-async function loadArchive(run: LoadRun, path: string): Promise<Outcome> {
+/**
+ * Loads an archive (the file at `path`, or `stream`, named `path`): extracted once, read
+ * as whichever format it holds.
+ */
+async function loadArchive(
+  run: LoadRun,
+  path: string,
+  stream?: ReadableStream<Uint8Array>,
+): Promise<Outcome> {
   const { ctx, context, limits, options } = run;
   const failures: Failure[] = [{
     format: "oci",
@@ -183,7 +173,7 @@ async function loadArchive(run: LoadRun, path: string): Promise<Outcome> {
   let archive: ExtractedArchive | undefined;
   try {
     try {
-      archive = await extractPayload(load, path);
+      archive = await extractPayload(load, path, stream);
     } catch (error) {
       if (isFinal(error, options.signal)) throw error;
       failures.push({ format: "oci-archive", error }, { format: "docker-archive", error });
@@ -220,36 +210,60 @@ async function loadArchive(run: LoadRun, path: string): Promise<Outcome> {
   return { failures };
 }
 
-async function loadPath(
+function loadRun(ctx: OperationContext, limits: LoadLimits, options: LoadOptions): LoadRun {
+  const context: TransportContext = { fs: ctx.fs, tmpDir: tempBase(ctx) };
+  if (options.signal !== undefined) context.signal = options.signal;
+  return { ctx, context, limits, options };
+}
+
+/**
+ * Loads a stream as an archive, extracted as it arrives (no copy of it is spooled); its
+ * bytes count against the byte cap on their own.
+ */
+async function loadStream(
   ctx: OperationContext,
-  path: string,
-  input: string,
+  input: ReadableStream<Uint8Array>,
   limits: LoadLimits,
   options: LoadOptions,
 ): Promise<Loaded> {
-  const context: TransportContext = { fs: ctx.fs, tmpDir: tempBase(ctx) };
-  if (options.signal !== undefined) context.signal = options.signal;
+  const upload = new ByteBudget("-", limits.maxBytes);
+  const result = await loadArchive(
+    loadRun(ctx, limits, options),
+    "-",
+    input.pipeThrough(upload.meter()),
+  );
+  options.signal?.throwIfAborted();
+  if (result.loaded !== undefined) return result.loaded;
+  throw new LoadError("-", result.failures);
+}
+
+async function loadPath(
+  ctx: OperationContext,
+  path: string,
+  limits: LoadLimits,
+  options: LoadOptions,
+): Promise<Loaded> {
   const isDirectory = await ctx.fs.stat(path).then((info) => info.isDirectory, () => undefined);
   if (isDirectory === undefined) {
     const error = new InvalidArchiveError(path, "Missing", "no such file or directory");
     throw new LoadError(
-      input,
+      path,
       ["oci", "oci-archive", "docker-archive", "dir"].map((format) => ({
         format,
         error,
       })),
     );
   }
-  const run: LoadRun = { ctx, context, limits, options };
+  const run = loadRun(ctx, limits, options);
   const result = isDirectory ? await loadFolder(run, path) : await loadArchive(run, path);
   options.signal?.throwIfAborted();
   if (result.loaded !== undefined) return result.loaded;
-  throw new LoadError(input, result.failures);
+  throw new LoadError(path, result.failures);
 }
 
 /**
- * Loads every image of the payload at `input` (a path, or a stream that is spooled to a
- * temporary file first) and returns their names: archive tags and OCI ref names (or
+ * Loads every image of the payload at `input` (a path, or a stream of an archive, extracted
+ * as it arrives) and returns their names: archive tags and OCI ref names (or
  * buildkit's `io.containerd.image.name`) normalized like libimage (`localhost/` for short
  * names); an unnamed image is returned as `sha256:<id>`. One `load` event per name is
  * written after success, named after the path (`-` for a stream).
@@ -270,15 +284,9 @@ export async function load(
   if (input === "") throw new TypeError("the load path is empty");
   const limits = loadLimits(ctx, options);
   const eventName = typeof input === "string" ? input : "-";
-  const path = typeof input === "string"
-    ? input
-    : await spool(ctx, input, new ByteBudget("-", limits.maxBytes), options.signal);
-  let loaded: Loaded;
-  try {
-    loaded = await loadPath(ctx, path, eventName, limits, options);
-  } finally {
-    if (typeof input !== "string") await ctx.fs.remove(path).catch(() => {});
-  }
+  const loaded = typeof input === "string"
+    ? await loadPath(ctx, input, limits, options)
+    : await loadStream(ctx, input, limits, options);
   for (const { record } of loaded) {
     await ctx.events.write({ type: "load", id: record.id, name: eventName, time: ctx.now() });
   }

@@ -114,7 +114,7 @@ describe("archive streaming", () => {
   });
 
   for (const format of ["oci-archive", "docker-archive"] as const) {
-    it(`loading an ${format}: the extracted layers move into the store, read once`, async () => {
+    it(`a load of ${format} moves the extracted layers into the store`, async () => {
       const source = await env.open();
       const { image } = await env.add(source, "localhost/moved:1", {
         layers: 2,
@@ -144,4 +144,27 @@ describe("archive streaming", () => {
       assert.deepEqual(await readdir(join(root, "tmp")), []);
     });
   }
+
+  it("a load from a stream extracts it as it arrives: no copy of the archive is spooled", async () => {
+    const source = await env.open();
+    const { record } = await env.add(source, "localhost/piped:1", { layerSize: 300_000 });
+    const archive = join(env.dir, "piped.tar");
+    await source.save(["localhost/piped:1"], { format: "oci-archive", output: archive });
+    const fs = new RecordingFileSystem();
+    const runtime = await open(fs);
+    const root = runtime.store.root;
+    fs.writes.length = 0;
+    const stream = await new NodeFileSystem().openRead(archive);
+    assert.deepEqual(await runtime.load(stream), ["localhost/piped:1"]);
+    // Only the extracted files were written (and the store's records, manifest and config).
+    const load = join(root, "tmp", ".stevedore-load-");
+    const extracted = fs.writes.filter((path) => path.startsWith(load));
+    assert.ok(
+      extracted.every((path) => /\/\.stevedore-load-[^/]+\/./.test(path)),
+      String(extracted),
+    );
+    assert.ok(extracted.some((path) => path.endsWith(record.layers[0].slice(7))));
+    assert.deepEqual(fs.writes.filter((path) => path.endsWith(".tar")), []);
+    assert.deepEqual(await readdir(join(root, "tmp")), []);
+  });
 });

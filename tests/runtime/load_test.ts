@@ -140,7 +140,7 @@ describe("load", () => {
     assert.deepEqual(ids, [a.record.id, b.record.id].sort());
   });
 
-  it("spools a stream to a temporary file first", async () => {
+  it("loads a stream", async () => {
     const source = await env.open();
     const { record } = await env.add(source, "localhost/piped:latest");
     const path = join(env.dir, "piped.tar");
