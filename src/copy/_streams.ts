@@ -4,8 +4,15 @@
  *
  * @module
  */
-import { digestVerifier } from "../digest/mod.ts";
-import { gunzipStream, gzipStream, zstdDecompressStream } from "../compression/mod.ts";
+import { createHasher, Digest, digestVerifier } from "../digest/mod.ts";
+import {
+  autoInflateBackend,
+  gunzipSink,
+  gunzipStream,
+  gzipStream,
+  zstdDecompressStream,
+} from "../compression/mod.ts";
+import { DigestMismatchError } from "../errors.ts";
 import { CompressionError } from "../errors.ts";
 import type { LayerCompression } from "../types/mod.ts";
 import { ChunkJoiner } from "../streams/mod.ts";
@@ -70,4 +77,89 @@ export function compressor(
 ): TransformStream<Uint8Array, Uint8Array> {
   if (to === "gzip") return gzipStream();
   throw new CompressionError(what, "Unsupported", `cannot compress into ${to} here`);
+}
+
+/** The size of the pieces {@linkcode inflatingVerifier} hands on. */
+const INFLATED_PIECE = 256 * 1024;
+
+/**
+ * Whether {@linkcode inflatingVerifier} is the faster way to decompress and check gzip
+ * here: where the WASM kernel is the runtime's decoder anyway (Node, Bun).
+ */
+export function prefersInflatingVerifier(): boolean {
+  return autoInflateBackend() === "wasm";
+}
+
+/**
+ * One stage that decompresses gzip (the WASM kernel) and checks the result against
+ * `expected` (and `size` if >= 0): it decodes into the hasher and into pieces of
+ * {@linkcode INFLATED_PIECE} bytes in the same call, with no stream stage between the two
+ * (a decompressor and a {@linkcode verifier} otherwise).
+ */
+export function inflatingVerifier(
+  expected: string,
+  size: number,
+  what: string,
+): TransformStream<Uint8Array, Uint8Array> {
+  const want = Digest.parse(expected);
+  const hasher = createHasher({ algorithm: want.algorithm });
+  let controller!: TransformStreamDefaultController<Uint8Array>;
+  let piece = new Uint8Array(INFLATED_PIECE);
+  let used = 0;
+  const mismatch = (actual: Digest) =>
+    new DigestMismatchError(
+      what,
+      expected,
+      actual.toString(),
+      hasher.bytesHashed,
+      size >= 0 ? size : undefined,
+    );
+  const sink = gunzipSink(what, (bytes) => {
+    hasher.update(bytes);
+    if (size >= 0 && hasher.bytesHashed > size) throw mismatch(hasher.digest());
+    let offset = 0;
+    while (offset < bytes.length) {
+      const n = Math.min(INFLATED_PIECE - used, bytes.length - offset);
+      piece.set(bytes.subarray(offset, offset + n), used);
+      used += n;
+      offset += n;
+      if (used === INFLATED_PIECE) {
+        controller.enqueue(piece);
+        piece = new Uint8Array(INFLATED_PIECE);
+        used = 0;
+      }
+    }
+  });
+  let released = false;
+  const release = () => {
+    if (!released) sink.close();
+    released = true;
+  };
+  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(): void } = {
+    start(c) {
+      controller = c;
+    },
+    transform(chunk) {
+      try {
+        sink.write(chunk);
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+    flush() {
+      try {
+        sink.end();
+      } finally {
+        release();
+      }
+      if (used > 0) controller.enqueue(piece.subarray(0, used));
+      const actual = hasher.digest();
+      if (!actual.equals(want) || (size >= 0 && hasher.bytesHashed !== size)) {
+        throw mismatch(actual);
+      }
+    },
+    cancel: release,
+  };
+  return new TransformStream(transformer);
 }
