@@ -263,7 +263,7 @@ describe("copyBetween layer compression and conversion", () => {
       { uncompressedSizes: new Map([[known.diffId, known.tar.length]]) },
       { desiredLayerCompression: "decompress" },
     );
-    await copyImage(srcRef, destRef, { context: context() });
+    await copyBetween(srcRef, destRef, { context: context() });
     assert.equal(to.stats.putSizes.get(known.diffId), known.tar.length);
     assert.equal(to.stats.putSizes.get(unknown.diffId), -1);
     // A size the source gets wrong fails the copy.
@@ -273,7 +273,7 @@ describe("copyBetween layer compression and conversion", () => {
       { desiredLayerCompression: "decompress" },
     );
     await assert.rejects(
-      copyImage(wrong.srcRef, wrong.destRef, { context: context() }),
+      copyBetween(wrong.srcRef, wrong.destRef, { context: context() }),
       DigestMismatchError,
     );
   });
@@ -281,10 +281,10 @@ describe("copyBetween layer compression and conversion", () => {
   it("copies layers one at a time, in order, into a destination that asks for it", async () => {
     const image = randomImage({ layers: 6, layerSize: 20_000 });
     const free = setup(image);
-    await copyImage(free.srcRef, free.destRef, { context: context() });
+    await copyBetween(free.srcRef, free.destRef, { context: context() });
     assert.ok(free.to.stats.maxConcurrentPuts > 1);
     const ordered = setup(image, {}, { writesBlobsInOrder: true });
-    await copyImage(ordered.srcRef, ordered.destRef, { context: context() });
+    await copyBetween(ordered.srcRef, ordered.destRef, { context: context() });
     assert.equal(ordered.to.stats.maxConcurrentPuts, 1);
     assert.deepEqual(ordered.to.stats.putBlob, [
       image.config.digest,

@@ -8,7 +8,12 @@ import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { NodeFileSystem, type WriteFileOptions } from "../../src/fs/mod.ts";
 import { readTar } from "../../src/transports/_tar/mod.ts";
-import type { Runtime, RuntimeOptions } from "../../src/runtime/mod.ts";
+import {
+  type Runtime,
+  type RuntimeOptions,
+  runtimeParts,
+  type RuntimeSeams,
+} from "../../src/runtime/mod.ts";
 import { type ArchiveEnv, startArchiveEnv } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
@@ -60,7 +65,10 @@ class RecordingFileSystem extends NodeFileSystem {
 }
 
 /** A runtime over `fs` whose temporary files live in its store's `tmp/` (the default). */
-function open(fs: RecordingFileSystem, options: RuntimeOptions = {}): Promise<Runtime> {
+function open(
+  fs: RecordingFileSystem,
+  options: RuntimeOptions & RuntimeSeams = {},
+): Promise<Runtime> {
   return env.open({ fs, tmpDir: undefined, ...options });
 }
 
@@ -90,7 +98,10 @@ describe("archive streaming", () => {
     fs.watch = (path) => blobs.some((blob) => path.endsWith(blob));
     const seen: { tmp: string[]; out: string[] }[] = [];
     fs.onSecondChunk = async () => {
-      seen.push({ tmp: await readdir(join(runtime.store.root, "tmp")), out: await readdir(out) });
+      seen.push({
+        tmp: await readdir(join(runtimeParts(runtime).store.root, "tmp")),
+        out: await readdir(out),
+      });
     };
     await runtime.save(["localhost/streamed-save:1"], { format: "docker-archive", output });
     // Each layer was read once, and while it flowed nothing but the archive being
@@ -110,7 +121,10 @@ describe("archive streaming", () => {
     assert.deepEqual(await readdir(out), ["image.tar"]);
     const target = await env.open();
     assert.deepEqual(await target.load(output), ["localhost/streamed-save:1"]);
-    assert.deepEqual((await target.store.images())[0].diffIds, image.layers.map((l) => l.diffId));
+    assert.deepEqual(
+      (await runtimeParts(target).store.images())[0].diffIds,
+      image.layers.map((l) => l.diffId),
+    );
   });
 
   for (const format of ["oci-archive", "docker-archive"] as const) {
@@ -124,10 +138,10 @@ describe("archive streaming", () => {
       await source.save(["localhost/moved:1"], { format, output: archive });
       const fs = new RecordingFileSystem();
       const runtime = await open(fs);
-      const root = runtime.store.root;
+      const root = runtimeParts(runtime).store.root;
       fs.reads.length = fs.writes.length = fs.renames.length = 0;
       assert.deepEqual(await runtime.load(archive), ["localhost/moved:1"]);
-      const [record] = await runtime.store.images();
+      const [record] = await runtimeParts(runtime).store.images();
       assert.deepEqual(record.diffIds, image.layers.map((layer) => layer.diffId));
       assert.deepEqual(record.diffSizes, image.layers.map((layer) => layer.tar.length));
       for (const digest of record.layers) {
@@ -152,7 +166,7 @@ describe("archive streaming", () => {
     await source.save(["localhost/piped:1"], { format: "oci-archive", output: archive });
     const fs = new RecordingFileSystem();
     const runtime = await open(fs);
-    const root = runtime.store.root;
+    const root = runtimeParts(runtime).store.root;
     fs.writes.length = 0;
     const stream = await new NodeFileSystem().openRead(archive);
     assert.deepEqual(await runtime.load(stream), ["localhost/piped:1"]);
