@@ -40,6 +40,7 @@ export type {
 
 // The types the seams above name, so that this entry documents itself.
 export type {
+  BlobFile,
   BlobInfo,
   BlobWriteOptions,
   ImageDestination,

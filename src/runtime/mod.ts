@@ -110,6 +110,7 @@ export type {
 export type { CredentialHelperAction } from "../config/credential_helper.ts";
 export type { FileInfo, WriteFileOptions } from "../fs/file_system.ts";
 export type {
+  BlobFile,
   BlobInfo,
   BlobWriteOptions,
   ImageDestination,

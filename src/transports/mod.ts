@@ -13,6 +13,7 @@
  * @module
  */
 export type {
+  BlobFile,
   BlobInfo,
   BlobWriteOptions,
   ImageDestination,
