@@ -8,7 +8,7 @@ import { TooLargeError } from "../errors.ts";
 
 /**
  * The default byte cap of one load or import: 64 GiB. It applies on its own to the bytes
- * of an upload spooled to disk and to the uncompressed bytes the payload expands to.
+ * of an upload (a stream) and to the uncompressed bytes the payload expands to.
  */
 export const DEFAULT_MAX_LOAD_BYTES = 64 * 1024 ** 3;
 

@@ -121,7 +121,7 @@ export interface RuntimeOptions {
    */
   cwd?: string;
   /**
-   * The most bytes one load or import may take in: an upload spooled to disk, and (on its
+   * The most bytes one load or import may take in: an upload (a stream), and (on its
    * own) the uncompressed bytes the payload expands to; past it a `TooLargeError`.
    * @default DEFAULT_MAX_LOAD_BYTES (64 GiB)
    */
