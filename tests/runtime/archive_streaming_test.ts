@@ -64,6 +64,21 @@ class RecordingFileSystem extends NodeFileSystem {
   }
 }
 
+/** A file system on which extracted files cannot be renamed into the store (EXDEV). */
+class CrossDeviceFileSystem extends RecordingFileSystem {
+  refused = 0;
+
+  override async rename(from: string, to: string): Promise<void> {
+    if (from.includes("/.stevedore-load-") && to.includes("/blobs/")) {
+      this.refused++;
+      throw Object.assign(new Error(`EXDEV: cross-device link, rename '${from}'`), {
+        code: "EXDEV",
+      });
+    }
+    await super.rename(from, to);
+  }
+}
+
 /** A runtime over `fs` whose temporary files live in its store's `tmp/` (the default). */
 function open(
   fs: RecordingFileSystem,
@@ -158,6 +173,24 @@ describe("archive streaming", () => {
       assert.deepEqual(await readdir(join(root, "tmp")), []);
     });
   }
+
+  it("a load whose extracted files cannot be moved (another device) streams them instead", async () => {
+    const source = await env.open();
+    const { image } = await env.add(source, "localhost/far:1", { layerSize: 300_000 });
+    const archive = join(env.dir, "far.tar");
+    await source.save(["localhost/far:1"], { format: "oci-archive", output: archive });
+    const fs = new CrossDeviceFileSystem();
+    const runtime = await open(fs);
+    const root = runtimeParts(runtime).store.root;
+    assert.deepEqual(await runtime.load(archive), ["localhost/far:1"]);
+    assert.ok(fs.refused > 0, "no move was tried");
+    const [record] = await runtimeParts(runtime).store.images();
+    assert.deepEqual(record.diffIds, image.layers.map((layer) => layer.diffId));
+    for (const layer of image.layers) {
+      assert.deepEqual(await runtimeParts(runtime).store.readBlobBytes(layer.digest), layer.bytes);
+    }
+    assert.deepEqual(await readdir(join(root, "tmp")), []);
+  });
 
   it("a load from a stream extracts it as it arrives: no copy of the archive is spooled", async () => {
     const source = await env.open();
