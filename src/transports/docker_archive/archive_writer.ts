@@ -199,14 +199,19 @@ export class DockerArchiveWriter {
    */
   addImage(configDigest: string, layerDigests: string[], repoTags: string[]): void {
     this.#checkOpen();
-    for (const digest of [configDigest, ...layerDigests]) {
-      if (!this.#blobs.has(digest)) {
-        throw new TypeError(`Cannot add an image to the archive: blob ${digest} was not added`);
+    const entries = [
+      `${splitDigest(configDigest).hex}.json`,
+      ...layerDigests.map((digest) => `${splitDigest(digest).hex}.tar`),
+    ];
+    [configDigest, ...layerDigests].forEach((digest, i) => {
+      if (!this.#paths.has(entries[i])) {
+        throw new TypeError(
+          `Cannot add an image to the archive: ${
+            i === 0 ? "config" : "layer"
+          } ${digest} was not added`,
+        );
       }
-    }
-    if (!this.#configs.has(configDigest)) {
-      throw new TypeError(`Cannot add an image to the archive: ${configDigest} is not a config`);
-    }
+    });
     const same = this.#images.find((image) =>
       image.configDigest === configDigest &&
       image.layerDigests.join() === layerDigests.join()
