@@ -87,6 +87,18 @@ function open(
   return env.open({ fs, tmpDir: undefined, ...options });
 }
 
+/**
+ * `localhost/<name>:1`, an image of two 300 KB layers, saved by another runtime as
+ * `format` into a fresh archive.
+ */
+async function savedArchive(name: string, format: "oci-archive" | "docker-archive") {
+  const source = await env.open();
+  const added = await env.add(source, `localhost/${name}:1`, { layers: 2, layerSize: 300_000 });
+  const archive = join(env.dir, `${name}-${format}.tar`);
+  await source.save([`localhost/${name}:1`], { format, output: archive });
+  return { ...added, archive };
+}
+
 /** The paths of the entries of the tar at `path`, in order. */
 async function tarEntries(path: string): Promise<string[]> {
   const fs = new NodeFileSystem();
@@ -144,13 +156,7 @@ describe("archive streaming", () => {
 
   for (const format of ["oci-archive", "docker-archive"] as const) {
     it(`a load of ${format} moves the extracted layers into the store`, async () => {
-      const source = await env.open();
-      const { image } = await env.add(source, "localhost/moved:1", {
-        layers: 2,
-        layerSize: 300_000,
-      });
-      const archive = join(env.dir, `moved-${format}.tar`);
-      await source.save(["localhost/moved:1"], { format, output: archive });
+      const { image, archive } = await savedArchive("moved", format);
       const fs = new RecordingFileSystem();
       const runtime = await open(fs);
       const root = runtimeParts(runtime).store.root;
@@ -175,10 +181,7 @@ describe("archive streaming", () => {
   }
 
   it("a load whose extracted files cannot be moved (another device) streams them instead", async () => {
-    const source = await env.open();
-    const { image } = await env.add(source, "localhost/far:1", { layerSize: 300_000 });
-    const archive = join(env.dir, "far.tar");
-    await source.save(["localhost/far:1"], { format: "oci-archive", output: archive });
+    const { image, archive } = await savedArchive("far", "oci-archive");
     const fs = new CrossDeviceFileSystem();
     const runtime = await open(fs);
     const root = runtimeParts(runtime).store.root;
@@ -193,10 +196,7 @@ describe("archive streaming", () => {
   });
 
   it("a load from a stream extracts it as it arrives: no copy of the archive is spooled", async () => {
-    const source = await env.open();
-    const { record } = await env.add(source, "localhost/piped:1", { layerSize: 300_000 });
-    const archive = join(env.dir, "piped.tar");
-    await source.save(["localhost/piped:1"], { format: "oci-archive", output: archive });
+    const { record, archive } = await savedArchive("piped", "oci-archive");
     const fs = new RecordingFileSystem();
     const runtime = await open(fs);
     const root = runtimeParts(runtime).store.root;
