@@ -1,8 +1,10 @@
 /**
- * Loading images from a path or a stream (libimage's `Load`). A folder is tried as an OCI
- * layout, then as a `dir:` folder. A file or a stream is extracted once, as it is read
- * (see `_load_archive.ts`), and read as an OCI archive when it holds `index.json`, else as
- * a `docker save` archive. Every image is checked against the payload's bytes before the
+ * Loading images from a path or a stream (libimage's `Load`). The formats are the
+ * transports of the runtime's table that can list a payload's images, tried in table
+ * order (`oci`, `oci-archive`, `docker-archive`, `dir` in the standard set, then any added
+ * ones): a folder goes to those with `listFolderImages`; a file or a stream is extracted
+ * once, as it is read (see `_load_archive.ts`), and goes to those with
+ * `listArchiveImages`. Every image is checked against the payload's bytes before the
  * first one is stored, and the store then takes the extracted files as they are, so a
  * broken or hostile payload leaves the store unchanged without a second copy of the good
  * ones.
@@ -25,22 +27,15 @@ import {
   SignatureError,
   TooLargeError,
 } from "../errors.ts";
-import { normalizeName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
-import { parseDirReference } from "../transports/dir/mod.ts";
-import type { ExtractedArchive } from "../transports/_tar/mod.ts";
-import type { TransportContext } from "../transports/types.ts";
+import type {
+  ListedImage,
+  ListImagesOptions,
+  Transport,
+  TransportContext,
+} from "../transports/types.ts";
 import { copyIntoStore, sourceImageId } from "./_pull_copy.ts";
-import { layoutEntries } from "./_load_layout.ts";
-import {
-  type ArchiveLoadContext,
-  checkImageCount,
-  extractPayload,
-  planDockerArchive,
-  type PlannedImage,
-  planOciArchive,
-} from "./_load_archive.ts";
-import { ExtractionFacts } from "./_load_facts.ts";
+import { checkImageCount, type ExtractedLoad, extractPayload } from "./_load_archive.ts";
 import { ByteBudget, type LoadLimits, loadLimits } from "./_load_limits.ts";
 import type { OperationContext } from "./context.ts";
 import { verifyByReading } from "./_load_verify.ts";
@@ -77,9 +72,10 @@ interface LoadRun {
   context: TransportContext;
   limits: LoadLimits;
   options: LoadOptions;
+  /** The formats: the transports that list a payload's images, in table order. */
+  formats: Transport[];
 }
 
-/** Whether a failure ends the whole load instead of letting the next format try. */
 /** Whether `error` ends the load: a cap, a cancel, or the signature policy saying no. */
 function isFinal(error: unknown, signal: AbortSignal | undefined): boolean {
   return error instanceof TooLargeError || signal?.aborted === true ||
@@ -87,8 +83,30 @@ function isFinal(error: unknown, signal: AbortSignal | undefined): boolean {
     error instanceof SignatureError || error instanceof KeyError;
 }
 
-/** Copies the planned images into the store; returns the loaded names (or `sha256:<id>`). */
-async function storeAll(run: LoadRun, images: PlannedImage[]): Promise<Loaded> {
+/** The transports of the runtime's table that can list a payload's images, in table order. */
+function loadFormats(ctx: OperationContext): Transport[] {
+  const table = ctx.transports;
+  return table.names()
+    .map((name) => table.get(name)!)
+    .filter((transport) =>
+      transport.listFolderImages !== undefined || transport.listArchiveImages !== undefined
+    );
+}
+
+/**
+ * Caps the listed images (`what` names the payload), then checks each against the
+ * payload's bytes: with its own check, else by reading it once and hashing every blob.
+ */
+async function checkImages(run: LoadRun, what: string, images: ListedImage[]): Promise<void> {
+  checkImageCount(what, images, run.limits);
+  for (const image of images) {
+    if (image.check !== undefined) await image.check();
+    else await verifyByReading(image.reference, run.context, run.ctx.platform);
+  }
+}
+
+/** Copies the listed images into the store; returns the loaded names (or `sha256:<id>`). */
+async function storeAll(run: LoadRun, images: ListedImage[]): Promise<Loaded> {
   const { ctx, context, options } = run;
   const loaded: Loaded = [];
   for (const image of images) {
@@ -110,29 +128,24 @@ function tempBase(ctx: OperationContext): string {
   return (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
 }
 
-/** Loads a folder: an OCI layout, else a `dir:` image. */
+function listOptions(run: LoadRun): ListImagesOptions {
+  return { context: run.context, platform: run.ctx.platform };
+}
+
+/** Loads a folder with the formats that list folders (an OCI layout, a `dir:` image). */
 async function loadFolder(run: LoadRun, path: string): Promise<Outcome> {
-  const { ctx, context, limits, options } = run;
+  const { options } = run;
   const failures: Failure[] = [];
-  const planners: [string, () => Promise<PlannedImage[]>][] = [
-    ["oci", async () =>
-      (await layoutEntries(ctx.fs, path)).map((entry) => ({
-        reference: entry.reference,
-        names: entry.containerdName ?? entry.refName
-          ? [normalizeName((entry.containerdName ?? entry.refName)!).toString()]
-          : [],
-      }))],
-    ["oci-archive", () => Promise.reject(notAFile("oci-archive", path))],
-    ["docker-archive", () => Promise.reject(notAFile("docker-archive", path))],
-    ["dir", () => Promise.resolve([{ reference: parseDirReference(path), names: [] }])],
-  ];
-  for (const [format, plan] of planners) {
+  for (const transport of run.formats) {
+    const format = transport.name;
     options.signal?.throwIfAborted();
     try {
-      const images = await plan();
-      checkImageCount(path, images, limits);
+      if (transport.listFolderImages === undefined) {
+        throw new InvalidArchiveError(`${format}:${path}`, "Format", "is a directory");
+      }
+      const images = await transport.listFolderImages(path, listOptions(run));
       if (images.length === 0) throw new TypeError("the payload holds no image");
-      for (const image of images) await verifyByReading(image.reference, context, ctx.platform);
+      await checkImages(run, path, images);
       return { loaded: await storeAll(run, images), failures };
     } catch (error) {
       if (isFinal(error, options.signal)) throw error;
@@ -142,13 +155,9 @@ async function loadFolder(run: LoadRun, path: string): Promise<Outcome> {
   return { failures };
 }
 
-function notAFile(format: string, path: string): InvalidArchiveError {
-  return new InvalidArchiveError(`${format}:${path}`, "Format", "is a directory");
-}
-
 /**
  * Loads an archive (the file at `path`, or `stream`, named `path`): extracted once, read
- * as whichever format it holds.
+ * by the formats that list archives, the first whose files it holds.
  */
 async function loadArchive(
   run: LoadRun,
@@ -156,64 +165,53 @@ async function loadArchive(
   stream?: ReadableStream<Uint8Array>,
 ): Promise<Outcome> {
   const { ctx, context, limits, options } = run;
-  const failures: Failure[] = [{
-    format: "oci",
-    error: new InvalidArchiveError(`oci:${path}`, "Format", "is not a directory"),
-  }];
-  const budget = new ByteBudget(path, limits.maxBytes);
-  const load: ArchiveLoadContext = {
-    fs: ctx.fs,
-    tmpDir: tempBase(ctx),
-    context,
-    platform: ctx.platform,
-    limits,
-    budget,
-    facts: new ExtractionFacts(budget),
-  };
-  let archive: ExtractedArchive | undefined;
+  const failures: Failure[] = [];
+  let extracted: ExtractedLoad | undefined;
+  let extractionError: unknown;
   try {
-    try {
-      archive = await extractPayload(load, path, stream);
-    } catch (error) {
-      if (isFinal(error, options.signal)) throw error;
-      failures.push({ format: "oci-archive", error }, { format: "docker-archive", error });
+    if (run.formats.some((transport) => transport.listArchiveImages !== undefined)) {
+      try {
+        extracted = await extractPayload({
+          fs: ctx.fs,
+          tmpDir: tempBase(ctx),
+          signal: context.signal,
+          budget: new ByteBudget(path, limits.maxBytes),
+        }, path, stream);
+      } catch (error) {
+        if (isFinal(error, options.signal)) throw error;
+        extractionError = error;
+      }
     }
-    if (archive !== undefined) {
-      const planners: [string, string[], typeof planOciArchive][] = [
-        ["oci-archive", ["index.json"], planOciArchive],
-        ["docker-archive", ["manifest.json", "repositories"], planDockerArchive],
-      ];
-      for (const [format, marks, plan] of planners) {
-        try {
-          if (!marks.some((mark) => archive!.has(mark))) {
-            throw new InvalidArchiveError(
-              `${format}:${path}`,
-              "Missing",
-              `no ${marks.join(" or ")}`,
-            );
-          }
-          const images = await plan(load, archive, path);
-          return { loaded: await storeAll(run, images), failures };
-        } catch (error) {
-          if (isFinal(error, options.signal)) throw error;
-          failures.push({ format, error });
-        }
+    for (const transport of run.formats) {
+      const format = transport.name;
+      if (transport.listArchiveImages === undefined) {
+        const error = new InvalidArchiveError(`${format}:${path}`, "Format", "is not a directory");
+        failures.push({ format, error });
+        continue;
+      }
+      if (extracted === undefined) {
+        failures.push({ format, error: extractionError });
+        continue;
+      }
+      try {
+        const images = await transport.listArchiveImages(extracted.payload, listOptions(run));
+        await checkImages(run, `${format}:${path}`, images);
+        return { loaded: await storeAll(run, images), failures };
+      } catch (error) {
+        if (isFinal(error, options.signal)) throw error;
+        failures.push({ format, error });
       }
     }
   } finally {
-    await archive?.remove().catch(() => {});
+    await extracted?.remove().catch(() => {});
   }
-  failures.push({
-    format: "dir",
-    error: new InvalidArchiveError(`dir:${path}`, "Format", "is not a directory"),
-  });
   return { failures };
 }
 
 function loadRun(ctx: OperationContext, limits: LoadLimits, options: LoadOptions): LoadRun {
   const context: TransportContext = { fs: ctx.fs, tmpDir: tempBase(ctx) };
   if (options.signal !== undefined) context.signal = options.signal;
-  return { ctx, context, limits, options };
+  return { ctx, context, limits, options, formats: loadFormats(ctx) };
 }
 
 /**
@@ -248,10 +246,7 @@ async function loadPath(
     const error = new InvalidArchiveError(path, "Missing", "no such file or directory");
     throw new LoadError(
       path,
-      ["oci", "oci-archive", "docker-archive", "dir"].map((format) => ({
-        format,
-        error,
-      })),
+      loadFormats(ctx).map(({ name }) => ({ format: name, error })),
     );
   }
   const run = loadRun(ctx, limits, options);

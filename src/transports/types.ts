@@ -6,13 +6,14 @@
  *
  * What only some transports can do is an optional member (a capability) that callers test
  * for: {@linkcode ImageReference.registryName}, {@linkcode ImageReference.storageNames},
- * {@linkcode ImageReference.withImageName}, {@linkcode ImageReference.layerCompressions};
- * nobody switches on a transport's name or casts to a concrete reference.
+ * {@linkcode ImageReference.withImageName}, {@linkcode ImageReference.layerCompressions},
+ * {@linkcode Transport.listFolderImages} and {@linkcode Transport.listArchiveImages} (what a
+ * load reads from a folder or an archive); nobody switches on a transport's name or casts to a concrete reference.
  *
  * @module
  */
 import type { FileSystem } from "../fs/mod.ts";
-import type { SourceVerification } from "../types/mod.ts";
+import type { Platform, SourceVerification } from "../types/mod.ts";
 
 /** A blob or manifest descriptor as the transports exchange it. */
 export interface BlobInfo {
@@ -253,10 +254,97 @@ export interface ImageDestination {
   close(): Promise<void>;
 }
 
+/**
+ * The files of an archive extracted into a private folder, read by their archive paths
+ * (links resolved inside the archive, never outside it).
+ */
+export interface ArchiveFiles {
+  /** The folder holding the extracted files. */
+  readonly root: string;
+  /** The paths of all regular files, in archive order. */
+  files(): string[];
+  /** The regular file `path` names (links resolved), or `undefined`. */
+  resolve(path: string): string | undefined;
+  /** Whether `path` names a regular file (directly or through links). */
+  has(path: string): boolean;
+  /** The size of the file at `path`; throws an `InvalidArchiveError` when there is none. */
+  size(path: string): number;
+  /** The `sha256:<hex>` of the file at `path`, if it was hashed while extracted. */
+  digestOf(path: string): string | undefined;
+  /** The on-disk path of the file at `path`; throws when there is none. */
+  realPath(path: string): string;
+  /** Reads a small (metadata) file whole; `TooLargeError` above the metadata cap. */
+  readFile(path: string): Promise<Uint8Array>;
+  /** Streams the file at `path`. */
+  open(path: string): Promise<ReadableStream<Uint8Array>>;
+  /** Deletes the extracted files. */
+  remove(): Promise<void>;
+}
+
+/**
+ * An archive a load extracted once (see {@linkcode Transport.listArchiveImages}): every
+ * file hashed, flushed and counted against the load's byte cap while it was written, and
+ * what its bytes decompress to learned in the same pass. The load removes the files when
+ * it is done.
+ */
+export interface ExtractedPayload {
+  /** Names the payload in errors: the path it was loaded from, or `-` for a stream. */
+  readonly path: string;
+  /** The file system holding the extracted files. */
+  readonly fs: FileSystem;
+  /** The extracted files. */
+  readonly files: ArchiveFiles;
+  /**
+   * The extracted file at the archive path `path` as a {@linkcode BlobFile} a destination
+   * may take (with what it decompresses to, when learned), or `undefined` when there is
+   * no such file.
+   */
+  blobFile(path: string): BlobFile | undefined;
+  /**
+   * Counts `bytes` the reader inflates from the file `path` against the load's byte cap;
+   * throws a `TooLargeError` past it.
+   */
+  countBytes(bytes: number, path: string): void;
+}
+
+/** What {@linkcode Transport.listFolderImages} and its archive twin are given. */
+export interface ListImagesOptions {
+  /** The transport context the listed references are read with. */
+  context: TransportContext;
+  /** The platform an index's instance is chosen for. */
+  platform: Platform;
+}
+
+/** An image a load found in its payload. */
+export interface ListedImage {
+  /** Reads the image. */
+  reference: ImageReference;
+  /** The full names (normalized) a copy in a store gets; `[]` stores it by ID. */
+  names: string[];
+  /**
+   * Checks the image against the payload's bytes (digests, sizes, diff IDs) before
+   * anything is stored. Absent, the load reads the image once and hashes every blob.
+   */
+  check?(): Promise<void>;
+}
+
 /** A named way of addressing images, such as `oci` or `docker`. */
 export interface Transport {
   /** The prefix name, without the colon (`"oci-archive"`). */
   readonly name: string;
   /** Parses the part after `name:`; throws the transport's own error when invalid. */
   parse(withinTransport: string): ImageReference;
+  /**
+   * Capability of formats a load reads from a folder (an OCI layout, a `dir:` image): the
+   * images of the folder at `path`, with the names they carry. Throws when the folder is
+   * not of this format.
+   */
+  listFolderImages?(path: string, options: ListImagesOptions): Promise<ListedImage[]>;
+  /**
+   * Capability of archive formats (`oci-archive:`, `docker-archive:`): the images of an
+   * archive a load extracted once, with the names they carry. Throws (an
+   * `InvalidArchiveError`, `Missing`) when the archive lacks the files that mark this
+   * format.
+   */
+  listArchiveImages?(payload: ExtractedPayload, options: ListImagesOptions): Promise<ListedImage[]>;
 }

@@ -11,6 +11,7 @@ import { createHasher } from "../../digest/mod.ts";
 import { readTar } from "./tar_reader.ts";
 import { checkMetadataSize } from "./read_tar_files.ts";
 import { joinPath } from "./safe_path.ts";
+import type { ArchiveFiles } from "../types.ts";
 
 /** How many links a lookup follows before giving up. */
 const MAX_LINK_HOPS = 40;
@@ -53,7 +54,7 @@ export interface ExtractTarOptions {
 }
 
 /** An archive extracted by {@linkcode extractTar}: files on disk plus a link table. */
-export class ExtractedArchive {
+export class ExtractedArchive implements ArchiveFiles {
   /** The folder holding the extracted files. */
   readonly root: string;
   readonly #fs: FileSystem;

@@ -20,6 +20,9 @@ export const dirTransport: Transport = {
   parse(withinTransport: string): DirReference {
     return new DirReference(dirTransport, withinTransport);
   },
+  // A folder is read as a `dir:` image as it is; the load then reads and hashes every blob.
+  listFolderImages: (path) =>
+    Promise.resolve([{ reference: new DirReference(dirTransport, path), names: [] }]),
 };
 
 /** Builds a `dir:` reference with options (e.g. `forceCompress` for `--dest-compress`). */

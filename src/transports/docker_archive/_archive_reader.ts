@@ -10,6 +10,7 @@ import { type ExtractedArchive, extractTar, openArchiveStream } from "../_tar/mo
 import { gunzipIfCompressed, sha256Digest } from "../_streams.ts";
 import { digestingStream } from "../../digest/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
+import type { ArchiveFiles } from "../types.ts";
 import { legacyImages, parseArchiveManifest, parseRepositories } from "./_archive_format.ts";
 
 /** One image of an opened archive. */
@@ -48,7 +49,7 @@ export async function openDockerArchive(
 
 /** Lists the images of an extracted docker archive (`manifest.json` or legacy layout). */
 export async function readArchiveImages(
-  files: ExtractedArchive,
+  files: ArchiveFiles,
   what: string,
 ): Promise<ArchiveImage[]> {
   if (files.has("manifest.json")) {
@@ -81,7 +82,7 @@ export async function readArchiveImages(
 
 /** Rebuilds config and layer list of a legacy image from its `<id>/json` parent chain. */
 async function legacyImage(
-  files: ExtractedArchive,
+  files: ArchiveFiles,
   topId: string,
   what: string,
 ): Promise<{ config: Uint8Array; layers: string[] }> {

@@ -20,6 +20,7 @@ import {
   parseDockerArchivePath,
 } from "./reference.ts";
 import type { DockerArchiveWriter } from "./archive_writer.ts";
+import { listArchiveImages } from "./payload.ts";
 
 /** The `docker-archive` transport. */
 export const dockerArchiveTransport: Transport = {
@@ -28,6 +29,8 @@ export const dockerArchiveTransport: Transport = {
     const { path, ...selector } = parseDockerArchivePath(withinTransport);
     return new DockerArchiveReference(dockerArchiveTransport, path, selector);
   },
+  listArchiveImages: (payload, options) =>
+    listArchiveImages(dockerArchiveTransport, payload, options),
 };
 
 /**
@@ -63,4 +66,4 @@ export {
 export { DockerArchiveDestination } from "./destination.ts";
 export { DockerArchiveWriter, type DockerArchiveWriterOptions } from "./archive_writer.ts";
 export { type DockerArchiveImage, listDockerArchiveImages } from "./list.ts";
-export { type ArchiveImage, readArchiveImages } from "./_archive_reader.ts";
+export type { ArchiveImage } from "./_archive_reader.ts";

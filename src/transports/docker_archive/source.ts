@@ -15,6 +15,7 @@ import { digestingStream } from "../../digest/mod.ts";
 import { parseNormalizedName } from "../../reference/mod.ts";
 import { MediaType } from "../../types/mod.ts";
 import type {
+  ArchiveFiles,
   BlobFile,
   BlobInfo,
   ImageReference,
@@ -22,7 +23,6 @@ import type {
   ManifestBytes,
   TransportContext,
 } from "../types.ts";
-import type { ExtractedArchive } from "../_tar/mod.ts";
 import { tempPath } from "../_temp.ts";
 import { gunzipIfCompressed, isGzip, sha256Digest } from "../_streams.ts";
 import { peekStream, streamOf } from "../../streams/mod.ts";
@@ -118,7 +118,7 @@ export interface DockerArchiveSourceOptions {
 export class DockerArchiveSource implements ImageSource {
   /** Where the image is read from. */
   readonly reference: ImageReference;
-  readonly #files: ExtractedArchive;
+  readonly #files: ArchiveFiles;
   readonly #image: ArchiveImage;
   readonly #configDigest: string;
   readonly #options: DockerArchiveSourceOptions;
@@ -128,7 +128,7 @@ export class DockerArchiveSource implements ImageSource {
   /** Wraps `image` of the extracted archive `files`. */
   constructor(
     reference: ImageReference,
-    files: ExtractedArchive,
+    files: ArchiveFiles,
     image: ArchiveImage,
     options: DockerArchiveSourceOptions = {},
   ) {

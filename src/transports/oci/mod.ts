@@ -12,6 +12,7 @@
  * @module
  */
 import type { Transport } from "../types.ts";
+import { listFolderImages } from "./payload.ts";
 import { OciReference, splitPathAndRef } from "./reference.ts";
 
 /** The `oci` transport. */
@@ -21,6 +22,7 @@ export const ociTransport: Transport = {
     const { path, refName } = splitPathAndRef("oci", withinTransport);
     return new OciReference(ociTransport, path, refName);
   },
+  listFolderImages: (path, options) => listFolderImages(ociTransport, path, options),
 };
 
 export {
@@ -37,5 +39,6 @@ export {
   selectIndexEntry,
 } from "./source.ts";
 export { OciLayoutDestination } from "./destination.ts";
+export { type BlobFiles, listLayoutEntries } from "./payload.ts";
 export { describeIndex, listOciLayoutImages, type OciLayoutImage } from "./list.ts";
 export { addToIndex, blobPath, OCI_LAYOUT_CONTENT, splitDigest } from "./_layout.ts";

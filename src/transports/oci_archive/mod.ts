@@ -14,6 +14,7 @@
  */
 import type { Transport } from "../types.ts";
 import { splitPathAndRef } from "../oci/mod.ts";
+import { listArchiveImages } from "./payload.ts";
 import { OciArchiveReference } from "./reference.ts";
 
 /** The `oci-archive` transport. */
@@ -23,6 +24,7 @@ export const ociArchiveTransport: Transport = {
     const { path, refName } = splitPathAndRef("oci-archive", withinTransport);
     return new OciArchiveReference(ociArchiveTransport, path, refName);
   },
+  listArchiveImages,
 };
 
 export { OciArchiveReference } from "./reference.ts";
