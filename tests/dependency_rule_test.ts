@@ -89,6 +89,16 @@ const CONCRETE =
   "(?:Oci|OciArchive|OciLayout|LayoutEntry|Docker|DockerImage|DockerArchive|Dir|DockerDaemon|" +
   "ContainersStorage)(?:Reference|Source|Destination|Transport)\\b";
 
+/**
+ * The transport folder `path` (under the root) lies in when that folder is a concrete
+ * transport (`src/transports/oci/...`): not the seam's own files (`types.ts`, `mod.ts`,
+ * `transport_table.ts`) nor the private plumbing the formats share (`_tar/`).
+ */
+function concreteTransportFolder(path: string): string | undefined {
+  const match = /^src\/transports\/([^/]+)\//.exec(path);
+  return match === null || match[1].startsWith("_") ? undefined : match[1];
+}
+
 describe("dependency rules", () => {
   it("src/ imports follow the layer order of docs/ARCHITECTURE.md", async () => {
     const layers = parseLayers(await readFile(join(root, "docs", "ARCHITECTURE.md"), "utf8"));
@@ -150,6 +160,27 @@ describe("dependency rules", () => {
       }
     }
     assert.deepEqual(offenders, []);
+  });
+
+  it("load names no format: src/runtime/load.ts and _load_*.ts import no concrete transport", async () => {
+    const offenders: string[] = [];
+    const runtimeDir = join(root, "src", "runtime");
+    const files = (await readdir(runtimeDir))
+      .filter((name) => name === "load.ts" || /^_load_.*\.ts$/.test(name));
+    assert.ok(files.length >= 4, `load files found: ${files}`);
+    for (const name of files) {
+      const file = join(runtimeDir, name);
+      for (const specifier of relativeImports(await readFile(file, "utf8"))) {
+        const target = relative(root, join(dirname(file), specifier)).replaceAll("\\", "/");
+        if (concreteTransportFolder(target) !== undefined) {
+          offenders.push(`src/runtime/${name} -> ${target}`);
+        }
+      }
+    }
+    assert.deepEqual(offenders, []);
+    assert.equal(concreteTransportFolder("src/transports/oci/mod.ts"), "oci");
+    assert.equal(concreteTransportFolder("src/transports/types.ts"), undefined);
+    assert.equal(concreteTransportFolder("src/transports/_tar/mod.ts"), undefined);
   });
 
   it("src/types/ is a leaf that imports nothing of ours", async () => {

@@ -40,14 +40,18 @@ export type {
 
 // The types the seams above name, so that this entry documents itself.
 export type {
+  ArchiveFiles,
   BlobFile,
   BlobInfo,
   BlobWriteOptions,
+  ExtractedPayload,
   ImageDestination,
   ImageReference,
   ImageSource,
   LayerCompressionName,
   LayerCompressionWish,
+  ListedImage,
+  ListPayloadOptions,
   ManifestBytes,
   Transport,
   TransportContext,

@@ -30,7 +30,7 @@ import {
 import type { ImageRecord } from "../store/types.ts";
 import type {
   ListedImage,
-  ListImagesOptions,
+  ListPayloadOptions,
   Transport,
   TransportContext,
 } from "../transports/types.ts";
@@ -128,7 +128,7 @@ function tempBase(ctx: OperationContext): string {
   return (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
 }
 
-function listOptions(run: LoadRun): ListImagesOptions {
+function listOptions(run: LoadRun): ListPayloadOptions {
   return { context: run.context, platform: run.ctx.platform };
 }
 
@@ -171,12 +171,16 @@ async function loadArchive(
   try {
     if (run.formats.some((transport) => transport.listArchiveImages !== undefined)) {
       try {
-        extracted = await extractPayload({
-          fs: ctx.fs,
-          tmpDir: tempBase(ctx),
-          signal: context.signal,
-          budget: new ByteBudget(path, limits.maxBytes),
-        }, path, stream);
+        extracted = await extractPayload(
+          {
+            fs: ctx.fs,
+            tmpDir: tempBase(ctx),
+            signal: context.signal,
+            budget: new ByteBudget(path, limits.maxBytes),
+          },
+          path,
+          stream,
+        );
       } catch (error) {
         if (isFinal(error, options.signal)) throw error;
         extractionError = error;

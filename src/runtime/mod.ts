@@ -110,14 +110,18 @@ export type {
 export type { CredentialHelperAction } from "../config/credential_helper.ts";
 export type { FileInfo, WriteFileOptions } from "../fs/file_system.ts";
 export type {
+  ArchiveFiles,
   BlobFile,
   BlobInfo,
   BlobWriteOptions,
+  ExtractedPayload,
   ImageDestination,
   ImageReference,
   ImageSource,
   LayerCompressionName,
   LayerCompressionWish,
+  ListedImage,
+  ListPayloadOptions,
   ManifestBytes,
   TransportContext,
 } from "../transports/types.ts";

@@ -13,14 +13,18 @@
  * @module
  */
 export type {
+  ArchiveFiles,
   BlobFile,
   BlobInfo,
   BlobWriteOptions,
+  ExtractedPayload,
   ImageDestination,
   ImageReference,
   ImageSource,
   LayerCompressionName,
   LayerCompressionWish,
+  ListedImage,
+  ListPayloadOptions,
   ManifestBytes,
   Transport,
   TransportContext,

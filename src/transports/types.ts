@@ -308,7 +308,7 @@ export interface ExtractedPayload {
 }
 
 /** What {@linkcode Transport.listFolderImages} and its archive twin are given. */
-export interface ListImagesOptions {
+export interface ListPayloadOptions {
   /** The transport context the listed references are read with. */
   context: TransportContext;
   /** The platform an index's instance is chosen for. */
@@ -339,12 +339,15 @@ export interface Transport {
    * images of the folder at `path`, with the names they carry. Throws when the folder is
    * not of this format.
    */
-  listFolderImages?(path: string, options: ListImagesOptions): Promise<ListedImage[]>;
+  listFolderImages?(path: string, options: ListPayloadOptions): Promise<ListedImage[]>;
   /**
    * Capability of archive formats (`oci-archive:`, `docker-archive:`): the images of an
    * archive a load extracted once, with the names they carry. Throws (an
    * `InvalidArchiveError`, `Missing`) when the archive lacks the files that mark this
    * format.
    */
-  listArchiveImages?(payload: ExtractedPayload, options: ListImagesOptions): Promise<ListedImage[]>;
+  listArchiveImages?(
+    payload: ExtractedPayload,
+    options: ListPayloadOptions,
+  ): Promise<ListedImage[]>;
 }

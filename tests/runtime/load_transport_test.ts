@@ -14,7 +14,7 @@ import type {
   ListedImage,
   Transport,
 } from "../../src/transports/types.ts";
-import { type RandomImage, randomImage } from "../helpers/random_image.ts";
+import { type RandomImage, randomImage, sha256 } from "../helpers/random_image.ts";
 import { type ArchiveEnv, startArchiveEnv, storeState } from "./_archive_env.ts";
 
 let env: ArchiveEnv;
@@ -61,13 +61,7 @@ function toyReference(transport: Transport, where: string, files: ToyFiles): Ima
         getManifest: async () => {
           const bytes = await files.readFile("manifest");
           const { mediaType } = JSON.parse(new TextDecoder().decode(bytes));
-          const digest = `sha256:${
-            Array.from(
-              new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
-              (byte) => byte.toString(16).padStart(2, "0"),
-            ).join("")
-          }`;
-          return { bytes, mediaType, digest };
+          return { bytes, mediaType, digest: sha256(bytes) };
         },
         getBlob: (blob) => files.open(`blob-${blob.digest.slice("sha256:".length)}`),
         close: () => Promise.resolve(),

@@ -14,7 +14,7 @@ import type {
   ImageReference,
   ImageSource,
   ListedImage,
-  ListImagesOptions,
+  ListPayloadOptions,
   Transport,
   TransportContext,
 } from "../types.ts";
@@ -58,7 +58,7 @@ class HeldSourceReference implements ImageReference {
 export async function listArchiveImages(
   transport: Transport,
   payload: ExtractedPayload,
-  options: ListImagesOptions,
+  options: ListPayloadOptions,
 ): Promise<ListedImage[]> {
   const { path, files } = payload;
   const what = `docker-archive:${path}`;

@@ -16,7 +16,7 @@ import type {
   ImageReference,
   ImageSource,
   ListedImage,
-  ListImagesOptions,
+  ListPayloadOptions,
   Transport,
   TransportContext,
 } from "../types.ts";
@@ -112,7 +112,7 @@ export async function listLayoutEntries(
 export function listFolderImages(
   transport: Transport,
   path: string,
-  options: ListImagesOptions,
+  options: ListPayloadOptions,
 ): Promise<ListedImage[]> {
   return listLayoutEntries(transport, options.context.fs, path);
 }

@@ -18,7 +18,7 @@ import type {
   ExtractedPayload,
   ImageReference,
   ListedImage,
-  ListImagesOptions,
+  ListPayloadOptions,
 } from "../types.ts";
 import { listLayoutEntries, ociTransport } from "../oci/mod.ts";
 
@@ -39,7 +39,7 @@ function layoutBlobFile(payload: ExtractedPayload, blob: BlobInfo): Promise<Blob
 /** The images of an extracted OCI archive (see `Transport.listArchiveImages`). */
 export async function listArchiveImages(
   payload: ExtractedPayload,
-  options: ListImagesOptions,
+  options: ListPayloadOptions,
 ): Promise<ListedImage[]> {
   const what = `oci-archive:${payload.path}`;
   requireMarks(payload, "oci-archive", ["index.json"]);
@@ -64,7 +64,7 @@ export async function listArchiveImages(
  */
 async function checkLayoutImage(
   payload: ExtractedPayload,
-  options: ListImagesOptions,
+  options: ListPayloadOptions,
   reference: ImageReference,
 ): Promise<void> {
   const source = await reference.newSource(options.context);
