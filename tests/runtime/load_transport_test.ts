@@ -6,7 +6,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DigestMismatchError, InvalidArchiveError, LoadError } from "../../src/errors.ts";
 import type { FileSystem } from "../../src/fs/mod.ts";
-import { runtimeParts } from "../../src/runtime/mod.ts";
+import { type Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { writeTarAtomic } from "../../src/transports/_tar/mod.ts";
 import type {
   ImageReference,
@@ -117,6 +117,20 @@ async function toyArchive(name: string, image: RandomImage, file: string): Promi
   return path;
 }
 
+/** The formats of the standard transports, in the order `load` tries them. */
+const STANDARD_FORMATS = ["oci", "oci-archive", "docker-archive", "dir"];
+
+/** The `LoadError` loading `path` fails with. */
+async function refusal(runtime: Runtime, path: string): Promise<LoadError> {
+  const error = await runtime.load(path).then(() => assert.fail("loaded"), (e: unknown) => e);
+  assert.ok(error instanceof LoadError, String(error));
+  return error;
+}
+
+function formatsOf(error: LoadError): string[] {
+  return error.errors.map(({ format }) => format);
+}
+
 describe("load with a transport added to the runtime", () => {
   it("reads a toy archive and a toy folder through the transport's capability", async () => {
     const image = randomImage({ layers: 2, layerSize: 300 });
@@ -139,14 +153,7 @@ describe("load with a transport added to the runtime", () => {
   it("a runtime without the transport refuses the toy archive, naming only its own formats", async () => {
     const path = await toyArchive("docker.io/toy/app:1", randomImage({ layers: 1 }), "plain.toy");
     const runtime = await env.open();
-    const error = await runtime.load(path).then(() => assert.fail("loaded"), (e: unknown) => e);
-    assert.ok(error instanceof LoadError, String(error));
-    assert.deepEqual(error.errors.map(({ format }) => format), [
-      "oci",
-      "oci-archive",
-      "docker-archive",
-      "dir",
-    ]);
+    assert.deepEqual(formatsOf(await refusal(runtime, path)), STANDARD_FORMATS);
     await runtime.close();
   });
 
@@ -159,15 +166,8 @@ describe("load with a transport added to the runtime", () => {
     const path = await toyArchive("docker.io/toy/broken:1", image, "broken.toy");
     const runtime = await env.open({ transports: [toyTransport] });
     const before = await storeState(runtime);
-    const error = await runtime.load(path).then(() => assert.fail("loaded"), (e: unknown) => e);
-    assert.ok(error instanceof LoadError, String(error));
-    assert.deepEqual(error.errors.map(({ format }) => format), [
-      "oci",
-      "oci-archive",
-      "docker-archive",
-      "dir",
-      "toy",
-    ]);
+    const error = await refusal(runtime, path);
+    assert.deepEqual(formatsOf(error), [...STANDARD_FORMATS, "toy"]);
     const toy = error.errors[4].error;
     assert.ok(toy instanceof DigestMismatchError, String(toy));
     assert.match(toy.message, new RegExp(layer.digest));
