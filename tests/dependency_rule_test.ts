@@ -90,13 +90,19 @@ const CONCRETE =
   "ContainersStorage)(?:Reference|Source|Destination|Transport)\\b";
 
 /**
- * The transport folder `path` (under the root) lies in when that folder is a concrete
- * transport (`src/transports/oci/...`): not the seam's own files (`types.ts`, `mod.ts`,
- * `transport_table.ts`) nor the private plumbing the formats share (`_tar/`).
+ * Why the runtime's load may not import `path` (under the root): it lies in a concrete
+ * transport's folder (`src/transports/oci/...`) or is private plumbing of the transports
+ * (`src/transports/_tar/...`, `_temp.ts`); `undefined` for the seam's public modules
+ * (`types.ts`, `mod.ts`, `transport_table.ts`, `extract_archive.ts`) and anything outside
+ * `src/transports/`.
  */
-function concreteTransportFolder(path: string): string | undefined {
-  const match = /^src\/transports\/([^/]+)\//.exec(path);
-  return match === null || match[1].startsWith("_") ? undefined : match[1];
+function transportImportProblem(path: string): string | undefined {
+  const match = /^src\/transports\/([^/]+)(\/)?/.exec(path);
+  if (match === null) return undefined;
+  if (match[2] !== undefined) {
+    return match[1].startsWith("_") ? "private plumbing" : `the ${match[1]} transport`;
+  }
+  return match[1].startsWith("_") ? "a private file" : undefined;
 }
 
 describe("dependency rules", () => {
@@ -172,15 +178,16 @@ describe("dependency rules", () => {
       const file = join(runtimeDir, name);
       for (const specifier of relativeImports(await readFile(file, "utf8"))) {
         const target = relative(root, join(dirname(file), specifier)).replaceAll("\\", "/");
-        if (concreteTransportFolder(target) !== undefined) {
-          offenders.push(`src/runtime/${name} -> ${target}`);
-        }
+        const problem = transportImportProblem(target);
+        if (problem !== undefined) offenders.push(`src/runtime/${name} -> ${target} (${problem})`);
       }
     }
     assert.deepEqual(offenders, []);
-    assert.equal(concreteTransportFolder("src/transports/oci/mod.ts"), "oci");
-    assert.equal(concreteTransportFolder("src/transports/types.ts"), undefined);
-    assert.equal(concreteTransportFolder("src/transports/_tar/mod.ts"), undefined);
+    assert.equal(transportImportProblem("src/transports/oci/mod.ts"), "the oci transport");
+    assert.equal(transportImportProblem("src/transports/_tar/mod.ts"), "private plumbing");
+    assert.equal(transportImportProblem("src/transports/_temp.ts"), "a private file");
+    assert.equal(transportImportProblem("src/transports/types.ts"), undefined);
+    assert.equal(transportImportProblem("src/errors.ts"), undefined);
   });
 
   it("src/types/ is a leaf that imports nothing of ours", async () => {

@@ -13,10 +13,8 @@
  */
 import { TooLargeError } from "../errors.ts";
 import type { FileSystem } from "../fs/mod.ts";
-import { type ExtractedArchive, extractTar } from "../transports/_tar/mod.ts";
-import { tempPath } from "../transports/_temp.ts";
-import { gunzipIfCompressed } from "../transports/_streams.ts";
-import type { BlobFile, ExtractedPayload, ListedImage } from "../transports/types.ts";
+import { extractArchive } from "../transports/extract_archive.ts";
+import type { ArchiveFiles, BlobFile, ExtractedPayload, ListedImage } from "../transports/types.ts";
 import { ExtractionFacts } from "./_load_facts.ts";
 import type { ByteBudget, LoadLimits } from "./_load_limits.ts";
 
@@ -51,15 +49,14 @@ export async function extractPayload(
 ): Promise<ExtractedLoad> {
   const { fs, budget } = load;
   const facts = new ExtractionFacts(budget);
-  const tar = await gunzipIfCompressed(stream ?? await fs.openRead(path), path);
-  const archive = await extractTar(fs, tar, tempPath(load.tmpDir, "load"), {
+  // Hashed and flushed: the store may take the files as they are.
+  const archive = await extractArchive(fs, stream ?? await fs.openRead(path), {
     what: path,
+    tmpDir: load.tmpDir,
+    label: "load",
     signal: load.signal,
-    digest: () => true,
     onBytes: (bytes, entry) => budget.take(bytes, entry),
     observe: (entry) => facts.observe(entry),
-    // The store may take the files as they are: they must be on disk for good.
-    sync: true,
   });
   return {
     payload: {
@@ -76,7 +73,7 @@ export async function extractPayload(
 /** The extracted file at `path` as a {@linkcode BlobFile}, with its facts when known. */
 function blobFileOf(
   fs: FileSystem,
-  archive: ExtractedArchive,
+  archive: ArchiveFiles,
   facts: ExtractionFacts,
   path: string,
 ): BlobFile | undefined {

@@ -19,7 +19,7 @@ import {
 } from "../compression/mod.ts";
 import { createHasher } from "../digest/mod.ts";
 import { TooLargeError } from "../errors.ts";
-import type { EntryObserver } from "../transports/_tar/mod.ts";
+import type { EntryObserver } from "../transports/extract_archive.ts";
 import type { BlobFile } from "../transports/types.ts";
 import type { ByteBudget } from "./_load_limits.ts";
 
