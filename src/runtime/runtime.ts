@@ -149,7 +149,9 @@ export interface RuntimeSeams {
   credentialHelperRunner?: CredentialHelperRunner;
   /**
    * Transports to know besides the standard ones (replacing those of the same name).
-   * `containers-storage:` is always this runtime's store. @default none
+   * `containers-storage:` is always this runtime's store. One that can list a payload's
+   * images (`listFolderImages`, `listArchiveImages`) is also a format `load` reads, tried
+   * after the standard ones. @default none
    */
   transports?: Transport[];
 }
