@@ -14,6 +14,7 @@ import {
   WasmInflater,
 } from "../wasm/inflate.ts";
 import type { SyncCodec } from "./_codec_stream.ts";
+import { hostCrc32 } from "./_backend.ts";
 import type { InflateSink } from "./gunzip.ts";
 import { concatBytes } from "../streams/mod.ts";
 
@@ -40,7 +41,7 @@ export function inflateError(what: string, status: number): CompressionError {
 
 /** A codec that decodes `format` with the WASM kernel; errors name the data `what`. */
 export function wasmInflateCodec(format: InflateFormat, what: string): SyncCodec {
-  const inflater = new WasmInflater(format);
+  const inflater = new WasmInflater(format, { crc32: hostCrc32() });
   let finished = false;
   return {
     write(chunk) {
@@ -75,7 +76,7 @@ export function wasmInflateSink(
   what: string,
   use: (bytes: Uint8Array) => void,
 ): InflateSink {
-  const inflater = new WasmInflater(format);
+  const inflater = new WasmInflater(format, { crc32: hostCrc32() });
   let finished = false;
   const run = (final: boolean) => {
     while (!finished) {

@@ -66,11 +66,17 @@ export function kernelLoadable(name: KernelName, base64: string): boolean {
 
 /**
  * Instantiates the kernel `name` (see {@linkcode kernelModule}), synchronously, and returns
- * its exports typed as `T`. The kernels import nothing but an `env.abort` they never call.
+ * its exports typed as `T`. The kernels import an `env.abort` they never call, and the
+ * functions of `env` (the host's part of a kernel, such as inflate's `crc32`).
  */
-export function instantiateKernel<T>(name: KernelName, base64: string): T {
+export function instantiateKernel<T>(
+  name: KernelName,
+  base64: string,
+  env: Record<string, (...args: number[]) => number> = {},
+): T {
   const instance = new WebAssembly.Instance(kernelModule(name, base64), {
     env: {
+      ...env,
       abort(): never {
         throw new Error(`The ${name} kernel aborted`);
       },

@@ -12,6 +12,7 @@ import {
   gunzipStream,
   inflateRawStream,
 } from "../../src/compression/mod.ts";
+import { hostCrc32 } from "../../src/compression/_backend.ts";
 import {
   BitWriter,
   concat,
@@ -332,5 +333,19 @@ describe("gunzip backend choice", () => {
     const versions = process.versions as Record<string, string | undefined>;
     const runtime = versions.deno ? "deno" : versions.bun ? "bun" : "node";
     assert.equal(autoInflateBackend(), runtime === "deno" ? "native" : "wasm");
+  });
+
+  it("the WASM decoder's CRC-32 is node:zlib's where the runtime has it, unless told wasm", () => {
+    const saved = process.env.STEVEDORE_KERNELS;
+    try {
+      delete process.env.STEVEDORE_KERNELS;
+      assert.equal(typeof zlib.crc32, "function", "Node 20.15+, Deno and Bun have zlib.crc32");
+      assert.equal(hostCrc32(), zlib.crc32);
+      process.env.STEVEDORE_KERNELS = "wasm";
+      assert.equal(hostCrc32(), undefined);
+    } finally {
+      if (saved === undefined) delete process.env.STEVEDORE_KERNELS;
+      else process.env.STEVEDORE_KERNELS = saved;
+    }
   });
 });

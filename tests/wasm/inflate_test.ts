@@ -8,12 +8,14 @@ import {
   inflateErrorKind,
   type InflateFormat,
   WasmInflater,
+  type WasmInflaterOptions,
 } from "../../src/wasm/inflate.ts";
+import { wasmCrc32 } from "../../src/wasm/crc32.ts";
 import { concat, Rng } from "../compression/_data.ts";
 
 /** Runs a whole input through one inflater in the given pieces; returns output and status. */
-function inflate(format: InflateFormat, pieces: Uint8Array[]) {
-  const inflater = new WasmInflater(format);
+function inflate(format: InflateFormat, pieces: Uint8Array[], options?: WasmInflaterOptions) {
+  const inflater = new WasmInflater(format, options);
   const out: Uint8Array[] = [];
   let largest = 0;
   let status = INFLATE_NEED_INPUT;
@@ -133,6 +135,38 @@ describe("WasmInflater", () => {
       "TrailingGarbage",
     );
     assert.equal(inflateErrorKind(inflate("raw", [raw.subarray(0, 2)]).status), "Truncated");
+  });
+
+  it("checks gzip members against a host CRC-32 when given one", () => {
+    const rng = new Rng(26);
+    // Three members (one empty), 700 KB of output: several output buffers and slides.
+    const parts = [rng.text(300_000), new Uint8Array(0), rng.bytes(400_000)];
+    const packed = concat(...parts.map((part) => new Uint8Array(zlib.gzipSync(part))));
+    let hashed = 0;
+    const counting = (data: Uint8Array, value: number) => {
+      hashed += data.length;
+      return zlib.crc32(data, value);
+    };
+    const good = inflate("gzip", rng.split(packed, 50_000), { crc32: counting });
+    assert.equal(good.status, INFLATE_DONE);
+    assert.deepEqual(good.output, concat(...parts));
+    assert.equal(hashed, 700_000, "the host computed the CRC of every output byte");
+
+    // The host's value is the one compared with the trailers: a wrong one fails the data,
+    // and a host CRC that agrees with a corrupted trailer passes it.
+    const wrong = inflate("gzip", [packed], { crc32: (data, value) => counting(data, value) ^ 1 });
+    assert.equal(inflateErrorKind(wrong.status), "BadCrc");
+    const single = new Uint8Array(zlib.gzipSync(parts[0]));
+    const trailer = single.length - 8;
+    const flipped = single.slice();
+    flipped[trailer] ^= 0xff;
+    assert.equal(inflateErrorKind(inflate("gzip", [flipped]).status), "BadCrc");
+    const claimed = new DataView(flipped.buffer).getUint32(trailer, true);
+    assert.equal(inflate("gzip", [flipped], { crc32: () => claimed }).status, INFLATE_DONE);
+
+    // A pooled instance given no host CRC afterwards computes its own again.
+    assert.equal(inflateErrorKind(inflate("gzip", [flipped]).status), "BadCrc");
+    assert.equal(wasmCrc32(parts[0]), zlib.crc32(parts[0]));
   });
 
   it("keeps an error until released, and a reused instance starts clean", () => {
