@@ -23,8 +23,10 @@ export interface NodeBuiltins {
   "node:fs/promises": typeof import("node:fs/promises");
   /** Files, synchronously (`/proc`). */
   "node:fs": typeof import("node:fs");
-  /** HTTP over a Unix socket. */
+  /** HTTP over a Unix socket, and registry downloads on Node. */
   "node:http": typeof import("node:http");
+  /** Registry downloads over TLS on Node. */
+  "node:https": typeof import("node:https");
   /** Process identity, temporary folder, home folder, machine. */
   "node:os": typeof import("node:os");
   /** Native gzip and DEFLATE. */

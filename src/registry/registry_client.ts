@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { defaultFetch } from "./_default_fetch.ts";
 import { isValidDomain } from "../reference/mod.ts";
 import { getBlob, headBlob } from "./_blobs.ts";
 import { Endpoint, rewriteRepository } from "./_endpoint.ts";
@@ -75,7 +76,7 @@ export class RegistryClient {
     this.registry = registry;
     this.#signal = options.signal;
     this.#credentials = options.credentials;
-    const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const fetchFn = options.fetch ?? defaultFetch();
     this.#ctx = {
       fetch: fetchFn,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,

@@ -55,7 +55,10 @@ export interface RegistryEndpoint {
 export interface RegistryClientOptions {
   /** The primary registry host, `host[:port]`; `docker.io` talks to Docker Hub. */
   registry: string;
-  /** The `fetch` to use. @default globalThis.fetch */
+  /**
+   * The `fetch` to use. @default globalThis.fetch (on Node, `node:http` for downloads:
+   * `GET` and `HEAD` requests without a body)
+   */
   fetch?: FetchLike;
   /** Credentials, or a function that finds them for a registry host. @default anonymous */
   credentials?: CredentialsSource;

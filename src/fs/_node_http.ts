@@ -1,0 +1,149 @@
+/**
+ * One HTTP/1.1 exchange over `node:http` (or `node:https`) behind `fetch`'s `Request` and
+ * `Response` types, with streaming bodies both ways: the core of the Unix-socket client and
+ * of the plain-TCP one.
+ *
+ * @module
+ */
+import type { ClientRequest, IncomingMessage, RequestOptions } from "node:http";
+import { requireNodeBuiltin } from "../host/node_builtin.ts";
+
+/**
+ * Sends `request` with `options` (where to connect; method, path and headers come from
+ * `request`). Connection failures reject with a `TypeError` (as `fetch` does) naming
+ * `target`, whose `cause` is the system error; an aborted signal rejects with the
+ * signal's reason and drops the connection.
+ */
+export function sendNodeRequest(
+  request: Request,
+  options: RequestOptions,
+  target: string,
+  secure = false,
+): Promise<Response> {
+  const signal = request.signal;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  headers.host ??= url.host || "localhost";
+  return new Promise<Response>((resolve, reject) => {
+    let settled = false;
+    const send = secure
+      ? requireNodeBuiltin("node:https", "send an HTTPS request").request
+      : requireNodeBuiltin("node:http", "send an HTTP request").request;
+    const client = send({
+      ...options,
+      method: request.method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+    });
+    const onAbort = () => {
+      client.destroy(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+      if (!settled) {
+        settled = true;
+        reject(signal.reason);
+      }
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    client.on("error", (error) => {
+      signal.removeEventListener("abort", onAbort);
+      if (settled) return;
+      settled = true;
+      reject(new TypeError(`Cannot connect to "${target}": ${error.message}`, { cause: error }));
+    });
+    client.on("response", (message) => {
+      settled = true;
+      resolve(
+        toResponse(message, request.method, () => signal.removeEventListener("abort", onAbort)),
+      );
+    });
+    sendBody(client, request.body).catch((error) => client.destroy(error));
+  });
+}
+
+async function sendBody(
+  client: ClientRequest,
+  body: ReadableStream<Uint8Array> | null,
+): Promise<void> {
+  if (body === null) {
+    client.end();
+    return;
+  }
+  const reader = body.getReader();
+  try {
+    while (true) {
+      const next = await reader.read();
+      if (next.done) break;
+      if (client.destroyed) throw new Error("the connection was closed");
+      if (!client.write(next.value)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            client.off("drain", done);
+            client.off("close", done);
+            resolve();
+          };
+          client.on("drain", done);
+          client.on("close", done);
+        });
+      }
+    }
+    client.end();
+  } catch (error) {
+    await reader.cancel(error).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The `Response` of `message`: its body is a stream of the chunks as they arrive (no copy),
+ * read on demand; a connection that closes before the end errors it with a `TypeError`.
+ */
+function toResponse(message: IncomingMessage, method: string, done: () => void): Response {
+  const headers = new Headers();
+  const raw = message.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+  const status = message.statusCode ?? 500;
+  const init = { status, statusText: message.statusMessage ?? "", headers };
+  if (status === 204 || status === 304 || method === "HEAD") {
+    message.resume();
+    done();
+    return new Response(null, init);
+  }
+  let ended = false;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      message.on("data", (chunk: Uint8Array) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) message.pause();
+      });
+      message.on("end", () => {
+        ended = true;
+        done();
+        controller.close();
+      });
+      message.on("error", (error) => {
+        done();
+        controller.error(error);
+      });
+      message.on("close", () => {
+        if (ended) return;
+        done();
+        try {
+          controller.error(new TypeError("The connection closed before the response ended"));
+        } catch {
+          // already errored
+        }
+      });
+    },
+    pull() {
+      message.resume();
+    },
+    cancel() {
+      done();
+      message.destroy();
+    },
+  }, { highWaterMark: 4 });
+  return new Response(body, init);
+}

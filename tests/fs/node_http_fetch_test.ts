@@ -1,0 +1,140 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { nodeHttpFetch } from "../../src/fs/node_http_fetch.ts";
+
+const MB = 1024 * 1024;
+
+/** Byte `i` of the test bodies. */
+const byteAt = (i: number) => (i * 7 + 3) % 251;
+
+describe("nodeHttpFetch", () => {
+  let server: Server;
+  let base: string;
+  /** The headers of the last request, and a way to hold a body half sent. */
+  let seen: IncomingHttpHeaders = {};
+  let cutBody: (() => void) | undefined;
+  let bodyStarted: (() => void) | undefined;
+
+  before(async () => {
+    server = createServer(async (req, res) => {
+      seen = req.headers;
+      const url = new URL(req.url!, "http://x");
+      if (url.pathname === "/big") {
+        const total = Number(url.searchParams.get("n"));
+        res.writeHead(200, { "Content-Length": String(total), "X-Kind": "blob" });
+        for (let offset = 0; offset < total; offset += 65536) {
+          const chunk = Buffer.alloc(Math.min(65536, total - offset));
+          for (let i = 0; i < chunk.length; i++) chunk[i] = byteAt(offset + i);
+          if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+        }
+        res.end();
+        return;
+      }
+      if (url.pathname === "/moved") {
+        res.writeHead(307, { Location: "/big?n=3" });
+        res.end("moved");
+        return;
+      }
+      if (url.pathname === "/cut") {
+        // Promises 1 MB, sends 1000 bytes, then drops the connection when the test says.
+        res.writeHead(200, { "Content-Length": String(MB) });
+        res.write(Buffer.alloc(1000, 1));
+        cutBody = () => res.socket?.destroy();
+        bodyStarted?.();
+        return;
+      }
+      if (url.pathname === "/hang") {
+        bodyStarted?.();
+        return; // never answers
+      }
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("streams a large body whole, with the status and headers", async () => {
+    const total = 5 * MB + 17;
+    const response = await nodeHttpFetch(`${base}/big?n=${total}`, { redirect: "manual" });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("x-kind"), "blob");
+    assert.equal(response.headers.get("content-length"), String(total));
+    const hash = createHash("sha256");
+    const expected = createHash("sha256");
+    let size = 0;
+    for await (const chunk of response.body!) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    for (let offset = 0; offset < total; offset += MB) {
+      const part = Buffer.alloc(Math.min(MB, total - offset));
+      for (let i = 0; i < part.length; i++) part[i] = byteAt(offset + i);
+      expected.update(part);
+    }
+    assert.equal(size, total);
+    assert.equal(hash.digest("hex"), expected.digest("hex"));
+    // Sent as asked: the request's headers, no content coding asked for.
+    assert.equal(seen["accept-encoding"], undefined);
+  });
+
+  it("sends the request's headers and answers HEAD with no body", async () => {
+    const response = await nodeHttpFetch(`${base}/big?n=10`, {
+      method: "HEAD",
+      headers: { authorization: "Bearer t", "user-agent": "stevedore-test" },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.body, null);
+    assert.equal(seen.authorization, "Bearer t");
+    assert.equal(seen["user-agent"], "stevedore-test");
+  });
+
+  it("returns a redirect as it is, Location readable", async () => {
+    const response = await nodeHttpFetch(`${base}/moved`, { redirect: "manual" });
+    assert.equal(response.status, 307);
+    assert.equal(response.headers.get("location"), "/big?n=3");
+    assert.equal(await response.text(), "moved");
+  });
+
+  it("fails the body when the connection drops before its end", async () => {
+    const started = new Promise<void>((resolve) => (bodyStarted = resolve));
+    const response = await nodeHttpFetch(`${base}/cut`);
+    await started;
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    assert.equal(first.done, false);
+    cutBody!();
+    await assert.rejects(async () => {
+      while (!(await reader.read()).done);
+    }, Error);
+  });
+
+  it("rejects with the signal's reason when aborted, and a TypeError when refused", async () => {
+    const controller = new AbortController();
+    const started = new Promise<void>((resolve) => (bodyStarted = resolve));
+    const pending = nodeHttpFetch(`${base}/hang`, { signal: controller.signal });
+    await started;
+    const reason = new Error("stop");
+    controller.abort(reason);
+    await assert.rejects(pending, (error) => error === reason);
+
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await assert.rejects(nodeHttpFetch(`http://127.0.0.1:${port}/`), (error) => {
+      assert.ok(error instanceof TypeError);
+      assert.equal((error.cause as { code?: string }).code, "ECONNREFUSED");
+      return true;
+    });
+    await assert.rejects(nodeHttpFetch("ftp://127.0.0.1/x"), TypeError);
+  });
+});
