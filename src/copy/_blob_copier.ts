@@ -21,11 +21,12 @@ import {
   decompressor,
   inflatingVerifier,
   meter,
+  meteredSource,
   prefersInflatingVerifier,
   verifier,
 } from "./_streams.ts";
 import { digestingStream } from "../digest/mod.ts";
-import { linkSignal, mapStreamErrors } from "../streams/mod.ts";
+import { linkSignal } from "../streams/mod.ts";
 import { markFinal, withRetries } from "./_tasks.ts";
 
 /**
@@ -126,9 +127,12 @@ export class BlobCopier {
     return await withRetries(
       () =>
         attempt(signal, async (signal) => {
-          const stream = (await source.getBlob(toInfo(blob), { signal }))
-            .pipeThrough(meter(() => {}, signal, COALESCE_BYTES))
-            .pipeThrough(verifier(blob.digest, blob.size, blob.digest));
+          const stream = meteredSource(
+            await source.getBlob(toInfo(blob), { signal }),
+            () => {},
+            signal,
+            COALESCE_BYTES,
+          ).pipeThrough(verifier(blob.digest, blob.size, blob.digest));
           const out = new Uint8Array(blob.size);
           let offset = 0;
           for await (const chunk of stream) {
@@ -300,9 +304,13 @@ export class BlobCopier {
     } catch (error) {
       throw final ? markFinal(error) : error;
     }
-    if (final) opened = mapStreamErrors(opened, markFinal);
-    const stream = opened
-      .pipeThrough(meter((total) => this.#emit("blob-bytes", blob, total), signal, COALESCE_BYTES));
+    const stream = meteredSource(
+      opened,
+      (total) => this.#emit("blob-bytes", blob, total),
+      signal,
+      COALESCE_BYTES,
+      final ? markFinal : undefined,
+    );
     return verify ? stream.pipeThrough(verifier(blob.digest, blob.size, blob.digest)) : stream;
   }
 

@@ -60,6 +60,69 @@ export function meter(
   });
 }
 
+/**
+ * `stream` metered like {@linkcode meter} does, with the failures of its reads passed
+ * through `mapError`: the one stage a blob read from a source goes through (a metering
+ * transform after an error-mapping stream would be two, each with a promise and a queue
+ * per chunk).
+ */
+export function meteredSource(
+  stream: ReadableStream<Uint8Array>,
+  onBytes: (total: number) => void,
+  signal: AbortSignal | undefined,
+  joinBytes: number,
+  mapError: (error: unknown) => unknown = (error) => error,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  const joiner = new ChunkJoiner(joinBytes);
+  let total = 0;
+  let stopped = false;
+  let onAbort: (() => void) | undefined;
+  const stop = () => {
+    stopped = true;
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (signal === undefined) return;
+      onAbort = () => {
+        stop();
+        reader.cancel(signal.reason).catch(() => {});
+        controller.error(signal.reason);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+    },
+    async pull(controller) {
+      while (!stopped) {
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          if (stopped) return;
+          stop();
+          return controller.error(mapError(error));
+        }
+        if (stopped) return;
+        if (next.done) {
+          stop();
+          const rest = joiner.flush();
+          if (rest !== undefined) controller.enqueue(rest);
+          return controller.close();
+        }
+        total += next.value.length;
+        onBytes(total);
+        const piece = joiner.push(next.value);
+        if (piece !== undefined) return controller.enqueue(piece);
+      }
+    },
+    cancel(reason) {
+      stop();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
 /** A stage that decompresses `from`, named `what` in errors. */
 export function decompressor(
   from: LayerCompression,

@@ -5,7 +5,8 @@
  * @module
  */
 import { RegistryError, StevedoreError } from "../errors.ts";
-import { Digest, digestVerifier } from "../digest/mod.ts";
+import { Digest } from "../digest/mod.ts";
+import { DigestCheck } from "../digest/digest_verifier.ts";
 import type { Endpoint } from "./_endpoint.ts";
 import { AttemptTimeoutError, discard, type HttpContext } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
@@ -50,9 +51,9 @@ function lostError(
 }
 
 /**
- * Streams a blob, verified against `digest` (and `options.size`) while it flows. A cut
- * connection, or a body that sends nothing for the read timeout, is resumed from where it
- * stopped (`Range`), up to the retry limit.
+ * Streams a blob, verified against `digest` (and `options.size`) while it flows (in the
+ * same stage that reads the body). A cut connection, or a body that sends nothing for the
+ * read timeout, is resumed from where it stopped (`Range`), up to the retry limit.
  */
 export async function getBlob(
   endpoint: Endpoint,
@@ -77,6 +78,7 @@ export async function getBlob(
       signal,
     });
 
+  const check = new DigestCheck(digest, { size: options.size, what });
   const first = await open(0);
   const total = options.size ?? declaredLength(first);
   let reader = first.body?.getReader() ?? emptyReader();
@@ -107,6 +109,7 @@ export async function getBlob(
           const result = await reader.read();
           if (result.done) {
             if (total !== undefined && offset < total) throw new PrematureEnd(offset, total);
+            check.finish();
             controller.close();
             return;
           }
@@ -138,6 +141,12 @@ export async function getBlob(
           skip = 0;
         }
         offset += chunk.byteLength;
+        try {
+          check.update(chunk);
+        } catch (error) {
+          reader.cancel().catch(() => {});
+          return controller.error(error);
+        }
         controller.enqueue(chunk);
         return;
       }
@@ -146,7 +155,7 @@ export async function getBlob(
       return reader.cancel(reason);
     },
   });
-  return source.pipeThrough(digestVerifier(digest, { size: options.size, what }));
+  return source;
 }
 
 /** The size of a blob, `-1` when the registry does not tell it, `undefined` when absent. */

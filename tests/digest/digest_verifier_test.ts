@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Digest, digestVerifier } from "../../src/digest/mod.ts";
+import { DigestCheck } from "../../src/digest/digest_verifier.ts";
 import { DigestMismatchError, InvalidDigestError } from "../../src/errors.ts";
 import { Random } from "../wasm/_random.ts";
 
@@ -138,5 +139,33 @@ describe("digestVerifier", () => {
     await expectMismatch(streamOf([data]).pipeThrough(digestVerifier(bad)), (error) => {
       assert.match(error.message, new RegExp(`^Cannot verify "${bad}"`));
     });
+  });
+});
+
+describe("DigestCheck", () => {
+  it("accepts the right bytes fed in pieces and counts them", () => {
+    const check = new DigestCheck(good, { size: data.length });
+    for (let offset = 0; offset < data.length; offset += 7777) {
+      check.update(data.subarray(offset, offset + 7777));
+    }
+    assert.equal(check.bytesChecked, data.length);
+    check.finish();
+  });
+
+  it("fails at the end on other bytes, and as soon as the size is passed", () => {
+    const wrong = new DigestCheck(bad, { what: "a blob" });
+    wrong.update(data);
+    assert.throws(() => wrong.finish(), (error) => {
+      assert.ok(error instanceof DigestMismatchError);
+      assert.match(error.message, /a blob/);
+      return true;
+    });
+    const short = new DigestCheck(good, { size: 10 });
+    assert.throws(() => short.update(data.subarray(0, 11)), DigestMismatchError);
+    const missing = new DigestCheck(good, { size: data.length });
+    missing.update(data.subarray(1));
+    assert.throws(() => missing.finish(), DigestMismatchError);
+    assert.throws(() => new DigestCheck("sha256:xyz"), InvalidDigestError);
+    assert.throws(() => new DigestCheck(good, { size: -1 }), RangeError);
   });
 });
