@@ -12,7 +12,7 @@ import {
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
 import { MemoryStore, memoryTransport } from "../helpers/memory_transport.ts";
 import type { MemoryTransportOptions } from "../helpers/memory_transport.ts";
-import { randomImage, sha256 } from "../helpers/random_image.ts";
+import { randomImage, sha256, tarOf } from "../helpers/random_image.ts";
 
 const context = () => ({ fs: new MemoryFileSystem(), tmpDir: "/tmp" });
 const decoder = new TextDecoder();
@@ -53,6 +53,28 @@ describe("copyBetween between memory transports", () => {
       assert.deepEqual(bytes, [...bytes].sort((a, b) => a - b));
     }
     assert.equal(to.stats.commits, 1);
+  });
+
+  it("starts the largest layers first and keeps the manifest's order", async () => {
+    // Sizes out of order; distinct so that the expected order is unique.
+    const sizes = [3000, 90_000, 500, 40_000, 7000, 120_000, 1500];
+    const image = randomImage({
+      layerTars: sizes.map((size, i) => tarOf(`f${i}`, new Uint8Array(size).fill(i + 1))),
+      compress: false,
+    });
+    const { to, srcRef, destRef } = setup(image);
+    const started: string[] = [];
+    const result = await copyBetween(srcRef, destRef, {
+      context: context(),
+      concurrency: 2,
+      onProgress: (e) => {
+        if (e.kind === "blob-start" && e.digest !== image.config.digest) started.push(e.digest);
+      },
+    });
+    const bySize = [...image.layers].sort((a, b) => b.size - a.size).map((l) => l.digest);
+    assert.deepEqual(started, bySize);
+    assert.deepEqual(result.manifest.bytes, image.manifest.bytes);
+    assert.deepEqual(to.store.top("out")?.bytes, image.manifest.bytes);
   });
 
   it("skips blobs the destination already has", async () => {
