@@ -64,6 +64,11 @@ export interface BlobPlan {
   knownDigest?: string;
 }
 
+/** Whether a blob copied as `plan` says gets other bytes (and digest) than the source's. */
+export function changesBytes(plan: BlobPlan): boolean {
+  return plan.from !== undefined && plan.to !== undefined && plan.from !== plan.to;
+}
+
 /** What a {@linkcode BlobCopier} needs. */
 export interface BlobCopierOptions {
   /** Where blobs are read. */
@@ -149,8 +154,7 @@ export class BlobCopier {
 
   async #copy(blob: Descriptor, plan: BlobPlan, signal?: AbortSignal): Promise<Descriptor> {
     const { destination, retries, retryDelayMs } = this.#options;
-    const changes = plan.from !== undefined && plan.to !== undefined && plan.from !== plan.to;
-    if (!changes) {
+    if (!changesBytes(plan)) {
       const target: Descriptor = { ...blob, mediaType: plan.mediaType };
       if (await destination.hasBlob(toInfo(target))) {
         this.#emit("blob-skipped", blob, 0);

@@ -25,7 +25,7 @@ import {
   layerMediaType,
   MediaType,
 } from "../types/mod.ts";
-import type { BlobCopier, BlobPlan } from "./_blob_copier.ts";
+import { type BlobCopier, type BlobPlan, changesBytes, toInfo } from "./_blob_copier.ts";
 import { chooseManifestType } from "./_manifest_plan.ts";
 import { mapLimited } from "./_tasks.ts";
 import type { CopyCompressionFormat } from "./copy_options.ts";
@@ -142,6 +142,9 @@ export async function copyInstance(
       if (plan.to === "none" && plan.from !== "none") plan.knownDigest = diffIds[i];
     });
   }
+  // Layers whose bytes change get their digests only once written.
+  const asTheyAre = target.layers.filter((_, i) => !changesBytes(plans[i]));
+  await options.destination.prepareBlobs?.([target.config, ...asTheyAre].map(toInfo));
   await blobs.putBytes(target.config, configBytes, signal);
 
   // Largest layers first: a large layer's time goes to hashing and decompressing, a small

@@ -203,6 +203,13 @@ export interface ImageDestination {
   /** Tells whether the destination already has `blob`; skipping the copy is then safe. */
   hasBlob(blob: BlobInfo): Promise<boolean>;
   /**
+   * Optional: told, before an image's blobs are looked up and written, the ones it is
+   * about to look up or write (its config and the layers copied as they are), so that a
+   * destination can prepare for all of them at once (the local store leases them in one
+   * write, rather than one write each).
+   */
+  prepareBlobs?(blobs: readonly BlobInfo[]): Promise<void>;
+  /**
    * Stores a blob. The destination must not make a blob visible if the stream errors.
    * With `options.verified`, the stream itself errors before its end unless its bytes
    * match `blob.digest` (and `blob.size` when >= 0), so a destination that checks what it

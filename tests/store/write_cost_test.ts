@@ -1,6 +1,7 @@
 // What writing an image into the store costs in file-system work: the store lock is taken
-// to commit, not once per missing blob; lease writes are shared by the digests added while
-// one runs, and an add resolves only once the lease file names its digest; a stream that
+// to commit, not once per missing blob; an image's blobs are leased in one write before the
+// copy looks them up; lease writes are shared by the digests added while one runs, and an
+// add resolves only once the lease file names its digest; a stream that
 // checks itself is trusted only as far as it checks (a failing one leaves nothing behind).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -49,6 +50,36 @@ describe("store write cost", () => {
     );
     assert.equal(fs.calls.filter((call) => call === "mkdir /store/lock").length, 1);
     assert.equal((await store.imageByName("example.com/app:1"))?.layers.length, 4);
+  });
+
+  it("leases an image's config and layers in one write, layers copied one at a time", async () => {
+    const fs = new CountingFs();
+    const store = await openStore({ root: "/store", fs });
+    const source = memoryTransport();
+    const image = randomImage({ layers: 5 });
+    source.store.add("img", image);
+    fs.calls.length = 0;
+    let leased: Promise<string[]> | undefined;
+    const readLease = async () => {
+      const [name] = await fs.readDir("/store/leases");
+      return JSON.parse(await fs.readTextFile(`/store/leases/${name}`)) as string[];
+    };
+    const destination = containersStorageTransport(store).parse("example.com/app:1");
+    await copyBetween(source.parse("img"), destination, {
+      context: { fs },
+      concurrency: 1,
+      onProgress: (event) => {
+        // When the first blob starts, the lease names all of them already.
+        if (event.kind === "blob-start") leased ??= readLease().catch(() => []);
+      },
+    });
+    // One write for the blobs, one for the manifest (known only at the end).
+    const writes = fs.calls.filter((call) => call.startsWith("rename /store/leases/"));
+    assert.equal(writes.length, 2);
+    assert.deepEqual(
+      new Set(await leased),
+      new Set([image.config.digest, ...image.layers.map((layer) => layer.digest)]),
+    );
   });
 
   it("a lease add resolves once the lease file names the digest, also the second time", async () => {

@@ -124,6 +124,11 @@ export class ContainersStorageDestination implements ImageDestination {
     return has;
   }
 
+  /** Leases `blobs` in one write before they are looked up or written one by one. */
+  async prepareBlobs(blobs: readonly BlobInfo[]): Promise<void> {
+    await Promise.all(blobs.map((blob) => this.#leaseOf(blob.digest)));
+  }
+
   /**
    * Stores a blob (leased, verified, and renamed into place only when complete). A layer
    * is probed on the way: its compression, diff ID and uncompressed size are learned in
