@@ -3,7 +3,8 @@
  * fresh local store, four ways in one interleaved run (a fresh destination for every pull;
  * one warm-up round, then the median of `--runs`):
  *
- * - `Runtime.pull` in this process (the runtime opened on a fresh store first, not timed);
+ * - `Runtime.pull` in this process (the runtime opened on a fresh store first, not timed; on
+ *   Node from the built `dist/` when there is one, as npm users run it);
  * - the `stevedore pull` process (`deno run -A cli.ts`, `bun cli.ts`, `node dist/cli.js`);
  * - `skopeo copy docker://… oci:…` (the ratio's denominator);
  * - `podman pull` into a fresh `vfs` store (skipped with `BENCH_SKIP_PODMAN=1`).
@@ -19,11 +20,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { Runtime } from "../src/runtime/mod.ts";
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import type { Runtime as RuntimeClass } from "../src/runtime/mod.ts";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
 import { type BenchImage, benchImage, type BenchImageName, mib, pushImage } from "./_images.ts";
 import { hasPodman, insecureRegistriesConf, podmanPull } from "./_podman.ts";
-import { cliCommand, cliPullArgv, timeProcess } from "./_process.ts";
+import { cliCommand, cliPullArgv, repoRoot, timeProcess } from "./_process.ts";
 import {
   machineLoad,
   median,
@@ -41,6 +44,13 @@ interface Sample {
   ms: number;
   cpuMs?: number;
 }
+
+/** Where `Runtime` comes from: on Node the built `dist/` (what npm users run), if built. */
+const distModule = join(repoRoot, "dist", "mod.js");
+const fromDist = runtimeName() === "node" && existsSync(distModule);
+const { Runtime }: { Runtime: typeof RuntimeClass } = fromDist
+  ? await import(pathToFileURL(distModule).href)
+  : await import("../src/runtime/mod.ts");
 
 async function pullInProcess(work: string, root: string, source: string): Promise<Sample> {
   const runtime = await Runtime.open({ root, env: {}, homeDir: work, warn: () => {} });
@@ -97,7 +107,11 @@ async function timeImage(
       image: image.name,
       layers: image.layers,
       MiB: Number(mib(image.compressedBytes)),
-      tool: tool === "stevedore pull" ? `${tool} (${cliCommand().label})` : tool,
+      tool: tool === "stevedore pull"
+        ? `${tool} (${cliCommand().label})`
+        : tool === "Runtime.pull" && fromDist
+        ? `${tool} (dist/)`
+        : tool,
       median_ms: round(ms),
       min_ms: round(Math.min(...list.map((s) => s.ms))),
       cpu_ms: cpu,
