@@ -82,6 +82,19 @@ export async function timeProcess(
 }
 
 /**
+ * Writes the machine's dirty pages to disk (`sync`), untimed, before a timed run: what the
+ * previous tool wrote (podman unpacks hundreds of MiB) would otherwise be written back
+ * while the next tool runs, and slow whichever tool comes after it.
+ */
+export function flushDisk(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("sync", [], { stdio: "ignore" });
+    child.on("error", reject);
+    child.on("close", () => resolve());
+  });
+}
+
+/**
  * The command line of our CLI on the runtime the benchmark runs on: `deno run -A cli.ts`,
  * `bun cli.ts`, or on Node the built `dist/cli.js` (what npm users run; build it with
  * `npm run build`), falling back to tsx when there is no build.

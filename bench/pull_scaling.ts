@@ -23,7 +23,7 @@ import process from "node:process";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
 import { type BenchImage, benchImage, type BenchImageName, mib, pushImage } from "./_images.ts";
 import { insecureRegistriesConf } from "./_podman.ts";
-import { cliCommand, cliPullArgv, type ProcessRun, timeProcess } from "./_process.ts";
+import { cliCommand, cliPullArgv, flushDisk, type ProcessRun, timeProcess } from "./_process.ts";
 import { machineLoad, median, numberOption, report, round, runtimeName } from "./_report.ts";
 import { hasSkopeo, skopeoPullArgv } from "./_skopeo.ts";
 
@@ -56,9 +56,11 @@ async function measure(
   const theirs: ProcessRun[] = [];
   for (let run = 0; run <= runs; run++) {
     const store = join(work, `store-${image.name}-${run}`);
+    await flushDisk();
     const a = await timeProcess(cliPullArgv(store, conf, source));
     await rm(store, { recursive: true, force: true });
     const layout = join(work, `oci-${image.name}-${run}`);
+    await flushDisk();
     const b = await timeProcess(skopeoPullArgv(source, layout));
     await rm(layout, { recursive: true, force: true });
     if (run === 0) continue; // warm-up

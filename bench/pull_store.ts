@@ -26,7 +26,7 @@ import type { Runtime as RuntimeClass } from "../src/runtime/mod.ts";
 import { startRegistry } from "../tests/helpers/registry_server.ts";
 import { type BenchImage, benchImage, type BenchImageName, mib, pushImage } from "./_images.ts";
 import { hasPodman, insecureRegistriesConf, podmanPull } from "./_podman.ts";
-import { cliCommand, cliPullArgv, repoRoot, timeProcess } from "./_process.ts";
+import { cliCommand, cliPullArgv, flushDisk, repoRoot, timeProcess } from "./_process.ts";
 import {
   machineLoad,
   median,
@@ -85,9 +85,11 @@ async function timeImage(
   if (podman) tools.push(["podman pull", () => podmanPull(source, conf)]);
   for (let run = 0; run <= runs; run++) {
     // Run 0 warms the page cache and the JIT; it is not counted. Tools alternate, so a
-    // change of load on the machine slows them alike.
+    // change of load on the machine slows them alike, and each starts with nothing left to
+    // write back from the one before.
     for (const [tool, pull] of tools) {
       const dest = join(work, `${tool.replace(/\W/g, "-")}-${image.name}-${run}`);
+      await flushDisk();
       const sample = await pull(dest);
       await rm(dest, { recursive: true, force: true });
       if (run === 0) continue;
