@@ -147,11 +147,15 @@ export async function copyInstance(
   await options.destination.prepareBlobs?.([target.config, ...asTheyAre].map(toInfo));
   await blobs.putBytes(target.config, configBytes, signal);
 
-  // Largest layers first: a large layer's time goes to hashing and decompressing, a small
-  // one's to round trips and syncs; started early, the large ones use the time the small
-  // ones wait instead of running alone at the end (a 20-layer pull: 5-10 % less wall time).
+  // Largest layers first (unless the destination writes them in order): a large layer's
+  // time goes to hashing and decompressing, a small one's to round trips and syncs;
+  // started early, the large ones use the time the small ones wait instead of running
+  // alone at the end (a 20-layer pull: 5-10 % less wall time).
   const layers = manifest.layers;
-  const order = layers.map((_, i) => i).sort((a, b) => layers[b].size - layers[a].size);
+  const order = layers.map((_, i) => i);
+  if (options.destination.writesBlobsInOrder !== true) {
+    order.sort((a, b) => layers[b].size - layers[a].size);
+  }
   const copiedInOrder = await mapLimited(
     order,
     options.concurrency,
