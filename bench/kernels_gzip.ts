@@ -1,9 +1,11 @@
 /**
  * gzip throughput on the runtime it runs on. Decompression: stevedore's WebAssembly
- * inflate kernel (through `gunzipStream`), `node:zlib` (through stevedore's native
+ * inflate kernel (through `gunzipStream`; its gzip CRC-32 from `node:zlib`, as `auto` does,
+ * and with its own WebAssembly CRC-32), `node:zlib` (through stevedore's native
  * `gunzipStream`), `DecompressionStream` and fflate's streaming `Gunzip`. Compression at
  * level 6: `node:zlib` (through `gzipStream`), `CompressionStream` and fflate's streaming
- * `Gzip`. Figures are MB/s (10^6 bytes) of uncompressed data.
+ * `Gzip`. CRC-32: the WebAssembly kernel against `node:zlib`'s `crc32`. Figures are MB/s
+ * (10^6 bytes) of uncompressed data.
  *
  * The input is text-like (pseudo-random words, about 3.4x compressible at level 6), fed
  * in 1 MiB chunks. Rounds are interleaved (every implementation once per round) so that a
@@ -19,12 +21,13 @@ import * as zlib from "node:zlib";
 import process from "node:process";
 import { Gunzip, Gzip } from "fflate";
 import { gunzipStream, gzipStream } from "../src/compression/mod.ts";
+import { WasmCrc32 } from "../src/wasm/crc32.ts";
 import { isMainModule, median, runtimeName } from "./_report.ts";
 
 /** One measured figure: megabytes (10^6 bytes) of uncompressed data per second. */
 export interface GzipBenchResult {
   runtime: string;
-  kernel: "gunzip" | "gzip";
+  kernel: "gunzip" | "gzip" | "crc32";
   impl: string;
   mbps: number;
 }
@@ -97,8 +100,24 @@ type Impl = { name: string; run(input: Uint8Array): Promise<number> | number };
 const viaStream = (make: () => Pair) => (input: Uint8Array) =>
   drain(chunks(input).pipeThrough(make()));
 
+/** Runs `run` with `STEVEDORE_KERNELS=wasm` (the WASM kernel's own CRC-32 too). */
+async function wasmOnly<T>(run: () => Promise<T>): Promise<T> {
+  const saved = process.env.STEVEDORE_KERNELS;
+  process.env.STEVEDORE_KERNELS = "wasm";
+  try {
+    return await run();
+  } finally {
+    if (saved === undefined) delete process.env.STEVEDORE_KERNELS;
+    else process.env.STEVEDORE_KERNELS = saved;
+  }
+}
+
 const gunzipImpls: Impl[] = [
   { name: "stevedore-wasm", run: viaStream(() => gunzipStream({ backend: "wasm" })) },
+  {
+    name: "stevedore-wasm-own-crc",
+    run: (input) => wasmOnly(() => viaStream(() => gunzipStream({ backend: "wasm" }))(input)),
+  },
   { name: "node:zlib", run: viaStream(() => gunzipStream({ backend: "native" })) },
   {
     name: "DecompressionStream",
@@ -132,6 +151,27 @@ const gzipImpls: Impl[] = [
         engine.push(input.subarray(i, i + CHUNK), i + CHUNK >= input.length);
       }
       return total;
+    },
+  },
+];
+
+const crcImpls: Impl[] = [
+  {
+    name: "stevedore-wasm",
+    run(input) {
+      const crc = new WasmCrc32();
+      for (let i = 0; i < input.length; i += CHUNK) crc.update(input.subarray(i, i + CHUNK));
+      return crc.value;
+    },
+  },
+  {
+    name: "node:zlib",
+    run(input) {
+      let crc = 0;
+      for (let i = 0; i < input.length; i += CHUNK) {
+        crc = zlib.crc32(input.subarray(i, i + CHUNK), crc);
+      }
+      return crc;
     },
   },
 ];
@@ -181,6 +221,14 @@ export async function runGzipBench(options: GzipBenchOptions): Promise<GzipBench
   });
   for (const [impl, ms] of deflated) {
     results.push({ runtime, kernel: "gzip", impl, mbps: mbps(ms) });
+  }
+
+  const expected = zlib.crc32(data);
+  const checked = await measure(crcImpls, data, warmData, runs, (impl, crc) => {
+    if (crc !== expected) throw new Error(`${impl} computed CRC-32 ${crc}, expected ${expected}`);
+  });
+  for (const [impl, ms] of checked) {
+    results.push({ runtime, kernel: "crc32", impl, mbps: mbps(ms) });
   }
   return results;
 }
