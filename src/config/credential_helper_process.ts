@@ -9,7 +9,7 @@ import { requireNodeBuiltin } from "../host/node_builtin.ts";
 import { posix } from "../fs/posix_path.ts";
 import { CredentialHelperError } from "../errors.ts";
 import { checkHelperName, type CredentialHelperRunner } from "./credential_helper.ts";
-import { concatBytes } from "../streams/mod.ts";
+import { concatBytes } from "../streams/concat_bytes.ts";
 
 /** Options of {@linkcode createCredentialHelperRunner}. */
 export interface CredentialHelperRunnerOptions {

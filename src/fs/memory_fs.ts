@@ -4,7 +4,7 @@
  * @module
  */
 import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
-import { concatBytes } from "../streams/mod.ts";
+import { concatBytes } from "../streams/concat_bytes.ts";
 
 interface MemoryFile {
   kind: "file";

@@ -19,11 +19,8 @@ import {
 } from "../reference/mod.ts";
 import type { LookupOptions, LookupResult } from "./types.ts";
 import type { ImageStore } from "../store/types.ts";
-import {
-  CONTAINERS_STORAGE_TRANSPORT,
-  standardTransports,
-  type TransportTable,
-} from "../transports/mod.ts";
+import { CONTAINERS_STORAGE_TRANSPORT } from "../transports/containers_storage/reference.ts";
+import { standardTransports, type TransportTable } from "../transports/transport_table.ts";
 import type { Platform } from "../types/mod.ts";
 import {
   type CandidateContext,

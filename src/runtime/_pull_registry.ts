@@ -50,7 +50,7 @@ async function remoteDigest(
   context: TransportContext,
   platform: Platform,
 ): Promise<string> {
-  const client = reference.client(context);
+  const client = await reference.client(context);
   const head = await client.headManifest(reference.repository, reference.tagOrDigest);
   if (head === undefined) {
     throw new ManifestUnknownError(reference.name.toString(), undefined, "manifest unknown");
@@ -198,5 +198,6 @@ export async function listRemoteTags(
     retryDelayMs: options.retryDelayMs,
     ...registryTimeouts(options),
   });
-  return await reference.client(transportContext(ctx, options)).listTags(reference.repository);
+  const client = await reference.client(transportContext(ctx, options));
+  return await client.listTags(reference.repository);
 }

@@ -4,34 +4,24 @@
  *
  * @module
  */
-import {
-  createCredentialHelperRunner,
-  type CredentialHelperRunner,
-  type CredentialsContext,
-  defaultStorageRoot,
-  loadRegistriesConf,
-  type RegistriesConf,
-} from "../config/mod.ts";
+import type { CredentialHelperRunner } from "../config/credential_helper.ts";
+import { createCredentialHelperRunner } from "../config/credential_helper_process.ts";
+import type { CredentialsContext } from "../config/credentials.ts";
+import { loadRegistriesConf, type RegistriesConf } from "../config/registries_conf.ts";
+import { defaultStorageRoot } from "../config/storage_paths.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
 import { currentUid, type FileSystem, hostHomeDir, NodeFileSystem, processEnv } from "../fs/mod.ts";
-import { lookupImage } from "../lookup/mod.ts";
-import {
-  defaultPlatform,
-  normalizePlatformChoice,
-  parsePlatform,
-  type PlatformChoice,
-} from "../platform/mod.ts";
+import { defaultPlatform } from "../platform/host_platform.ts";
+import { normalizePlatformChoice, type PlatformChoice } from "../platform/normalize_platform.ts";
+import { parsePlatform } from "../platform/parse_platform.ts";
 import { normalizeName } from "../reference/mod.ts";
 import type { FetchLike } from "../registry/mod.ts";
-import { openStore } from "../store/mod.ts";
+import { openStore } from "../store/local_image_store.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
-import {
-  containersStorageTransport,
-  standardTransports,
-  type Transport,
-  type TransportTable,
-} from "../transports/mod.ts";
+import { containersStorageTransport } from "../transports/containers_storage/reference.ts";
+import { standardTransports, type TransportTable } from "../transports/transport_table.ts";
+import type { Transport } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
 import type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
 import type { ImageSummary, ListImagesOptions } from "./list_images.ts";
@@ -445,8 +435,8 @@ export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): 
     credentials,
     storage,
     transports,
-    lookup: (name: string, lookupOptions?: LookupOptions) =>
-      lookupImage(store, conf, name, lookupOptions, {
+    lookup: async (name: string, lookupOptions?: LookupOptions) =>
+      (await import("../lookup/lookup_image.ts")).lookupImage(store, conf, name, lookupOptions, {
         platform,
         platformChoice: customPlatform,
         warn,

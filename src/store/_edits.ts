@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Digest } from "../digest/mod.ts";
+import { Digest } from "../digest/digest.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { imageManifests } from "./image_manifests.ts";
 import { copyRecord } from "./_records.ts";

@@ -15,8 +15,8 @@ import {
   isProcessAlive,
   processStartTime,
 } from "../fs/mod.ts";
-import { heldLocks } from "./_held_locks.ts";
-import { sleep } from "../streams/mod.ts";
+import { type HeldLocks, heldLocks } from "./_held_locks.ts";
+import { sleep } from "../streams/sleep.ts";
 
 /** Who holds a lock directory. */
 export interface LockOwner {
@@ -43,8 +43,11 @@ const OWNERLESS_GRACE_MS = 5_000;
 /** The longest pause between two attempts, in milliseconds. */
 const MAX_BACKOFF_MS = 50;
 
-/** The locks the current async call chain holds (for re-entrance). */
-const held = heldLocks<StoreLock>();
+/**
+ * The locks the current async call chain holds (for re-entrance); made by the first lock,
+ * so that opening and reading a store loads no async-context tracking.
+ */
+let held: HeldLocks<StoreLock> | undefined;
 /**
  * How many call chains hold a lock now. At zero the storage is disabled again: on Node an
  * enabled AsyncLocalStorage keeps promise hooks on for every promise of the process (a
@@ -117,7 +120,7 @@ export class StoreLock {
 
   /** Whether the current async call chain holds this lock. */
   get isHeld(): boolean {
-    return held.getStore()?.has(this) ?? false;
+    return held?.getStore()?.has(this) ?? false;
   }
 
   /** Runs `fn` holding the lock; a call chain that already holds it just runs `fn`. */
@@ -131,10 +134,11 @@ export class StoreLock {
       const token = await this.#acquire();
       try {
         holders++;
+        const chains = held ??= heldLocks<StoreLock>();
         try {
-          return await held.run(new Set([...(held.getStore() ?? []), this]), fn);
+          return await chains.run(new Set([...(chains.getStore() ?? []), this]), fn);
         } finally {
-          if (--holders === 0) held.disable?.();
+          if (--holders === 0) chains.disable?.();
         }
       } finally {
         await this.#release(token);

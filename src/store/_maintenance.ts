@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Digest, digestVerifier } from "../digest/mod.ts";
+import { Digest } from "../digest/digest.ts";
 import { type FileSystem, isNotFound, isOwnerGone, temporaryOwner } from "../fs/mod.ts";
 import { blobPath, hasStoredBlob } from "./_blobs.ts";
 import { recordProblem } from "./_records.ts";
@@ -42,6 +42,7 @@ export async function isRecordCorrupted(
 /** Whether the stored blob `digest` hashes to its name. */
 async function blobIsIntact(fs: FileSystem, root: string, digest: string): Promise<boolean> {
   try {
+    const { digestVerifier } = await import("../digest/digest_verifier.ts");
     const stream = await fs.openRead(blobPath(root, digest));
     await stream.pipeThrough(digestVerifier(digest)).pipeTo(new WritableStream());
     return true;

@@ -38,7 +38,6 @@ import {
   serializeRecords,
 } from "./_records.ts";
 import { imageManifests, manifestOfName } from "./image_manifests.ts";
-import { probeStoredLayer } from "./layer_probe.ts";
 import type {
   BlobLeaseHandle,
   GcOptions,
@@ -274,6 +273,7 @@ export class LocalImageStore implements ImageStore {
       const diffId = record.diffIds[i];
       let size = diffId === undefined ? undefined : known.get(diffId);
       if (size === undefined) {
+        const { probeStoredLayer } = await import("./layer_probe.ts");
         const facts = await probeStoredLayer(this, layer);
         if (diffId !== undefined && facts.diffId !== diffId) {
           throw new DigestMismatchError(

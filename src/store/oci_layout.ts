@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { Digest, digestVerifier } from "../digest/mod.ts";
+import { Digest } from "../digest/digest.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 
 /** The content of the `oci-layout` file (as Go's encoder writes it for skopeo and umoci). */
@@ -81,6 +81,7 @@ export async function writeLayoutBlob(
   const temporary = options.temporary ?? `${folder}/.tmp-${crypto.randomUUID()}`;
   try {
     const sink = await fs.openWrite(temporary, options.sync ? { sync: true } : undefined);
+    const { digestVerifier } = await import("../digest/digest_verifier.ts");
     const verified = options.verified === true ? stream : stream.pipeThrough(
       digestVerifier(digest, { size: size >= 0 ? size : undefined, what: digest }),
     );

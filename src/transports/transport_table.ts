@@ -1,7 +1,10 @@
 /**
  * The prefix table of transports: `name:rest` goes to the transport called `name`. Each
  * `Runtime` holds its own table (the standard set plus `containers-storage:` over its
- * store); nothing is registered globally.
+ * store); nothing is registered globally. The table imports each transport's
+ * `reference.ts` only (names and parsing): a reference imports its source, destination or
+ * listing code when it opens one, so code that only names transports (every `Runtime`,
+ * `stevedore images`) loads no transport I/O, registry client, tar or compression.
  *
  * @example
  * ```ts
@@ -15,12 +18,12 @@
  * @module
  */
 import type { ImageReference, Transport } from "./types.ts";
-import { ociTransport } from "./oci/mod.ts";
-import { ociArchiveTransport } from "./oci_archive/mod.ts";
-import { dockerArchiveTransport } from "./docker_archive/mod.ts";
-import { dirTransport } from "./dir/mod.ts";
-import { dockerTransport } from "./docker/mod.ts";
-import { dockerDaemonTransport } from "./docker_daemon/mod.ts";
+import { ociTransport } from "./oci/reference.ts";
+import { ociArchiveTransport } from "./oci_archive/reference.ts";
+import { dockerArchiveTransport } from "./docker_archive/reference.ts";
+import { dirTransport } from "./dir/reference.ts";
+import { dockerTransport } from "./docker/reference.ts";
+import { dockerDaemonTransport } from "./docker_daemon/reference.ts";
 
 /** Transports by name; immutable: {@linkcode TransportTable.with} makes a new table. */
 export class TransportTable {

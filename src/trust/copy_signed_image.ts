@@ -115,7 +115,7 @@ export async function copySignedImage(
           );
         }
         await writeSigstoreAttachments(
-          target.client(options.context),
+          await target.client(options.context),
           target.repository,
           digest,
           sigstore,

@@ -109,7 +109,7 @@ export async function readImageSignatures(
   );
   if (storage.sigstoreAttachments) {
     const attachments = await readSigstoreAttachments(
-      image.client(context),
+      await image.client(context),
       image.repository,
       digest,
     );

@@ -91,7 +91,7 @@ export async function signImage(
   }
   if (sigstore.length > 0) {
     await writeSigstoreAttachments(
-      image.client(context),
+      await image.client(context),
       image.repository,
       manifestDigest,
       sigstore,

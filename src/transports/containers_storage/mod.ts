@@ -16,48 +16,12 @@
  *
  * @module
  */
-import type { ImageStore } from "../../store/types.ts";
-import type { Transport } from "../types.ts";
-import {
-  ContainersStorageReference,
-  type ContainersStorageReferenceOptions,
-  parseStorageTarget,
-} from "./reference.ts";
-
-/** The name of the local store's transport: `containers-storage:NAME` or `:@ID`. */
-export const CONTAINERS_STORAGE_TRANSPORT = "containers-storage";
-
-/** The `containers-storage` transport over one store. */
-export interface ContainersStorageTransport extends Transport {
-  /** The store images are read from and written to. */
-  readonly store: ImageStore;
-  /** Parses `NAME`, `@ID` or `sha256:ID` into a reference. */
-  parse(
-    withinTransport: string,
-    options?: ContainersStorageReferenceOptions,
-  ): ContainersStorageReference;
-}
-
-/** Builds the `containers-storage` transport over `store`. */
-export function containersStorageTransport(store: ImageStore): ContainersStorageTransport {
-  const transport: ContainersStorageTransport = {
-    name: CONTAINERS_STORAGE_TRANSPORT,
-    store,
-    parse(withinTransport, options) {
-      return new ContainersStorageReference(
-        transport,
-        store,
-        parseStorageTarget(withinTransport),
-        options,
-      );
-    },
-  };
-  return transport;
-}
-
 export {
+  CONTAINERS_STORAGE_TRANSPORT,
   ContainersStorageReference,
   type ContainersStorageReferenceOptions,
+  type ContainersStorageTransport,
+  containersStorageTransport,
   parseStorageTarget,
   type StorageTarget,
 } from "./reference.ts";

@@ -3,6 +3,9 @@
  * name (`containers-storage:alpine` is `docker.io/library/alpine:latest`) or by its ID
  * (`containers-storage:@<id>`, `containers-storage:sha256:<id>`).
  *
+ * The transport object lives here with its references (parsing and names only); the code
+ * that opens an image (source, destination, listing) is imported when a reference opens it.
+ *
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
@@ -15,8 +18,6 @@ import type {
   Transport,
   TransportContext,
 } from "../types.ts";
-import { ContainersStorageDestination } from "./destination.ts";
-import { openContainersStorageSource } from "./source.ts";
 
 /** What a `containers-storage:` string names: an image name or an image ID. */
 export type StorageTarget = { name: string; id?: undefined } | { id: string; name?: undefined };
@@ -131,12 +132,45 @@ export class ContainersStorageReference implements ImageReference {
   }
 
   /** Opens the stored image for reading (the context is not needed: the store has its fs). */
-  newSource(_context: TransportContext): Promise<ImageSource> {
-    return openContainersStorageSource(this);
+  async newSource(_context: TransportContext): Promise<ImageSource> {
+    const { openContainersStorageSource } = await import("./source.ts");
+    return await openContainersStorageSource(this);
   }
 
   /** Opens the store for writing an image under this name. */
-  newDestination(_context: TransportContext): Promise<ImageDestination> {
-    return Promise.resolve(new ContainersStorageDestination(this));
+  async newDestination(_context: TransportContext): Promise<ImageDestination> {
+    const { ContainersStorageDestination } = await import("./destination.ts");
+    return new ContainersStorageDestination(this);
   }
+}
+
+/** The name of the local store's transport: `containers-storage:NAME` or `:@ID`. */
+export const CONTAINERS_STORAGE_TRANSPORT = "containers-storage";
+
+/** The `containers-storage` transport over one store. */
+export interface ContainersStorageTransport extends Transport {
+  /** The store images are read from and written to. */
+  readonly store: ImageStore;
+  /** Parses `NAME`, `@ID` or `sha256:ID` into a reference. */
+  parse(
+    withinTransport: string,
+    options?: ContainersStorageReferenceOptions,
+  ): ContainersStorageReference;
+}
+
+/** Builds the `containers-storage` transport over `store`. */
+export function containersStorageTransport(store: ImageStore): ContainersStorageTransport {
+  const transport: ContainersStorageTransport = {
+    name: CONTAINERS_STORAGE_TRANSPORT,
+    store,
+    parse(withinTransport, options) {
+      return new ContainersStorageReference(
+        transport,
+        store,
+        parseStorageTarget(withinTransport),
+        options,
+      );
+    },
+  };
+  return transport;
 }

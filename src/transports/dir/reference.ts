@@ -2,6 +2,9 @@
  * `dir:PATH` references: skopeo's directory format (`manifest.json`, `version`, blobs
  * named by hex digest, instance manifests `<hex>.manifest.json`).
  *
+ * The transport object lives here with its references (parsing and names only); the code
+ * that opens an image (source, destination, listing) is imported when a reference opens it.
+ *
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
@@ -12,8 +15,6 @@ import type {
   Transport,
   TransportContext,
 } from "../types.ts";
-import { DirSource } from "./source.ts";
-import { openDirDestination } from "./destination.ts";
 
 /** Options of a `dir:` reference. */
 export interface DirReferenceOptions {
@@ -54,12 +55,30 @@ export class DirReference implements ImageReference {
   }
 
   /** Opens the folder for reading. */
-  newSource(context: TransportContext): Promise<ImageSource> {
-    return Promise.resolve(new DirSource(this, context.fs, this.path));
+  async newSource(context: TransportContext): Promise<ImageSource> {
+    const { DirSource } = await import("./source.ts");
+    return new DirSource(this, context.fs, this.path);
   }
 
   /** Opens the folder for writing (emptying a previous `dir:` image in it). */
-  newDestination(context: TransportContext): Promise<ImageDestination> {
-    return openDirDestination(this, context);
+  async newDestination(context: TransportContext): Promise<ImageDestination> {
+    const { openDirDestination } = await import("./destination.ts");
+    return await openDirDestination(this, context);
   }
+}
+
+/** The `dir` transport. */
+export const dirTransport: Transport = {
+  name: "dir",
+  parse(withinTransport: string): DirReference {
+    return new DirReference(dirTransport, withinTransport);
+  },
+  // A folder is read as a `dir:` image as it is; the load then reads and hashes every blob.
+  listFolderImages: (path) =>
+    Promise.resolve([{ reference: new DirReference(dirTransport, path), names: [] }]),
+};
+
+/** Builds a `dir:` reference with options (e.g. `forceCompress` for `--dest-compress`). */
+export function parseDirReference(path: string, options: DirReferenceOptions = {}): DirReference {
+  return new DirReference(dirTransport, path, options);
 }

@@ -3,15 +3,22 @@
  * normalized (`docker://fedora` is `docker.io/library/fedora:latest`) without short-name
  * resolution, and `:latest` is added when neither tag nor digest is given.
  *
+ * The transport object lives here with its references (parsing and names only); the code
+ * that opens an image (source, destination, listing) is imported when a reference opens it.
+ *
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
 import { parseNormalizedName, type Reference } from "../../reference/mod.ts";
-import { RegistryClient } from "../../registry/mod.ts";
+import type { RegistryClient } from "../../registry/mod.ts";
 import type { ImageReference, Transport, TransportContext } from "../types.ts";
-import { DockerImageDestination } from "./destination.ts";
-import type { ResolvedDockerOptions } from "./options.ts";
-import { DockerImageSource } from "./source.ts";
+import type { DockerImageDestination } from "./destination.ts";
+import {
+  type DockerTransportOptions,
+  type ResolvedDockerOptions,
+  resolveDockerOptions,
+} from "./options.ts";
+import type { DockerImageSource } from "./source.ts";
 
 /**
  * Parses the part of `docker://NAME` after `docker:` (so `//NAME`) into a normalized
@@ -95,7 +102,8 @@ export class DockerImageReference implements ImageReference {
   }
 
   /** A registry client for this reference's registry, configured from `context`. */
-  client(context: TransportContext): RegistryClient {
+  async client(context: TransportContext): Promise<RegistryClient> {
+    const { RegistryClient } = await import("../../registry/mod.ts");
     return new RegistryClient({
       ...this.#options.client,
       registry: this.registry,
@@ -107,15 +115,51 @@ export class DockerImageReference implements ImageReference {
   }
 
   /** Opens the image in the registry for reading. */
-  newSource(context: TransportContext): Promise<DockerImageSource> {
-    return Promise.resolve(new DockerImageSource(this, this.client(context), this.#options));
+  async newSource(context: TransportContext): Promise<DockerImageSource> {
+    const { DockerImageSource } = await import("./source.ts");
+    return new DockerImageSource(this, await this.client(context), this.#options);
   }
 
   /** Opens the repository for pushing an image. */
-  newDestination(context: TransportContext): Promise<DockerImageDestination> {
+  async newDestination(context: TransportContext): Promise<DockerImageDestination> {
     const options = context.uploadChunkSize === undefined
       ? this.#options
       : { ...this.#options, uploadChunkSize: context.uploadChunkSize };
-    return Promise.resolve(new DockerImageDestination(this, this.client(context), options));
+    const { DockerImageDestination } = await import("./destination.ts");
+    return new DockerImageDestination(this, await this.client(context), options);
   }
 }
+
+/** A `docker` transport; its references open registry clients configured by `options`. */
+export interface DockerTransport extends Transport {
+  /** Parses `//NAME` into a reference. */
+  parse(withinTransport: string): DockerImageReference;
+}
+
+/**
+ * Builds a `docker` transport with credentials, mount sources and registry client
+ * options; the default {@linkcode dockerTransport} is anonymous.
+ *
+ * @example
+ * ```ts
+ * import { createDockerTransport } from "./reference.ts";
+ * const transport = createDockerTransport({
+ *   credentials: { username: "me", password: "secret" },
+ *   mountFrom: ["team/base"],
+ * });
+ * console.log(transport.parse("//localhost:5000/team/app").repository); // "team/app"
+ * ```
+ */
+export function createDockerTransport(options: DockerTransportOptions = {}): DockerTransport {
+  const resolved = resolveDockerOptions(options);
+  const transport: DockerTransport = {
+    name: "docker",
+    parse(withinTransport: string): DockerImageReference {
+      return new DockerImageReference(transport, parseDockerName(withinTransport), resolved);
+    },
+  };
+  return transport;
+}
+
+/** The default, anonymous `docker` transport (the one in the prefix table). */
+export const dockerTransport: DockerTransport = createDockerTransport();

@@ -13,25 +13,12 @@
  *
  * @module
  */
-import type { Transport } from "../types.ts";
 import {
   DockerArchiveReference,
+  dockerArchiveTransport,
   normalizeArchiveTag,
-  parseDockerArchivePath,
 } from "./reference.ts";
 import type { DockerArchiveWriter } from "./archive_writer.ts";
-import { listArchiveImages } from "./payload.ts";
-
-/** The `docker-archive` transport. */
-export const dockerArchiveTransport: Transport = {
-  name: "docker-archive",
-  parse(withinTransport: string): DockerArchiveReference {
-    const { path, ...selector } = parseDockerArchivePath(withinTransport);
-    return new DockerArchiveReference(dockerArchiveTransport, path, selector);
-  },
-  listArchiveImages: (payload, options) =>
-    listArchiveImages(dockerArchiveTransport, payload, options),
-};
 
 /**
  * A reference whose destination appends an image, tagged `tags` (normalized), to the
@@ -53,6 +40,7 @@ export function dockerArchiveWriterReference(
 export {
   DockerArchiveReference,
   type DockerArchiveSelector,
+  dockerArchiveTransport,
   normalizeArchiveTag,
   parseDockerArchivePath,
 } from "./reference.ts";

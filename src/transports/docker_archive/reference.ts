@@ -2,6 +2,9 @@
  * `docker-archive:PATH[:NAME|:@INDEX]` references: a `docker save` tar, one image of it
  * picked by tag or position.
  *
+ * The transport object lives here with its references (parsing and names only); the code
+ * that opens an image (source, destination, listing) is imported when a reference opens it.
+ *
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
@@ -14,10 +17,7 @@ import type {
   Transport,
   TransportContext,
 } from "../types.ts";
-import { openDockerArchiveSource, selectArchiveImage } from "./source.ts";
-import { listDockerArchiveImages } from "./list.ts";
-import { DockerArchiveDestination } from "./destination.ts";
-import { DockerArchiveWriter } from "./archive_writer.ts";
+import type { DockerArchiveWriter } from "./archive_writer.ts";
 
 /** What picks the image of an archive. */
 export interface DockerArchiveSelector {
@@ -123,6 +123,8 @@ export class DockerArchiveReference implements ImageReference {
 
   /** The tags of the selected image inside the archive, normalized. */
   async storageNames(context: TransportContext): Promise<string[]> {
+    const { listDockerArchiveImages } = await import("./list.ts");
+    const { selectArchiveImage } = await import("./source.ts");
     const images = await listDockerArchiveImages(context.fs, this.path);
     const image = selectArchiveImage(
       images,
@@ -151,15 +153,16 @@ export class DockerArchiveReference implements ImageReference {
   }
 
   /** Opens the chosen image for reading. */
-  newSource(context: TransportContext): Promise<ImageSource> {
-    return openDockerArchiveSource(this, context);
+  async newSource(context: TransportContext): Promise<ImageSource> {
+    const { openDockerArchiveSource } = await import("./source.ts");
+    return await openDockerArchiveSource(this, context);
   }
 
   /**
    * Opens a destination. Without a shared writer, the archive holds this one image and is
    * written (atomically) on commit; with one, the image is appended to it.
    */
-  newDestination(context: TransportContext): Promise<ImageDestination> {
+  async newDestination(context: TransportContext): Promise<ImageDestination> {
     if (this.index !== undefined) {
       throw new InvalidReferenceError(
         this.toString(),
@@ -167,14 +170,27 @@ export class DockerArchiveReference implements ImageReference {
         "a destination cannot use a source index",
       );
     }
+    const { DockerArchiveDestination } = await import("./destination.ts");
     const tags = [...(this.tag === undefined ? [] : [this.tag]), ...this.extraTags];
     if (this.writer !== undefined) {
-      return Promise.resolve(new DockerArchiveDestination(this, this.writer, false, tags));
+      return new DockerArchiveDestination(this, this.writer, false, tags);
     }
+    const { DockerArchiveWriter } = await import("./archive_writer.ts");
     const writer = new DockerArchiveWriter(context.fs, this.path, {
       tmpDir: context.tmpDir,
       signal: context.signal,
     });
-    return Promise.resolve(new DockerArchiveDestination(this, writer, true, tags));
+    return new DockerArchiveDestination(this, writer, true, tags);
   }
 }
+
+/** The `docker-archive` transport. */
+export const dockerArchiveTransport: Transport = {
+  name: "docker-archive",
+  parse(withinTransport: string): DockerArchiveReference {
+    const { path, ...selector } = parseDockerArchivePath(withinTransport);
+    return new DockerArchiveReference(dockerArchiveTransport, path, selector);
+  },
+  listArchiveImages: async (payload, options) =>
+    (await import("./payload.ts")).listArchiveImages(dockerArchiveTransport, payload, options),
+};

@@ -14,23 +14,10 @@
  *
  * @module
  */
-import type { Transport } from "../types.ts";
-import { DockerDaemonReference, parseDockerDaemonTarget } from "./reference.ts";
-
-/** The `docker-daemon` transport. */
-export const dockerDaemonTransport: Transport = {
-  name: "docker-daemon",
-  parse(withinTransport: string): DockerDaemonReference {
-    return new DockerDaemonReference(
-      dockerDaemonTransport,
-      parseDockerDaemonTarget(withinTransport),
-    );
-  },
-};
-
 export {
   DockerDaemonReference,
   type DockerDaemonTarget,
+  dockerDaemonTransport,
   parseDockerDaemonTarget,
 } from "./reference.ts";
 export { openDockerDaemonSource } from "./source.ts";

@@ -3,6 +3,9 @@
  * `name@digest` or (for reading only) image ID `sha256:<64 hex>`. A bare name is refused:
  * the reference must say which tag.
  *
+ * The transport object lives here with its references (parsing and names only); the code
+ * that opens an image (source, destination, listing) is imported when a reference opens it.
+ *
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
@@ -15,8 +18,6 @@ import type {
   Transport,
   TransportContext,
 } from "../types.ts";
-import { openDockerDaemonSource } from "./source.ts";
-import { DockerDaemonDestination } from "./destination.ts";
 
 /** What a `docker-daemon:` reference points at: a name with a tag or digest, or an ID. */
 export type DockerDaemonTarget = { name: Reference; id?: undefined } | {
@@ -98,8 +99,9 @@ export class DockerDaemonReference implements ImageReference {
   }
 
   /** Exports the image from the engine for reading. */
-  newSource(context: TransportContext): Promise<ImageSource> {
-    return openDockerDaemonSource(this, context);
+  async newSource(context: TransportContext): Promise<ImageSource> {
+    const { openDockerDaemonSource } = await import("./source.ts");
+    return await openDockerDaemonSource(this, context);
   }
 
   /**
@@ -107,16 +109,26 @@ export class DockerDaemonReference implements ImageReference {
    *
    * @throws {InvalidReferenceError} unless the reference is `name:tag`.
    */
-  newDestination(context: TransportContext): Promise<ImageDestination> {
+  async newDestination(context: TransportContext): Promise<ImageDestination> {
     if (this.name?.tag === undefined) {
-      return Promise.reject(
-        new InvalidReferenceError(
-          this.toString(),
-          "InvalidFormat",
-          "a docker-daemon destination must be a name:tag",
-        ),
+      throw new InvalidReferenceError(
+        this.toString(),
+        "InvalidFormat",
+        "a docker-daemon destination must be a name:tag",
       );
     }
-    return Promise.resolve(new DockerDaemonDestination(this, context));
+    const { DockerDaemonDestination } = await import("./destination.ts");
+    return new DockerDaemonDestination(this, context);
   }
 }
+
+/** The `docker-daemon` transport. */
+export const dockerDaemonTransport: Transport = {
+  name: "docker-daemon",
+  parse(withinTransport: string): DockerDaemonReference {
+    return new DockerDaemonReference(
+      dockerDaemonTransport,
+      parseDockerDaemonTarget(withinTransport),
+    );
+  },
+};

@@ -11,25 +11,12 @@
  *
  * @module
  */
-import type { Transport } from "../types.ts";
-import { listFolderImages } from "./payload.ts";
-import { OciReference, splitPathAndRef } from "./reference.ts";
-
-/** The `oci` transport. */
-export const ociTransport: Transport = {
-  name: "oci",
-  parse(withinTransport: string): OciReference {
-    const { path, refName } = splitPathAndRef("oci", withinTransport);
-    return new OciReference(ociTransport, path, refName);
-  },
-  listFolderImages: (path, options) => listFolderImages(ociTransport, path, options),
-};
-
 export {
   dockerNameOf,
   isValidOciRefName,
   LayoutEntryReference,
   OciReference,
+  ociTransport,
   splitPathAndRef,
 } from "./reference.ts";
 export {

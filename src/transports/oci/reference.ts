@@ -2,6 +2,9 @@
  * `oci:PATH[:REF]` references: an OCI image layout folder and an optional ref name
  * (the `org.opencontainers.image.ref.name` annotation of an `index.json` entry).
  *
+ * The transport object lives here with its references (parsing and names only); the code
+ * that opens an image (source, destination, listing) is imported when a reference opens it.
+ *
  * @module
  */
 import { InvalidReferenceError } from "../../errors.ts";
@@ -13,8 +16,6 @@ import type {
   Transport,
   TransportContext,
 } from "../types.ts";
-import { openOciLayoutSource } from "./source.ts";
-import { OciLayoutDestination } from "./destination.ts";
 
 const REF_COMPONENT = "[A-Za-z0-9]+(?:(?:[-._:@+]|--)[A-Za-z0-9]+)*";
 const REF_NAME = new RegExp(`^${REF_COMPONENT}(?:/${REF_COMPONENT})*$`);
@@ -103,12 +104,25 @@ export class OciReference extends LayoutEntryReference {
   }
 
   /** Opens the layout entry for reading. */
-  newSource(context: TransportContext): Promise<ImageSource> {
-    return openOciLayoutSource(this, context.fs, this.path, this.refName);
+  async newSource(context: TransportContext): Promise<ImageSource> {
+    const { openOciLayoutSource } = await import("./source.ts");
+    return await openOciLayoutSource(this, context.fs, this.path, this.refName);
   }
 
   /** Opens the layout for writing (the entry is added to `index.json` on commit). */
-  newDestination(context: TransportContext): Promise<ImageDestination> {
-    return Promise.resolve(new OciLayoutDestination(this, context, this.path, this.refName));
+  async newDestination(context: TransportContext): Promise<ImageDestination> {
+    const { OciLayoutDestination } = await import("./destination.ts");
+    return new OciLayoutDestination(this, context, this.path, this.refName);
   }
 }
+
+/** The `oci` transport. */
+export const ociTransport: Transport = {
+  name: "oci",
+  parse(withinTransport: string): OciReference {
+    const { path, refName } = splitPathAndRef("oci", withinTransport);
+    return new OciReference(ociTransport, path, refName);
+  },
+  listFolderImages: async (path, options) =>
+    (await import("./payload.ts")).listFolderImages(ociTransport, path, options),
+};

@@ -12,22 +12,7 @@
  *
  * @module
  */
-import type { Transport } from "../types.ts";
-import { splitPathAndRef } from "../oci/mod.ts";
-import { listArchiveImages } from "./payload.ts";
-import { OciArchiveReference } from "./reference.ts";
-
-/** The `oci-archive` transport. */
-export const ociArchiveTransport: Transport = {
-  name: "oci-archive",
-  parse(withinTransport: string): OciArchiveReference {
-    const { path, refName } = splitPathAndRef("oci-archive", withinTransport);
-    return new OciArchiveReference(ociArchiveTransport, path, refName);
-  },
-  listArchiveImages,
-};
-
-export { OciArchiveReference } from "./reference.ts";
+export { OciArchiveReference, ociArchiveTransport } from "./reference.ts";
 export { openOciArchiveSource } from "./source.ts";
 export { OciArchiveDestination, openOciArchiveDestination } from "./destination.ts";
 export { listOciArchiveImages } from "./list.ts";

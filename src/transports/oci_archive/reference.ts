@@ -1,14 +1,14 @@
 /**
  * `oci-archive:PATH[:REF]` references: a tar file holding an OCI image layout.
  *
+ * The transport object lives here with its references (parsing and names only); the code
+ * that opens an image (source, destination, listing) is imported when a reference opens it.
+ *
  * @module
  */
-import type { ImageDestination, ImageSource, TransportContext } from "../types.ts";
+import type { ImageDestination, ImageSource, Transport, TransportContext } from "../types.ts";
 import { normalizeName } from "../../reference/mod.ts";
-import { LayoutEntryReference } from "../oci/mod.ts";
-import { listOciArchiveImages } from "./list.ts";
-import { openOciArchiveSource } from "./source.ts";
-import { openOciArchiveDestination } from "./destination.ts";
+import { LayoutEntryReference, splitPathAndRef } from "../oci/reference.ts";
 
 /** An `oci-archive:` reference. */
 export class OciArchiveReference extends LayoutEntryReference {
@@ -17,6 +17,7 @@ export class OciArchiveReference extends LayoutEntryReference {
    * ref name), normalized; none when the archive names it not.
    */
   async storageNames(context: TransportContext): Promise<string[]> {
+    const { listOciArchiveImages } = await import("./list.ts");
     const entries = await listOciArchiveImages(context.fs, this.path);
     const entry = this.refName === undefined
       ? (entries.length === 1 ? entries[0] : undefined)
@@ -26,12 +27,25 @@ export class OciArchiveReference extends LayoutEntryReference {
   }
 
   /** Extracts the archive to a temporary folder and opens the entry. */
-  newSource(context: TransportContext): Promise<ImageSource> {
-    return openOciArchiveSource(this, context);
+  async newSource(context: TransportContext): Promise<ImageSource> {
+    const { openOciArchiveSource } = await import("./source.ts");
+    return await openOciArchiveSource(this, context);
   }
 
   /** Stages a layout; the archive is written atomically on commit. */
-  newDestination(context: TransportContext): Promise<ImageDestination> {
-    return openOciArchiveDestination(this, context);
+  async newDestination(context: TransportContext): Promise<ImageDestination> {
+    const { openOciArchiveDestination } = await import("./destination.ts");
+    return await openOciArchiveDestination(this, context);
   }
 }
+
+/** The `oci-archive` transport. */
+export const ociArchiveTransport: Transport = {
+  name: "oci-archive",
+  parse(withinTransport: string): OciArchiveReference {
+    const { path, refName } = splitPathAndRef("oci-archive", withinTransport);
+    return new OciArchiveReference(ociArchiveTransport, path, refName);
+  },
+  listArchiveImages: async (payload, options) =>
+    (await import("./payload.ts")).listArchiveImages(payload, options),
+};
