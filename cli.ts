@@ -4,17 +4,97 @@
  * rmi, tag, save, load, manifest, ...) over the stevedore runtime. Runs on Deno
  * (`deno run -A cli.ts`), Bun (`bun cli.ts`) and Node (`node dist/cli.js`).
  *
+ * Start-up matters for a command line: this entry touches each runtime's own process API
+ * only as a command needs it. On Deno that is Deno's namespace (its `node:process` is built
+ * by the Node compatibility layer on first use, ~20 ms); on Bun the standard streams are
+ * written with `Bun.write` (its `process.stdout` costs ~9 ms to create); standard input and
+ * the terminal checks are only read when a command asks.
+ *
  * @module
  */
-import process from "node:process";
 import { type CliIO, main } from "./src/cli/main.ts";
+
+/** A writer that runs the writes of `write` one after the other, in call order. */
+function sequential(write: (bytes: Uint8Array) => Promise<void>): CliIO["stdout"] {
+  const encoder = new TextEncoder();
+  let last: Promise<void> = Promise.resolve();
+  return (data) => {
+    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const next = last.then(() => write(bytes));
+    last = next.catch(() => {});
+    return next;
+  };
+}
+
+/** The parts of Deno's namespace the command line uses. */
+interface DenoProcess {
+  args: string[];
+  env: { toObject(): Record<string, string> };
+  cwd(): string;
+  stdin: { readable: ReadableStream<Uint8Array>; isTerminal(): boolean };
+  stdout: DenoOutput;
+  stderr: DenoOutput;
+  version: { deno: string };
+  exit(code: number): never;
+  addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  removeSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+}
+
+interface DenoOutput {
+  write(bytes: Uint8Array): Promise<number>;
+  isTerminal(): boolean;
+}
+
+function denoIO(deno: DenoProcess): CliIO {
+  const writer = (output: DenoOutput) =>
+    sequential(async (bytes) => {
+      for (let done = 0; done < bytes.length;) done += await output.write(bytes.subarray(done));
+    });
+  return {
+    args: deno.args,
+    env: deno.env.toObject(),
+    cwd: deno.cwd(),
+    stdout: writer(deno.stdout),
+    stderr: writer(deno.stderr),
+    get stdin() {
+      return deno.stdin.readable;
+    },
+    isTTY: {
+      get stdin() {
+        return deno.stdin.isTerminal();
+      },
+      get stdout() {
+        return deno.stdout.isTerminal();
+      },
+      get stderr() {
+        return deno.stderr.isTerminal();
+      },
+    },
+    runtime: `deno ${deno.version.deno}`,
+    exit: (code) => deno.exit(code),
+    onSignal: (handler) => {
+      deno.addSignalListener("SIGINT", handler);
+      deno.addSignalListener("SIGTERM", handler);
+      return () => {
+        deno.removeSignalListener("SIGINT", handler);
+        deno.removeSignalListener("SIGTERM", handler);
+      };
+    },
+  };
+}
+
+/** Bun's file writer and standard output files. */
+interface BunHost {
+  write(destination: unknown, data: Uint8Array): Promise<number>;
+  stdout: unknown;
+  stderr: unknown;
+}
 
 /**
  * Standard input as a byte stream, paused while the reader is behind (built on the stream's
  * events rather than `node:stream`'s `Readable.toWeb`, which costs start-up time to load).
  */
-function stdinStream(): ReadableStream<Uint8Array> {
-  const input = process.stdin;
+function stdinStream(input: NodeJS.ReadStream): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     start(controller) {
       input.on("data", (chunk: Uint8Array | string) => {
@@ -33,44 +113,52 @@ function stdinStream(): ReadableStream<Uint8Array> {
   }, { highWaterMark: 4 });
 }
 
-function writer(stream: NodeJS.WriteStream): (data: string | Uint8Array) => Promise<void> {
-  return (data) =>
-    new Promise((resolve, reject) => {
-      stream.write(data, (error) => error ? reject(error) : resolve());
-    });
+async function nodeIO(bun: BunHost | undefined): Promise<CliIO> {
+  const { default: process } = await import("node:process");
+  // node:tty only where a command asks (Bun takes ~10 ms to load it).
+  const isatty = (fd: number) => process.getBuiltinModule("node:tty").isatty(fd);
+  // process.stdout and process.stderr are made on first use: only a command that prints.
+  const writer = (stream: () => NodeJS.WriteStream, bunFile: unknown) =>
+    bun === undefined
+      ? (data: string | Uint8Array) =>
+        new Promise<void>((resolve, reject) => {
+          stream().write(data, (error) => error ? reject(error) : resolve());
+        })
+      : sequential(async (bytes) => void await bun.write(bunFile, bytes));
+  const versions = process.versions as Record<string, string | undefined>;
+  return {
+    args: process.argv.slice(2),
+    env: { ...process.env },
+    cwd: process.cwd(),
+    stdout: writer(() => process.stdout, bun?.stdout),
+    stderr: writer(() => process.stderr, bun?.stderr),
+    get stdin() {
+      return stdinStream(process.stdin);
+    },
+    isTTY: {
+      get stdin() {
+        return isatty(0);
+      },
+      get stdout() {
+        return isatty(1);
+      },
+      get stderr() {
+        return isatty(2);
+      },
+    },
+    runtime: versions.bun ? `bun ${versions.bun}` : `node ${versions.node}`,
+    exit: (code) => process.exit(code),
+    onSignal: (handler) => {
+      process.on("SIGINT", handler);
+      process.on("SIGTERM", handler);
+      return () => {
+        process.off("SIGINT", handler);
+        process.off("SIGTERM", handler);
+      };
+    },
+  };
 }
 
-const versions = process.versions as Record<string, string | undefined>;
-const runtime = versions.deno
-  ? `deno ${versions.deno}`
-  : versions.bun
-  ? `bun ${versions.bun}`
-  : `node ${versions.node}`;
-
-const io: CliIO = {
-  args: process.argv.slice(2),
-  env: { ...process.env },
-  cwd: process.cwd(),
-  stdout: writer(process.stdout),
-  stderr: writer(process.stderr),
-  get stdin() {
-    return stdinStream();
-  },
-  isTTY: {
-    stdin: Boolean(process.stdin.isTTY),
-    stdout: Boolean(process.stdout.isTTY),
-    stderr: Boolean(process.stderr.isTTY),
-  },
-  runtime,
-  exit: (code) => process.exit(code),
-  onSignal: (handler) => {
-    process.on("SIGINT", handler);
-    process.on("SIGTERM", handler);
-    return () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    };
-  },
-};
-
-process.exit(await main(io));
+const deno = (globalThis as { Deno?: DenoProcess }).Deno;
+const io = deno === undefined ? await nodeIO((globalThis as { Bun?: BunHost }).Bun) : denoIO(deno);
+io.exit(await main(io));

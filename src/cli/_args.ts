@@ -1,10 +1,11 @@
 /**
- * Flag parsing for every subcommand on top of `node:util`'s `parseArgs`: Podman-style
- * `--flag=false` for booleans, repeatable flags, the global flags, and `--help` text.
+ * Flag parsing for every subcommand on top of `parseArgv` (`node:util`'s `parseArgs`
+ * rules): Podman-style `--flag=false` for booleans, repeatable flags, the global flags, and
+ * `--help` text.
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { type ArgvOption, parseArgv } from "./_argv.ts";
 import { UnknownFlagError, UsageError } from "./_errors.ts";
 
 /** One flag of a command. */
@@ -93,21 +94,18 @@ export function parseCommandArgs(args: string[], flags: FlagSpecs): ParsedArgs {
     }
     rewritten.push(arg);
   }
-  const options: Record<
-    string,
-    { type: "string" | "boolean"; short?: string; multiple?: boolean }
-  > = {};
+  const options: Record<string, ArgvOption> = {};
   for (const [name, spec] of Object.entries(specs)) {
     options[name] = { type: spec.type, multiple: spec.multiple ?? false };
     if (spec.short) options[name].short = spec.short;
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rewritten, options, allowPositionals: true, strict: true });
+    parsed = parseArgv(rewritten, options);
   } catch (error) {
     throw usageFromParseError(error, args);
   }
-  const values = { ...parsed.values } as ParsedArgs["values"];
+  const values = parsed.values as ParsedArgs["values"];
   for (const [name, value] of Object.entries(explicit)) values[name] = value;
   const level = values["log-level"];
   if (typeof level === "string" && !LOG_LEVELS.includes(level.toLowerCase())) {

@@ -1,42 +1,44 @@
 /**
- * The table of subcommands: names, aliases and lazy loaders (a command's code is only
- * loaded when it runs, which keeps start-up short).
+ * The table of subcommands: names, aliases and the module of each (a command's code is
+ * only loaded when it runs, by module name: see `_modules.ts`).
  *
  * @module
  */
 import type { Command } from "./_command.ts";
+import { type CliModuleName, loadCliModule } from "./_modules.ts";
 
-type Loader = () => Promise<{ command: Command } | { commands: Record<string, Command> }>;
+type CommandModule = { command: Command } | { commands: Record<string, Command> };
 
 interface Entry {
   summary: string;
   load: () => Promise<Command>;
 }
 
-function one(load: Loader, key?: string): () => Promise<Command> {
+/** The command of module `src/cli/NAME.ts` (its `command`, or its `commands[key]`). */
+function one(name: CliModuleName, key?: string): () => Promise<Command> {
   return async () => {
-    const module = await load();
+    const module = await loadCliModule<CommandModule>(name);
     return "command" in module ? module.command : module.commands[key!];
   };
 }
 
-const images = one(() => import("./images.ts"));
-const inspect = one(() => import("./inspect.ts"));
-const rmi = one(() => import("./rmi.ts"));
-const tag = one(() => import("./tag.ts"), "tag");
-const untag = one(() => import("./tag.ts"), "untag");
-const pull = one(() => import("./pull.ts"));
-const history = one(() => import("./history.ts"));
-const push = one(() => import("./push.ts"));
-const save = one(() => import("./save.ts"));
-const load = one(() => import("./load.ts"));
-const importCmd = one(() => import("./import.ts"));
-const search = one(() => import("./search.ts"));
-const prune = one(() => import("./prune.ts"));
-const tree = one(() => import("./tree.ts"));
-const exists = one(() => import("./exists.ts"));
-const unpack = one(() => import("./unpack.ts"));
-const manifest = (key: string) => one(() => import("./manifest.ts"), key);
+const images = one("images");
+const inspect = one("inspect");
+const rmi = one("rmi");
+const tag = one("tag", "tag");
+const untag = one("tag", "untag");
+const pull = one("pull");
+const history = one("history");
+const push = one("push");
+const save = one("save");
+const load = one("load");
+const importCmd = one("import");
+const search = one("search");
+const prune = one("prune");
+const tree = one("tree");
+const exists = one("exists");
+const unpack = one("unpack");
+const manifest = (key: string) => one("manifest", key);
 
 /** Every command line, by its words (`image ls`), with a one-line summary. */
 export const COMMANDS: Record<string, Entry> = {
@@ -52,16 +54,16 @@ export const COMMANDS: Record<string, Entry> = {
   tag: { summary: "Add an additional name to a local image", load: tag },
   untag: { summary: "Remove a name from a local image", load: untag },
   history: { summary: "Show the history of an image", load: history },
-  events: { summary: "Show image events", load: one(() => import("./events.ts")) },
-  login: { summary: "Log in to a container registry", load: one(() => import("./login.ts")) },
-  logout: { summary: "Log out of a container registry", load: one(() => import("./logout.ts")) },
+  events: { summary: "Show image events", load: one("events") },
+  login: { summary: "Log in to a container registry", load: one("login") },
+  logout: { summary: "Log out of a container registry", load: one("logout") },
   unpack: { summary: "Unpack an image's layers into a directory", load: unpack },
-  info: { summary: "Display stevedore information", load: one(() => import("./info.ts")) },
-  version: { summary: "Display the stevedore version", load: one(() => import("./version.ts")) },
-  serve: { summary: "Serve the image API over HTTP", load: one(() => import("./serve.ts")) },
+  info: { summary: "Display stevedore information", load: one("info") },
+  version: { summary: "Display the stevedore version", load: one("version") },
+  serve: { summary: "Serve the image API over HTTP", load: one("serve") },
   "generate-sigstore-key": {
     summary: "Generate a sigstore public/private key pair",
-    load: one(() => import("./generate_sigstore_key.ts")),
+    load: one("generate_sigstore_key"),
   },
   "image ls": { summary: "List images in local storage", load: images },
   "image list": { summary: "List images in local storage", load: images },
@@ -82,11 +84,11 @@ export const COMMANDS: Record<string, Entry> = {
   "image unpack": { summary: "Unpack an image's layers into a directory", load: unpack },
   "image trust show": {
     summary: "Display the trust policy",
-    load: one(() => import("./trust.ts"), "show"),
+    load: one("trust", "show"),
   },
   "image trust set": {
     summary: "Set the trust policy of a registry or repository",
-    load: one(() => import("./trust.ts"), "set"),
+    load: one("trust", "set"),
   },
   "manifest create": { summary: "Create a manifest list", load: manifest("create") },
   "manifest add": { summary: "Add an image to a manifest list", load: manifest("add") },

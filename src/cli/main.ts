@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { homedir, userInfo } from "node:os";
 import { defaultStorageRoot } from "../config/storage_paths.ts";
+import { currentUid, hostHomeDir } from "../fs/process.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import type { Runtime, RuntimeOptions } from "../runtime/mod.ts";
 import { GLOBAL_FLAGS, helpText, parseCommandArgs, stringFlag } from "./_args.ts";
@@ -13,6 +13,9 @@ import type { CommandContext } from "./_command.ts";
 import { COMMANDS, GROUPS } from "./_commands.ts";
 import { errorLine, EXIT_USAGE, exitCodeOf, UnknownFlagError, UsageError } from "./_errors.ts";
 import type { CliIO } from "./_io.ts";
+import { loadCliModule } from "./_modules.ts";
+
+type RuntimeHost = typeof import("./_runtime_host.ts");
 
 export type { CliIO } from "./_io.ts";
 
@@ -80,13 +83,8 @@ function groupHelp(group: string): string {
 function resolveRoot(io: CliIO, explicit: string | undefined): string {
   if (explicit) return explicit;
   if (io.env.STEVEDORE_ROOT) return io.env.STEVEDORE_ROOT;
-  let uid = 1000;
-  try {
-    uid = Math.max(userInfo().uid, 0);
-  } catch {
-    // No user database entry: not root.
-  }
-  return defaultStorageRoot({ env: io.env, homeDir: io.env.HOME ?? homedir(), uid });
+  const homeDir = io.env.HOME ?? hostHomeDir();
+  return defaultStorageRoot({ env: io.env, homeDir, uid: currentUid() });
 }
 
 /**
@@ -131,6 +129,7 @@ export async function main(io: CliIO): Promise<number> {
   const abort = new AbortController();
   let collector: Promise<void> | undefined;
   let runtime: Runtime | undefined;
+  let host: RuntimeHost | undefined;
   let root = "";
   try {
     const command = await entry.load();
@@ -147,11 +146,11 @@ export async function main(io: CliIO): Promise<number> {
       root,
       openRuntime: async (options: Partial<RuntimeOptions> = {}) => {
         if (runtime) return runtime;
-        const { Runtime } = await import("../runtime/runtime.ts");
-        const opened = await Runtime.open({
+        host ??= await loadCliModule<RuntimeHost>("_runtime_host");
+        // No `isTTY`: the runtime asks it only to prompt, and the command line gives no prompt.
+        const opened = await host.openHostRuntime({
           root,
           env: io.env,
-          isTTY: io.isTTY.stdin && io.isTTY.stdout,
           warn: (message) => void io.stderr(`WARNING: ${message}\n`),
           ...(registriesConf === undefined ? {} : { registriesConf }),
           ...(registriesConfDir === undefined ? {} : { registriesConfDir }),
@@ -182,9 +181,7 @@ export async function main(io: CliIO): Promise<number> {
       abort.abort();
       await collector;
       if (collected.length > 0) {
-        const { NodeFileSystem } = await import("../fs/mod.ts");
-        const { writeEvents } = await import("./_event_file.ts");
-        await writeEvents(new NodeFileSystem(), root, collected).catch(() => {});
+        await host?.logEvents(root, collected).catch(() => {});
       }
     }
   }

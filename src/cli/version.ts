@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { arch, platform } from "node:os";
+import { hostMachine } from "../fs/process.ts";
 import { expectArgs, FORMAT_FLAG, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { parseTemplate } from "./_format.ts";
@@ -15,7 +15,8 @@ const ARCHES: Record<string, string> = { x64: "amd64", ia32: "386", arm64: "arm6
 
 /** The host as `os/arch` in OCI terms. */
 export function hostOsArch(): string {
-  return `${platform()}/${ARCHES[arch()] ?? arch()}`;
+  const { platform, arch } = hostMachine() ?? { platform: "linux", arch: "x64" };
+  return `${platform}/${ARCHES[arch] ?? arch}`;
 }
 
 /** The `version` command. */

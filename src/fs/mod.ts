@@ -1,7 +1,7 @@
 /**
  * The file-system seam: the {@linkcode FileSystem} interface, a disk implementation over
- * `node:fs/promises`, an in-memory one, and the process facts (pid, liveness, host name)
- * the store lock needs.
+ * `node:fs/promises` (and one reading through Deno's own API, which starts faster on Deno),
+ * an in-memory one, and the process facts (pid, liveness, host name) the store lock needs.
  *
  * @example
  * ```ts
@@ -16,6 +16,8 @@
 export type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 export { exists, isNotFound, writeFileAtomic } from "./file_system.ts";
 export { NodeFileSystem } from "./node_fs.ts";
+export { DenoFileSystem } from "./deno_fs.ts";
+export { hostFileSystem } from "./host_file_system.ts";
 export { MemoryFileSystem } from "./memory_fs.ts";
 export {
   currentPid,

@@ -3,7 +3,9 @@
  * cross-process lock, its leftover cleaning and the defaults of a runtime need. This is the
  * only file under `src/` that touches `process`. Every fact has a fallback for runtimes
  * without a process or without the permission to ask (an edge runtime such as workerd,
- * Deno with `--allow-net` only), and none is read at load time.
+ * Deno with `--allow-net` only), and none is read at load time. On Deno the facts a command
+ * needs at start-up come from Deno's own namespace: its `process` object and `node:os` are
+ * built on first use by its Node compatibility layer, which costs a Deno process ~20 ms.
  *
  * @module
  */
@@ -17,6 +19,21 @@ function hostProcess(): ProcessHost["process"] {
   return (globalThis as ProcessHost).process;
 }
 
+/** The parts of Deno's namespace read here (Deno only). */
+interface DenoHost {
+  pid: number;
+  uid(): number | null;
+  hostname(): string;
+  osRelease(): string;
+  env: { get(key: string): string | undefined; toObject(): Record<string, string> };
+  build: { os: string; arch: string };
+  readTextFileSync(path: string): string;
+}
+
+function denoHost(): DenoHost | undefined {
+  return (globalThis as { Deno?: DenoHost }).Deno;
+}
+
 /** Runs `read`, or gives `fallback` when the runtime refuses (no such API, no permission). */
 function ask<T>(read: () => T | undefined, fallback: T): T {
   try {
@@ -28,7 +45,7 @@ function ask<T>(read: () => T | undefined, fallback: T): T {
 
 /** The ID of the current process (0 where the runtime has no process). */
 export function currentPid(): number {
-  return hostProcess()?.pid ?? 0;
+  return denoHost()?.pid ?? hostProcess()?.pid ?? 0;
 }
 
 /**
@@ -38,7 +55,12 @@ export function currentPid(): number {
  */
 export function processStartTime(pid: number): string | undefined {
   if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-  const text = ask(() => nodeBuiltin("node:fs")?.readFileSync(`/proc/${pid}/stat`, "utf8"), "");
+  const path = `/proc/${pid}/stat`;
+  const deno = denoHost();
+  const text = ask(
+    () => deno ? deno.readTextFileSync(path) : nodeBuiltin("node:fs")?.readFileSync(path, "utf8"),
+    "",
+  );
   if (text === "") return undefined;
   // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after it.
   const start = text.slice(text.lastIndexOf(")") + 2).split(" ")[19];
@@ -74,7 +96,8 @@ export function isProcessAlive(pid: number, start?: string): boolean {
 
 /** The name of this host (`"localhost"` where the runtime cannot or may not tell). */
 export function hostName(): string {
-  return ask(() => nodeBuiltin("node:os")?.hostname(), "localhost");
+  const deno = denoHost();
+  return ask(() => deno ? deno.hostname() : nodeBuiltin("node:os")?.hostname(), "localhost");
 }
 
 /** The folder for temporary files (`/tmp` where the runtime cannot or may not tell). */
@@ -84,7 +107,8 @@ export function hostTmpDir(): string {
 
 /** The user's home folder (`/` where the runtime cannot or may not tell). */
 export function hostHomeDir(): string {
-  return ask(() => nodeBuiltin("node:os")?.homedir(), "/");
+  const deno = denoHost();
+  return ask(() => (deno && deno.env.get("HOME")) || nodeBuiltin("node:os")?.homedir(), "/");
 }
 
 /**
@@ -92,6 +116,8 @@ export function hostHomeDir(): string {
  * (an edge runtime).
  */
 export function processEnv(): Record<string, string | undefined> {
+  const deno = denoHost();
+  if (deno) return ask(() => deno.env.toObject(), {});
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } })
     .process?.env;
   return env === undefined ? {} : { ...env };
@@ -99,5 +125,48 @@ export function processEnv(): Record<string, string | undefined> {
 
 /** The effective user ID (0 is root); 1000 (not root) where the host has no user database. */
 export function currentUid(): number {
-  return Math.max(ask(() => nodeBuiltin("node:os")?.userInfo().uid, 1000), 0);
+  const deno = denoHost();
+  const uid = () => deno ? deno.uid() ?? undefined : nodeBuiltin("node:os")?.userInfo().uid;
+  return Math.max(ask(uid, 1000), 0);
+}
+
+/** What {@linkcode hostMachine} tells: the machine in `node:os` terms. */
+export interface HostMachine {
+  /** `os.platform()`: `linux`, `darwin`, `win32`, ... */
+  platform: string;
+  /** `os.arch()`: `x64`, `arm64`, `arm`, `ia32`, ... */
+  arch: string;
+  /** `os.endianness()`. */
+  endianness: "BE" | "LE";
+  /** `os.release()` on Windows (where the platform needs it), else undefined. */
+  release?: string;
+}
+
+const DENO_OSES: Readonly<Record<string, string>> = { windows: "win32" };
+const DENO_ARCHES: Readonly<Record<string, string>> = { x86_64: "x64", aarch64: "arm64" };
+
+/**
+ * The machine this code runs on, in `node:os` terms (`linux`/`x64`); `undefined` where the
+ * runtime cannot tell (an edge runtime).
+ */
+export function hostMachine(): HostMachine | undefined {
+  const deno = denoHost();
+  if (deno) {
+    const platform = DENO_OSES[deno.build.os] ?? deno.build.os;
+    const arch = DENO_ARCHES[deno.build.arch] ?? deno.build.arch;
+    // Deno is built for little-endian machines only; the release needs a permission.
+    const release = platform === "win32" ? ask(() => deno.osRelease(), undefined) : undefined;
+    return { platform, arch, endianness: "LE", ...(release ? { release } : {}) };
+  }
+  const os = nodeBuiltin("node:os");
+  if (os === undefined) return undefined;
+  const platform = os.platform();
+  // Only Windows needs the release, and reading it needs a permission on Deno.
+  const release = platform === "win32" ? os.release() : undefined;
+  return {
+    platform,
+    arch: os.arch(),
+    endianness: os.endianness(),
+    ...(release ? { release } : {}),
+  };
 }

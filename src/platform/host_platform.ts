@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { nodeBuiltin } from "../host/node_builtin.ts";
+import { hostMachine } from "../fs/process.ts";
 import type { Platform } from "../types/mod.ts";
 import type { PlatformChoice } from "./normalize_platform.ts";
 
@@ -64,8 +64,8 @@ export function platformFromNode(machine: NodeMachine): Platform {
 }
 
 /**
- * The platform of the machine this code runs on, from `node:os`; `linux/amd64` on a
- * runtime without it (an edge runtime).
+ * The platform of the machine this code runs on (see `hostMachine`); `linux/amd64` on a
+ * runtime that cannot tell (an edge runtime).
  *
  * @example
  * ```ts
@@ -74,16 +74,8 @@ export function platformFromNode(machine: NodeMachine): Platform {
  * ```
  */
 export function hostPlatform(): Platform {
-  const os = nodeBuiltin("node:os");
-  if (os === undefined) return { os: "linux", architecture: "amd64" };
-  const platform = os.platform();
-  return platformFromNode({
-    platform,
-    arch: os.arch(),
-    endianness: os.endianness(),
-    // Only Windows needs the release, and reading it needs a permission on Deno.
-    release: platform === "win32" ? os.release() : undefined,
-  });
+  const machine = hostMachine();
+  return machine === undefined ? { os: "linux", architecture: "amd64" } : platformFromNode(machine);
 }
 
 /**

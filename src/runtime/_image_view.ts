@@ -8,7 +8,8 @@ import type { ImageRecord } from "../store/types.ts";
 import type { ContainerInfo } from "../lookup/types.ts";
 import type { RuntimeContext } from "./context.ts";
 import type { ImageConfig, ImageIndex, ImageManifest } from "../types/mod.ts";
-import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
+import { parseImageConfig } from "../manifest/parse_config.ts";
+import { parseManifest } from "../manifest/parse_manifest.ts";
 import { LayerTree } from "./_layer_tree.ts";
 import { withLayerSizes } from "./_layer_sizes.ts";
 

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { COMMANDS } from "../../src/cli/_commands.ts";
 import { traceCli } from "./_module_trace.ts";
 
 /** The transport files a table of transports needs: names and parsing, no I/O. */
@@ -83,6 +84,14 @@ describe("start-up: the modules `version` and `images` load", () => {
         `${pass}: registries.conf was not parsed`,
       );
       assert.deepEqual(heavyOnes(run.modules), [], pass);
+    }
+  });
+
+  it("every command of the table loads by its module name", async () => {
+    for (const [words, entry] of Object.entries(COMMANDS)) {
+      const command = await entry.load();
+      const names = [command.name, ...(command.aliases ?? [])];
+      assert.ok(names.includes(words), `${words} loaded ${command.name}`);
     }
   });
 

@@ -1,0 +1,102 @@
+// hostFileSystem(): the disk through Deno's own API on Deno (DenoFileSystem), NodeFileSystem
+// elsewhere. Whatever it is, it must answer exactly as NodeFileSystem does: the same
+// listings, stat fields, bytes and error codes on the same files.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  DenoFileSystem,
+  type FileSystem,
+  hostFileSystem,
+  isNotFound,
+  NodeFileSystem,
+  writeFileAtomic,
+} from "../../src/fs/mod.ts";
+
+/** What an operation gave: its value, or its error's code. */
+async function outcome<T>(run: () => Promise<T>): Promise<{ value: T } | { code: unknown }> {
+  try {
+    return { value: await run() };
+  } catch (error) {
+    return { code: (error as { code?: unknown }).code };
+  }
+}
+
+async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
+describe("hostFileSystem", () => {
+  let dir: string;
+  const big = Uint8Array.from({ length: 600 * 1024 }, (_, i) => (i * 7) & 0xff);
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "stevedore-hostfs-"));
+    await mkdir(join(dir, "d/e"), { recursive: true });
+    await writeFile(join(dir, "d/f.txt"), "hello");
+    await writeFile(join(dir, "big.bin"), big);
+    await symlink("d/f.txt", join(dir, "link"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("is Deno's own file system on Deno only", () => {
+    const deno = "Deno" in globalThis;
+    assert.equal(hostFileSystem() instanceof DenoFileSystem, deno);
+    assert.equal(hostFileSystem() instanceof NodeFileSystem, !deno);
+  });
+
+  it("reads, lists and describes files as NodeFileSystem does", async () => {
+    const host = hostFileSystem();
+    const node = new NodeFileSystem();
+    const reads: [string, (fs: FileSystem) => Promise<unknown>][] = [
+      ["readDir", async (fs) => (await fs.readDir(dir)).sort()],
+      ["readDir of a file", (fs) => fs.readDir(join(dir, "d/f.txt"))],
+      ["readDir of nothing", (fs) => fs.readDir(join(dir, "none"))],
+      ["readTextFile", (fs) => fs.readTextFile(join(dir, "d/f.txt"))],
+      ["readTextFile of nothing", (fs) => fs.readTextFile(join(dir, "none"))],
+      ["readFile", (fs) => fs.readFile(join(dir, "d/f.txt"))],
+      ["readFile of a folder", (fs) => fs.readFile(join(dir, "d"))],
+      ["openRead, 600 KiB", async (fs) => bytesOf(await fs.openRead(join(dir, "big.bin")))],
+      ["openRead of nothing", (fs) => fs.openRead(join(dir, "none"))],
+    ];
+    for (const name of ["d", "d/f.txt", "link", "big.bin", "none"]) {
+      reads.push([`stat ${name}`, (fs) => fs.stat(join(dir, name))]);
+    }
+    for (const [what, read] of reads) {
+      assert.deepEqual(await outcome(() => read(host)), await outcome(() => read(node)), what);
+    }
+    assert.deepEqual(await bytesOf(await host.openRead(join(dir, "big.bin"))), big);
+  });
+
+  it("makes folders and changes files as NodeFileSystem does", async () => {
+    const fs = hostFileSystem();
+    const root = join(dir, "w");
+    assert.deepEqual(await outcome(() => fs.mkdir(join(root, "a/b"))), { code: "ENOENT" });
+    await fs.mkdir(join(root, "a/b"), { recursive: true });
+    await fs.mkdir(join(root, "a/b"), { recursive: true });
+    assert.deepEqual(await outcome(() => fs.mkdir(join(root, "a"))), { code: "EEXIST" });
+    await writeFileAtomic(fs, join(root, "a/b/f.txt"), "one");
+    const sink = (await fs.openWrite(join(root, "a/s.bin"))).getWriter();
+    await sink.write(new Uint8Array([1, 2]));
+    await sink.write(new Uint8Array([3]));
+    await sink.close();
+    await fs.rename(join(root, "a/s.bin"), join(root, "a/t.bin"));
+    assert.deepEqual([...await fs.readFile(join(root, "a/t.bin"))], [1, 2, 3]);
+    assert.equal(await fs.readTextFile(join(root, "a/b/f.txt")), "one");
+    await fs.remove(join(root, "a"), { recursive: true });
+    await fs.remove(join(root, "a"));
+    await assert.rejects(fs.stat(join(root, "a")), (error) => isNotFound(error));
+  });
+});
