@@ -1,8 +1,9 @@
 /**
  * Start-up benchmark: the process time of `stevedore version` and of `stevedore images` on
- * an empty store, against `skopeo --version` and `podman images` (empty `vfs` store), in
- * one interleaved run: wall time and CPU time (user + system, through `/usr/bin/time`), one
- * warm-up round, then the median of `--runs`.
+ * an empty store, against `skopeo --version` and `podman images` (empty `vfs` store), and
+ * against the runtime's own floor (an empty module run the same way), in one interleaved
+ * run: wall time and CPU time (user + system, through `/usr/bin/time`), one warm-up round,
+ * then the median of `--runs`. Our rows also give the median minus the floor's.
  *
  *   deno run -A bench/startup.ts [--runs 15]   (or: npx tsx …, bun …)
  *
@@ -12,12 +13,12 @@
  *
  * @module
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { hasPodman, podmanCommand } from "./_podman.ts";
-import { cliCommand, type ProcessRun, timeProcess } from "./_process.ts";
+import { cliCommand, type ProcessRun, repoRoot, timeProcess } from "./_process.ts";
 import { machineLoad, median, numberOption, report, round, runtimeName } from "./_report.ts";
 import { hasSkopeo, SKOPEO } from "./_skopeo.ts";
 
@@ -26,9 +27,15 @@ const work = await mkdtemp(join(tmpdir(), "sb-"));
 try {
   const root = join(work, "store");
   const cli = cliCommand();
+  // The floor: an empty module, run as the CLI is (same runtime, flags and folder).
+  const empty = join(work, "empty.mjs");
+  await writeFile(empty, "");
+  const floor = cli.argv.map((arg) => arg.startsWith(repoRoot) ? empty : arg);
+  const floorLabel = `${cli.label.split(" ").slice(0, -1).join(" ")} <empty module>`;
   const commands: [string, string[], Record<string, string>?][] = [
     [`${cli.label} version`, [...cli.argv, "version"]],
     [`${cli.label} images`, [...cli.argv, "--root", root, "images"]],
+    [floorLabel, floor],
   ];
   if (hasSkopeo()) commands.push(["skopeo --version", [SKOPEO, "--version"]]);
   if (hasPodman(process.env)) {
@@ -43,10 +50,14 @@ try {
       if (run > 0) samples.get(label)!.push(sample);
     }
   }
+  const floorMs = median(samples.get(floorLabel)!.map((s) => s.ms));
   report([...samples].map(([command, list]) => ({
     runtime: runtimeName(),
     command,
     median_ms: round(median(list.map((s) => s.ms))),
+    over_floor_ms: command.startsWith(cli.label)
+      ? round(median(list.map((s) => s.ms)) - floorMs)
+      : "",
     min_ms: round(Math.min(...list.map((s) => s.ms))),
     cpu_ms: list.every((s) => s.cpuMs !== undefined)
       ? round(median(list.map((s) => s.cpuMs!)))

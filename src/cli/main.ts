@@ -5,7 +5,7 @@
  * @module
  */
 import { defaultStorageRoot } from "../config/storage_paths.ts";
-import { currentUid, hostHomeDir } from "../fs/process.ts";
+import { currentUid, hostHomeDir, nextTask } from "../fs/process.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import type { Runtime, RuntimeOptions } from "../runtime/mod.ts";
 import { GLOBAL_FLAGS, helpText, parseCommandArgs, stringFlag } from "./_args.ts";
@@ -177,7 +177,7 @@ export async function main(io: CliIO): Promise<number> {
     return exitCodeOf(error);
   } finally {
     if (collector) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await nextTask();
       abort.abort();
       await collector;
       if (collected.length > 0) {

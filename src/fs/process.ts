@@ -170,3 +170,20 @@ export function hostMachine(): HostMachine | undefined {
     ...(release ? { release } : {}),
   };
 }
+
+/**
+ * Resolves once the tasks queued so far have run (a macrotask later, so every pending
+ * promise chain has settled): through a `MessageChannel` on Deno, where the first
+ * `setTimeout` builds the Node compatibility layer's timers (~5 ms), else `setTimeout`.
+ */
+export function nextTask(): Promise<void> {
+  if (denoHost() === undefined) return new Promise((resolve) => setTimeout(resolve, 0));
+  const channel = new MessageChannel();
+  return new Promise((resolve) => {
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}
