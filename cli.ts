@@ -14,15 +14,41 @@
  */
 import { type CliIO, main } from "./src/cli/main.ts";
 
+/** Writes to the standard streams that have not finished: the process waits for them. */
+const unfinished = new Set<Promise<unknown>>();
+
+/** `write`, counted in {@linkcode unfinished} until it settles. */
+function tracked(write: Promise<void>): Promise<void> {
+  const settled = write.catch(() => {});
+  unfinished.add(settled);
+  void settled.then(() => unfinished.delete(settled));
+  return write;
+}
+
 /** A writer that runs the writes of `write` one after the other, in call order. */
 function sequential(write: (bytes: Uint8Array) => Promise<void>): CliIO["stdout"] {
   const encoder = new TextEncoder();
   let last: Promise<void> = Promise.resolve();
   return (data) => {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
-    const next = last.then(() => write(bytes));
+    const next = tracked(last.then(() => write(bytes)));
     last = next.catch(() => {});
     return next;
+  };
+}
+
+type StopSignal = "SIGINT" | "SIGTERM";
+type SignalListener = (signal: StopSignal, handler: () => void) => void;
+
+/** `onSignal` over a runtime's way to add and remove a signal listener. */
+function stopSignals(add: SignalListener, remove: SignalListener): CliIO["onSignal"] {
+  return (handler) => {
+    add("SIGINT", handler);
+    add("SIGTERM", handler);
+    return () => {
+      remove("SIGINT", handler);
+      remove("SIGTERM", handler);
+    };
   };
 }
 
@@ -36,8 +62,8 @@ interface DenoProcess {
   stderr: DenoOutput;
   version: { deno: string };
   exit(code: number): never;
-  addSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
-  removeSignalListener(signal: "SIGINT" | "SIGTERM", handler: () => void): void;
+  addSignalListener(signal: StopSignal, handler: () => void): void;
+  removeSignalListener(signal: StopSignal, handler: () => void): void;
 }
 
 interface DenoOutput {
@@ -72,14 +98,10 @@ function denoIO(deno: DenoProcess): CliIO {
     },
     runtime: `deno ${deno.version.deno}`,
     exit: (code) => deno.exit(code),
-    onSignal: (handler) => {
-      deno.addSignalListener("SIGINT", handler);
-      deno.addSignalListener("SIGTERM", handler);
-      return () => {
-        deno.removeSignalListener("SIGINT", handler);
-        deno.removeSignalListener("SIGTERM", handler);
-      };
-    },
+    onSignal: stopSignals(
+      (signal, handler) => deno.addSignalListener(signal, handler),
+      (signal, handler) => deno.removeSignalListener(signal, handler),
+    ),
   };
 }
 
@@ -121,9 +143,11 @@ async function nodeIO(bun: BunHost | undefined): Promise<CliIO> {
   const writer = (stream: () => NodeJS.WriteStream, bunFile: unknown) =>
     bun === undefined
       ? (data: string | Uint8Array) =>
-        new Promise<void>((resolve, reject) => {
-          stream().write(data, (error) => error ? reject(error) : resolve());
-        })
+        tracked(
+          new Promise<void>((resolve, reject) => {
+            stream().write(data, (error) => error ? reject(error) : resolve());
+          }),
+        )
       : sequential(async (bytes) => void await bun.write(bunFile, bytes));
   const versions = process.versions as Record<string, string | undefined>;
   return {
@@ -148,17 +172,16 @@ async function nodeIO(bun: BunHost | undefined): Promise<CliIO> {
     },
     runtime: versions.bun ? `bun ${versions.bun}` : `node ${versions.node}`,
     exit: (code) => process.exit(code),
-    onSignal: (handler) => {
-      process.on("SIGINT", handler);
-      process.on("SIGTERM", handler);
-      return () => {
-        process.off("SIGINT", handler);
-        process.off("SIGTERM", handler);
-      };
-    },
+    onSignal: stopSignals(
+      (signal, handler) => process.on(signal, handler),
+      (signal, handler) => process.off(signal, handler),
+    ),
   };
 }
 
 const deno = (globalThis as { Deno?: DenoProcess }).Deno;
 const io = deno === undefined ? await nodeIO((globalThis as { Bun?: BunHost }).Bun) : denoIO(deno);
-io.exit(await main(io));
+const code = await main(io);
+// Writes nobody awaited (warnings, progress) are finished before the process ends.
+await Promise.all(unfinished);
+io.exit(code);

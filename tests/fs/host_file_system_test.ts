@@ -14,6 +14,7 @@ import {
   NodeFileSystem,
   writeFileAtomic,
 } from "../../src/fs/mod.ts";
+import { readAll } from "../registry/_fixtures.ts";
 
 /** What an operation gave: its value, or its error's code. */
 async function outcome<T>(run: () => Promise<T>): Promise<{ value: T } | { code: unknown }> {
@@ -22,18 +23,6 @@ async function outcome<T>(run: () => Promise<T>): Promise<{ value: T } | { code:
   } catch (error) {
     return { code: (error as { code?: unknown }).code };
   }
-}
-
-async function bytesOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  const bytes = new Uint8Array(chunks.reduce((total, chunk) => total + chunk.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
 }
 
 describe("hostFileSystem", () => {
@@ -68,7 +57,7 @@ describe("hostFileSystem", () => {
       ["readTextFile of nothing", (fs) => fs.readTextFile(join(dir, "none"))],
       ["readFile", (fs) => fs.readFile(join(dir, "d/f.txt"))],
       ["readFile of a folder", (fs) => fs.readFile(join(dir, "d"))],
-      ["openRead, 600 KiB", async (fs) => bytesOf(await fs.openRead(join(dir, "big.bin")))],
+      ["openRead, 600 KiB", async (fs) => readAll(await fs.openRead(join(dir, "big.bin")))],
       ["openRead of nothing", (fs) => fs.openRead(join(dir, "none"))],
     ];
     for (const name of ["d", "d/f.txt", "link", "big.bin", "none"]) {
@@ -77,7 +66,7 @@ describe("hostFileSystem", () => {
     for (const [what, read] of reads) {
       assert.deepEqual(await outcome(() => read(host)), await outcome(() => read(node)), what);
     }
-    assert.deepEqual(await bytesOf(await host.openRead(join(dir, "big.bin"))), big);
+    assert.deepEqual(await readAll(await host.openRead(join(dir, "big.bin"))), big);
   });
 
   it("makes folders and changes files as NodeFileSystem does", async () => {
