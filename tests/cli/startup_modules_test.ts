@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS } from "../../src/cli/_commands.ts";
+import { CLI_MODULES } from "../../src/cli/_modules.ts";
 import { traceCli } from "./_module_trace.ts";
 
 /** The transport files a table of transports needs: names and parsing, no I/O. */
@@ -33,6 +34,13 @@ function heavy(module: string): string | undefined {
     return "transport I/O";
   }
   return undefined;
+}
+
+/** The modules of `CLI_MODULES` (commands, the runtime host) loaded, but `expected`. */
+function otherCliModules(modules: string[], expected: string[]): string[] {
+  const loaded = CLI_MODULES.map((name) => `src/cli/${name}.ts`)
+    .filter((path) => modules.includes(path));
+  return loaded.filter((path) => !expected.includes(path));
 }
 
 function heavyOnes(modules: string[]): string[] {
@@ -66,6 +74,7 @@ describe("start-up: the modules `version` and `images` load", () => {
       /^src\/(?:runtime|store|transports|config\/registries_conf|lookup|manifest)/.test(module)
     );
     assert.deepEqual(needless, []);
+    assert.deepEqual(otherCliModules(run.modules, ["src/cli/version.ts"]), []);
   });
 
   it("`images` on an empty store reads the store and the configuration only", async () => {
@@ -84,6 +93,8 @@ describe("start-up: the modules `version` and `images` load", () => {
         `${pass}: registries.conf was not parsed`,
       );
       assert.deepEqual(heavyOnes(run.modules), [], pass);
+      const own = ["src/cli/images.ts", "src/cli/_runtime_host.ts"];
+      assert.deepEqual(otherCliModules(run.modules, own), [], pass);
     }
   });
 
