@@ -7,12 +7,12 @@
  */
 import type { ImageEvent } from "../events/mod.ts";
 import { hostFileSystem } from "../fs/host_file_system.ts";
-import { Runtime, type RuntimeOptions } from "../runtime/runtime.ts";
+import { openRuntime, type Runtime, type RuntimeOptions } from "../runtime/runtime.ts";
 import { writeEvents } from "./_event_file.ts";
 
 /** Opens the runtime with `options` over the host's file system (see `hostFileSystem`). */
 export function openHostRuntime(options: RuntimeOptions): Promise<Runtime> {
-  return Runtime.open({ fs: hostFileSystem(), ...options });
+  return openRuntime({ fs: hostFileSystem(), ...options });
 }
 
 /** Appends `events` to the event log of the store at `root`. */
