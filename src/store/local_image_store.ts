@@ -50,6 +50,8 @@ import type {
   StorePutBlobOptions,
 } from "./types.ts";
 
+/** The size up to which `index.json` is read whole to check its generation. */
+const SMALL_INDEX_BYTES = 64 * 1024;
 /** Options of {@linkcode openStore}. */
 export interface OpenStoreOptions {
   /** The store's root directory (created when missing). */
@@ -483,9 +485,15 @@ export class LocalImageStore implements ImageStore {
 
   /** Whether `index.json` was built from the loaded generation of `images.json`. */
   async #indexInSync(): Promise<boolean> {
+    const path = `${this.root}/index.json`;
     let stream: ReadableStream<Uint8Array>;
     try {
-      stream = await this.#fs.openRead(`${this.root}/index.json`);
+      // A small index is read whole: setting up a stream costs a process more (Deno and Node
+      // build their Web Streams on first use) than reading a few KiB.
+      if ((await this.#fs.stat(path)).size <= SMALL_INDEX_BYTES) {
+        return indexGeneration(await this.#fs.readTextFile(path)) === this.#state.generation;
+      }
+      stream = await this.#fs.openRead(path);
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
