@@ -15,7 +15,7 @@ import {
 import { DigestMismatchError } from "../errors.ts";
 import { CompressionError } from "../errors.ts";
 import type { LayerCompression } from "../types/mod.ts";
-import { ChunkJoiner } from "../streams/mod.ts";
+import { ChunkJoiner, FixedPieces } from "../streams/mod.ts";
 
 /** A stage that checks the bytes passing through against `expected` (and `size` if >= 0). */
 export function verifier(
@@ -167,8 +167,7 @@ export function inflatingVerifier(
   const want = Digest.parse(expected);
   const hasher = createHasher({ algorithm: want.algorithm });
   let controller!: TransformStreamDefaultController<Uint8Array>;
-  let piece = new Uint8Array(INFLATED_PIECE);
-  let used = 0;
+  const cutter = new FixedPieces(INFLATED_PIECE);
   const mismatch = (actual: Digest) =>
     new DigestMismatchError(
       what,
@@ -180,18 +179,7 @@ export function inflatingVerifier(
   const sink = gunzipSink(what, (bytes) => {
     hasher.update(bytes);
     if (size >= 0 && hasher.bytesHashed > size) throw mismatch(hasher.digest());
-    let offset = 0;
-    while (offset < bytes.length) {
-      const n = Math.min(INFLATED_PIECE - used, bytes.length - offset);
-      piece.set(bytes.subarray(offset, offset + n), used);
-      used += n;
-      offset += n;
-      if (used === INFLATED_PIECE) {
-        controller.enqueue(piece);
-        piece = new Uint8Array(INFLATED_PIECE);
-        used = 0;
-      }
-    }
+    for (const piece of cutter.push(bytes)) controller.enqueue(piece);
   });
   let released = false;
   const release = () => {
@@ -216,7 +204,8 @@ export function inflatingVerifier(
       } finally {
         release();
       }
-      if (used > 0) controller.enqueue(piece.subarray(0, used));
+      const rest = cutter.rest();
+      if (rest !== undefined) controller.enqueue(rest);
       const actual = hasher.digest();
       if (!actual.equals(want) || (size >= 0 && hasher.bytesHashed !== size)) {
         throw mismatch(actual);

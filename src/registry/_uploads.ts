@@ -10,7 +10,7 @@ import type { Endpoint } from "./_endpoint.ts";
 import { discard } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
 import type { CallOptions, MountResult, PutBlobOptions } from "./types.ts";
-import { mapStreamErrors } from "../streams/mod.ts";
+import { FixedPieces, mapStreamErrors } from "../streams/mod.ts";
 
 const OCTET_STREAM = "application/octet-stream";
 
@@ -62,29 +62,18 @@ async function* pieces(
     return;
   }
   const reader = data.getReader();
-  let buffer = new Uint8Array(size);
-  let filled = 0;
+  const cutter = new FixedPieces(size);
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      let at = 0;
-      while (at < value.byteLength) {
-        const take = Math.min(size - filled, value.byteLength - at);
-        buffer.set(value.subarray(at, at + take), filled);
-        filled += take;
-        at += take;
-        if (filled === size) {
-          yield buffer;
-          buffer = new Uint8Array(size);
-          filled = 0;
-        }
-      }
+      yield* cutter.push(value);
     }
   } finally {
     reader.releaseLock();
   }
-  if (filled > 0) yield buffer.subarray(0, filled);
+  const rest = cutter.rest();
+  if (rest !== undefined) yield rest;
 }
 
 /**

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   anySignal,
   concatBytes,
+  FixedPieces,
   linkSignal,
   mapStreamErrors,
   readLimited,
@@ -88,5 +89,22 @@ describe("streams", () => {
     assert.equal(third.signal.aborted, false, "a disposed child no longer follows");
     assert.equal(linkSignal(parent.signal).signal.aborted, true);
     assert.equal(linkSignal(undefined).signal.aborted, false);
+  });
+
+  it("cuts bytes into pieces of one size, whatever the chunks, each a copy", () => {
+    const cutter = new FixedPieces(4);
+    const input = Uint8Array.from({ length: 11 }, (_, i) => i);
+    const out: Uint8Array[] = [];
+    for (const [start, end] of [[0, 1], [1, 7], [7, 7], [7, 11]]) {
+      const chunk = input.slice(start, end);
+      out.push(...cutter.push(chunk));
+      chunk.fill(255); // the caller may reuse its buffer once push returns
+    }
+    const rest = cutter.rest();
+    assert.ok(rest);
+    out.push(rest);
+    assert.deepEqual(out.map((piece) => [...piece]), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]);
+    assert.equal(cutter.rest(), undefined);
+    assert.deepEqual(cutter.push(new Uint8Array(0)), []);
   });
 });
