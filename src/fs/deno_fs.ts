@@ -1,11 +1,10 @@
 /**
  * The disk through Deno's own file API, for the command line on Deno: `node:fs` there is
  * Deno's Node compatibility layer, which a process builds on first use (~20 ms, more than
- * the rest of `stevedore images`). Reads, listings, `stat` and `mkdir` are Deno calls;
- * what changes files (write, stream into, rename, remove) goes through
- * {@linkcode NodeFileSystem}, created on the first such call, so writes keep its semantics
- * and its write batching. Deno's errors carry the same `code`s (`ENOENT`, `EEXIST`, ...)
- * as Node's.
+ * the rest of `stevedore images`, and a pull's first write paid it). Every call is a Deno
+ * call, with `NodeFileSystem`'s semantics: streamed writes are gathered into the
+ * same large writes (`batchedSink`), `remove` of a missing path is no error. Deno's errors
+ * carry the same `code`s (`ENOENT`, `EEXIST`, ...) as Node's.
  *
  * @example
  * ```ts ignore
@@ -16,14 +15,22 @@
  *
  * @module
  */
-import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
-import { NodeFileSystem } from "./node_fs.ts";
+import {
+  type FileInfo,
+  type FileSystem,
+  isNotFound,
+  type WriteFileOptions,
+} from "./file_system.ts";
+import { batchedSink, type WritableHandle } from "./_batched_sink.ts";
 
 /** The parts of Deno's file API used here. */
 interface DenoFileApi {
   readFile(path: string): Promise<Uint8Array>;
   readTextFile(path: string): Promise<string>;
   open(path: string, options: { read: true }): Promise<DenoFile>;
+  open(path: string, options: DenoWriteOpen): Promise<DenoWritableFile>;
+  rename(from: string, to: string): Promise<void>;
+  remove(path: string, options: { recursive: boolean }): Promise<void>;
   mkdir(path: string, options: { recursive: boolean; mode?: number }): Promise<void>;
   readDir(path: string): AsyncIterable<{ name: string }>;
   lstat(path: string): Promise<{
@@ -42,6 +49,22 @@ interface DenoFile {
   close(): void;
 }
 
+/** How {@linkcode DenoFileSystem} opens a file to write: created or truncated. */
+interface DenoWriteOpen {
+  write: true;
+  create: true;
+  truncate: true;
+  mode: number;
+}
+
+/** An open file of Deno's API, written from its current position. */
+interface DenoWritableFile {
+  write(bytes: Uint8Array): Promise<number>;
+  seek(offset: number, whence: 0): Promise<number>;
+  sync(): Promise<void>;
+  close(): void;
+}
+
 /** The size of one read of {@linkcode DenoFileSystem.openRead}, as `NodeFileSystem`'s. */
 const CHUNK_BYTES = 256 * 1024;
 
@@ -53,7 +76,6 @@ export function denoFileApi(): DenoFileApi | undefined {
 /** The host file system on Deno (see the module notes). */
 export class DenoFileSystem implements FileSystem {
   readonly #deno: DenoFileApi;
-  #writer: NodeFileSystem | undefined;
 
   /** Uses Deno's file API; throws a `TypeError` on another runtime. */
   constructor() {
@@ -62,8 +84,9 @@ export class DenoFileSystem implements FileSystem {
     this.#deno = deno;
   }
 
-  get #changes(): NodeFileSystem {
-    return this.#writer ??= new NodeFileSystem();
+  #openWritable(path: string, options: WriteFileOptions | undefined): Promise<DenoWritableFile> {
+    const mode = options?.mode ?? 0o644;
+    return this.#deno.open(path, { write: true, create: true, truncate: true, mode });
   }
 
   /** Reads a whole file. */
@@ -76,9 +99,21 @@ export class DenoFileSystem implements FileSystem {
     return this.#deno.readTextFile(path);
   }
 
-  /** Creates or replaces a file with `data` (through `NodeFileSystem`). */
-  writeFile(path: string, data: Uint8Array | string, options?: WriteFileOptions): Promise<void> {
-    return this.#changes.writeFile(path, data, options);
+  /** Creates or replaces a file with `data`. */
+  async writeFile(
+    path: string,
+    data: Uint8Array | string,
+    options?: WriteFileOptions,
+  ): Promise<void> {
+    const file = await this.#openWritable(path, options);
+    try {
+      const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+      let offset = 0;
+      while (offset < bytes.byteLength) offset += await file.write(bytes.subarray(offset));
+      if (options?.sync) await file.sync();
+    } finally {
+      file.close();
+    }
   }
 
   /** Streams a file's bytes. */
@@ -115,14 +150,21 @@ export class DenoFileSystem implements FileSystem {
     });
   }
 
-  /** Creates or replaces a file and returns a stream into it (through `NodeFileSystem`). */
-  openWrite(path: string, options?: WriteFileOptions): Promise<WritableStream<Uint8Array>> {
-    return this.#changes.openWrite(path, options);
+  /**
+   * Creates or replaces a file and returns a stream that writes into it (small chunks
+   * gathered into larger writes).
+   */
+  async openWrite(
+    path: string,
+    options?: WriteFileOptions,
+  ): Promise<WritableStream<Uint8Array>> {
+    const file = await this.#openWritable(path, options);
+    return batchedSink(positionedWrites(file), options?.sync === true);
   }
 
-  /** Renames `from` to `to` (through `NodeFileSystem`). */
+  /** Renames `from` to `to`, replacing `to` if it exists. */
   rename(from: string, to: string): Promise<void> {
-    return this.#changes.rename(from, to);
+    return this.#deno.rename(from, to);
   }
 
   /** Creates a directory (an existing one is no error with `recursive`, as in Node). */
@@ -150,8 +192,27 @@ export class DenoFileSystem implements FileSystem {
     };
   }
 
-  /** Removes a file or directory tree (through `NodeFileSystem`). */
-  remove(path: string, options?: { recursive?: boolean }): Promise<void> {
-    return this.#changes.remove(path, options);
+  /** Removes a file or directory tree; a missing path is not an error. */
+  async remove(path: string, options?: { recursive?: boolean }): Promise<void> {
+    try {
+      await this.#deno.remove(path, { recursive: options?.recursive ?? false });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
   }
+}
+
+/** `file` as the positioned writes `batchedSink` makes (always at the end of what it wrote). */
+function positionedWrites(file: DenoWritableFile): WritableHandle {
+  let at = 0;
+  return {
+    async write(buffer, offset, length, position) {
+      if (position !== at) at = await file.seek(position, 0);
+      const bytesWritten = await file.write(buffer.subarray(offset, offset + length));
+      at += bytesWritten;
+      return { bytesWritten };
+    },
+    sync: () => file.sync(),
+    close: () => Promise.resolve(file.close()),
+  };
 }
