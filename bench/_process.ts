@@ -31,6 +31,24 @@ export interface ProcessRun {
   stdout: string;
 }
 
+/**
+ * Variables of this machine's environment that tax every start of one runtime and that a
+ * default install does not set: `NODE_EXTRA_CA_CERTS` (here the whole system bundle) makes
+ * Node read and parse ~140 certificates before running anything, ~40 ms of each start.
+ * Timed processes run without them unless `BENCH_KEEP_ENV=1`.
+ */
+export const MACHINE_ONLY_ENV: readonly string[] = ["NODE_EXTRA_CA_CERTS"];
+
+/** The environment timed processes run in (see {@linkcode MACHINE_ONLY_ENV}). */
+export function benchEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined) env[key] = value;
+  }
+  if (process.env.BENCH_KEEP_ENV !== "1") { for (const key of MACHINE_ONLY_ENV) delete env[key]; }
+  return { ...env, ...extra };
+}
+
 /** Options of {@linkcode timeProcess}. */
 export interface TimeProcessOptions {
   /** Extra environment variables. */
@@ -40,8 +58,8 @@ export interface TimeProcessOptions {
 }
 
 /**
- * Runs `argv` to its end and returns its wall time (and CPU time and peak RSS through
- * `/usr/bin/time`); throws with its standard error when it fails.
+ * Runs `argv` to its end in {@linkcode benchEnvironment} and returns its wall time (and CPU
+ * time and peak RSS through `/usr/bin/time`); throws with its standard error when it fails.
  */
 export async function timeProcess(
   argv: string[],
@@ -57,7 +75,7 @@ export async function timeProcess(
         const t0 = performance.now();
         const child = spawn(command, args, {
           cwd: options.cwd ?? repoRoot,
-          env: { ...process.env, ...options.env },
+          env: benchEnvironment(options.env),
           stdio: ["ignore", "pipe", "pipe"],
         });
         let out = "";

@@ -9,7 +9,7 @@
  *
  * Our CLI runs as users run it on each runtime: `deno run -A cli.ts`, `bun cli.ts`,
  * `node dist/cli.js` (build it first: `npm run build`). Environment: `BENCH_RUNS`,
- * `BENCH_SKIP_PODMAN=1`.
+ * `BENCH_SKIP_PODMAN=1`, `BENCH_KEEP_ENV=1` (keep `NODE_EXTRA_CA_CERTS`: see `_process.ts`).
  *
  * @module
  */
@@ -18,7 +18,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { hasPodman, podmanCommand } from "./_podman.ts";
-import { cliCommand, type ProcessRun, repoRoot, timeProcess } from "./_process.ts";
+import {
+  cliCommand,
+  MACHINE_ONLY_ENV,
+  type ProcessRun,
+  repoRoot,
+  timeProcess,
+} from "./_process.ts";
 import { machineLoad, median, numberOption, report, round, runtimeName } from "./_report.ts";
 import { hasSkopeo, SKOPEO } from "./_skopeo.ts";
 
@@ -68,6 +74,8 @@ try {
     runs,
   })));
   console.log(`\nmachine: before ${before}; after ${machineLoad()}`);
+  const kept = process.env.BENCH_KEEP_ENV === "1";
+  console.log(`environment: ${MACHINE_ONLY_ENV.join(", ")} ${kept ? "kept" : "unset"}`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
