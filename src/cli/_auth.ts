@@ -14,7 +14,7 @@ import {
   type RegistriesConf,
 } from "../config/mod.ts";
 import { UsageError } from "./_errors.ts";
-import { NodeFileSystem } from "../fs/mod.ts";
+import { hostFileSystem } from "../fs/mod.ts";
 import { boolFlag, type ParsedArgs } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";
 
@@ -42,7 +42,7 @@ export async function authContext(
   const env = ctx.io.env;
   const homeDir = env.HOME ?? homedir();
   const uid = uidOf();
-  const fs = new NodeFileSystem();
+  const fs = hostFileSystem();
   const conf = await registriesConfOf(ctx);
   const credentials: CredentialsContext = {
     fs,
@@ -79,7 +79,7 @@ export async function registrySettings(
 function registriesConfOf(ctx: CommandContext): Promise<RegistriesConf> {
   const env = ctx.io.env;
   return loadRegistriesConf({
-    fs: new NodeFileSystem(),
+    fs: hostFileSystem(),
     env,
     homeDir: env.HOME ?? homedir(),
     uid: uidOf(),

@@ -7,7 +7,7 @@
  * @module
  */
 import { UsageError } from "./_errors.ts";
-import { NodeFileSystem } from "../fs/mod.ts";
+import { hostFileSystem } from "../fs/mod.ts";
 import type { RuntimeOptions } from "../runtime/mod.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 import type { FlagSpecs, ParsedArgs } from "./_args.ts";
@@ -69,7 +69,7 @@ export function policyOptions(args: ParsedArgs): Partial<RuntimeOptions> {
 
 /** Reads a passphrase file: its content without one trailing newline. */
 export async function readPassphraseFile(path: string): Promise<string> {
-  const text = await new NodeFileSystem().readTextFile(path);
+  const text = await hostFileSystem().readTextFile(path);
   return text.replace(/\r?\n$/, "");
 }
 
@@ -94,7 +94,7 @@ export async function signingOptions(
     const { gpgSigner } = await import("../signature/gpg_signer.ts");
     signers.push(gpgSigner(fingerprint, { env, passphraseFile }));
   }
-  const fs = new NodeFileSystem();
+  const fs = hostFileSystem();
   if (keyFile !== undefined) {
     const { openpgpSigner, readPrivateKey } = await import("../signature/mod.ts");
     const passphrase = passphraseFile === undefined

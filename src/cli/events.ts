@@ -6,7 +6,7 @@
  */
 import { UsageError } from "./_errors.ts";
 import type { ImageEvent } from "../events/mod.ts";
-import { NodeFileSystem } from "../fs/mod.ts";
+import { hostFileSystem } from "../fs/mod.ts";
 import { boolFlag, expectArgs, listFlag, parseDuration, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { readEvents } from "./_event_file.ts";
@@ -113,7 +113,7 @@ export const command: Command = {
       }
       if (text) await ctx.out(text);
     };
-    const fs = new NodeFileSystem();
+    const fs = hostFileSystem();
     const seen = new Set<string>();
     await print(await readEvents(fs, ctx.root, seen));
     if (!stream) return;

@@ -6,7 +6,7 @@
  * @module
  */
 import { UsageError } from "./_errors.ts";
-import { exists, NodeFileSystem } from "../fs/mod.ts";
+import { exists, hostFileSystem } from "../fs/mod.ts";
 import { generateSigstoreKeyPair } from "../signature/mod.ts";
 import { expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
@@ -37,7 +37,7 @@ export const command: Command = {
     if (passphraseFile === undefined) {
       throw new UsageError("--passphrase-file", "is required (interactive entry is not supported)");
     }
-    const fs = new NodeFileSystem();
+    const fs = hostFileSystem();
     const publicPath = `${prefix}.pub`;
     const privatePath = `${prefix}.private`;
     for (const path of [publicPath, privatePath]) {

@@ -7,7 +7,7 @@
 import { getCredentials, setCredentials } from "../config/mod.ts";
 import { ConfigError, RegistryError, UnauthorizedError } from "../errors.ts";
 import { UsageError } from "./_errors.ts";
-import { NodeFileSystem } from "../fs/mod.ts";
+import { hostFileSystem } from "../fs/mod.ts";
 import { RegistryClient } from "../registry/mod.ts";
 import { boolFlag, expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
@@ -90,7 +90,7 @@ export const command: Command = {
       // Other answers (catalog denied or unsupported) still accepted the credentials.
     }
     await setCredentials(
-      { fs: new NodeFileSystem(), runCredentialHelper: auth.credentials.runCredentialHelper },
+      { fs: hostFileSystem(), runCredentialHelper: auth.credentials.runCredentialHelper },
       auth.path,
       key,
       { username, password },

@@ -4,7 +4,7 @@
  * @module
  */
 import { removeCredentials } from "../config/mod.ts";
-import { isNotFound, NodeFileSystem } from "../fs/mod.ts";
+import { hostFileSystem, isNotFound } from "../fs/mod.ts";
 import { boolFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { authContext, registryKey } from "./_auth.ts";
@@ -28,7 +28,7 @@ export const command: Command = {
       throw new UsageError("logout", "requires exactly 1 argument (the registry)");
     }
     const auth = await authContext(ctx, stringFlag(args, "authfile"));
-    const fs = new NodeFileSystem();
+    const fs = hostFileSystem();
     if (all) {
       try {
         await fs.remove(auth.path);

@@ -89,8 +89,8 @@ export const command: Command = {
     progress.finish(`sha256:${image.id}`);
     const digestFile = stringFlag(args, "digestfile");
     if (digestFile !== undefined) {
-      const { NodeFileSystem } = await import("../fs/mod.ts");
-      await new NodeFileSystem().writeFile(digestFile, digest);
+      const { hostFileSystem } = await import("../fs/mod.ts");
+      await hostFileSystem().writeFile(digestFile, digest);
     }
   },
 };

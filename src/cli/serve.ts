@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { NodeFileSystem } from "../fs/mod.ts";
+import { hostFileSystem } from "../fs/mod.ts";
 import { expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { policyFlags, policyOptions } from "./_trust_flags.ts";
@@ -40,7 +40,7 @@ export const command: Command = {
     const tokenFile = stringFlag(args, "token-file");
     const { token, warning } = await resolveServerToken({
       env: ctx.io.env,
-      fs: new NodeFileSystem(),
+      fs: hostFileSystem(),
       ...(argvToken === undefined ? {} : { token: argvToken }),
       ...(tokenFile === undefined ? {} : { tokenFile }),
     });

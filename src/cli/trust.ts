@@ -5,7 +5,7 @@
  */
 import { homedir, userInfo } from "node:os";
 import { UsageError } from "./_errors.ts";
-import { exists, NodeFileSystem } from "../fs/mod.ts";
+import { exists, hostFileSystem } from "../fs/mod.ts";
 import { loadRegistriesD, registriesDDir } from "../config/registries_d.ts";
 import { ACCEPT_ANYTHING_POLICY, loadSignaturePolicy, policyPaths } from "../trust/mod.ts";
 import { setTrust, type TrustType } from "../trust/set_trust.ts";
@@ -22,7 +22,7 @@ function home(ctx: CommandContext): string {
 async function policyPath(ctx: CommandContext, explicit: string | undefined): Promise<string> {
   const [user, system] = policyPaths(home(ctx), explicit);
   if (explicit !== undefined) return user;
-  return await exists(new NodeFileSystem(), user) ? user : system;
+  return await exists(hostFileSystem(), user) ? user : system;
 }
 
 const show: Command = {
@@ -38,7 +38,7 @@ const show: Command = {
   },
   async run(ctx, args) {
     expectArgs("image trust show", args.positionals, 0, 1);
-    const fs = new NodeFileSystem();
+    const fs = hostFileSystem();
     const path = await policyPath(ctx, stringFlag(args, "policypath"));
     if (boolFlag(args, "raw")) {
       await ctx.out(await fs.readTextFile(path));
@@ -117,7 +117,7 @@ const set: Command = {
       );
     }
     const path = await policyPath(ctx, stringFlag(args, "policypath"));
-    const fs = new NodeFileSystem();
+    const fs = hostFileSystem();
     const registriesDir = type === "sigstoreSigned"
       ? await registriesDDir({ fs, dir: stringFlag(args, "registries.d"), homeDir: home(ctx) })
       : undefined;

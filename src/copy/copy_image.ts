@@ -155,7 +155,7 @@ async function transportContext(
   const given = options.context ?? {};
   // The host file system is loaded only when needed, so an in-memory caller never
   // reaches `node:fs`.
-  const fs = given.fs ?? new (await import("../fs/node_fs.ts")).NodeFileSystem();
+  const fs = given.fs ?? (await import("../fs/host_file_system.ts")).hostFileSystem();
   const context: TransportContext = { ...given, fs, signal };
   context.env ??= processEnv();
   if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;

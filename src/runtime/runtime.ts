@@ -11,7 +11,7 @@ import { loadRegistriesConf, type RegistriesConf } from "../config/registries_co
 import { defaultStorageRoot } from "../config/storage_paths.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
-import { currentUid, type FileSystem, hostHomeDir, NodeFileSystem, processEnv } from "../fs/mod.ts";
+import { currentUid, type FileSystem, hostFileSystem, hostHomeDir, processEnv } from "../fs/mod.ts";
 import { defaultPlatform } from "../platform/host_platform.ts";
 import { normalizePlatformChoice, type PlatformChoice } from "../platform/normalize_platform.ts";
 import { parsePlatform } from "../platform/parse_platform.ts";
@@ -129,7 +129,10 @@ export interface RuntimeOptions {
  * how credential helpers run and which transports exist.
  */
 export interface RuntimeSeams {
-  /** The file system for the store, configuration and path transports. @default NodeFileSystem */
+  /**
+   * The file system for the store, configuration and path transports. @default the host's
+   * disk: Deno's own file API on Deno, `node:fs` elsewhere (`hostFileSystem()`)
+   */
   fs?: FileSystem;
   /** An already opened store to use (then `root` is ignored). @default openStore({ root, fs }) */
   store?: ImageStore;
@@ -377,7 +380,7 @@ export class Runtime {
  * ```
  */
 export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): Promise<Runtime> {
-  const fs = options.fs ?? new NodeFileSystem();
+  const fs = options.fs ?? hostFileSystem();
   const env = { ...(options.env ?? processEnv()) };
   const homeDir = options.homeDir ?? env.HOME ?? hostHomeDir();
   const uid = options.uid ?? currentUid();
