@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { sendNodeRequest } from "./_node_http.ts";
+import { requestSpec, sendNodeRequest } from "./_node_http.ts";
 
 /**
  * Sends `request` to the HTTP server listening on the Unix socket `socketPath`: the
@@ -21,7 +21,7 @@ import { sendNodeRequest } from "./_node_http.ts";
  * whose `cause` is the system error; an aborted signal rejects with the signal's reason.
  */
 export function unixFetch(socketPath: string, request: Request): Promise<Response> {
-  return sendNodeRequest(request, { socketPath }, socketPath);
+  return sendNodeRequest(requestSpec(request), { socketPath }, socketPath);
 }
 
 /** A `fetch`-compatible function that sends every request to the Unix socket `socketPath`. */

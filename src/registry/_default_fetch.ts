@@ -1,8 +1,9 @@
 /**
  * The `fetch` a registry client uses when none is given: the runtime's own, except on Node,
- * where downloads (`GET` and `HEAD` without a body, redirects handled by the client) go
- * through `node:http`, which reads a blob for a fraction of `fetch`'s CPU time there
- * (see `src/fs/node_http_fetch.ts`).
+ * where requests without a body (`GET` and `HEAD`: pings, tokens, manifests, blobs) go
+ * through `node:http`, which reads a blob for a fraction of `fetch`'s CPU time there and
+ * does not compile undici's HTTP parser for a short process (see
+ * `src/fs/node_http_fetch.ts`).
  *
  * @module
  */
@@ -15,10 +16,9 @@ const runtimeFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /** Whether `init` asks for a download `node:http` serves like `fetch` would. */
 function isDownload(input: string | URL | Request, init: RequestInit | undefined): boolean {
-  if (input instanceof Request || init === undefined) return false;
-  const method = init.method ?? "GET";
-  return (method === "GET" || method === "HEAD") && init.body == null &&
-    init.redirect === "manual";
+  if (input instanceof Request) return false;
+  const method = init?.method ?? "GET";
+  return (method === "GET" || method === "HEAD") && init?.body == null;
 }
 
 /** The default `fetch` of registry clients on this runtime. */

@@ -13,14 +13,28 @@ const byteAt = (i: number) => (i * 7 + 3) % 251;
 describe("nodeHttpFetch", () => {
   let server: Server;
   let base: string;
-  /** The headers of the last request, and a way to hold a body half sent. */
+  /** Another origin (another port), which records the requests it gets. */
+  let other: Server;
+  let otherBase: string;
+  const otherSeen: { method: string; url: string; headers: IncomingHttpHeaders }[] = [];
+  /** The headers of the last request, its method, and a way to hold a body half sent. */
   let seen: IncomingHttpHeaders = {};
+  let seenMethod = "";
   let cutBody: (() => void) | undefined;
   let bodyStarted: (() => void) | undefined;
 
   before(async () => {
+    other = createServer(async (req, res) => {
+      for await (const _ of req) { /* drain the body */ }
+      otherSeen.push({ method: req.method!, url: req.url!, headers: req.headers });
+      res.end("elsewhere");
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", () => resolve()));
+    otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
     server = createServer(async (req, res) => {
+      for await (const _ of req) { /* drain the body */ }
       seen = req.headers;
+      seenMethod = req.method!;
       const url = new URL(req.url!, "http://x");
       if (url.pathname === "/big") {
         const total = Number(url.searchParams.get("n"));
@@ -36,6 +50,22 @@ describe("nodeHttpFetch", () => {
       if (url.pathname === "/moved") {
         res.writeHead(307, { Location: "/big?n=3" });
         res.end("moved");
+        return;
+      }
+      if (url.pathname === "/hop") {
+        // /hop?n=K redirects K more times (with the status `s`, 307 by default), then to
+        // `to` (a URL), or to /big?n=3.
+        const left = Number(url.searchParams.get("n"));
+        const status = Number(url.searchParams.get("s") ?? "307");
+        const to = url.searchParams.get("to") ?? "/big?n=3";
+        const next = left > 0 ? `/hop?n=${left - 1}&s=${status}&to=${encodeURIComponent(to)}` : to;
+        res.writeHead(status, { Location: next });
+        res.end("moved");
+        return;
+      }
+      if (url.pathname === "/nowhere") {
+        res.writeHead(302);
+        res.end("no location");
         return;
       }
       if (url.pathname === "/cut") {
@@ -58,8 +88,10 @@ describe("nodeHttpFetch", () => {
   });
 
   after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    for (const each of [server, other]) {
+      each.closeAllConnections();
+      await new Promise((resolve) => each.close(resolve));
+    }
   });
 
   it("streams a large body whole, with the status and headers", async () => {
@@ -102,6 +134,69 @@ describe("nodeHttpFetch", () => {
     assert.equal(response.status, 307);
     assert.equal(response.headers.get("location"), "/big?n=3");
     assert.equal(await response.text(), "moved");
+  });
+
+  it("follows redirects by default, up to 20, as fetch does", async () => {
+    const followed = await nodeHttpFetch(`${base}/hop?n=19`);
+    assert.equal(followed.status, 200);
+    assert.deepEqual([...new Uint8Array(await followed.arrayBuffer())], [3, 10, 17]);
+    const head = await nodeHttpFetch(`${base}/hop?n=2&s=303`, { method: "head" });
+    assert.equal(head.status, 200);
+    assert.equal(seenMethod, "HEAD");
+    await assert.rejects(nodeHttpFetch(`${base}/hop?n=20`), /more than 20 redirects/);
+    // Without a Location, a redirect is the answer.
+    const bare = await nodeHttpFetch(`${base}/nowhere`);
+    assert.equal(bare.status, 302);
+    assert.equal(await bare.text(), "no location");
+  });
+
+  it('fails on a redirect with redirect: "error"', async () => {
+    await assert.rejects(nodeHttpFetch(`${base}/hop?n=0`, { redirect: "error" }), TypeError);
+    const plain = await nodeHttpFetch(`${base}/big?n=2`, { redirect: "error" });
+    assert.equal(plain.status, 200);
+    await plain.body?.cancel();
+  });
+
+  it("sends Authorization to the same origin only, across redirects", async () => {
+    otherSeen.length = 0;
+    const to = `${otherBase}/landing?x=1`;
+    const response = await nodeHttpFetch(`${base}/hop?n=1&to=${encodeURIComponent(to)}`, {
+      headers: { authorization: "Bearer secret", "x-kept": "yes" },
+    });
+    assert.equal(await response.text(), "elsewhere");
+    assert.equal(seen.authorization, "Bearer secret"); // the last same-origin hop had it
+    assert.equal(otherSeen.length, 1);
+    assert.equal(otherSeen[0].url, "/landing?x=1");
+    assert.equal(otherSeen[0].headers.authorization, undefined);
+    assert.equal(otherSeen[0].headers["x-kept"], "yes");
+    // The caller's headers are left as they were.
+    const headers = new Headers({ authorization: "Bearer mine" });
+    await (await nodeHttpFetch(`${base}/hop?n=0&to=${encodeURIComponent(to)}`, { headers }))
+      .text();
+    assert.equal(headers.get("authorization"), "Bearer mine");
+  });
+
+  it("turns a POST into a GET on 303 and refuses to send a body again on 307", async () => {
+    otherSeen.length = 0;
+    const to = encodeURIComponent(`${otherBase}/after-post`);
+    const response = await nodeHttpFetch(`${base}/hop?n=0&s=303&to=${to}`, {
+      method: "POST",
+      body: "form=1",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal(await response.text(), "elsewhere");
+    assert.equal(otherSeen[0].method, "GET");
+    assert.equal(otherSeen[0].headers["content-type"], undefined);
+    await assert.rejects(
+      nodeHttpFetch(`${base}/hop?n=0&s=307`, { method: "POST", body: "form=1" }),
+      /cannot send the body again/,
+    );
+  });
+
+  it("refuses URLs with credentials, and redirects to other schemes", async () => {
+    await assert.rejects(nodeHttpFetch(`http://user:pw@127.0.0.1:1/`), TypeError);
+    const to = encodeURIComponent("ftp://127.0.0.1/x");
+    await assert.rejects(nodeHttpFetch(`${base}/hop?n=0&to=${to}`), /not HTTP\(S\)/);
   });
 
   it("fails the body when the connection drops before its end", async () => {

@@ -35,9 +35,10 @@ describe("defaultFetch", () => {
       const init of [
         { method: "GET", redirect: "manual" },
         { method: "HEAD", redirect: "manual" },
-        { method: "GET" }, // follows redirects: fetch's job
+        { method: "GET" }, // follows redirects
+        undefined, // a GET, all defaults
         { method: "POST", body: "x", redirect: "manual" },
-      ] as RequestInit[]
+      ] as (RequestInit | undefined)[]
     ) {
       const response = await fetch(`${base}/v2/`, init);
       assert.equal(response.status, 200);
@@ -46,7 +47,7 @@ describe("defaultFetch", () => {
     // Every runtime's fetch sends `Accept: */*`; node:http sends only what it is given.
     const accepts = seen.map((request) => request.headers.accept);
     const download = onNode ? undefined : "*/*";
-    assert.deepEqual(accepts, [download, download, "*/*", "*/*"]);
-    assert.deepEqual(seen.map((request) => request.method), ["GET", "HEAD", "GET", "POST"]);
+    assert.deepEqual(accepts, [download, download, download, download, "*/*"]);
+    assert.deepEqual(seen.map((request) => request.method), ["GET", "HEAD", "GET", "GET", "POST"]);
   });
 });
