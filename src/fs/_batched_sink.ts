@@ -25,12 +25,23 @@ export interface WritableHandle {
 export const BATCH_BYTES = 512 * 1024;
 
 /**
+ * Batch buffers of closed sinks, for the next ones: a pull of many layers opens a sink per
+ * blob, and fresh buffers (zeroed pages, and memory the collector counts until it runs)
+ * cost more than the copy they serve.
+ */
+const spare: Uint8Array[] = [];
+
+/** How many buffers {@linkcode spare} keeps (2 MiB). */
+const SPARE_MAX = 4;
+
+/**
  * A `WritableStream` into `handle` that copies chunks into a buffer of
  * {@linkcode BATCH_BYTES} and writes it when full (chunks at least that large are
  * written as they are). Two buffers alternate: one is written while the next fills, so a
- * slow disk does not stop the stream feeding it. `close` writes the rest, flushes with
- * `sync` and closes. Chunks are never kept after their `write` resolved, so producers may
- * reuse their buffers.
+ * slow disk does not stop the stream feeding it; they are reused by later sinks once no
+ * write reads them. `close` writes the rest, flushes with `sync` and closes; a failed
+ * write closes the file too. Chunks are never kept after their `write` resolved, so
+ * producers may reuse their buffers.
  */
 export function batchedSink(handle: WritableHandle, sync: boolean): WritableStream<Uint8Array> {
   const buffers: Uint8Array[] = [];
@@ -65,23 +76,41 @@ export function batchedSink(handle: WritableHandle, sync: boolean): WritableStre
     // A failure surfaces on the next write, flip or close; never unhandled.
     started.catch(() => {});
   };
+  /** Waits until no write reads the buffers, then hands them to later sinks. */
+  const release = async () => {
+    await inFlight?.catch(() => {});
+    inFlight = undefined;
+    for (const buffer of buffers.splice(0)) {
+      if (buffer !== undefined && spare.length < SPARE_MAX) spare.push(buffer);
+    }
+  };
+  const fill = async (chunk: Uint8Array) => {
+    if (used === 0 && chunk.byteLength >= BATCH_BYTES) {
+      await inFlight;
+      inFlight = undefined;
+      const at = position;
+      position += chunk.byteLength;
+      return await writeAll(chunk, at);
+    }
+    let offset = 0;
+    while (offset < chunk.byteLength) {
+      buffers[current] ??= spare.pop() ?? new Uint8Array(BATCH_BYTES);
+      const n = Math.min(BATCH_BYTES - used, chunk.byteLength - offset);
+      buffers[current].set(chunk.subarray(offset, offset + n), used);
+      used += n;
+      offset += n;
+      if (used === BATCH_BYTES) await flip();
+    }
+  };
   return new WritableStream<Uint8Array>({
     async write(chunk) {
-      if (used === 0 && chunk.byteLength >= BATCH_BYTES) {
-        await inFlight;
-        inFlight = undefined;
-        const at = position;
-        position += chunk.byteLength;
-        return await writeAll(chunk, at);
-      }
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        buffers[current] ??= new Uint8Array(BATCH_BYTES);
-        const n = Math.min(BATCH_BYTES - used, chunk.byteLength - offset);
-        buffers[current].set(chunk.subarray(offset, offset + n), used);
-        used += n;
-        offset += n;
-        if (used === BATCH_BYTES) await flip();
+      try {
+        await fill(chunk);
+      } catch (error) {
+        // The stream errors: neither `close` nor `abort` will come.
+        await release();
+        await handle.close().catch(() => {});
+        throw error;
       }
     },
     async close() {
@@ -90,11 +119,12 @@ export function batchedSink(handle: WritableHandle, sync: boolean): WritableStre
         await inFlight;
         if (sync) await handle.sync();
       } finally {
+        await release();
         await handle.close();
       }
     },
     async abort() {
-      await inFlight?.catch(() => {});
+      await release();
       await handle.close();
     },
   });

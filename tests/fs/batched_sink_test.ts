@@ -43,6 +43,49 @@ function recordingHandle() {
   };
 }
 
+/**
+ * A file handle whose writes read their buffer only when the test lets them finish (as a
+ * disk write reads it later), and that can be told to fail.
+ */
+function slowHandle(fail = false) {
+  const pending: { buffer: Uint8Array; finish: () => void }[] = [];
+  const written: Uint8Array[] = [];
+  /** The memory each write was asked to read. */
+  const sources: ArrayBufferLike[] = [];
+  let closed = false;
+  return {
+    written,
+    pending,
+    sources,
+    isClosed: () => closed,
+    /** Lets every pending write read its bytes and finish. */
+    finishAll() {
+      for (const write of pending.splice(0)) write.finish();
+    },
+    handle: {
+      write(buffer: Uint8Array, offset: number, length: number) {
+        return new Promise<{ bytesWritten: number }>((resolve, reject) => {
+          const view = buffer.subarray(offset, offset + length);
+          sources.push(buffer.buffer);
+          pending.push({
+            buffer: view,
+            finish: () => {
+              if (fail) return reject(new Error("disk full"));
+              written.push(view.slice());
+              resolve({ bytesWritten: length });
+            },
+          });
+        });
+      },
+      sync: () => Promise.resolve(),
+      close() {
+        closed = true;
+        return Promise.resolve();
+      },
+    },
+  };
+}
+
 describe("batched file sink", () => {
   it("writes many small chunks in few calls, whole and in order", async () => {
     const file = recordingHandle();
@@ -72,6 +115,61 @@ describe("batched file sink", () => {
     await writer.close();
     assert.deepEqual(file.content(), [1, 2, 3, ...big, 4]);
     assert.deepEqual(file.state(), { synced: false, closed: true });
+  });
+
+  it("reuses a closed sink's buffers, never while a write still reads them", async () => {
+    const first = slowHandle();
+    const a = batchedSink(first.handle, false).getWriter();
+    const half = BATCH_BYTES / 2;
+    for (let i = 0; i < 2; i++) await a.write(new Uint8Array(half).fill(0xaa)); // buffer 1 full
+    await a.write(new Uint8Array(10).fill(0xab)); // into buffer 2
+    const closing = a.close(); // writes buffer 2 after buffer 1: both busy until finished
+    const second = slowHandle();
+    const b = batchedSink(second.handle, false).getWriter();
+    for (let i = 0; i < 2; i++) await b.write(new Uint8Array(half).fill(0xbb));
+    while (first.pending.length > 0 || second.pending.length > 0) {
+      first.finishAll();
+      second.finishAll();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await closing;
+    const closingB = b.close();
+    second.finishAll();
+    await closingB;
+    assert.deepEqual(first.written.map((bytes) => [bytes.length, new Set(bytes)]), [
+      [BATCH_BYTES, new Set([0xaa])],
+      [10, new Set([0xab])],
+    ]);
+    assert.deepEqual(second.written.map((bytes) => [bytes.length, new Set(bytes)]), [
+      [BATCH_BYTES, new Set([0xbb])],
+    ]);
+    // A sink opened now gets a spare buffer: the one `a` wrote from.
+    const third = slowHandle();
+    const c = batchedSink(third.handle, false).getWriter();
+    await c.write(new Uint8Array([7, 8, 9]));
+    const closingC = c.close();
+    while (third.pending.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    third.finishAll();
+    await closingC;
+    assert.deepEqual(third.written.map((bytes) => [...bytes]), [[7, 8, 9]]);
+    assert.ok([...first.sources, ...second.sources].includes(third.sources[0]));
+    // While `a`'s writes ran, `b` got buffers of its own.
+    assert.ok(!first.sources.some((source) => second.sources.includes(source)));
+  });
+
+  it("closes the file when a write fails, and fails the stream", async () => {
+    const file = slowHandle(true);
+    const writer = batchedSink(file.handle, true).getWriter();
+    const half = new Uint8Array(BATCH_BYTES / 2);
+    for (let i = 0; i < 2; i++) await writer.write(half); // starts a write that will fail
+    file.finishAll();
+    await assert.rejects(
+      (async () => {
+        for (let i = 0; i < 4; i++) await writer.write(half);
+      })(),
+      /disk full/,
+    );
+    assert.equal(file.isClosed(), true);
   });
 
   it("NodeFileSystem.openWrite round-trips reused chunks to disk", async () => {
