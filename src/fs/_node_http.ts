@@ -1,12 +1,13 @@
 /**
- * One HTTP/1.1 exchange over `node:http` (or `node:https`) behind `fetch`'s `Request` and
- * `Response` types, with streaming bodies both ways: the core of the Unix-socket client and
- * of the plain-TCP one.
+ * One HTTP/1.1 exchange over `node:http` (or `node:https`), with streaming bodies both
+ * ways, answered in `fetch`'s shape ({@linkcode NodeResponse}): the core of the
+ * Unix-socket client and of the plain-TCP one.
  *
  * @module
  */
 import type { ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 import { requireNodeBuiltin } from "../host/node_builtin.ts";
+import { NodeHeaders, NodeResponse } from "./_node_response.ts";
 
 /**
  * What one exchange sends: `fetch`'s request, without the `Request` object (whose
@@ -17,8 +18,8 @@ export interface NodeRequestSpec {
   method: string;
   /** Where: the path and query are sent; the host fills the `Host` header if none is set. */
   url: URL;
-  /** The request headers. */
-  headers: Headers;
+  /** The request headers, by lower-case name. */
+  headers: Record<string, string>;
   /** The body, or null. */
   body: ReadableStream<Uint8Array> | null;
   /** Aborts the exchange (before or during the response). */
@@ -27,10 +28,14 @@ export interface NodeRequestSpec {
 
 /** The {@linkcode NodeRequestSpec} of a `Request`. */
 export function requestSpec(request: Request): NodeRequestSpec {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   return {
     method: request.method,
     url: new URL(request.url),
-    headers: request.headers,
+    headers,
     body: request.body,
     signal: request.signal,
   };
@@ -46,15 +51,12 @@ export function sendNodeRequest(
   options: RequestOptions,
   target: string,
   secure = false,
-): Promise<Response> {
+): Promise<NodeResponse> {
   const { signal, url } = spec;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const headers: Record<string, string> = {};
-  spec.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
+  const headers = { ...spec.headers };
   headers.host ??= url.host || "localhost";
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<NodeResponse>((resolve, reject) => {
     let settled = false;
     const send = secure
       ? requireNodeBuiltin("node:https", "send an HTTPS request").request
@@ -122,19 +124,17 @@ async function sendBody(
 }
 
 /**
- * The `Response` of `message`: its body is a stream of the chunks as they arrive (no copy),
+ * The answer of `message`: its body is a stream of the chunks as they arrive (no copy),
  * read on demand; a connection that closes before the end errors it with a `TypeError`.
  */
-function toResponse(message: IncomingMessage, method: string, done: () => void): Response {
-  const headers = new Headers();
-  const raw = message.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
+function toResponse(message: IncomingMessage, method: string, done: () => void): NodeResponse {
+  const headers = new NodeHeaders(message.rawHeaders);
   const status = message.statusCode ?? 500;
-  const init = { status, statusText: message.statusMessage ?? "", headers };
+  const statusText = message.statusMessage ?? "";
   if (status === 204 || status === 304 || method === "HEAD") {
     message.resume();
     done();
-    return new Response(null, init);
+    return new NodeResponse(status, statusText, headers, null);
   }
   let ended = false;
   const body = new ReadableStream<Uint8Array>({
@@ -170,5 +170,5 @@ function toResponse(message: IncomingMessage, method: string, done: () => void):
       message.destroy();
     },
   }, { highWaterMark: 4 });
-  return new Response(body, init);
+  return new NodeResponse(status, statusText, headers, body);
 }

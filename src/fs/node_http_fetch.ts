@@ -3,7 +3,9 @@
  * body chunk and passes it through Web streams of its own, which made reading a 173 MiB
  * registry blob cost ~200 ms more CPU (and twice the garbage) than reading it from
  * `node:http` (bench/README.md); and its first request compiles undici's HTTP parser
- * (WebAssembly), ~90 ms of CPU and ~28 MiB of memory in a short process.
+ * (WebAssembly), ~90 ms of CPU and ~28 MiB of memory in a short process. The answer has
+ * `Response`'s shape ({@linkcode NodeResponse}) but is not one: a request without a body,
+ * given as a URL, does not load undici (`Request`, `Headers`, `Response`) at all.
  *
  * @example
  * ```ts ignore
@@ -15,6 +17,9 @@
  * @module
  */
 import { type NodeRequestSpec, requestSpec, sendNodeRequest } from "./_node_http.ts";
+import type { NodeResponse } from "./_node_response.ts";
+
+export type { NodeResponse };
 
 /** The statuses `fetch` follows. */
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -41,15 +46,32 @@ const NORMALIZED_METHODS: ReadonlySet<string> = new Set([
   "PUT",
 ]);
 
+/** `init` as a record of lower-case names (repeated names joined, as `Headers` does). */
+function headerRecord(init: HeadersInit | undefined): Record<string, string> {
+  const record: Record<string, string> = {};
+  const add = (name: string, value: string) => {
+    const key = name.toLowerCase();
+    record[key] = key in record ? `${record[key]}, ${value}` : `${value}`;
+  };
+  if (init === undefined) return record;
+  if (Array.isArray(init)) {
+    for (const [name, value] of init) add(name, value);
+  } else if (typeof (init as Headers).forEach === "function") {
+    (init as Headers).forEach((value, name) => add(name, value));
+  } else {
+    for (const [name, value] of Object.entries(init)) add(name, value);
+  }
+  return record;
+}
+
 /**
- * What `input` and `init` ask for. A request without a body is described directly (no
- * `Request` built); one with a body, or given as a `Request`, goes through `Request`,
- * which turns the body into a stream and checks it as `fetch` does.
+ * What `input` and `init` ask for. A request without a body, given as a URL, is described
+ * directly (no `Request` built); one with a body, or given as a `Request`, goes through
+ * `Request`, which turns the body into a stream and checks it as `fetch` does.
  */
 function describe(input: string | URL | Request, init: RequestInit | undefined): NodeRequestSpec {
-  if (input instanceof Request || init?.body != null) {
-    const spec = requestSpec(new Request(input, init));
-    return { ...spec, headers: new Headers(spec.headers) };
+  if ((typeof input !== "string" && !(input instanceof URL)) || init?.body != null) {
+    return requestSpec(new Request(input, init));
   }
   const url = new URL(input instanceof URL ? input.href : input);
   if (url.username !== "" || url.password !== "") {
@@ -60,7 +82,7 @@ function describe(input: string | URL | Request, init: RequestInit | undefined):
   return {
     method: NORMALIZED_METHODS.has(upper) ? upper : method,
     url,
-    headers: new Headers(init?.headers),
+    headers: headerRecord(init?.headers),
     body: null,
     signal: init?.signal ?? undefined,
   };
@@ -85,8 +107,8 @@ function redirected(spec: NodeRequestSpec, status: number, location: string): No
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new TypeError(`Cannot fetch "${from}": redirected to "${url.href}", not HTTP(S)`);
   }
-  const headers = new Headers(spec.headers);
-  if (url.origin !== spec.url.origin) headers.delete("authorization");
+  const headers = { ...spec.headers };
+  if (url.origin !== spec.url.origin) delete headers.authorization;
   let { method, body } = spec;
   if (
     (status === 303 && method !== "GET" && method !== "HEAD") ||
@@ -94,7 +116,7 @@ function redirected(spec: NodeRequestSpec, status: number, location: string): No
   ) {
     method = "GET";
     body = null;
-    for (const name of BODY_HEADERS) headers.delete(name);
+    for (const name of BODY_HEADERS) delete headers[name];
   } else if (body !== null) {
     throw new TypeError(`Cannot fetch "${from}": a ${status} redirect cannot send the body again`);
   }
@@ -108,14 +130,15 @@ function redirected(spec: NodeRequestSpec, status: number, location: string): No
  * they are (`"manual"`, `Location` readable), or failed (`"error"`). Connection failures
  * reject with a `TypeError` whose `cause` is the system error (as `fetch` does); an
  * aborted signal rejects with its reason. Bodies are not decoded (no `Accept-Encoding` is
- * sent). The response's `url` and `redirected` are not set.
+ * sent).
  */
 export async function nodeHttpFetch(
   input: string | URL | Request,
   init?: RequestInit,
-): Promise<Response> {
+): Promise<NodeResponse> {
   let spec = describe(input, init);
-  const mode = init?.redirect ?? (input instanceof Request ? input.redirect : "follow");
+  const mode = init?.redirect ??
+    (typeof input === "string" || input instanceof URL ? "follow" : input.redirect);
   for (let hops = 0;; hops++) {
     const url = spec.url;
     const secure = url.protocol === "https:";

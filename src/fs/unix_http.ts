@@ -13,6 +13,7 @@
  * @module
  */
 import { requestSpec, sendNodeRequest } from "./_node_http.ts";
+import { toFetchResponse } from "./_node_response.ts";
 
 /**
  * Sends `request` to the HTTP server listening on the Unix socket `socketPath`: the
@@ -20,8 +21,8 @@ import { requestSpec, sendNodeRequest } from "./_node_http.ts";
  * the `Host` header. Connection failures reject with a `TypeError` (as `fetch` does)
  * whose `cause` is the system error; an aborted signal rejects with the signal's reason.
  */
-export function unixFetch(socketPath: string, request: Request): Promise<Response> {
-  return sendNodeRequest(requestSpec(request), { socketPath }, socketPath);
+export async function unixFetch(socketPath: string, request: Request): Promise<Response> {
+  return toFetchResponse(await sendNodeRequest(requestSpec(request), { socketPath }, socketPath));
 }
 
 /** A `fetch`-compatible function that sends every request to the Unix socket `socketPath`. */

@@ -7,7 +7,13 @@
  */
 import { RegistryError, UnauthorizedError } from "../errors.ts";
 import type { AuthChallenge } from "./auth_challenge.ts";
-import { fetchOnce, type HttpContext, readLimited, withRetries } from "./_http.ts";
+import {
+  fetchOnce,
+  type HttpContext,
+  type HttpResponse,
+  readLimited,
+  withRetries,
+} from "./_http.ts";
 import { connectionError } from "./_errors.ts";
 import type { Credentials } from "./types.ts";
 
@@ -136,7 +142,10 @@ export class Authenticator {
       throw new UnauthorizedError(what, "the Bearer challenge's realm is not a URL", { cause });
     }
     const creds = await this.#creds();
-    const headers = new Headers({ "user-agent": this.#ctx.userAgent, accept: "application/json" });
+    const headers: Record<string, string> = {
+      "user-agent": this.#ctx.userAgent,
+      accept: "application/json",
+    };
     let init: RequestInit;
     if (creds && "identityToken" in creds) {
       const form = new URLSearchParams({
@@ -146,18 +155,18 @@ export class Authenticator {
       });
       if (params.service) form.set("service", params.service);
       if (scopes.length > 0) form.set("scope", scopes.join(" "));
-      headers.set("content-type", "application/x-www-form-urlencoded");
+      headers["content-type"] = "application/x-www-form-urlencoded";
       init = { method: "POST", headers, body: form.toString() };
     } else {
       if (params.service) url.searchParams.set("service", params.service);
       for (const scope of scopes) url.searchParams.append("scope", scope);
       if (creds) {
         url.searchParams.set("account", creds.username);
-        headers.set("authorization", `Basic ${base64(`${creds.username}:${creds.password}`)}`);
+        headers.authorization = `Basic ${base64(`${creds.username}:${creds.password}`)}`;
       }
       init = { method: "GET", headers };
     }
-    let response: Response;
+    let response: HttpResponse;
     try {
       response = await withRetries(
         this.#ctx.retry,

@@ -8,7 +8,7 @@ import { RegistryError, StevedoreError } from "../errors.ts";
 import { Digest } from "../digest/mod.ts";
 import { DigestCheck } from "../digest/digest_verifier.ts";
 import type { Endpoint } from "./_endpoint.ts";
-import { AttemptTimeoutError, discard, type HttpContext } from "./_http.ts";
+import { AttemptTimeoutError, discard, type HttpContext, type HttpResponse } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
 import type { CallOptions, GetBlobOptions } from "./types.ts";
 
@@ -20,7 +20,7 @@ class PrematureEnd extends Error {
   }
 }
 
-function declaredLength(response: Response): number | undefined {
+function declaredLength(response: HttpResponse): number | undefined {
   const value = Number(response.headers.get("content-length") ?? "NaN");
   return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }

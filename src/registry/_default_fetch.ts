@@ -10,20 +10,21 @@
 import { nodeHttpFetch } from "../fs/node_http_fetch.ts";
 import { nodeBuiltin } from "../host/node_builtin.ts";
 import { hostRuntime } from "../wasm/_kernel_choice.ts";
-import type { FetchLike } from "./types.ts";
+import type { HttpFetch } from "./_http.ts";
 
-const runtimeFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+const runtimeFetch: HttpFetch = (input, init) => globalThis.fetch(input, init);
 
 /** Whether `init` asks for a download `node:http` serves like `fetch` would. */
-function isDownload(input: string | URL | Request, init: RequestInit | undefined): boolean {
-  if (input instanceof Request) return false;
-  const method = init?.method ?? "GET";
-  return (method === "GET" || method === "HEAD") && init?.body == null;
+function isDownload(init: RequestInit): boolean {
+  const method = init.method ?? "GET";
+  return (method === "GET" || method === "HEAD") && init.body == null;
 }
 
-/** The default `fetch` of registry clients on this runtime. */
-export function defaultFetch(): FetchLike {
+/**
+ * The default `fetch` of registry clients on this runtime. On Node, downloads answer with
+ * `Response`'s shape, not a `Response` (no undici loaded for them).
+ */
+export function defaultFetch(): HttpFetch {
   if (hostRuntime() !== "node" || nodeBuiltin("node:http") === undefined) return runtimeFetch;
-  return (input, init) =>
-    isDownload(input, init) ? nodeHttpFetch(input, init) : runtimeFetch(input, init);
+  return (input, init) => isDownload(init) ? nodeHttpFetch(input, init) : runtimeFetch(input, init);
 }

@@ -13,6 +13,7 @@ import {
   discard,
   fetchOnce,
   type HttpContext,
+  type HttpResponse,
   isTransientError,
   readLimited,
   withRetries,
@@ -154,10 +155,10 @@ export class Endpoint {
    * podman's words for it instead (not retried: retrying cannot help).
    */
   async #explainHttps(
-    send: () => Promise<Response>,
+    send: () => Promise<HttpResponse>,
     url: URL,
     signal: AbortSignal | undefined,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     try {
       return await send();
     } catch (error) {
@@ -190,7 +191,7 @@ export class Endpoint {
    * Sends a request with authentication, retries and redirects. Resolves with a successful
    * (or `spec.accept`ed) response; otherwise rejects with the mapped stevedore error.
    */
-  async send(spec: RequestSpec): Promise<Response> {
+  async send(spec: RequestSpec): Promise<HttpResponse> {
     const signal = spec.signal;
     const origin = await this.origin(signal);
     const url = new URL(spec.path, origin);
@@ -223,7 +224,7 @@ export class Endpoint {
     spec: RequestSpec,
     limit: number,
     tooLarge: () => Error,
-  ): Promise<{ response: Response; bytes: Uint8Array }> {
+  ): Promise<{ response: HttpResponse; bytes: Uint8Array }> {
     const policy = this.#ctx.retry;
     for (let attempt = 0;; attempt++) {
       const response = await this.send(spec);
@@ -243,7 +244,7 @@ export class Endpoint {
     authorization: string | undefined,
     signal: AbortSignal | undefined,
     replayable: boolean,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     try {
       return await withRetries(
         this.#ctx.retry,
@@ -263,15 +264,18 @@ export class Endpoint {
     url: URL,
     authorization: string | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     const follows = spec.method === "GET" || spec.method === "HEAD";
     let current = url;
     for (let hop = 0;; hop++) {
-      const headers = new Headers(spec.headers);
-      headers.set("user-agent", this.#ctx.userAgent);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(spec.headers ?? {})) {
+        headers[name.toLowerCase()] = value;
+      }
+      headers["user-agent"] = this.#ctx.userAgent;
       // Credentials stay with the registry: a redirect elsewhere (a CDN) gets none.
       if (authorization && current.origin === this.#originValue) {
-        headers.set("authorization", authorization);
+        headers.authorization = authorization;
       }
       const init: RequestInit & { duplex?: "half" } = {
         method: spec.method,

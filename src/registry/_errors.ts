@@ -11,7 +11,7 @@ import {
   StevedoreError,
   UnauthorizedError,
 } from "../errors.ts";
-import { AttemptTimeoutError, readLimited } from "./_http.ts";
+import { AttemptTimeoutError, type HttpResponse, readLimited } from "./_http.ts";
 
 /** What a request was about, which decides what a 404 means. */
 export type ResourceKind = "manifest" | "blob" | "other";
@@ -45,7 +45,7 @@ function podmanWords(answer: RegistryAnswer, code: string): string {
   return message === "" ? description : `${description}: ${message}`;
 }
 
-async function describe(response: Response): Promise<RegistryAnswer> {
+async function describe(response: HttpResponse): Promise<RegistryAnswer> {
   let codes: string[] = [];
   const messages = new Map<string, string>();
   let text = "";
@@ -77,7 +77,7 @@ async function describe(response: Response): Promise<RegistryAnswer> {
 
 /** Builds the error for an unsuccessful response about `what` (consumes its body). */
 export async function responseError(
-  response: Response,
+  response: HttpResponse,
   kind: ResourceKind,
   what: string,
 ): Promise<StevedoreError> {

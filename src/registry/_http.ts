@@ -13,7 +13,6 @@ import {
   readLimited as readAll,
   sleep,
 } from "../streams/mod.ts";
-import type { FetchLike } from "./types.ts";
 
 /** The retry settings, resolved. */
 export interface RetryPolicy {
@@ -24,9 +23,32 @@ export interface RetryPolicy {
   now: () => number;
 }
 
+/**
+ * What the client reads of an HTTP answer. `fetch`'s `Response` is one; on Node, the
+ * default transport answers with a lighter object of the same shape (see
+ * `src/fs/node_http_fetch.ts`), and a guarded body is handed on as such an object too.
+ */
+export interface HttpResponse {
+  /** The status code. */
+  readonly status: number;
+  /** The reason phrase. */
+  readonly statusText: string;
+  /** Whether the status is 2xx. */
+  readonly ok: boolean;
+  /** `"opaqueredirect"` for a redirect a runtime's `fetch` hides; see `Response.type`. */
+  readonly type: string;
+  /** The headers. */
+  readonly headers: { get(name: string): string | null };
+  /** The body, or null. */
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+/** The `fetch` the client calls: the one given (a `FetchLike`), or the default one. */
+export type HttpFetch = (input: string, init: RequestInit) => Promise<HttpResponse>;
+
 /** Everything a request needs besides its own parameters. */
 export interface HttpContext {
-  fetch: FetchLike;
+  fetch: HttpFetch;
   userAgent: string;
   retry: RetryPolicy;
   /** How long to wait for response headers, in milliseconds; 0 = no limit. */
@@ -71,12 +93,12 @@ export async function fetchOnce(
   init: RequestInit,
   signal: AbortSignal | undefined,
   connectTimeoutMs: number = ctx.connectTimeoutMs,
-): Promise<Response> {
+): Promise<HttpResponse> {
   const link = linkSignal(signal);
   const handle = connectTimeoutMs > 0
     ? setTimeout(() => link.abort(new AttemptTimeoutError(connectTimeoutMs)), connectTimeoutMs)
     : undefined;
-  let response: Response;
+  let response: HttpResponse;
   try {
     response = await ctx.fetch(url.href, { ...init, signal: link.signal });
   } catch (error) {
@@ -127,7 +149,7 @@ function readWatchdog(idleMs: number, stalled: () => void) {
  * `response` with a body that fails after `idleMs` without data, and that unlinks the
  * request's signal once it ends, fails or is cancelled.
  */
-function guardBody(response: Response, idleMs: number, link: LinkedSignal): Response {
+function guardBody(response: HttpResponse, idleMs: number, link: LinkedSignal): HttpResponse {
   const body = response.body;
   if (
     body === null || response.type === "opaqueredirect" || response.status < 200 ||
@@ -172,11 +194,14 @@ function guardBody(response: Response, idleMs: number, link: LinkedSignal): Resp
       return reader.cancel(reason);
     },
   }, { highWaterMark: 0 });
-  return new Response(guarded, {
+  return {
     status: response.status,
     statusText: response.statusText,
+    ok: response.ok,
+    type: response.type,
     headers: response.headers,
-  });
+    body: guarded,
+  };
 }
 
 const TRANSIENT_CODES = new Set([
@@ -220,7 +245,7 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 }
 
 /** Reads and drops a response body so the connection can be reused. */
-export async function discard(response: Response): Promise<void> {
+export async function discard(response: HttpResponse): Promise<void> {
   try {
     await response.body?.cancel();
   } catch {
@@ -236,11 +261,11 @@ export async function withRetries(
   policy: RetryPolicy,
   signal: AbortSignal | undefined,
   replayable: boolean,
-  send: () => Promise<Response>,
-): Promise<Response> {
+  send: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
   for (let attempt = 0;; attempt++) {
     const canRetry = replayable && attempt < policy.maxRetries;
-    let response: Response;
+    let response: HttpResponse;
     try {
       response = await send();
     } catch (error) {
@@ -257,7 +282,7 @@ export async function withRetries(
 
 /** Reads a body into memory, refusing more than `limit` bytes. */
 export async function readLimited(
-  response: Response,
+  response: HttpResponse,
   limit: number,
   tooLarge: () => Error,
 ): Promise<Uint8Array> {

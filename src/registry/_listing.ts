@@ -6,6 +6,7 @@
  */
 import { RegistryError } from "../errors.ts";
 import type { Endpoint, RequestSpec } from "./_endpoint.ts";
+import type { HttpResponse } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
 import type { CallOptions, ListOptions, SearchResult } from "./types.ts";
 
@@ -27,7 +28,7 @@ export function nextLink(header: string | null): string | undefined {
 async function getJson(
   endpoint: Endpoint,
   spec: RequestSpec,
-): Promise<{ response: Response; body: Record<string, unknown> }> {
+): Promise<{ response: HttpResponse; body: Record<string, unknown> }> {
   const what = spec.what;
   const { response, bytes } = await endpoint.sendAndRead(
     spec,

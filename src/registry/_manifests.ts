@@ -12,7 +12,7 @@ import {
 import { isSchema1Type, MediaType } from "../types/mod.ts";
 import { assertDigest, computeDigest, Digest, type DigestAlgorithm } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
-import { discard } from "./_http.ts";
+import { discard, type HttpResponse } from "./_http.ts";
 import {
   checkRepository,
   checkTagOrDigest,
@@ -39,12 +39,12 @@ export const MANIFEST_ACCEPT: readonly string[] = [
 
 const KNOWN = new Set(MANIFEST_ACCEPT);
 
-function contentType(response: Response): string {
+function contentType(response: HttpResponse): string {
   return (response.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
 }
 
 /** The media type from `Content-Type` when it names a manifest, else from the bytes. */
-function manifestMediaType(response: Response, bytes: Uint8Array): string {
+function manifestMediaType(response: HttpResponse, bytes: Uint8Array): string {
   const declared = contentType(response);
   if (KNOWN.has(declared)) return declared;
   return guessManifestMediaType(bytes) ?? (declared || "application/octet-stream");

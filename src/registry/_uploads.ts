@@ -7,7 +7,7 @@
 import { RegistryError } from "../errors.ts";
 import { Digest, digestVerifier, verifyDigest } from "../digest/mod.ts";
 import type { Endpoint } from "./_endpoint.ts";
-import { discard } from "./_http.ts";
+import { discard, type HttpResponse } from "./_http.ts";
 import { checkRepository, describeRef, repoScope } from "./_names.ts";
 import type { CallOptions, MountResult, PutBlobOptions } from "./types.ts";
 import { FixedPieces, mapStreamErrors } from "../streams/mod.ts";
@@ -20,7 +20,7 @@ interface UploadSession {
   minChunk: number;
 }
 
-function session(endpoint: Endpoint, response: Response, what: string): UploadSession {
+function session(endpoint: Endpoint, response: HttpResponse, what: string): UploadSession {
   const location = response.headers.get("location");
   if (!location) {
     throw new RegistryError(what, response.status, "the registry gave no upload location");

@@ -139,7 +139,7 @@ describe("nodeHttpFetch", () => {
   it("follows redirects by default, up to 20, as fetch does", async () => {
     const followed = await nodeHttpFetch(`${base}/hop?n=19`);
     assert.equal(followed.status, 200);
-    assert.deepEqual([...new Uint8Array(await followed.arrayBuffer())], [3, 10, 17]);
+    assert.deepEqual([...await followed.bytes()], [3, 10, 17]);
     const head = await nodeHttpFetch(`${base}/hop?n=2&s=303`, { method: "head" });
     assert.equal(head.status, 200);
     assert.equal(seenMethod, "HEAD");

@@ -36,9 +36,9 @@ describe("defaultFetch", () => {
         { method: "GET", redirect: "manual" },
         { method: "HEAD", redirect: "manual" },
         { method: "GET" }, // follows redirects
-        undefined, // a GET, all defaults
+        {}, // a GET, all defaults
         { method: "POST", body: "x", redirect: "manual" },
-      ] as (RequestInit | undefined)[]
+      ] as RequestInit[]
     ) {
       const response = await fetch(`${base}/v2/`, init);
       assert.equal(response.status, 200);
