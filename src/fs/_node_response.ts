@@ -27,11 +27,6 @@ export class NodeHeaders {
     return this.#values.get(name.toLowerCase()) ?? null;
   }
 
-  /** Whether `name` was sent. */
-  has(name: string): boolean {
-    return this.#values.has(name.toLowerCase());
-  }
-
   /** Calls `each` with every value and its (lower-case) name. */
   forEach(each: (value: string, name: string) => void): void {
     for (const [name, value] of this.#values) each(value, name);

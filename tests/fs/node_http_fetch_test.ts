@@ -63,6 +63,11 @@ describe("nodeHttpFetch", () => {
         res.end("moved");
         return;
       }
+      if (url.pathname === "/dup") {
+        res.setHeader("X-Dup", ["1", "2"]);
+        res.end();
+        return;
+      }
       if (url.pathname === "/nowhere") {
         res.writeHead(302);
         res.end("no location");
@@ -127,6 +132,18 @@ describe("nodeHttpFetch", () => {
     assert.equal(response.body, null);
     assert.equal(seen.authorization, "Bearer t");
     assert.equal(seen["user-agent"], "stevedore-test");
+  });
+
+  it("reads header names in any case, repeated ones joined as fetch does", async () => {
+    const response = await nodeHttpFetch(`${base}/dup`, {
+      headers: [["X-Asked", "a"], ["x-asked", "b"]],
+    });
+    assert.equal(response.headers.get("x-dup"), "1, 2");
+    assert.equal(response.headers.get("X-DUP"), "1, 2");
+    assert.equal(response.headers.get("x-missing"), null);
+    assert.equal(seen["x-asked"], "a, b");
+    assert.equal(response.ok, true);
+    assert.equal(await response.text(), "");
   });
 
   it("returns a redirect as it is, Location readable", async () => {
