@@ -18,13 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { hasPodman, podmanCommand } from "./_podman.ts";
-import {
-  cliCommand,
-  MACHINE_ONLY_ENV,
-  type ProcessRun,
-  repoRoot,
-  timeProcess,
-} from "./_process.ts";
+import { cliCommand, MACHINE_ONLY_ENV, type ProcessRun, timeProcess } from "./_process.ts";
 import { machineLoad, median, numberOption, report, round, runtimeName } from "./_report.ts";
 import { hasSkopeo, SKOPEO } from "./_skopeo.ts";
 
@@ -36,7 +30,7 @@ try {
   // The floor: an empty module, run as the CLI is (same runtime, flags and folder).
   const empty = join(work, "empty.mjs");
   await writeFile(empty, "");
-  const floor = cli.argv.map((arg) => arg.startsWith(repoRoot) ? empty : arg);
+  const floor = [...cli.argv.slice(0, -1), empty]; // the script is the last argument
   const floorLabel = `${cli.label.split(" ").slice(0, -1).join(" ")} <empty module>`;
   const commands: [string, string[], Record<string, string>?][] = [
     [`${cli.label} version`, [...cli.argv, "version"]],
