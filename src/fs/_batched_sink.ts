@@ -17,12 +17,21 @@ export interface WritableHandle {
   ): Promise<{ bytesWritten: number }>;
   /** Flushes the file to stable storage. */
   sync(): Promise<void>;
+  /** Flushes the file's data to stable storage (not all of its metadata). */
+  datasync?(): Promise<void>;
   /** Closes the file. */
   close(): Promise<void>;
 }
 
 /** How many bytes are gathered before a write. */
 export const BATCH_BYTES = 512 * 1024;
+
+/**
+ * A sink that will flush its file on close starts writing its data back every this many
+ * bytes, while it goes on writing: the flush on close then waits for the last part only,
+ * not for the whole file (200 MiB: ~90 ms of disk time, most of it now overlapped).
+ */
+export const WRITE_BACK_BYTES = 16 * 1024 * 1024;
 
 /**
  * Batch buffers of closed sinks, for the next ones: a pull of many layers opens a sink per
@@ -49,6 +58,17 @@ export function batchedSink(handle: WritableHandle, sync: boolean): WritableStre
   let used = 0;
   let position = 0;
   let inFlight: Promise<void> | undefined;
+  let unflushed = 0;
+  let writeBack: Promise<void> | undefined;
+  /** Starts flushing what was written so far, once the previous flush ended. */
+  const startWriteBack = (written: number) => {
+    unflushed += written;
+    if (!sync || unflushed < WRITE_BACK_BYTES || writeBack !== undefined) return;
+    unflushed = 0;
+    const flush = (handle.datasync ?? handle.sync).call(handle);
+    // A failure is left to the flush on close, which reports it.
+    writeBack = flush.then(() => writeBack = undefined, () => writeBack = undefined);
+  };
   const writeAll = async (bytes: Uint8Array, at: number) => {
     let offset = 0;
     while (offset < bytes.byteLength) {
@@ -60,6 +80,7 @@ export function batchedSink(handle: WritableHandle, sync: boolean): WritableStre
       );
       offset += bytesWritten;
     }
+    startWriteBack(bytes.byteLength);
   };
   /** Starts writing the filled buffer (after the previous write ended) and switches. */
   const flip = async () => {
@@ -80,6 +101,7 @@ export function batchedSink(handle: WritableHandle, sync: boolean): WritableStre
   const release = async () => {
     await inFlight?.catch(() => {});
     inFlight = undefined;
+    await writeBack;
     for (const buffer of buffers.splice(0)) {
       if (buffer !== undefined && spare.length < SPARE_MAX) spare.push(buffer);
     }
