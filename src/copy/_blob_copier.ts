@@ -232,10 +232,13 @@ export class BlobCopier {
     const { source, destination } = this.#options;
     const list = stages();
     // Hash each blob once: skip our check when the source's stream or (for bytes stored
-    // unchanged) the destination already verifies the digest and size, and tell the
-    // destination when the stream it gets checks itself.
+    // unchanged) the destination already verifies the digest and size, or when the
+    // converted bytes are checked against a digest known beforehand (a diff ID, which the
+    // verified config vouches for: what is written is then checked whatever the source
+    // bytes were), and tell the destination when the stream it gets checks itself.
     const sourceChecked = source.verifiesBlobs === true;
-    const checked = sourceChecked || (list.length === 0 && destination.verifiesBlobs === true);
+    const checked = sourceChecked || targetChecked ||
+      (list.length === 0 && destination.verifiesBlobs === true);
     let stream = await this.#read(blob, signal, !checked);
     for (const stage of list) stream = stream.pipeThrough(stage);
     const verified = targetChecked || (list.length === 0 && sourceChecked);
