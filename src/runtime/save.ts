@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { temporaryName } from "../fs/mod.ts";
 import { copyBetween, type CopyProgressEvent } from "../copy/mod.ts";
 import { InvalidReferenceError, UnsupportedTransportError } from "../errors.ts";
 import { normalizeName } from "../reference/mod.ts";
@@ -14,7 +13,11 @@ import {
   DockerArchiveWriter,
   dockerArchiveWriterReference,
 } from "../transports/docker_archive/mod.ts";
-import { OciArchiveReference, ociArchiveTransport } from "../transports/oci_archive/mod.ts";
+import {
+  ociArchiveOutputReference,
+  OciArchiveReference,
+  ociArchiveTransport,
+} from "../transports/oci_archive/mod.ts";
 import { OciReference, ociTransport } from "../transports/oci/mod.ts";
 import type { ImageReference, TransportContext } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
@@ -31,8 +34,9 @@ export interface SaveOptions {
   /** The format: an archive (`oci-archive`, `docker-archive`) or a folder. */
   format: SaveFormat;
   /**
-   * Where to write: a path, or a stream that receives the archive (archive formats only;
-   * the archive is written to a temporary file first, then streamed).
+   * Where to write: a path (an archive is renamed into place once complete), or a stream
+   * that receives the archive as it is written (archive formats only; aborted when the
+   * save fails).
    */
   output: string | WritableStream<Uint8Array>;
   /** More tags for a `docker-archive` of one image; unparseable ones are skipped. @default [] */
@@ -95,18 +99,21 @@ function resolvedTag(found: LookupResult): string | undefined {
 async function saveSingle(
   ctx: OperationContext,
   name: string,
-  path: string,
+  output: string | WritableStream<Uint8Array>,
   eventName: string,
   options: SaveOptions,
 ): Promise<void> {
   const found = await ctx.lookup(name);
   try {
     const tag = found.byId || found.resolvedName === "" ? undefined : found.resolvedName;
+    const path = typeof output === "string" ? output : "-";
     let destination: ImageReference;
     let manifestType: string | undefined;
     switch (options.format) {
       case "oci-archive":
-        destination = new OciArchiveReference(ociArchiveTransport, path, tag);
+        destination = typeof output === "string"
+          ? new OciArchiveReference(ociArchiveTransport, output, tag)
+          : ociArchiveOutputReference(output, tag);
         break;
       case "oci-dir":
         destination = new OciReference(ociTransport, path, tag);
@@ -131,7 +138,7 @@ async function saveSingle(
 async function saveDockerArchive(
   ctx: OperationContext,
   names: readonly string[],
-  path: string,
+  output: string | WritableStream<Uint8Array>,
   eventName: string,
   options: SaveOptions,
 ): Promise<void> {
@@ -152,7 +159,7 @@ async function saveDockerArchive(
       if (tag !== undefined) tags.push(tag);
     }
     const context = transportContext(ctx, options.signal);
-    const writer = new DockerArchiveWriter(ctx.fs, path, {
+    const writer = new DockerArchiveWriter(ctx.fs, output, {
       tmpDir: ctx.tmpDir,
       signal: options.signal,
     });
@@ -236,24 +243,17 @@ export async function save(
 ): Promise<void> {
   checkArguments(names, options);
   const output = options.output;
-  const path = typeof output === "string"
-    ? output
-    : `${(ctx.tmpDir ?? ".").replace(/\/+$/, "")}/${temporaryName(".stevedore-save")}.tar`;
   // A stream's events are named "-", like the CLI's stdout.
   const eventName = typeof output === "string" ? output : "-";
   try {
     if (options.format === "docker-archive") {
-      await saveDockerArchive(ctx, names, path, eventName, options);
+      await saveDockerArchive(ctx, names, output, eventName, options);
     } else {
-      await saveSingle(ctx, names[0], path, eventName, options);
-    }
-    if (typeof output !== "string") {
-      await (await ctx.fs.openRead(path)).pipeTo(output, { signal: options.signal });
+      await saveSingle(ctx, names[0], output, eventName, options);
     }
   } catch (error) {
+    // The writer aborts a stream it began; one it never began is aborted here.
     if (typeof output !== "string") await output.abort(error).catch(() => {});
     throw error;
-  } finally {
-    if (typeof output !== "string") await ctx.fs.remove(path).catch(() => {});
   }
 }

@@ -23,8 +23,8 @@ describe("oci-archive transport", () => {
     const image = await randomImage();
     const dest = await ociArchiveTransport.parse("/a.tar:v1").newDestination({ fs, tmpDir: "/t" });
     await writeImage(dest, image);
-    assert.deepEqual((await fs.readDir("/")).sort(), ["a.tar", "t"]);
-    assert.deepEqual(await fs.readDir("/t"), []);
+    // Streamed into the archive: nothing was staged under the temporary folder.
+    assert.deepEqual(await fs.readDir("/"), ["a.tar"]);
     const read = await readImage(
       await ociArchiveTransport.parse("/a.tar").newSource({ fs, tmpDir: "/t" }),
     );

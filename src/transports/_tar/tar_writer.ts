@@ -1,7 +1,8 @@
 /**
- * Atomic tar writing: entries are streamed into a temporary sibling of the target, which
- * is renamed over the target only once the archive is complete. A failed or cancelled
- * write leaves no file that looks complete.
+ * Tar writing: entries are streamed into a stream ({@linkcode TarWriter}), or atomically
+ * into a temporary sibling of a target file, which is renamed over the target only once
+ * the archive is complete ({@linkcode AtomicTarWriter}): a failed or cancelled write leaves
+ * no file that looks complete.
  *
  * @module
  */
@@ -34,64 +35,37 @@ export interface WriteTarOptions {
 }
 
 /**
- * A tar archive written entry by entry into a temporary sibling of its target: entries
- * are added one at a time (each awaited before the next), {@linkcode AtomicTarWriter.commit}
- * renames the finished archive over the target, {@linkcode AtomicTarWriter.abort} removes
- * it. A failed entry fails the whole archive.
+ * A tar archive written entry by entry into a stream: entries are added one at a time
+ * (each awaited before the next), {@linkcode TarWriter.commit} ends the archive and closes
+ * the stream, {@linkcode TarWriter.abort} aborts the stream. A failed entry fails the
+ * whole archive (and aborts the stream).
  *
  * @example
  * ```ts
- * import { MemoryFileSystem } from "../../fs/mod.ts";
- * import { AtomicTarWriter } from "./tar_writer.ts";
- * const fs = new MemoryFileSystem();
- * const tar = await AtomicTarWriter.open(fs, "/a.tar");
+ * import { TarWriter } from "./tar_writer.ts";
+ * const chunks: Uint8Array[] = [];
+ * const tar = new TarWriter(new WritableStream({ write: (chunk) => void chunks.push(chunk) }));
  * await tar.add({ path: "hello.txt", kind: "file", body: new Uint8Array([104, 105]) });
  * await tar.commit();
- * console.log(await fs.readDir("/")); // ["a.tar"]
+ * console.log(chunks.reduce((sum, chunk) => sum + chunk.length, 0)); // 2048
  * ```
  */
-export class AtomicTarWriter {
-  /** The archive written on commit. */
+export class TarWriter {
+  /** Names the archive in messages. */
   readonly path: string;
-  readonly #fs: FileSystem;
-  readonly #temporary: string;
   readonly #controller: ReturnType<typeof createTarPacker>["controller"];
   readonly #piping: Promise<void>;
   readonly #options: WriteTarOptions;
   #done = false;
 
-  private constructor(
-    fs: FileSystem,
-    path: string,
-    temporary: string,
-    packer: ReturnType<typeof createTarPacker>,
-    sink: WritableStream<Uint8Array>,
-    options: WriteTarOptions,
-  ) {
-    this.#fs = fs;
+  /** Starts an archive written into `sink` (named `path` in messages). */
+  constructor(sink: WritableStream<Uint8Array>, options: WriteTarOptions = {}, path = "-") {
+    const packer = createTarPacker();
     this.path = path;
-    this.#temporary = temporary;
     this.#controller = packer.controller;
     this.#options = options;
     this.#piping = packer.readable.pipeTo(sink);
     this.#piping.catch(() => {});
-  }
-
-  /** Starts an archive that {@linkcode AtomicTarWriter.commit} will place at `path`. */
-  static async open(
-    fs: FileSystem,
-    path: string,
-    options: WriteTarOptions = {},
-  ): Promise<AtomicTarWriter> {
-    const temporary = `${path}.tmp-${crypto.randomUUID()}`;
-    let sink: WritableStream<Uint8Array>;
-    try {
-      sink = await fs.openWrite(temporary, { sync: true });
-    } catch (error) {
-      await fs.remove(temporary).catch(() => {});
-      throw error;
-    }
-    return new AtomicTarWriter(fs, path, temporary, createTarPacker(), sink, options);
   }
 
   /**
@@ -110,14 +84,14 @@ export class AtomicTarWriter {
     }
   }
 
-  /** Ends the archive, flushes it and renames it over the target. */
+  /** Ends the archive and closes the stream (once all of it is written). */
   async commit(): Promise<void> {
     this.#checkOpen();
     try {
       this.#options.signal?.throwIfAborted();
       this.#controller.finalize();
       await this.#piping;
-      await this.#fs.rename(this.#temporary, this.path);
+      await this.finished();
       this.#done = true;
     } catch (error) {
       await this.abort(error);
@@ -125,17 +99,88 @@ export class AtomicTarWriter {
     }
   }
 
-  /** Discards the archive (the target is left as it was); a no-op once finished. */
+  /** What completes a committed archive once its stream is closed (nothing here). */
+  protected finished(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Discards the archive: the stream is aborted; a no-op once finished. */
   async abort(reason?: unknown): Promise<void> {
     if (this.#done) return;
     this.#done = true;
     this.#controller.error(reason ?? new Error(`The archive "${this.path}" was discarded`));
     await this.#piping.catch(() => {});
-    await this.#fs.remove(this.#temporary).catch(() => {});
+    await this.discarded();
+  }
+
+  /** What cleans up after an aborted archive (nothing here). */
+  protected discarded(): Promise<void> {
+    return Promise.resolve();
   }
 
   #checkOpen(): void {
     if (this.#done) throw new TypeError(`The archive "${this.path}" is already finished`);
+  }
+}
+
+/**
+ * A {@linkcode TarWriter} into a temporary sibling of its target:
+ * {@linkcode AtomicTarWriter.commit} flushes the finished archive and renames it over the
+ * target, {@linkcode AtomicTarWriter.abort} removes it. A failed or cancelled write leaves
+ * no file that looks complete.
+ *
+ * @example
+ * ```ts
+ * import { MemoryFileSystem } from "../../fs/mod.ts";
+ * import { AtomicTarWriter } from "./tar_writer.ts";
+ * const fs = new MemoryFileSystem();
+ * const tar = await AtomicTarWriter.open(fs, "/a.tar");
+ * await tar.add({ path: "hello.txt", kind: "file", body: new Uint8Array([104, 105]) });
+ * await tar.commit();
+ * console.log(await fs.readDir("/")); // ["a.tar"]
+ * ```
+ */
+export class AtomicTarWriter extends TarWriter {
+  readonly #fs: FileSystem;
+  readonly #temporary: string;
+
+  private constructor(
+    fs: FileSystem,
+    path: string,
+    temporary: string,
+    sink: WritableStream<Uint8Array>,
+    options: WriteTarOptions,
+  ) {
+    super(sink, options, path);
+    this.#fs = fs;
+    this.#temporary = temporary;
+  }
+
+  /** Starts an archive that {@linkcode AtomicTarWriter.commit} will place at `path`. */
+  static async open(
+    fs: FileSystem,
+    path: string,
+    options: WriteTarOptions = {},
+  ): Promise<AtomicTarWriter> {
+    const temporary = `${path}.tmp-${crypto.randomUUID()}`;
+    let sink: WritableStream<Uint8Array>;
+    try {
+      sink = await fs.openWrite(temporary, { sync: true });
+    } catch (error) {
+      await fs.remove(temporary).catch(() => {});
+      throw error;
+    }
+    return new AtomicTarWriter(fs, path, temporary, sink, options);
+  }
+
+  /** Renames the flushed archive over the target. */
+  protected override finished(): Promise<void> {
+    return this.#fs.rename(this.#temporary, this.path);
+  }
+
+  /** Removes the temporary file (the target is left as it was). */
+  protected override async discarded(): Promise<void> {
+    await this.#fs.remove(this.#temporary).catch(() => {});
   }
 }
 

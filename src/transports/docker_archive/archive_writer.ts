@@ -1,27 +1,29 @@
 /**
- * The `docker save` archive writer: the archive is written while images are added. A blob
- * whose size is known (a config, a layer whose uncompressed size the source knows) is
- * streamed straight into it; one of unknown size is staged in a temporary file first, to
- * learn the size its tar header needs. {@linkcode DockerArchiveWriter.commit} adds the
- * metadata and renames the archive into place atomically.
+ * The `docker save` archive writer: the archive is written while images are added, into a
+ * file (atomically, on commit) or straight into a stream. A blob whose size is known (a
+ * config, a layer whose uncompressed size the source knows) is streamed into it; one of
+ * unknown size is staged in a temporary file first, to learn the size its tar header
+ * needs. {@linkcode DockerArchiveWriter.commit} adds the metadata and ends the archive.
  *
  * @module
  */
 import type { FileSystem } from "../../fs/mod.ts";
 import { isConfigType } from "../../types/mod.ts";
 import type { BlobInfo } from "../types.ts";
-import { AtomicTarWriter, type TarWriteEntry } from "../_tar/mod.ts";
-import { parentDir, tempPath } from "../_temp.ts";
+import { BlobTarWriter, type TarTarget, type TarWriteEntry } from "../_tar/mod.ts";
 import { sha256Digest } from "../_streams.ts";
-import { digestVerifier } from "../../digest/mod.ts";
 import { concatBytes } from "../../streams/mod.ts";
+import { digestVerifier } from "../../digest/mod.ts";
 import { splitDigest } from "../oci/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
 import { sortedJson } from "./_archive_format.ts";
 
 /** Options of {@linkcode DockerArchiveWriter}. */
 export interface DockerArchiveWriterOptions {
-  /** Where blobs of unknown size are staged. @default the archive's folder */
+  /**
+   * Where blobs of unknown size are staged. @default the archive's folder (the OS
+   * temporary folder for a stream)
+   */
   tmpDir?: string;
   /** Stops the writes. */
   signal?: AbortSignal;
@@ -34,9 +36,6 @@ interface WrittenImage {
   repoTags: string[];
 }
 
-/** A blob body: bytes, or a function opening a stream of exactly the entry's size. */
-type Body = Uint8Array | (() => Promise<ReadableStream<Uint8Array>>);
-
 const LEGACY_CONFIG_KEYS = [
   "architecture",
   "config",
@@ -48,41 +47,37 @@ const LEGACY_CONFIG_KEYS = [
 ];
 
 /**
- * Collects one or more images into a `docker save` archive at `path`. Each image's
- * destination adds blobs (one at a time, in the order they are given) and then the image;
- * `commit()` finishes the archive (atomically); `close()` discards an unfinished one and
- * what was staged. A blob that fails half-written fails the whole archive.
+ * Collects one or more images into a `docker save` archive at `target` (a path, or a
+ * stream that receives the archive as it is written). Each image's destination adds
+ * blobs (one at a time, in the order they are given) and then the image; `commit()`
+ * finishes the archive (a file atomically); `close()` discards an unfinished one (a
+ * stream is aborted) and what was staged. A blob that fails half-written fails the whole
+ * archive.
  */
 export class DockerArchiveWriter {
-  /** The archive file written on commit. */
+  /** The archive file written on commit, or `-` for a stream. */
   readonly path: string;
-  readonly #fs: FileSystem;
-  readonly #staging: string;
-  readonly #signal: AbortSignal | undefined;
-  /** The size of every blob written into the archive, by digest. */
-  readonly #blobs = new Map<string, number>();
+  readonly #tar: BlobTarWriter;
+  /** The entry path of every blob written into the archive, by digest. */
+  readonly #blobs = new Map<string, string>();
   /** The bytes of every config written, by digest (the metadata needs them). */
   readonly #configs = new Map<string, Uint8Array>();
-  /** The paths of the blob entries written. */
-  readonly #paths = new Set<string>();
   readonly #images: WrittenImage[] = [];
-  #tar: Promise<AtomicTarWriter> | undefined;
-  /** Blob writes, one after another. */
-  #queue: Promise<void> = Promise.resolve();
-  #failure: { error: unknown } | undefined;
-  #closed = false;
 
-  /** Prepares a writer for the archive at `path`. */
-  constructor(fs: FileSystem, path: string, options: DockerArchiveWriterOptions = {}) {
-    this.#fs = fs;
-    this.path = path;
-    this.#staging = tempPath(options.tmpDir ?? parentDir(path), "docker-archive");
-    this.#signal = options.signal;
+  /** Prepares a writer for the archive at `target`. */
+  constructor(fs: FileSystem, target: TarTarget, options: DockerArchiveWriterOptions = {}) {
+    this.#tar = new BlobTarWriter(fs, target, {
+      label: "docker-archive",
+      tmpDir: options.tmpDir,
+      signal: options.signal,
+    });
+    this.path = this.#tar.path;
   }
 
   /** Tells whether the blob was already added (a config: added as a config). */
   hasBlob(blob: BlobInfo): boolean {
-    const size = this.#blobs.get(blob.digest);
+    const path = this.#blobs.get(blob.digest);
+    const size = path === undefined ? undefined : this.#tar.sizeOf(path);
     if (isConfig(blob) && !this.#configs.has(blob.digest)) return false;
     return size !== undefined && (blob.size < 0 || blob.size === size);
   }
@@ -95,102 +90,32 @@ export class DockerArchiveWriter {
   async putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
-    signal: AbortSignal | undefined = this.#signal,
+    signal?: AbortSignal,
     verified = false,
   ): Promise<void> {
-    this.#checkOpen();
-    const checked = verified ? stream : stream.pipeThrough(
-      digestVerifier(blob.digest, {
-        size: blob.size >= 0 ? blob.size : undefined,
-        what: blob.digest,
-      }),
-    );
+    this.#tar.checkOpen();
     const hex = splitDigest(blob.digest).hex;
     if (isConfig(blob)) {
+      // Read whole first (the metadata needs it), checked like any blob.
+      const checked = verified ? stream : stream.pipeThrough(
+        digestVerifier(blob.digest, {
+          size: blob.size >= 0 ? blob.size : undefined,
+          what: blob.digest,
+        }),
+      );
       const bytes = await readAll(checked, signal);
-      await this.#append(blob.digest, `${hex}.json`, bytes.length, bytes, signal);
+      const path = `${hex}.json`;
+      await this.#tar.add(
+        { path, kind: "file", mode: 0o444, body: bytes, size: bytes.length },
+        signal,
+      );
+      this.#blobs.set(blob.digest, path);
       this.#configs.set(blob.digest, bytes);
       return;
     }
-    if (blob.size >= 0) {
-      await this.#append(
-        blob.digest,
-        `${hex}.tar`,
-        blob.size,
-        () => Promise.resolve(checked),
-        signal,
-      )
-        .catch(async (error) => {
-          await checked.cancel(error).catch(() => {});
-          throw error;
-        });
-      return;
-    }
-    await this.#stage(blob, hex, checked, signal);
-  }
-
-  /** Writes a blob of unknown size into a temporary file, then into the archive. */
-  async #stage(
-    blob: BlobInfo,
-    hex: string,
-    stream: ReadableStream<Uint8Array>,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    await this.#fs.mkdir(this.#staging, { recursive: true });
-    const temporary = `${this.#staging}/${hex}.tmp-${crypto.randomUUID()}`;
-    try {
-      // The bytes are hashed once (above or by the stream itself); only count them here.
-      let size = 0;
-      const count = new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          size += chunk.length;
-          controller.enqueue(chunk);
-        },
-      });
-      await stream.pipeThrough(count).pipeTo(await this.#fs.openWrite(temporary), { signal });
-      await this.#append(
-        blob.digest,
-        `${hex}.tar`,
-        size,
-        () => this.#fs.openRead(temporary),
-        signal,
-      );
-    } finally {
-      await this.#fs.remove(temporary).catch(() => {});
-    }
-  }
-
-  /** Appends a blob's entry once the blobs before it are written (once per digest). */
-  #append(
-    digest: string,
-    path: string,
-    size: number,
-    body: Body,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const write = this.#queue.then(async () => {
-      if (this.#failure !== undefined) {
-        throw new TypeError(`Cannot add ${digest} to "${this.path}": an earlier write failed`, {
-          cause: this.#failure.error,
-        });
-      }
-      this.#checkOpen();
-      if (this.#paths.has(path)) {
-        if (typeof body === "function") await (await body()).cancel();
-        return;
-      }
-      this.#tar ??= AtomicTarWriter.open(this.#fs, this.path, { signal: this.#signal });
-      try {
-        await (await this.#tar).add({ path, kind: "file", size, mode: 0o444, body }, signal);
-      } catch (error) {
-        this.#failure ??= { error };
-        throw error;
-      }
-      this.#paths.add(path);
-      this.#blobs.set(digest, size);
-    });
-    this.#queue = write.catch(() => {});
-    return write;
+    const path = `${hex}.tar`;
+    await this.#tar.putBlob(path, blob, stream, signal, verified);
+    this.#blobs.set(blob.digest, path);
   }
 
   /**
@@ -198,13 +123,13 @@ export class DockerArchiveWriter {
    * and layers gains the tags instead of being repeated.
    */
   addImage(configDigest: string, layerDigests: string[], repoTags: string[]): void {
-    this.#checkOpen();
+    this.#tar.checkOpen();
     const entries = [
       `${splitDigest(configDigest).hex}.json`,
       ...layerDigests.map((digest) => `${splitDigest(digest).hex}.tar`),
     ];
     [configDigest, ...layerDigests].forEach((digest, i) => {
-      if (!this.#paths.has(entries[i])) {
+      if (this.#tar.sizeOf(entries[i]) === undefined) {
         throw new TypeError(
           `Cannot add an image to the archive: ${
             i === 0 ? "config" : "layer"
@@ -228,29 +153,21 @@ export class DockerArchiveWriter {
     return this.#images.length;
   }
 
-  /** Adds the metadata and renames the archive into place, then removes what was staged. */
+  /**
+   * Adds the metadata and ends the archive (a file is renamed into place), then removes
+   * what was staged.
+   */
   async commit(): Promise<void> {
-    this.#checkOpen();
-    await this.#queue;
-    if (this.#failure !== undefined) throw this.#failure.error;
-    this.#tar ??= AtomicTarWriter.open(this.#fs, this.path, { signal: this.#signal });
-    const tar = await this.#tar;
-    for (const entry of this.#metadata()) await tar.add(entry);
-    await tar.commit();
-    await this.close();
+    this.#tar.checkOpen();
+    await this.#tar.commit(this.#metadata());
   }
 
-  /** Removes what was staged; without a prior commit, the archive is discarded. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    const tar = await this.#tar?.catch(() => undefined);
-    await tar?.abort();
-    await this.#fs.remove(this.#staging, { recursive: true }).catch(() => {});
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new TypeError(`The archive writer for "${this.path}" is closed`);
+  /**
+   * Removes what was staged; without a prior commit, the archive is discarded (a stream
+   * is aborted).
+   */
+  close(): Promise<void> {
+    return this.#tar.close();
   }
 
   /** `manifest.json`, `repositories` and the legacy per-layer folders. */

@@ -28,4 +28,11 @@ export {
 export { OciLayoutDestination } from "./destination.ts";
 export { type BlobFiles, listLayoutEntries } from "./payload.ts";
 export { describeIndex, listOciLayoutImages, type OciLayoutImage } from "./list.ts";
-export { addToIndex, blobPath, OCI_LAYOUT_CONTENT, splitDigest } from "./_layout.ts";
+export {
+  addToIndex,
+  blobPath,
+  emptyIndex,
+  OCI_LAYOUT_CONTENT,
+  OCI_MANIFEST_TYPES,
+  splitDigest,
+} from "./_layout.ts";

@@ -1,7 +1,7 @@
 /**
  * The `oci-archive:` transport: a tar of an OCI image layout, addressed as
- * `oci-archive:PATH[:REF]`. Reading extracts to a temporary folder; writing stages a
- * layout and tars it into place atomically.
+ * `oci-archive:PATH[:REF]`. Reading extracts to a temporary folder; writing streams the
+ * layout's entries into the tar as they arrive, renamed into place on commit.
  *
  * @example
  * ```ts
@@ -12,7 +12,11 @@
  *
  * @module
  */
-export { OciArchiveReference, ociArchiveTransport } from "./reference.ts";
+export {
+  ociArchiveOutputReference,
+  OciArchiveReference,
+  ociArchiveTransport,
+} from "./reference.ts";
 export { openOciArchiveSource } from "./source.ts";
 export { OciArchiveDestination, openOciArchiveDestination } from "./destination.ts";
 export { listOciArchiveImages } from "./list.ts";
