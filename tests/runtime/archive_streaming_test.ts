@@ -4,9 +4,10 @@
 // written once). Observed at chosen phases of a recording file system, never by timing.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NodeFileSystem, type WriteFileOptions } from "../../src/fs/mod.ts";
+import { DigestMismatchError } from "../../src/errors.ts";
 import { readTar } from "../../src/transports/_tar/mod.ts";
 import {
   type Runtime,
@@ -152,6 +153,146 @@ describe("archive streaming", () => {
       (await runtimeParts(target).store.images())[0].diffIds,
       image.layers.map((l) => l.diffId),
     );
+  });
+
+  it("an oci-archive save streams each blob into the archive, staging no layout", async () => {
+    const fs = new RecordingFileSystem();
+    const runtime = await open(fs);
+    const { image, record } = await env.add(runtime, "localhost/streamed-oci:1", {
+      layers: 3,
+      layerSize: 1024 * 1024,
+    });
+    const out = join(env.dir, "streamed-oci");
+    await mkdir(out);
+    const output = join(out, "image.tar");
+    const blobs = image.layers.map((layer) => `/blobs/sha256/${layer.digest.slice(7)}`);
+    fs.watch = (path) => blobs.some((blob) => path.endsWith(blob));
+    const seen: { tmp: string[]; out: string[] }[] = [];
+    fs.onSecondChunk = async () => {
+      seen.push({
+        tmp: await readdir(join(runtimeParts(runtime).store.root, "tmp")),
+        out: await readdir(out),
+      });
+    };
+    fs.writes.length = 0;
+    await runtime.save(["localhost/streamed-oci:1"], { format: "oci-archive", output });
+    // Each layer was read once, and while it flowed nothing but the archive being written
+    // existed: no staged layout, no temporary blob file.
+    assert.equal(seen.length, 3);
+    for (const { tmp, out: files } of seen) {
+      assert.deepEqual(tmp, []);
+      assert.equal(files.length, 1);
+      assert.match(files[0], /^image\.tar\.tmp-/);
+    }
+    assert.equal(fs.reads.filter((path) => fs.watch(path)).length, 3);
+    assert.equal(fs.writes.length, 1, String(fs.writes));
+    // The layout's marker first, the blobs in order (config, layers, manifest), the index last.
+    const blob = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
+    assert.deepEqual(await tarEntries(output), [
+      "oci-layout",
+      "blobs",
+      "blobs/sha256",
+      blob(image.config.digest),
+      ...image.layers.map((layer) => blob(layer.digest)),
+      blob(record.manifestDigest),
+      "index.json",
+    ]);
+    assert.deepEqual(await readdir(out), ["image.tar"]);
+    const target = await env.open();
+    assert.deepEqual(await target.load(output), ["localhost/streamed-oci:1"]);
+    assert.equal((await runtimeParts(target).store.images())[0].id, record.id);
+  });
+
+  for (const format of ["oci-archive", "docker-archive"] as const) {
+    it(`saving ${format} to a stream writes into it as the layers are read, staging nothing`, async () => {
+      const fs = new RecordingFileSystem();
+      const runtime = await open(fs);
+      const name = `localhost/piped-save-${format}:1`;
+      const { image, record } = await env.add(runtime, name, { layers: 3, layerSize: 1024 * 1024 });
+      const blobs = image.layers.map((layer) => `/blobs/sha256/${layer.digest.slice(7)}`);
+      fs.watch = (path) => blobs.some((blob) => path.endsWith(blob));
+      const chunks: Uint8Array[] = [];
+      let received = 0;
+      const seen: { received: number; tmp: string[] }[] = [];
+      fs.onSecondChunk = async () => {
+        seen.push({ received, tmp: await readdir(join(runtimeParts(runtime).store.root, "tmp")) });
+      };
+      fs.writes.length = 0;
+      const output = new WritableStream<Uint8Array>({
+        write(chunk) {
+          chunks.push(chunk.slice());
+          received += chunk.length;
+        },
+      });
+      await runtime.save([name], { format, output });
+      // While each layer was read, the archive's earlier entries had reached the stream
+      // already, and nothing was written to a file: no temporary archive, no staging.
+      assert.equal(seen.length, 3);
+      let before = 0;
+      for (const { received: bytes, tmp } of seen) {
+        assert.ok(bytes > before, `${bytes} bytes had reached the stream`);
+        before = bytes;
+        assert.deepEqual(tmp, []);
+      }
+      assert.deepEqual(fs.writes, []);
+      const copy = join(env.dir, `piped-save-${format}.tar`);
+      await writeFile(copy, new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer()));
+      const target = await env.open();
+      assert.deepEqual(await target.load(copy), [name]);
+      assert.equal((await runtimeParts(target).store.images())[0].id, record.id);
+    });
+
+    it(`saving ${format} to a stream that fails aborts the stream and leaves nothing`, async () => {
+      const fs = new RecordingFileSystem();
+      const runtime = await open(fs);
+      const name = `localhost/broken-save-${format}:1`;
+      const { image } = await env.add(runtime, name, { layers: 3, layerSize: 100_000 });
+      // The last layer's stored bytes are damaged (same size, other content).
+      const root = runtimeParts(runtime).store.root;
+      const last = image.layers[2];
+      await writeFile(
+        join(root, "blobs", "sha256", last.digest.slice(7)),
+        new Uint8Array(last.size),
+      );
+      fs.writes.length = 0;
+      let aborted: unknown;
+      let received = 0;
+      const output = new WritableStream<Uint8Array>({
+        write(chunk) {
+          received += chunk.length;
+        },
+        abort(reason) {
+          aborted = reason;
+        },
+      });
+      await assert.rejects(runtime.save([name], { format, output }));
+      // The first entries went out as they were written; the stream then learned of the
+      // failure instead of seeing an end.
+      assert.ok(received > 0);
+      assert.ok(aborted !== undefined, "the stream was not aborted");
+      assert.deepEqual(await readdir(join(root, "tmp")), []);
+      assert.deepEqual(fs.writes, []);
+    });
+  }
+
+  it("a save to a stream whose reader fails stops, leaving nothing", async () => {
+    const fs = new RecordingFileSystem();
+    const runtime = await open(fs);
+    await env.add(runtime, "localhost/refused:1", { layers: 3, layerSize: 300_000 });
+    const root = runtimeParts(runtime).store.root;
+    for (const format of ["oci-archive", "docker-archive"] as const) {
+      let writes = 0;
+      const output = new WritableStream<Uint8Array>({
+        write() {
+          if (++writes === 2) throw new DigestMismatchError("the reader", "a", "b", 0);
+        },
+      });
+      await assert.rejects(
+        runtime.save(["localhost/refused:1"], { format, output }),
+        DigestMismatchError,
+      );
+      assert.deepEqual(await readdir(join(root, "tmp")), []);
+    }
   });
 
   for (const format of ["oci-archive", "docker-archive"] as const) {

@@ -6,11 +6,15 @@ import { MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
 import { CompressionError, InvalidArchiveError } from "../../src/errors.ts";
 import {
   AtomicTarWriter,
+  BlobTarWriter,
   extractTar,
   openArchiveStream,
   readTarFiles,
+  TarWriter,
   writeTarAtomic,
 } from "../../src/transports/_tar/mod.ts";
+import { DigestMismatchError } from "../../src/errors.ts";
+import { sha256 } from "./_helpers.ts";
 import { paxRecord, rawTar } from "./_raw_tar.ts";
 import { listTree, readAll, streamOf, tempDir } from "./_helpers.ts";
 
@@ -207,5 +211,84 @@ describe("atomic tar writing", () => {
       }),
     );
     assert.deepEqual(await fs.readDir("/"), []);
+  });
+});
+
+/** A stream that keeps what it is given and how it ended. */
+function recordingSink(): {
+  sink: WritableStream<Uint8Array>;
+  bytes(): Uint8Array;
+  end: { closed: boolean; aborted?: unknown };
+} {
+  const chunks: Uint8Array[] = [];
+  const end: { closed: boolean; aborted?: unknown } = { closed: false };
+  return {
+    sink: new WritableStream({
+      write: (chunk) => void chunks.push(chunk.slice()),
+      close: () => void (end.closed = true),
+      abort: (reason) => void (end.aborted = reason),
+    }),
+    bytes: () => {
+      const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const chunk of chunks) all.set(chunk, (at += chunk.length) - chunk.length);
+      return all;
+    },
+    end,
+  };
+}
+
+describe("tar writing into a stream", () => {
+  it("closes the stream on commit, with an archive that extracts back", async () => {
+    const out = recordingSink();
+    const tar = new TarWriter(out.sink);
+    await tar.add({ path: "a", kind: "file", body: new Uint8Array([1, 2, 3]) });
+    await tar.commit();
+    assert.deepEqual(out.end, { closed: true });
+    const fs = new MemoryFileSystem();
+    const archive = await extractTar(fs, streamOf(out.bytes()), "/x", { what: "s" });
+    assert.deepEqual(await archive.readFile("a"), new Uint8Array([1, 2, 3]));
+  });
+
+  it("aborts the stream with the failure of an entry", async () => {
+    const out = recordingSink();
+    const tar = new TarWriter(out.sink);
+    const failure = new Error("boom");
+    const failing = () =>
+      Promise.resolve(new ReadableStream<Uint8Array>({ pull: (c) => c.error(failure) }));
+    await assert.rejects(tar.add({ path: "f", kind: "file", size: 3, body: failing }), /boom/);
+    assert.equal(out.end.closed, false);
+    assert.equal(out.end.aborted, failure);
+    await assert.rejects(tar.commit(), TypeError);
+  });
+
+  it("a blob writer checks each blob on its way into the stream", async () => {
+    const out = recordingSink();
+    const fs = new MemoryFileSystem();
+    await fs.mkdir("/tmp", { recursive: true });
+    const writer = new BlobTarWriter(fs, out.sink, { label: "t", tmpDir: "/tmp" });
+    const good = new Uint8Array([7, 7, 7]);
+    const bad = new Uint8Array([6, 6, 6]);
+    // Known size: streamed; unknown size: staged under tmpDir, then written.
+    await writer.putBlob("one", { digest: sha256(good), size: 3 }, streamOf(good));
+    await writer.putBlob("two", { digest: sha256(good), size: -1 }, streamOf(good));
+    assert.equal(writer.sizeOf("two"), 3);
+    await assert.rejects(
+      writer.putBlob("three", { digest: sha256(good), size: 3 }, streamOf(bad)),
+      DigestMismatchError,
+    );
+    assert.equal(writer.sizeOf("three"), undefined);
+    await assert.rejects(writer.commit(), DigestMismatchError);
+    await writer.close();
+    assert.ok(out.end.aborted instanceof DigestMismatchError);
+    assert.deepEqual(await fs.readDir("/tmp"), []);
+  });
+
+  it("a blob writer closed before it wrote anything aborts the stream", async () => {
+    const out = recordingSink();
+    const writer = new BlobTarWriter(new MemoryFileSystem(), out.sink, { label: "t" });
+    await writer.close();
+    assert.ok(out.end.aborted instanceof Error);
+    assert.deepEqual(out.bytes(), new Uint8Array(0));
   });
 });

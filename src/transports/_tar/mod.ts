@@ -23,7 +23,6 @@ export {
 } from "./extract_tar.ts";
 export {
   AtomicTarWriter,
-  directoryEntries,
   type TarWriteEntry,
   TarWriter,
   writeTarAtomic,

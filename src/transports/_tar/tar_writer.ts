@@ -8,7 +8,6 @@
  */
 import { createTarPacker, type TarHeader } from "modern-tar";
 import type { FileSystem } from "../../fs/mod.ts";
-import { joinPath } from "./safe_path.ts";
 
 /** One entry to write into an archive. */
 export interface TarWriteEntry {
@@ -247,27 +246,4 @@ async function addEntry(
   header.size = entry.size;
   const stream = await body();
   await stream.pipeTo(controller.add(header), { signal: options.signal });
-}
-
-/**
- * Lists a folder tree as tar entries (folders first, then their content, names sorted),
- * streaming file bodies from `fs`.
- */
-export async function* directoryEntries(
-  fs: FileSystem,
-  root: string,
-  prefix = "",
-): AsyncGenerator<TarWriteEntry> {
-  const names = (await fs.readDir(joinPath(root, prefix))).sort();
-  for (const name of names) {
-    const relative = prefix === "" ? name : `${prefix}/${name}`;
-    const full = joinPath(root, relative);
-    const info = await fs.stat(full);
-    if (info.isDirectory) {
-      yield { path: relative, kind: "directory" };
-      yield* directoryEntries(fs, root, relative);
-    } else if (info.isFile) {
-      yield { path: relative, kind: "file", size: info.size, body: () => fs.openRead(full) };
-    }
-  }
 }

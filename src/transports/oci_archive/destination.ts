@@ -91,20 +91,22 @@ export class OciArchiveDestination implements ImageDestination {
   }
 
   /** Writes a blob as `blobs/<alg>/<hex>` (not hashed again when the stream checks itself). */
-  putBlob(
+  async putBlob(
     blob: BlobInfo,
     stream: ReadableStream<Uint8Array>,
     options?: BlobWriteOptions,
   ): Promise<void> {
     const path = this.#blobPath(blob.digest);
-    this.#addFolders(path);
-    return this.#tar.putBlob(
+    const folders = this.#addFolders(path);
+    const put = this.#tar.putBlob(
       path,
       blob,
       stream,
       options?.signal ?? this.#signal,
       options?.verified === true,
     );
+    // A folder entry that failed fails the archive: report its error, not the blob's.
+    await Promise.all([folders, put]);
   }
 
   /** Writes a manifest blob; the top-level one is added to `index.json` on commit. */
@@ -145,7 +147,7 @@ export class OciArchiveDestination implements ImageDestination {
   }
 
   /** Queues `oci-layout` and the folders of `path` before its first blob. */
-  #addFolders(path: string): void {
+  async #addFolders(path: string): Promise<void> {
     const folder = path.slice(0, path.lastIndexOf("/"));
     if (this.#folders.has(folder)) return;
     const added: Promise<void>[] = [];
@@ -163,7 +165,6 @@ export class OciArchiveDestination implements ImageDestination {
     }
     added.push(this.#tar.add({ path: folder, kind: "directory" }));
     this.#folders.add(folder);
-    // A failure fails the archive: the blob's own write reports it.
-    for (const write of added) write.catch(() => {});
+    await Promise.all(added);
   }
 }
