@@ -2,7 +2,7 @@
  * Loading from an archive file: the tar (or tar.gz) is extracted once, into the runtime's
  * temporary folder (the store's `tmp/` by default), every file hashed on the way, flushed,
  * and counted against the byte budget; what a file decompresses to (a layer's diff ID and
- * size) is learned in the same pass (`_load_facts.ts`). The transports with the
+ * size) is learned in the same pass (`extractArchive`). The transports with the
  * `listArchiveImages` capability then tell whether the archive is of their format and
  * list its images, and every image is checked against the extracted bytes before anything
  * reaches the store. Nothing is copied twice: the store takes the extracted files by a
@@ -14,8 +14,7 @@
 import { TooLargeError } from "../errors.ts";
 import type { FileSystem } from "../fs/mod.ts";
 import { extractArchive } from "../transports/extract_archive.ts";
-import type { ArchiveFiles, BlobFile, ExtractedPayload, ListedImage } from "../transports/types.ts";
-import { ExtractionFacts } from "./_load_facts.ts";
+import type { ExtractedPayload, ListedImage } from "../transports/types.ts";
 import type { ByteBudget, LoadLimits } from "./_load_limits.ts";
 
 /** What extracting one payload needs besides the path. */
@@ -40,7 +39,7 @@ export interface ExtractedLoad {
 
 /**
  * Extracts the archive at `path` (or `stream`, named `path`) once into a fresh temporary
- * folder, hashing, flushing and probing every file (see {@linkcode ExtractionFacts}).
+ * folder, hashing, flushing and probing every file, each byte counted against the budget.
  */
 export async function extractPayload(
   load: ArchiveLoadContext,
@@ -48,41 +47,24 @@ export async function extractPayload(
   stream?: ReadableStream<Uint8Array>,
 ): Promise<ExtractedLoad> {
   const { fs, budget } = load;
-  const facts = new ExtractionFacts(budget);
   // Hashed and flushed: the store may take the files as they are.
   const archive = await extractArchive(fs, stream ?? await fs.openRead(path), {
     what: path,
     tmpDir: load.tmpDir,
     label: "load",
     signal: load.signal,
-    onBytes: (bytes, entry) => budget.take(bytes, entry),
-    observe: (entry) => facts.observe(entry),
+    budget,
   });
   return {
     payload: {
       path,
       fs,
-      files: archive,
-      blobFile: (entry) => blobFileOf(fs, archive, facts, entry),
+      files: archive.files,
+      blobFile: archive.blobFile,
       countBytes: (bytes, entry) => budget.take(bytes, entry),
     },
-    remove: () => archive.remove(),
+    remove: archive.remove,
   };
-}
-
-/** The extracted file at `path` as a {@linkcode BlobFile}, with its facts when known. */
-function blobFileOf(
-  fs: FileSystem,
-  archive: ArchiveFiles,
-  facts: ExtractionFacts,
-  path: string,
-): BlobFile | undefined {
-  const resolved = archive.resolve(path);
-  if (resolved === undefined) return undefined;
-  const file: BlobFile = { fs, path: archive.realPath(resolved), size: archive.size(resolved) };
-  const uncompressed = facts.get(resolved);
-  if (uncompressed !== undefined) file.uncompressed = uncompressed;
-  return file;
 }
 
 /** Refuses a payload with more images (each name counting) than the cap. */

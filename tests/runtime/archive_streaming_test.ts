@@ -321,6 +321,32 @@ describe("archive streaming", () => {
     });
   }
 
+  for (const format of ["oci-archive", "docker-archive"] as const) {
+    it(`a pull from ${format}: moves the extracted layers into the store`, async () => {
+      const { image, archive } = await savedArchive(`pulled-${format}`, format);
+      const fs = new RecordingFileSystem();
+      const runtime = await open(fs);
+      const root = runtimeParts(runtime).store.root;
+      fs.reads.length = fs.writes.length = fs.renames.length = 0;
+      await runtime.pull(`${format}:${archive}`);
+      const [record] = await runtimeParts(runtime).store.images();
+      assert.deepEqual(record.names, [`localhost/pulled-${format}:1`]);
+      assert.deepEqual(record.diffIds, image.layers.map((layer) => layer.diffId));
+      for (const digest of record.layers) {
+        const blob = join(root, "blobs", "sha256", digest.slice(7));
+        // The layer reached the store by a rename of its extracted file...
+        const moves = fs.renames.filter(([, to]) => to === blob);
+        assert.equal(moves.length, 1, `${digest} was not moved`);
+        const [extracted] = moves[0];
+        assert.ok(extracted.startsWith(join(root, "tmp", `.stevedore-${format}-`)), extracted);
+        // ...written once (at extraction), and never read back.
+        assert.equal(fs.writes.filter((path) => path === extracted).length, 1);
+        assert.deepEqual(fs.reads.filter((path) => path === extracted || path === blob), []);
+      }
+      assert.deepEqual(await readdir(join(root, "tmp")), []);
+    });
+  }
+
   it("a load whose extracted files cannot be moved (another device) streams them instead", async () => {
     const { image, archive } = await savedArchive("far", "oci-archive");
     const fs = new CrossDeviceFileSystem();

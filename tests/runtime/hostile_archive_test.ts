@@ -293,6 +293,16 @@ describe("hostile archives: layers", () => {
       assert.equal(oci.actual, foreign.diffId);
       assert.equal(oci.expected, image.layers[1].diffId);
     });
+    // A pull hands the extracted layers to the store, which refuses the foreign one too
+    // (the layers before it may stay as unreferenced blobs, as after any failed pull).
+    const error = await settles(
+      runtime.pull(`oci-archive:${path}`).then(() => assert.fail("pull succeeded"), (e) => e),
+      "pull",
+    );
+    assert.ok(error instanceof DigestMismatchError, String(error));
+    assert.equal(error.actual, foreign.diffId);
+    assert.deepEqual(await runtimeParts(runtime).store.images(), []);
+    assert.deepEqual(await tmpEntries(runtimeParts(runtime).store.root), []);
   });
 
   it("stops a gzip layer that inflates past the byte cap (a bomb inside an OCI archive)", async () => {

@@ -23,11 +23,11 @@ import type {
   ManifestBytes,
   TransportContext,
 } from "../types.ts";
-import { tempPath } from "../_temp.ts";
+import { extractArchive } from "../extract_archive.ts";
 import { gunzipIfCompressed, isGzip, sha256Digest } from "../_streams.ts";
 import { peekStream, streamOf } from "../../streams/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
-import { type ArchiveImage, openDockerArchive } from "./_archive_reader.ts";
+import { type ArchiveImage, readArchiveImages } from "./_archive_reader.ts";
 import type { DockerArchiveReference } from "./reference.ts";
 
 /** The full form of a stored tag, or `undefined` when it does not parse. */
@@ -71,22 +71,28 @@ export function selectArchiveImage<T extends { repoTags: string[] }>(
   );
 }
 
-/** Opens the image `reference` selects. */
+/**
+ * Opens the image `reference` selects. The archive is extracted once, every file hashed
+ * and flushed on the way, so its plain layers are handed over as files (`blobFile`): a
+ * pull into the store takes them by a rename instead of copying their bytes again.
+ */
 export async function openDockerArchiveSource(
   reference: DockerArchiveReference,
   context: TransportContext,
 ): Promise<ImageSource> {
   const what = reference.toString();
-  const root = tempPath(context.tmpDir, "docker-archive");
-  const opened = await openDockerArchive(context.fs, reference.path, root, {
+  const archive = await extractArchive(context.fs, await context.fs.openRead(reference.path), {
     what,
+    tmpDir: context.tmpDir,
+    label: "docker-archive",
     signal: context.signal,
   });
   try {
-    const image = selectArchiveImage(opened.images, reference, what);
-    return new DockerArchiveSource(reference, opened.files, image);
+    const images = await readArchiveImages(archive.files, what);
+    const image = selectArchiveImage(images, reference, what);
+    return new DockerArchiveSource(reference, archive.files, image, { file: archive.blobFile });
   } catch (error) {
-    await opened.files.remove().catch(() => {});
+    await archive.remove().catch(() => {});
     throw error;
   }
 }

@@ -10,8 +10,6 @@ import type { FileSystem } from "../../fs/mod.ts";
 import { normalizeName } from "../../reference/mod.ts";
 import type { Descriptor } from "../../types/mod.ts";
 import type {
-  BlobFile,
-  BlobInfo,
   ImageDestination,
   ImageReference,
   ImageSource,
@@ -21,10 +19,9 @@ import type {
   TransportContext,
 } from "../types.ts";
 import { listOciLayoutImages } from "./list.ts";
-import { OciLayoutSource } from "./source.ts";
+import { type BlobFiles, OciLayoutSource } from "./source.ts";
 
-/** Hands out the file of a blob (see `ImageSource.blobFile`). */
-export type BlobFiles = (blob: BlobInfo) => Promise<BlobFile | undefined>;
+export type { BlobFiles } from "./source.ts";
 
 /** A read-only reference to one entry of the layout at `dir`. */
 class IndexEntryReference implements ImageReference {
@@ -61,16 +58,9 @@ class IndexEntryReference implements ImageReference {
   }
 
   newSource(_context: TransportContext): Promise<ImageSource> {
-    const source = new OciLayoutSource(this, this.#fs, this.#dir, this.#descriptor);
-    const files = this.#files;
-    if (files === undefined) return Promise.resolve(source);
-    return Promise.resolve({
-      reference: this,
-      getManifest: (instanceDigest) => source.getManifest(instanceDigest),
-      getBlob: (blob) => source.getBlob(blob),
-      close: () => source.close(),
-      blobFile: files,
-    });
+    return Promise.resolve(
+      new OciLayoutSource(this, this.#fs, this.#dir, this.#descriptor, undefined, this.#files),
+    );
   }
 
   newDestination(_context: TransportContext): Promise<ImageDestination> {

@@ -6,7 +6,7 @@
 import { type FileSystem, isNotFound } from "../../fs/mod.ts";
 import { BlobUnknownError, InvalidArchiveError, ManifestUnknownError } from "../../errors.ts";
 import { Annotation, type Descriptor, type ImageIndex } from "../../types/mod.ts";
-import type { BlobInfo, ImageReference, ImageSource, ManifestBytes } from "../types.ts";
+import type { BlobFile, BlobInfo, ImageReference, ImageSource, ManifestBytes } from "../types.ts";
 import { manifestMediaType } from "../_manifest_type.ts";
 import { verifyDigest } from "../../digest/mod.ts";
 import { blobPath, refNameOf, requireIndex } from "./_layout.ts";
@@ -20,7 +20,15 @@ export interface OciLayoutSourceOptions {
   matchContainerdName?: boolean;
   /** Runs when the source is closed (e.g. to remove an extracted archive). */
   onClose?: () => Promise<void>;
+  /**
+   * Hands out the file of a blob the source owns (an extracted archive's, hashed as it
+   * was written; see `ImageSource.blobFile`). @default none
+   */
+  blobFile?: BlobFiles;
 }
+
+/** Hands out the file of a blob (see `ImageSource.blobFile`). */
+export type BlobFiles = (blob: BlobInfo) => Promise<BlobFile | undefined>;
 
 /**
  * Picks the index entry an OCI reference names: the one with ref name `refName`, or
@@ -65,7 +73,7 @@ export async function openOciLayoutSource(
   const what = reference.toString();
   const index = await requireIndex(fs, dir, what);
   const descriptor = selectIndexEntry(index, refName, what, options.matchContainerdName);
-  return new OciLayoutSource(reference, fs, dir, descriptor, options.onClose);
+  return new OciLayoutSource(reference, fs, dir, descriptor, options.onClose, options.blobFile);
 }
 
 /** An {@linkcode ImageSource} over an OCI image layout. */
@@ -77,20 +85,26 @@ export class OciLayoutSource implements ImageSource {
   readonly #fs: FileSystem;
   readonly #dir: string;
   readonly #onClose: (() => Promise<void>) | undefined;
+  readonly #files: BlobFiles | undefined;
 
-  /** Wraps the layout at `dir` and its entry `descriptor`. */
+  /**
+   * Wraps the layout at `dir` and its entry `descriptor`; with `files`, blobs are handed
+   * over as files (see {@linkcode OciLayoutSource.blobFile}).
+   */
   constructor(
     reference: ImageReference,
     fs: FileSystem,
     dir: string,
     descriptor: Descriptor,
     onClose?: () => Promise<void>,
+    files?: BlobFiles,
   ) {
     this.reference = reference;
     this.#fs = fs;
     this.#dir = dir;
     this.descriptor = descriptor;
     this.#onClose = onClose;
+    this.#files = files;
   }
 
   /** Reads the entry's manifest, or the instance `instanceDigest` of its index. */
@@ -121,6 +135,14 @@ export class OciLayoutSource implements ImageSource {
       }
       throw error;
     }
+  }
+
+  /**
+   * The file of `blob` when the source owns its files (an extracted archive's, hashed as
+   * it was written), which a destination may move into place; else `undefined`.
+   */
+  blobFile(blob: BlobInfo): Promise<BlobFile | undefined> {
+    return this.#files?.(blob) ?? Promise.resolve(undefined);
   }
 
   /** Releases the source (and what `onClose` cleans up). */

@@ -1,13 +1,15 @@
 /**
  * Reading an image from an OCI archive: the tar is extracted (safely, streaming) into a
- * temporary folder, read as a layout, and removed on close.
+ * temporary folder, every file hashed and flushed on the way, read as a layout, and
+ * removed on close. The extracted blobs are handed over as files (`blobFile`): a pull
+ * into the store takes them by a rename instead of copying their bytes again.
  *
  * @module
  */
 import type { ImageSource, TransportContext } from "../types.ts";
-import { checkMetadataSize, extractTar, openArchiveStream } from "../_tar/mod.ts";
-import { tempPath } from "../_temp.ts";
-import { openOciLayoutSource } from "../oci/mod.ts";
+import { checkMetadataSize } from "../_tar/mod.ts";
+import { extractArchive } from "../extract_archive.ts";
+import { openOciLayoutSource, splitDigest } from "../oci/mod.ts";
 import type { OciArchiveReference } from "./reference.ts";
 
 /** Which archive entries an OCI layout needs. */
@@ -25,19 +27,28 @@ export async function openOciArchiveSource(
 ): Promise<ImageSource> {
   const { fs } = context;
   const what = reference.toString();
-  const root = tempPath(context.tmpDir, "oci-archive");
-  const archive = await extractTar(fs, await openArchiveStream(fs, reference.path), root, {
+  const archive = await extractArchive(fs, await fs.openRead(reference.path), {
     what,
+    tmpDir: context.tmpDir,
+    label: "oci-archive",
     signal: context.signal,
     filter: isLayoutEntry,
   });
+  const { files } = archive;
   try {
-    if (archive.has("index.json")) {
-      checkMetadataSize(what, "index.json", archive.size("index.json"));
+    if (files.has("index.json")) {
+      checkMetadataSize(what, "index.json", files.size("index.json"));
     }
-    return await openOciLayoutSource(reference, fs, root, reference.refName, {
+    return await openOciLayoutSource(reference, fs, files.root, reference.refName, {
       matchContainerdName: true,
-      onClose: () => archive.remove(),
+      onClose: archive.remove,
+      blobFile: (blob) => {
+        const { algorithm, hex } = splitDigest(blob.digest);
+        const path = `blobs/${algorithm}/${hex}`;
+        // Only a file hashed to the digest it is asked for.
+        const hashed = files.has(path) && files.digestOf(path) === blob.digest;
+        return Promise.resolve(hashed ? archive.blobFile(path) : undefined);
+      },
     });
   } catch (error) {
     await archive.remove().catch(() => {});

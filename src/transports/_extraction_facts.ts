@@ -1,13 +1,13 @@
 /**
- * What a load learns of each file while it extracts the archive, in the same pass: the
- * compression of its bytes, and the digest and size of what they decompress to. For a
- * layer that is its diff ID and uncompressed size, which the store needs, so the store
- * can take the extracted file as it is, without reading it again.
+ * What an extraction learns of each file in the same pass (a load's, or a pull's from an
+ * archive): the compression of its bytes, and the digest and size of what they decompress
+ * to. For a layer that is its diff ID and uncompressed size, which the store needs, so the
+ * store can take the extracted file as it is, without reading it again.
  *
  * gzip files are inflated on the side by the WASM kernel into the hasher (nothing kept),
- * and every inflated byte counts against the load's byte budget (a gzip bomb stops
- * there); plain files are what they are (their digest is hashed anyway). A file that does
- * not inflate, or has another compression, gets no facts: whoever reads it finds out.
+ * and every inflated byte is counted (a load's byte budget: a gzip bomb stops there);
+ * plain files are what they are (their digest is hashed anyway). A file that does not
+ * inflate, or has another compression, gets no facts: whoever reads it finds out.
  *
  * @module
  */
@@ -19,9 +19,14 @@ import {
 } from "../compression/mod.ts";
 import { createHasher } from "../digest/mod.ts";
 import { TooLargeError } from "../errors.ts";
-import type { EntryObserver } from "../transports/extract_archive.ts";
-import type { BlobFile } from "../transports/types.ts";
-import type { ByteBudget } from "./_load_limits.ts";
+import type { EntryObserver } from "./_tar/mod.ts";
+import type { BlobFile } from "./types.ts";
+
+/** Counts bytes (of the file `path`); throws past a cap (a load's byte budget). */
+export interface ByteCounter {
+  /** Counts `bytes` of the file `path`; a throw stops the extraction. */
+  take(bytes: number, path: string): void;
+}
 
 /** What the bytes of one extracted file decompress to. */
 export type Uncompressed = NonNullable<BlobFile["uncompressed"]>;
@@ -29,10 +34,10 @@ export type Uncompressed = NonNullable<BlobFile["uncompressed"]>;
 /** The facts of the files of one extraction, by archive path. */
 export class ExtractionFacts {
   readonly #facts = new Map<string, Uncompressed>();
-  readonly #budget: ByteBudget;
+  readonly #budget: ByteCounter | undefined;
 
-  /** Counts inflated bytes against `budget`. */
-  constructor(budget: ByteBudget) {
+  /** Counts inflated bytes with `budget`, when given. */
+  constructor(budget?: ByteCounter) {
     this.#budget = budget;
   }
 
@@ -69,7 +74,7 @@ export class ExtractionFacts {
       if (kind === "gzip") {
         const hasher = createHasher();
         const sink = gunzipSink(path, (bytes) => {
-          this.#budget.take(bytes.length, path);
+          this.#budget?.take(bytes.length, path);
           hasher.update(bytes);
         });
         side = { sink, hasher };
