@@ -145,6 +145,9 @@ export function compressor(
 /** The size of the pieces {@linkcode inflatingVerifier} hands on. */
 const INFLATED_PIECE = 256 * 1024;
 
+/** How many released pieces {@linkcode inflatingVerifier} keeps to fill again. */
+const INFLATED_SPARES = 16;
+
 /**
  * Whether {@linkcode inflatingVerifier} is the faster way to decompress and check gzip
  * here: where the WASM kernel is the runtime's decoder anyway (Node, Bun).
@@ -167,7 +170,8 @@ export function inflatingVerifier(
   const want = Digest.parse(expected);
   const hasher = createHasher({ algorithm: want.algorithm });
   let controller!: TransformStreamDefaultController<Uint8Array>;
-  const cutter = new FixedPieces(INFLATED_PIECE);
+  // Pieces a sink releases once written (a tar writer into a file) are filled again.
+  const cutter = new FixedPieces(INFLATED_PIECE, { spares: INFLATED_SPARES });
   const mismatch = (actual: Digest) =>
     new DigestMismatchError(
       what,

@@ -48,7 +48,11 @@ export interface FileSystem {
   writeFile(path: string, data: Uint8Array | string, options?: WriteFileOptions): Promise<void>;
   /** Streams a file's bytes. */
   openRead(path: string): Promise<ReadableStream<Uint8Array>>;
-  /** Creates or replaces a file and returns a stream that writes into it. */
+  /**
+   * Creates or replaces a file and returns a stream that writes into it. The stream keeps
+   * no chunk once its write resolved (it copied or wrote it): a writer may fill the
+   * chunk's memory again then.
+   */
   openWrite(path: string, options?: WriteFileOptions): Promise<WritableStream<Uint8Array>>;
   /** Renames `from` to `to`, replacing `to` atomically if it exists. */
   rename(from: string, to: string): Promise<void>;

@@ -1,25 +1,46 @@
 /**
  * Cutting bytes into pieces of one exact size, for stages that hand pieces on (a chunked
  * upload's requests) or whose input buffer is reused once they return (a decoder's output).
+ * A cutter may take pieces back once their last holder is done with them
+ * ({@linkcode releasePiece}) and fill them again, so a long stream of pieces does not
+ * allocate (and leave for the garbage collector) a new buffer for every piece.
  *
  * @module
  */
 
+/** Takes back each reusable piece handed out (to its cutter), by the piece's buffer. */
+const owners = new WeakMap<ArrayBufferLike, (piece: Uint8Array) => void>();
+
+/** Options of {@linkcode FixedPieces}. */
+export interface FixedPiecesOptions {
+  /**
+   * How many released pieces the cutter keeps to fill again (see
+   * {@linkcode releasePiece}); 0 hands out a new buffer for every piece. @default 0
+   */
+  spares?: number;
+}
+
 /** Copies the bytes it is given into pieces of exactly `size` bytes (the last one shorter). */
 export class FixedPieces {
   readonly #size: number;
+  readonly #maxSpares: number;
+  readonly #spares: Uint8Array[] = [];
+  readonly #takeBack = (piece: Uint8Array) => {
+    if (this.#spares.length < this.#maxSpares) this.#spares.push(piece);
+  };
   #piece: Uint8Array;
   #used = 0;
 
   /** A cutter into pieces of `size` bytes. */
-  constructor(size: number) {
+  constructor(size: number, options: FixedPiecesOptions = {}) {
     this.#size = size;
-    this.#piece = new Uint8Array(size);
+    this.#maxSpares = options.spares ?? 0;
+    this.#piece = this.#fresh();
   }
 
   /**
-   * Copies `bytes` in and returns the pieces they filled (each a new buffer); the rest
-   * waits for more bytes or {@linkcode FixedPieces.rest}.
+   * Copies `bytes` in and returns the pieces they filled (each a buffer of its own until
+   * released); the rest waits for more bytes or {@linkcode FixedPieces.rest}.
    *
    * @example
    * ```ts
@@ -37,8 +58,8 @@ export class FixedPieces {
       this.#used += n;
       offset += n;
       if (this.#used === this.#size) {
-        filled.push(this.#piece);
-        this.#piece = new Uint8Array(this.#size);
+        filled.push(this.#handOut(this.#piece));
+        this.#piece = this.#fresh();
         this.#used = 0;
       }
     }
@@ -48,9 +69,32 @@ export class FixedPieces {
   /** The bytes of the unfilled piece, or `undefined` when there are none. */
   rest(): Uint8Array | undefined {
     if (this.#used === 0) return undefined;
+    // Never taken back: it is shorter than a piece.
     const rest = this.#piece.subarray(0, this.#used);
     this.#piece = new Uint8Array(this.#size);
     this.#used = 0;
     return rest;
   }
+
+  #fresh(): Uint8Array {
+    return this.#spares.pop() ?? new Uint8Array(this.#size);
+  }
+
+  #handOut(piece: Uint8Array): Uint8Array {
+    if (this.#maxSpares > 0) owners.set(piece.buffer, this.#takeBack);
+    return piece;
+  }
+}
+
+/**
+ * Tells the {@linkcode FixedPieces} that handed out `chunk` (one keeping spares) that its
+ * holder is done with it: the cutter may fill it again. Only the last holder of a piece
+ * may call this (a sink that copied it, or wrote it and no longer refers to it); any other
+ * chunk is left alone.
+ */
+export function releasePiece(chunk: Uint8Array): void {
+  const takeBack = owners.get(chunk.buffer);
+  if (takeBack === undefined) return;
+  owners.delete(chunk.buffer);
+  takeBack(chunk);
 }

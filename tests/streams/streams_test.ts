@@ -7,6 +7,7 @@ import {
   linkSignal,
   mapStreamErrors,
   readLimited,
+  releasePiece,
 } from "../../src/streams/mod.ts";
 
 function streamOf(...chunks: number[][]): ReadableStream<Uint8Array> {
@@ -106,5 +107,32 @@ describe("streams", () => {
     assert.deepEqual(out.map((piece) => [...piece]), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10]]);
     assert.equal(cutter.rest(), undefined);
     assert.deepEqual(cutter.push(new Uint8Array(0)), []);
+  });
+
+  it("FixedPieces fills a released piece again, and nothing else", () => {
+    const cutter = new FixedPieces(4, { spares: 1 });
+    const [first, second] = cutter.push(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+    // Released once its holder is done: the piece after the one being filled is the same
+    // buffer, filled anew.
+    releasePiece(first);
+    releasePiece(first); // a second release changes nothing
+    const [third, fourth] = cutter.push(new Uint8Array([9, 9, 9, 9, 8, 8, 8, 8]));
+    assert.notEqual(third.buffer, first.buffer);
+    assert.equal(fourth.buffer, first.buffer);
+    assert.deepEqual([...fourth], [8, 8, 8, 8]);
+    // A piece not released, the short rest and foreign chunks are never reused.
+    assert.deepEqual([...second], [5, 6, 7, 8]);
+    cutter.push(new Uint8Array([1, 2]));
+    const rest = cutter.rest()!;
+    releasePiece(rest);
+    releasePiece(new Uint8Array(4));
+    const [fifth] = cutter.push(new Uint8Array([3, 3, 3, 3]));
+    assert.notEqual(fifth.buffer, rest.buffer);
+    assert.deepEqual([...rest], [1, 2]);
+    // Without spares, released pieces are not taken back.
+    const plain = new FixedPieces(2);
+    const [piece] = plain.push(new Uint8Array([1, 2]));
+    releasePiece(piece);
+    assert.notEqual(plain.push(new Uint8Array([3, 4]))[0].buffer, piece.buffer);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { createTarPacker, type TarHeader } from "modern-tar";
 import type { FileSystem } from "../../fs/mod.ts";
+import { releasePiece } from "../../streams/mod.ts";
 
 /** One entry to write into an archive. */
 export interface TarWriteEntry {
@@ -164,7 +165,7 @@ export class AtomicTarWriter extends TarWriter {
     const temporary = `${path}.tmp-${crypto.randomUUID()}`;
     let sink: WritableStream<Uint8Array>;
     try {
-      sink = await fs.openWrite(temporary, { sync: true });
+      sink = releasingPieces(await fs.openWrite(temporary, { sync: true }));
     } catch (error) {
       await fs.remove(temporary).catch(() => {});
       throw error;
@@ -181,6 +182,23 @@ export class AtomicTarWriter extends TarWriter {
   protected override async discarded(): Promise<void> {
     await this.#fs.remove(this.#temporary).catch(() => {});
   }
+}
+
+/**
+ * `file` (a file system's sink, which keeps no chunk once its write resolved), releasing
+ * every chunk once written (see `releasePiece`): the pieces a decoder handed on, which
+ * the archive writer passes through unchanged, are filled again instead of allocated.
+ */
+function releasingPieces(file: WritableStream<Uint8Array>): WritableStream<Uint8Array> {
+  const writer = file.getWriter();
+  return new WritableStream<Uint8Array>({
+    async write(chunk) {
+      await writer.write(chunk);
+      releasePiece(chunk);
+    },
+    close: () => writer.close(),
+    abort: (reason) => writer.abort(reason),
+  });
 }
 
 /**
