@@ -110,81 +110,61 @@ async function tarEntries(path: string): Promise<string[]> {
   return paths;
 }
 
+/**
+ * Saves `name`, an image of three random 1 MiB layers (several read chunks each, even
+ * compressed), as `format` into a fresh folder, and checks how the bytes went: each layer
+ * was read once, and while it flowed nothing but the archive being written existed (no
+ * staging folder, no temporary blob file); the archive loads back with the same ID.
+ */
+async function watchedSave(format: "oci-archive" | "docker-archive", name: string) {
+  const fs = new RecordingFileSystem();
+  const runtime = await open(fs);
+  const { image, record } = await env.add(runtime, name, { layers: 3, layerSize: 1024 * 1024 });
+  const out = join(env.dir, `watched-${format}`);
+  await mkdir(out);
+  const output = join(out, "image.tar");
+  const blobs = image.layers.map((layer) => `/blobs/sha256/${layer.digest.slice(7)}`);
+  fs.watch = (path) => blobs.some((blob) => path.endsWith(blob));
+  const seen: { tmp: string[]; out: string[] }[] = [];
+  fs.onSecondChunk = async () => {
+    seen.push({
+      tmp: await readdir(join(runtimeParts(runtime).store.root, "tmp")),
+      out: await readdir(out),
+    });
+  };
+  fs.writes.length = 0;
+  await runtime.save([name], { format, output });
+  assert.equal(seen.length, 3);
+  for (const { tmp, out: files } of seen) {
+    assert.deepEqual(tmp, []);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^image\.tar\.tmp-/);
+  }
+  assert.equal(fs.reads.filter((path) => fs.watch(path)).length, 3);
+  assert.deepEqual(await readdir(out), ["image.tar"]);
+  const target = await env.open();
+  assert.deepEqual(await target.load(output), [name]);
+  const [loaded] = await runtimeParts(target).store.images();
+  assert.equal(loaded.id, record.id);
+  assert.deepEqual(loaded.diffIds, image.layers.map((layer) => layer.diffId));
+  return { image, record, output, fs };
+}
+
 describe("archive streaming", () => {
   it("a docker-archive save streams each layer into the archive, staging nothing", async () => {
-    const fs = new RecordingFileSystem();
-    const runtime = await open(fs);
-    // Random 1 MiB layers: several read chunks each, even compressed.
-    const { image } = await env.add(runtime, "localhost/streamed-save:1", {
-      layers: 3,
-      layerSize: 1024 * 1024,
-    });
-    const out = join(env.dir, "streamed-save");
-    await mkdir(out);
-    const output = join(out, "image.tar");
-    const blobs = image.layers.map((layer) => `/blobs/sha256/${layer.digest.slice(7)}`);
-    fs.watch = (path) => blobs.some((blob) => path.endsWith(blob));
-    const seen: { tmp: string[]; out: string[] }[] = [];
-    fs.onSecondChunk = async () => {
-      seen.push({
-        tmp: await readdir(join(runtimeParts(runtime).store.root, "tmp")),
-        out: await readdir(out),
-      });
-    };
-    await runtime.save(["localhost/streamed-save:1"], { format: "docker-archive", output });
-    // Each layer was read once, and while it flowed nothing but the archive being
-    // written existed: no staging folder, no temporary layer file.
-    assert.equal(seen.length, 3);
-    for (const { tmp, out: files } of seen) {
-      assert.deepEqual(tmp, []);
-      assert.equal(files.length, 1);
-      assert.match(files[0], /^image\.tar\.tmp-/);
-    }
-    assert.equal(fs.reads.filter((path) => fs.watch(path)).length, 3);
+    const { image, output } = await watchedSave("docker-archive", "localhost/streamed-save:1");
     // Written one after another, in the manifest's order, after the config.
     const entries = await tarEntries(output);
     const diffIds = image.layers.map((layer) => `${layer.diffId.slice(7)}.tar`);
     assert.deepEqual(entries.slice(0, 4), [`${image.config.digest.slice(7)}.json`, ...diffIds]);
     assert.deepEqual(entries.slice(-2), ["manifest.json", "repositories"]);
-    assert.deepEqual(await readdir(out), ["image.tar"]);
-    const target = await env.open();
-    assert.deepEqual(await target.load(output), ["localhost/streamed-save:1"]);
-    assert.deepEqual(
-      (await runtimeParts(target).store.images())[0].diffIds,
-      image.layers.map((l) => l.diffId),
-    );
   });
 
   it("an oci-archive save streams each blob into the archive, staging no layout", async () => {
-    const fs = new RecordingFileSystem();
-    const runtime = await open(fs);
-    const { image, record } = await env.add(runtime, "localhost/streamed-oci:1", {
-      layers: 3,
-      layerSize: 1024 * 1024,
-    });
-    const out = join(env.dir, "streamed-oci");
-    await mkdir(out);
-    const output = join(out, "image.tar");
-    const blobs = image.layers.map((layer) => `/blobs/sha256/${layer.digest.slice(7)}`);
-    fs.watch = (path) => blobs.some((blob) => path.endsWith(blob));
-    const seen: { tmp: string[]; out: string[] }[] = [];
-    fs.onSecondChunk = async () => {
-      seen.push({
-        tmp: await readdir(join(runtimeParts(runtime).store.root, "tmp")),
-        out: await readdir(out),
-      });
-    };
-    fs.writes.length = 0;
-    await runtime.save(["localhost/streamed-oci:1"], { format: "oci-archive", output });
-    // Each layer was read once, and while it flowed nothing but the archive being written
-    // existed: no staged layout, no temporary blob file.
-    assert.equal(seen.length, 3);
-    for (const { tmp, out: files } of seen) {
-      assert.deepEqual(tmp, []);
-      assert.equal(files.length, 1);
-      assert.match(files[0], /^image\.tar\.tmp-/);
-    }
-    assert.equal(fs.reads.filter((path) => fs.watch(path)).length, 3);
+    const { image, record, output, fs } = await watchedSave(
+      "oci-archive",
+      "localhost/streamed-oci:1",
+    );
     assert.equal(fs.writes.length, 1, String(fs.writes));
     // The layout's marker first, the blobs in order (config, layers, manifest), the index last.
     const blob = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
@@ -197,10 +177,6 @@ describe("archive streaming", () => {
       blob(record.manifestDigest),
       "index.json",
     ]);
-    assert.deepEqual(await readdir(out), ["image.tar"]);
-    const target = await env.open();
-    assert.deepEqual(await target.load(output), ["localhost/streamed-oci:1"]);
-    assert.equal((await runtimeParts(target).store.images())[0].id, record.id);
   });
 
   for (const format of ["oci-archive", "docker-archive"] as const) {

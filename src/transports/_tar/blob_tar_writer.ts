@@ -36,6 +36,20 @@ export interface BlobTarWriterOptions {
   mode?: number;
 }
 
+/**
+ * `stream` checked against the blob's digest and size (it errors before its end on a
+ * mismatch), or as it is when `verified` says it checks itself.
+ */
+export function checkedBlob(
+  blob: BlobInfo,
+  stream: ReadableStream<Uint8Array>,
+  verified: boolean,
+): ReadableStream<Uint8Array> {
+  if (verified) return stream;
+  const size = blob.size >= 0 ? blob.size : undefined;
+  return stream.pipeThrough(digestVerifier(blob.digest, { size, what: blob.digest }));
+}
+
 /** A body: bytes, or a function opening a stream of exactly the entry's size. */
 type Body = Uint8Array | (() => Promise<ReadableStream<Uint8Array>>);
 
@@ -92,12 +106,7 @@ export class BlobTarWriter {
     verified = false,
   ): Promise<void> {
     this.checkOpen();
-    const checked = verified ? stream : stream.pipeThrough(
-      digestVerifier(blob.digest, {
-        size: blob.size >= 0 ? blob.size : undefined,
-        what: blob.digest,
-      }),
-    );
+    const checked = checkedBlob(blob, stream, verified);
     if (blob.size < 0) return await this.#stage(path, checked, signal);
     await this.#append(path, blob.size, () => Promise.resolve(checked), signal).catch(
       async (error) => {

@@ -28,7 +28,12 @@ export {
   writeTarAtomic,
   type WriteTarOptions,
 } from "./tar_writer.ts";
-export { BlobTarWriter, type BlobTarWriterOptions, type TarTarget } from "./blob_tar_writer.ts";
+export {
+  BlobTarWriter,
+  type BlobTarWriterOptions,
+  checkedBlob,
+  type TarTarget,
+} from "./blob_tar_writer.ts";
 export { checkMetadataSize, MAX_METADATA_BYTES, readTarFiles } from "./read_tar_files.ts";
 export { openArchiveStream } from "./open_archive.ts";
 export { MAX_TAR_PATH_LENGTH, normalizeEntryPath, resolveLinkTarget } from "./safe_path.ts";

@@ -10,10 +10,9 @@
 import type { FileSystem } from "../../fs/mod.ts";
 import { isConfigType } from "../../types/mod.ts";
 import type { BlobInfo } from "../types.ts";
-import { BlobTarWriter, type TarTarget, type TarWriteEntry } from "../_tar/mod.ts";
+import { BlobTarWriter, checkedBlob, type TarTarget, type TarWriteEntry } from "../_tar/mod.ts";
 import { sha256Digest } from "../_streams.ts";
 import { concatBytes } from "../../streams/mod.ts";
-import { digestVerifier } from "../../digest/mod.ts";
 import { splitDigest } from "../oci/mod.ts";
 import { parseJsonObject } from "../_manifest_type.ts";
 import { sortedJson } from "./_archive_format.ts";
@@ -97,12 +96,7 @@ export class DockerArchiveWriter {
     const hex = splitDigest(blob.digest).hex;
     if (isConfig(blob)) {
       // Read whole first (the metadata needs it), checked like any blob.
-      const checked = verified ? stream : stream.pipeThrough(
-        digestVerifier(blob.digest, {
-          size: blob.size >= 0 ? blob.size : undefined,
-          what: blob.digest,
-        }),
-      );
+      const checked = checkedBlob(blob, stream, verified);
       const bytes = await readAll(checked, signal);
       const path = `${hex}.json`;
       await this.#tar.add(

@@ -116,6 +116,20 @@ export async function writeIndex(fs: FileSystem, dir: string, index: ImageIndex)
   await writeFileAtomic(fs, `${dir}/index.json`, JSON.stringify(index));
 }
 
+/** The `index.json` entry of a top-level manifest, named `refName` when given. */
+export function indexEntry(
+  manifest: { mediaType: string; digest: string; bytes: Uint8Array },
+  refName: string | undefined,
+): Descriptor {
+  const entry: Descriptor = {
+    mediaType: manifest.mediaType,
+    digest: manifest.digest,
+    size: manifest.bytes.length,
+  };
+  if (refName !== undefined) entry.annotations = { [Annotation.RefName]: refName };
+  return entry;
+}
+
 /** An empty index to start a new layout with. */
 export function emptyIndex(): ImageIndex {
   return { schemaVersion: 2, manifests: [] };

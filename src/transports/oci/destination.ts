@@ -5,7 +5,7 @@
  */
 import { streamOf } from "../../streams/mod.ts";
 import type { FileSystem } from "../../fs/mod.ts";
-import { Annotation, type Descriptor } from "../../types/mod.ts";
+import type { Descriptor } from "../../types/mod.ts";
 import type {
   BlobInfo,
   BlobWriteOptions,
@@ -19,6 +19,7 @@ import {
   addToIndex,
   emptyIndex,
   hasLayoutBlob,
+  indexEntry,
   OCI_MANIFEST_TYPES,
   readIndex,
   writeIndex,
@@ -94,16 +95,7 @@ export class OciLayoutDestination implements ImageDestination {
       streamOf(manifest.bytes),
       this.#signal,
     );
-    if (instanceDigest !== undefined) return;
-    const descriptor: Descriptor = {
-      mediaType: manifest.mediaType,
-      digest: manifest.digest,
-      size: manifest.bytes.length,
-    };
-    if (this.#refName !== undefined) {
-      descriptor.annotations = { [Annotation.RefName]: this.#refName };
-    }
-    this.#top = descriptor;
+    if (instanceDigest === undefined) this.#top = indexEntry(manifest, this.#refName);
   }
 
   /** Adds the image to `index.json` (atomically replaced). */

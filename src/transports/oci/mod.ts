@@ -32,6 +32,7 @@ export {
   addToIndex,
   blobPath,
   emptyIndex,
+  indexEntry,
   OCI_LAYOUT_CONTENT,
   OCI_MANIFEST_TYPES,
   splitDigest,

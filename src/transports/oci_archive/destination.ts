@@ -7,7 +7,7 @@
  * @module
  */
 import { streamOf } from "../../streams/mod.ts";
-import { Annotation, type Descriptor } from "../../types/mod.ts";
+import type { Descriptor } from "../../types/mod.ts";
 import type {
   BlobInfo,
   BlobWriteOptions,
@@ -21,6 +21,7 @@ import { BlobTarWriter, type TarTarget } from "../_tar/mod.ts";
 import {
   addToIndex,
   emptyIndex,
+  indexEntry,
   OCI_LAYOUT_CONTENT,
   OCI_MANIFEST_TYPES,
   splitDigest,
@@ -115,16 +116,7 @@ export class OciArchiveDestination implements ImageDestination {
       { digest: manifest.digest, size: manifest.bytes.length, mediaType: manifest.mediaType },
       streamOf(manifest.bytes),
     );
-    if (instanceDigest !== undefined) return;
-    const descriptor: Descriptor = {
-      mediaType: manifest.mediaType,
-      digest: manifest.digest,
-      size: manifest.bytes.length,
-    };
-    if (this.#refName !== undefined) {
-      descriptor.annotations = { [Annotation.RefName]: this.#refName };
-    }
-    this.#top = descriptor;
+    if (instanceDigest === undefined) this.#top = indexEntry(manifest, this.#refName);
   }
 
   /** Adds `index.json` and ends the archive (a file is renamed into place). */
