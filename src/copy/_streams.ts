@@ -170,8 +170,10 @@ export function inflatingVerifier(
   const want = Digest.parse(expected);
   const hasher = createHasher({ algorithm: want.algorithm });
   let controller!: TransformStreamDefaultController<Uint8Array>;
-  // Pieces a sink releases once written (a tar writer into a file) are filled again.
-  const cutter = new FixedPieces(INFLATED_PIECE, { spares: INFLATED_SPARES });
+  // Pieces a sink releases once written (a tar writer into a file) are filled again; a
+  // small blob gets pieces of its own size.
+  const piece = size > 0 ? Math.min(size, INFLATED_PIECE) : INFLATED_PIECE;
+  const cutter = new FixedPieces(piece, { spares: INFLATED_SPARES });
   const mismatch = (actual: Digest) =>
     new DigestMismatchError(
       what,

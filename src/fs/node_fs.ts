@@ -18,6 +18,9 @@ const FIRST_READ_BYTES = 64 * 1024;
  */
 const MAX_READ_BYTES = 1024 * 1024;
 
+/** The size of a read after a short one, which is almost always the end of the file. */
+const END_CHECK_BYTES = 4096;
+
 /** A {@linkcode FileSystem} backed by the real disk. */
 export class NodeFileSystem implements FileSystem {
   /** Reads a whole file. */
@@ -57,17 +60,20 @@ export class NodeFileSystem implements FileSystem {
         await handle.close();
       }
     };
+    // After a short read (the end of the file, almost always) the next read only checks.
+    let ended = false;
     return new ReadableStream<Uint8Array>({
       type: "bytes",
       async pull(controller) {
-        const buffer = new Uint8Array(size);
-        size = Math.min(size * 2, MAX_READ_BYTES);
+        const buffer = new Uint8Array(ended ? END_CHECK_BYTES : size);
+        if (!ended) size = Math.min(size * 2, MAX_READ_BYTES);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
         if (bytesRead === 0) {
           await close();
           controller.close();
           return;
         }
+        ended = bytesRead < buffer.length;
         controller.enqueue(buffer.subarray(0, bytesRead));
       },
       async cancel() {

@@ -28,14 +28,14 @@ export class FixedPieces {
   readonly #takeBack = (piece: Uint8Array) => {
     if (this.#spares.length < this.#maxSpares) this.#spares.push(piece);
   };
-  #piece: Uint8Array;
+  /** The piece being filled: taken when the first byte arrives, not before. */
+  #piece: Uint8Array | undefined;
   #used = 0;
 
   /** A cutter into pieces of `size` bytes. */
   constructor(size: number, options: FixedPiecesOptions = {}) {
     this.#size = size;
     this.#maxSpares = options.spares ?? 0;
-    this.#piece = this.#fresh();
   }
 
   /**
@@ -53,13 +53,15 @@ export class FixedPieces {
     const filled: Uint8Array[] = [];
     let offset = 0;
     while (offset < bytes.byteLength) {
+      const piece = this.#piece ??= this.#spares.pop() ?? new Uint8Array(this.#size);
       const n = Math.min(this.#size - this.#used, bytes.byteLength - offset);
-      this.#piece.set(bytes.subarray(offset, offset + n), this.#used);
+      piece.set(bytes.subarray(offset, offset + n), this.#used);
       this.#used += n;
       offset += n;
       if (this.#used === this.#size) {
-        filled.push(this.#handOut(this.#piece));
-        this.#piece = this.#fresh();
+        if (this.#maxSpares > 0) owners.set(piece.buffer, this.#takeBack);
+        filled.push(piece);
+        this.#piece = undefined;
         this.#used = 0;
       }
     }
@@ -68,21 +70,12 @@ export class FixedPieces {
 
   /** The bytes of the unfilled piece, or `undefined` when there are none. */
   rest(): Uint8Array | undefined {
-    if (this.#used === 0) return undefined;
+    if (this.#piece === undefined || this.#used === 0) return undefined;
     // Never taken back: it is shorter than a piece.
     const rest = this.#piece.subarray(0, this.#used);
-    this.#piece = new Uint8Array(this.#size);
+    this.#piece = undefined;
     this.#used = 0;
     return rest;
-  }
-
-  #fresh(): Uint8Array {
-    return this.#spares.pop() ?? new Uint8Array(this.#size);
-  }
-
-  #handOut(piece: Uint8Array): Uint8Array {
-    if (this.#maxSpares > 0) owners.set(piece.buffer, this.#takeBack);
-    return piece;
   }
 }
 

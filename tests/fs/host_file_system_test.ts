@@ -3,7 +3,7 @@
 // listings, stat fields, bytes and error codes on the same files.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -141,4 +141,31 @@ describe("hostFileSystem", () => {
     const nodeOnes = imports.filter((spec) => /^node:|node_fs|node_builtin/.test(spec));
     assert.deepEqual(nodeOnes, []);
   });
+
+  it("streams a file that grows after a short read to its new end", async () => {
+    for (const fs of [hostFileSystem(), new NodeFileSystem()]) {
+      const path = join(dir, "growing.bin");
+      await writeFile(path, new Uint8Array([1, 2, 3]));
+      const reader = (await fs.openRead(path)).getReader();
+      const first = await reader.read();
+      assert.deepEqual([...first.value!], [1, 2, 3]);
+      // The read came back short, as at the end of a file; then the file grows.
+      await appendFile(path, big);
+      const rest: Uint8Array[] = [];
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        rest.push(next.value);
+      }
+      assert.deepEqual(await readAll(streamOfChunks(rest)), big);
+    }
+  });
 });
+
+/** A stream of `chunks`. */
+function streamOfChunks(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
