@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BATCH_BYTES, batchedSink } from "../../src/fs/_batched_sink.ts";
+import { BATCH_BYTES, batchedSink, WRITE_BACK_BYTES } from "../../src/fs/_batched_sink.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 
 /** A file handle in memory that records each write's length. */
@@ -15,8 +15,11 @@ function recordingHandle() {
   const parts: { at: number; bytes: Uint8Array }[] = [];
   let synced = false;
   let closed = false;
+  /** The bytes written when each `datasync` was called. */
+  const dataSyncs: number[] = [];
   return {
     writes,
+    dataSyncs,
     content: () => {
       const out: number[] = [];
       for (const { at, bytes } of parts) bytes.forEach((byte, i) => out[at + i] = byte);
@@ -33,6 +36,10 @@ function recordingHandle() {
       },
       sync() {
         synced = true;
+        return Promise.resolve();
+      },
+      datasync() {
+        dataSyncs.push(writes.reduce((sum, n) => sum + n, 0));
         return Promise.resolve();
       },
       close() {
@@ -170,6 +177,24 @@ describe("batched file sink", () => {
       /disk full/,
     );
     assert.equal(file.isClosed(), true);
+  });
+
+  it("a flushing sink starts writing back as it goes, then flushes the rest on close", async () => {
+    const file = recordingHandle();
+    const writer = batchedSink(file.handle, true).getWriter();
+    const chunk = new Uint8Array(BATCH_BYTES);
+    const total = WRITE_BACK_BYTES * 2 + BATCH_BYTES;
+    for (let written = 0; written < total; written += chunk.length) await writer.write(chunk);
+    assert.ok(file.dataSyncs.length >= 1, "no write-back before close");
+    assert.ok(file.dataSyncs.every((bytes) => bytes >= WRITE_BACK_BYTES && bytes < total));
+    await writer.close();
+    assert.deepEqual(file.state(), { synced: true, closed: true });
+    // A sink that does not flush never writes back.
+    const plain = recordingHandle();
+    const other = batchedSink(plain.handle, false).getWriter();
+    for (let written = 0; written < total; written += chunk.length) await other.write(chunk);
+    await other.close();
+    assert.deepEqual(plain.dataSyncs, []);
   });
 
   it("NodeFileSystem.openWrite round-trips reused chunks to disk", async () => {
