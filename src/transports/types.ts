@@ -165,10 +165,10 @@ export interface ImageSource {
    */
   uncompressedSize?(diffId: string): Promise<number | undefined>;
   /**
-   * Capability of sources that hold blobs as private, verified files (a load's extracted
-   * archive): the file of `blob`, which a destination may move into place instead of
-   * copying its bytes (the source no longer has it then), or `undefined` when there is
-   * none.
+   * Capability of sources that hold blobs as private, verified files (an archive a load
+   * or a pull from `oci-archive:`/`docker-archive:` extracted): the file of `blob`, which
+   * a destination may move into place instead of copying its bytes (the source no longer
+   * has it then), or `undefined` when there is none.
    */
   blobFile?(blob: BlobInfo): Promise<BlobFile | undefined>;
 }
