@@ -15,7 +15,7 @@ import {
 import { DigestMismatchError } from "../errors.ts";
 import { CompressionError } from "../errors.ts";
 import type { LayerCompression } from "../types/mod.ts";
-import { ChunkJoiner, FixedPieces } from "../streams/mod.ts";
+import { ChunkJoiner, FixedPieces, releasePiece } from "../streams/mod.ts";
 
 /** A stage that checks the bytes passing through against `expected` (and `size` if >= 0). */
 export function verifier(
@@ -203,6 +203,8 @@ export function inflatingVerifier(
         release();
         throw error;
       }
+      // The kernel copied the bytes: a lent buffer (a file's read) may be filled again.
+      releasePiece(chunk);
     },
     flush() {
       try {

@@ -6,6 +6,7 @@
 import { nodeFsPromises as fsp } from "../host/node_builtin.ts";
 import type { FileInfo, FileSystem, WriteFileOptions } from "./file_system.ts";
 import { batchedSink } from "./_batched_sink.ts";
+import { lendPiece } from "../streams/lent_pieces.ts";
 
 /** The size of the first read of {@linkcode NodeFileSystem.openRead}. */
 const FIRST_READ_BYTES = 64 * 1024;
@@ -17,6 +18,9 @@ const FIRST_READ_BYTES = 64 * 1024;
  * enough for a file sink to write as they are), small files still get a small buffer.
  */
 const MAX_READ_BYTES = 1024 * 1024;
+
+/** How many handed-back read buffers one stream keeps to fill again. */
+const MAX_SPARE_READS = 2;
 
 /** The size of a read after a short one, which is almost always the end of the file. */
 const END_CHECK_BYTES = 4096;
@@ -49,7 +53,10 @@ export class NodeFileSystem implements FileSystem {
     }
   }
 
-  /** Streams a file's bytes (in reads growing from 64 KiB to 1 MiB). */
+  /**
+   * Streams a file's bytes (in reads growing from 64 KiB to 1 MiB). A 1 MiB chunk's
+   * buffer is lent (see `releasePiece`): one its last holder hands back is filled again.
+   */
   async openRead(path: string): Promise<ReadableStream<Uint8Array>> {
     const handle = await fsp().open(path, "r");
     let size = FIRST_READ_BYTES;
@@ -60,12 +67,18 @@ export class NodeFileSystem implements FileSystem {
         await handle.close();
       }
     };
+    const spares: Uint8Array[] = [];
+    const takeBack = (piece: Uint8Array) => {
+      if (spares.length < MAX_SPARE_READS) spares.push(piece);
+    };
     // After a short read (the end of the file, almost always) the next read only checks.
     let ended = false;
     return new ReadableStream<Uint8Array>({
-      type: "bytes",
       async pull(controller) {
-        const buffer = new Uint8Array(ended ? END_CHECK_BYTES : size);
+        const full = !ended && size === MAX_READ_BYTES;
+        const buffer = full ? spares.pop() ?? new Uint8Array(size) : new Uint8Array(
+          ended ? END_CHECK_BYTES : size,
+        );
         if (!ended) size = Math.min(size * 2, MAX_READ_BYTES);
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
         if (bytesRead === 0) {
@@ -74,12 +87,13 @@ export class NodeFileSystem implements FileSystem {
           return;
         }
         ended = bytesRead < buffer.length;
+        if (full) lendPiece(buffer, takeBack);
         controller.enqueue(buffer.subarray(0, bytesRead));
       },
       async cancel() {
         await close();
       },
-    });
+    }, { highWaterMark: 0 });
   }
 
   /**

@@ -2,20 +2,19 @@
  * Cutting bytes into pieces of one exact size, for stages that hand pieces on (a chunked
  * upload's requests) or whose input buffer is reused once they return (a decoder's output).
  * A cutter may take pieces back once their last holder is done with them
- * ({@linkcode releasePiece}) and fill them again, so a long stream of pieces does not
+ * (`releasePiece`) and fill them again, so a long stream of pieces does not
  * allocate (and leave for the garbage collector) a new buffer for every piece.
  *
  * @module
  */
 
-/** Takes back each reusable piece handed out (to its cutter), by the piece's buffer. */
-const owners = new WeakMap<ArrayBufferLike, (piece: Uint8Array) => void>();
+import { lendPiece } from "./lent_pieces.ts";
 
 /** Options of {@linkcode FixedPieces}. */
 export interface FixedPiecesOptions {
   /**
    * How many released pieces the cutter keeps to fill again (see
-   * {@linkcode releasePiece}); 0 hands out a new buffer for every piece. @default 0
+   * `releasePiece`); 0 hands out a new buffer for every piece. @default 0
    */
   spares?: number;
 }
@@ -59,7 +58,7 @@ export class FixedPieces {
       this.#used += n;
       offset += n;
       if (this.#used === this.#size) {
-        if (this.#maxSpares > 0) owners.set(piece.buffer, this.#takeBack);
+        if (this.#maxSpares > 0) lendPiece(piece, this.#takeBack);
         filled.push(piece);
         this.#piece = undefined;
         this.#used = 0;
@@ -77,17 +76,4 @@ export class FixedPieces {
     this.#used = 0;
     return rest;
   }
-}
-
-/**
- * Tells the {@linkcode FixedPieces} that handed out `chunk` (one keeping spares) that its
- * holder is done with it: the cutter may fill it again. Only the last holder of a piece
- * may call this (a sink that copied it, or wrote it and no longer refers to it); any other
- * chunk is left alone.
- */
-export function releasePiece(chunk: Uint8Array): void {
-  const takeBack = owners.get(chunk.buffer);
-  if (takeBack === undefined) return;
-  owners.delete(chunk.buffer);
-  takeBack(chunk);
 }

@@ -23,4 +23,5 @@ export { type LinkedSignal, linkSignal } from "./linked_signal.ts";
 export { peekStream } from "./peek_stream.ts";
 export { sleep } from "./sleep.ts";
 export { streamOf } from "./stream_of.ts";
-export { FixedPieces, type FixedPiecesOptions, releasePiece } from "./fixed_pieces.ts";
+export { FixedPieces, type FixedPiecesOptions } from "./fixed_pieces.ts";
+export { lendPiece, releasePiece } from "./lent_pieces.ts";

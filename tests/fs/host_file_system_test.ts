@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { releasePiece } from "../../src/streams/mod.ts";
 import {
   DenoFileSystem,
   type FileSystem,
@@ -140,6 +141,23 @@ describe("hostFileSystem", () => {
     assert.ok(imports.length > 0, "no imports parsed");
     const nodeOnes = imports.filter((spec) => /^node:|node_fs|node_builtin/.test(spec));
     assert.deepEqual(nodeOnes, []);
+  });
+
+  it("NodeFileSystem.openRead fills a chunk's buffer again once its holder released it", async () => {
+    const path = join(dir, "lent.bin");
+    const bytes = Uint8Array.from({ length: 5 * 1024 * 1024 + 5 }, (_, i) => (i * 13) & 0xff);
+    await writeFile(path, bytes);
+    const copies: Uint8Array[] = [];
+    const buffers = new Set<ArrayBufferLike>();
+    let reused = 0;
+    for await (const chunk of await new NodeFileSystem().openRead(path)) {
+      if (buffers.has(chunk.buffer)) reused++;
+      buffers.add(chunk.buffer);
+      copies.push(chunk.slice());
+      releasePiece(chunk); // done with it: the reader may fill it again
+    }
+    assert.ok(reused > 0, "no buffer was filled again");
+    assert.deepEqual(await readAll(streamOfChunks(copies)), bytes);
   });
 
   it("streams a file that grows after a short read to its new end", async () => {

@@ -179,6 +179,27 @@ describe("archive streaming", () => {
     ]);
   });
 
+  it("a docker-archive save of a layer read in many chunks holds every byte", async () => {
+    // A 6 MiB layer: read in several 1 MiB chunks, whose buffers are filled again once
+    // decoded, and decoded into pieces filled again once written.
+    const runtime = await open(new RecordingFileSystem());
+    const { image, record } = await env.add(runtime, "localhost/many-chunks:1", {
+      layers: 1,
+      layerSize: 6 * 1024 * 1024,
+    });
+    const output = join(env.dir, "many-chunks.tar");
+    await runtime.save(["localhost/many-chunks:1"], { format: "docker-archive", output });
+    const target = await env.open();
+    assert.deepEqual(await target.load(output), ["localhost/many-chunks:1"]);
+    const [loaded] = await runtimeParts(target).store.images();
+    assert.equal(loaded.id, record.id);
+    assert.deepEqual(loaded.diffIds, [image.layers[0].diffId]);
+    assert.deepEqual(
+      await runtimeParts(target).store.readBlobBytes(image.layers[0].diffId),
+      image.layers[0].tar,
+    );
+  });
+
   for (const format of ["oci-archive", "docker-archive"] as const) {
     it(`saving ${format} to a stream writes into it as the layers are read, staging nothing`, async () => {
       const fs = new RecordingFileSystem();
