@@ -8,6 +8,7 @@
 import type { FileSystem } from "../../fs/mod.ts";
 import { InvalidArchiveError } from "../../errors.ts";
 import { createHasher } from "../../digest/mod.ts";
+import { releasePiece } from "../../streams/mod.ts";
 import { readTar } from "./tar_reader.ts";
 import { checkMetadataSize } from "./read_tar_files.ts";
 import { joinPath } from "./safe_path.ts";
@@ -258,6 +259,11 @@ async function writeEntry(
       hasher?.update(value);
       observer?.write(value);
       await writer.write(value);
+      // A chunk that is a whole buffer came whole from the archive's reader (a file's
+      // read, lent): hashed, observed and written, nobody holds it any more.
+      if (value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
+        releasePiece(value);
+      }
     }
   } catch (error) {
     observer?.abort();
