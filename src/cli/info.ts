@@ -43,7 +43,7 @@ export const command: Command = {
     expectArgs("info", args.positionals, 0, 0);
     const runtime = await ctx.openRuntime();
     const images = await runtime.listImages({ listData: false });
-    const conf = runtimeParts(runtime).registriesConf;
+    const conf = await runtimeParts(runtime).registriesConf();
     const platform = runtime.platform;
     const [os, arch] = hostOsArch().split("/");
     const data = {

@@ -5,9 +5,8 @@
  * @module
  */
 import type { CredentialHelperRunner } from "../config/credential_helper.ts";
-import { createCredentialHelperRunner } from "../config/credential_helper_process.ts";
 import type { CredentialsContext } from "../config/credentials.ts";
-import { loadRegistriesConf, type RegistriesConf } from "../config/registries_conf.ts";
+import type { RegistriesConf } from "../config/registries_conf.ts";
 import { defaultStorageRoot } from "../config/storage_paths.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
@@ -155,8 +154,11 @@ export interface RuntimeParts {
   store: ImageStore;
   /** The file system the store, the configuration and the path transports live on. */
   fs: FileSystem;
-  /** The registries configuration in use. */
-  registriesConf: RegistriesConf;
+  /**
+   * The registries configuration in use, read when first asked for (by this or by an
+   * operation that resolves a name or reaches a registry); a broken file rejects here.
+   */
+  registriesConf(): Promise<RegistriesConf>;
   /** The transports `name:rest` strings are parsed with (`containers-storage:` included). */
   transports: TransportTable;
 }
@@ -169,27 +171,50 @@ function explicitPlatform(
   return normalizePlatformChoice(choice);
 }
 
-/** Builds a runtime over an operation context (set by the class's static block). */
-let construct: (ctx: OperationContext) => Runtime;
-/** Reads a runtime's operation context (set by the class's static block). */
-let contextOf: (runtime: Runtime) => OperationContext;
+/**
+ * What a runtime holds from the start: everything operations need but registries.conf,
+ * which {@linkcode RuntimeBase.registriesConf} reads on first use (as containers/image
+ * does: listing or inspecting by ID never reads it, and a broken file fails only what
+ * needs it). Its credentials have no credential helpers yet: they come from that file.
+ */
+interface RuntimeBase extends Omit<OperationContext, "registriesConf"> {
+  /** registries.conf, read once, when first needed. */
+  registriesConf(): Promise<RegistriesConf>;
+}
+
+/** Builds a runtime over its base (set by the class's static block). */
+let construct: (base: RuntimeBase) => Runtime;
+/** Reads a runtime's base (set by the class's static block). */
+let baseOf: (runtime: Runtime) => RuntimeBase;
 
 /** The image runtime: pull, look up, list, tag and remove images of one store. */
 export class Runtime {
-  readonly #ctx: OperationContext;
+  /** The store side: what operations on local images work with. */
+  readonly #ctx: RuntimeBase;
+  /** The full operation context, once registries.conf has been read. */
+  #operations: Promise<OperationContext> | undefined;
 
-  private constructor(ctx: OperationContext) {
-    this.#ctx = ctx;
+  private constructor(base: RuntimeBase) {
+    this.#ctx = base;
   }
 
   // What openRuntime and runtimeParts below, in this module only, may do with a runtime.
   static {
-    construct = (ctx) => new Runtime(ctx);
-    contextOf = (runtime) => runtime.#ctx;
+    construct = (base) => new Runtime(base);
+    baseOf = (runtime) => runtime.#ctx;
+  }
+
+  /** The context of operations that resolve names or reach registries and transports. */
+  #context(): Promise<OperationContext> {
+    return this.#operations ??= this.#ctx.registriesConf().then((conf) => ({
+      ...this.#ctx,
+      registriesConf: conf,
+      credentials: { ...this.#ctx.credentials, credentialHelpers: conf.credentialHelpers },
+    }));
   }
 
   /**
-   * Opens the store and reads registries.conf. With no options it works as the CLI does:
+   * Opens the store (registries.conf is read when first needed). With no options it works as the CLI does:
    * the host file system, the process environment, the standard store and configuration.
    * {@linkcode openRuntime} opens one on parts the host supplies.
    *
@@ -215,10 +240,7 @@ export class Runtime {
 
   /** Pulls an image (see {@linkcode pull}); a per-call `authFile` overrides the runtime's. */
   async pull(name: string, options: PullOptions = {}): Promise<ImageRecord[]> {
-    const ctx = options.authFile === undefined ? this.#ctx : {
-      ...this.#ctx,
-      credentials: { ...this.#ctx.credentials, authFile: options.authFile },
-    };
+    const ctx = await this.#withAuthFile(options.authFile);
     return (await import("./pull.ts")).pull(ctx, name, options);
   }
 
@@ -308,12 +330,12 @@ export class Runtime {
 
   /** Creates an empty manifest list named `name` (normalized) with a random ID. */
   async createManifestList(name: string): Promise<ManifestList> {
-    return (await import("./manifest_list.ts")).createManifestList(this.#ctx, name);
+    return (await import("./manifest_list.ts")).createManifestList(await this.#context(), name);
   }
 
   /** The manifest list `name` refers to; a single image gives `NotAManifestListError`. */
   async lookupManifestList(name: string): Promise<ManifestList> {
-    return (await import("./manifest_list.ts")).lookupManifestList(this.#ctx, name);
+    return (await import("./manifest_list.ts")).lookupManifestList(await this.#context(), name);
   }
 
   /** Extracts the root file system of the image `name` into `dir`. */
@@ -323,7 +345,7 @@ export class Runtime {
 
   /** Saves images to an archive, an OCI layout or a `dir:` folder (see {@linkcode save}). */
   async save(names: string[], options: SaveOptions): Promise<void> {
-    return (await import("./save.ts")).save(this.#ctx, names, options);
+    return (await import("./save.ts")).save(await this.#context(), names, options);
   }
 
   /** Loads every image of an archive or folder (see {@linkcode load}); returns the names. */
@@ -331,7 +353,7 @@ export class Runtime {
     input: string | ReadableStream<Uint8Array>,
     options: LoadOptions = {},
   ): Promise<string[]> {
-    return (await import("./load.ts")).load(this.#ctx, input, options);
+    return (await import("./load.ts")).load(await this.#context(), input, options);
   }
 
   /** Imports a root file system tarball as an image; returns `sha256:<id>`. */
@@ -339,7 +361,7 @@ export class Runtime {
     source: string | ReadableStream<Uint8Array>,
     options: ImportOptions = {},
   ): Promise<string> {
-    return (await import("./import_image.ts")).importImage(this.#ctx, source, options);
+    return (await import("./import_image.ts")).importImage(await this.#context(), source, options);
   }
 
   /**
@@ -348,24 +370,36 @@ export class Runtime {
    */
   async push(source: string, destination = "", options: PushOptions = {}): Promise<string> {
     const { push } = await import("./push.ts");
-    return push(this.#withAuthFile(options.authFile), source, destination, options);
+    return push(await this.#withAuthFile(options.authFile), source, destination, options);
   }
 
   /** Searches registries, or lists a repository's tags (see {@linkcode search}). */
   async search(term: string, options: SearchOptions = {}): Promise<ImageSearchResult[]> {
     const { search } = await import("./search.ts");
-    return search(this.#withAuthFile(options.authFile), term, options);
+    return search(await this.#withAuthFile(options.authFile), term, options);
   }
 
-  #withAuthFile(authFile: string | undefined): OperationContext {
-    if (authFile === undefined) return this.#ctx;
-    return { ...this.#ctx, credentials: { ...this.#ctx.credentials, authFile } };
+  async #withAuthFile(authFile: string | undefined): Promise<OperationContext> {
+    const ctx = await this.#context();
+    if (authFile === undefined) return ctx;
+    return { ...ctx, credentials: { ...ctx.credentials, authFile } };
   }
 
   /** Releases the runtime; nothing is held open between operations. */
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/** Runs credential helpers as child processes; the code that starts them loads on first use. */
+function helperProcesses(env: Record<string, string | undefined>): CredentialHelperRunner {
+  let runner: Promise<CredentialHelperRunner> | undefined;
+  return async (name, action, input) => {
+    runner ??= import("../config/credential_helper_process.ts").then((module) =>
+      module.createCredentialHelperRunner({ env })
+    );
+    return (await runner)(name, action, input);
+  };
 }
 
 /**
@@ -387,15 +421,19 @@ export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): 
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const now = options.now ?? (() => new Date());
   const root = options.root ?? (env.STEVEDORE_ROOT || defaultStorageRoot({ env, homeDir, uid }));
-  const conf = await loadRegistriesConf({
-    fs,
-    env,
-    homeDir,
-    uid,
-    path: options.registriesConf,
-    dropInDir: options.registriesConfDir,
-    warn,
-  });
+  let conf: Promise<RegistriesConf> | undefined;
+  const registriesConf = () =>
+    conf ??= import("../config/registries_conf.ts").then(({ loadRegistriesConf }) =>
+      loadRegistriesConf({
+        fs,
+        env,
+        homeDir,
+        uid,
+        path: options.registriesConf,
+        dropInDir: options.registriesConfDir,
+        warn,
+      })
+    );
   const store = options.store ?? await openStore({ root, fs, now });
   // Temporary files live beside the store by default: same file system (renames work, an
   // in-memory store needs no disk) and the store's gc removes what a killed process left.
@@ -410,8 +448,7 @@ export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): 
     env,
     homeDir,
     uid,
-    credentialHelpers: conf.credentialHelpers,
-    runCredentialHelper: options.credentialHelperRunner ?? createCredentialHelperRunner({ env }),
+    runCredentialHelper: options.credentialHelperRunner ?? helperProcesses(env),
     warn,
   };
   if (options.authFile !== undefined) credentials.authFile = options.authFile;
@@ -427,24 +464,26 @@ export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): 
   const signatures = runtimeSignatureLocations(trustSettings);
   const storage = containersStorageTransport(store);
   const transports = standardTransports().with(...(options.transports ?? []), storage);
-  const ctx: OperationContext = {
+  const ctx: RuntimeBase = {
     store,
     fs,
     events: new EventChannel({ warn }),
     platform,
     now,
     warn,
-    registriesConf: conf,
+    registriesConf,
     credentials,
     storage,
     transports,
-    lookup: async (name: string, lookupOptions?: LookupOptions) =>
-      (await import("../lookup/lookup_image.ts")).lookupImage(store, conf, name, lookupOptions, {
+    lookup: async (name: string, lookupOptions?: LookupOptions) => {
+      const { lookupImage } = await import("../lookup/lookup_image.ts");
+      return lookupImage(store, await registriesConf(), name, lookupOptions, {
         platform,
         platformChoice: customPlatform,
         warn,
         transports,
-      }),
+      });
+    },
     isTTY: options.isTTY ?? false,
     tmpDir,
     trust: trustLoader(trustSettings, signatures),
@@ -476,7 +515,7 @@ export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): 
  * ```
  */
 export function runtimeParts(runtime: Runtime): RuntimeParts {
-  const ctx = contextOf(runtime);
+  const ctx = baseOf(runtime);
   return {
     store: ctx.store,
     fs: ctx.fs,

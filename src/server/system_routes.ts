@@ -193,7 +193,7 @@ export function systemRoutes(
       throw new HttpError(400, "the login request is not a JSON object");
     }
     const result = await checkLogin(request, {
-      registriesConf: runtimeParts(runtime).registriesConf,
+      registriesConf: await runtimeParts(runtime).registriesConf(),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     return c.json(result);

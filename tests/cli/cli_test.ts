@@ -73,11 +73,11 @@ describe("stevedore CLI", () => {
     assert.match(missing.stderr, /requires at least 1 argument/);
   });
 
-  it("exits 125 on a broken registries.conf", async () => {
+  it("exits 125 on a broken registries.conf when a name must be resolved", async () => {
     const broken = join(dir, "broken.conf");
     await writeFile(broken, "unqualified-search-registries = [\n");
     const result = runCli(
-      ["--root", join(dir, "root"), "--registries-conf", broken, "images"],
+      ["--root", join(dir, "root"), "--registries-conf", broken, "inspect", "alpine"],
       env,
     );
     assert.equal(result.code, 125);

@@ -77,7 +77,7 @@ describe("start-up: the modules `version` and `images` load", () => {
     assert.deepEqual(otherCliModules(run.modules, ["src/cli/version.ts"]), []);
   });
 
-  it("`images` on an empty store reads the store and the configuration only", async () => {
+  it("`images` on an empty store reads the store only", async () => {
     const root = join(dir, "store");
     const args = ["--root", root, "--registries-conf", join(dir, "registries.conf"), "images"];
     // Once to create the store, then as users run it on an existing one.
@@ -88,14 +88,30 @@ describe("start-up: the modules `version` and `images` load", () => {
       for (const needed of ["src/cli/images.ts", "src/runtime/list_images.ts"]) {
         assert.ok(run.modules.includes(needed), `${pass}: ${needed} not traced`);
       }
+      // Listing needs no registries.conf (containers/image reads it when a name is resolved).
       assert.ok(
-        run.modules.some((module) => module.startsWith("node_modules/smol-toml/")),
-        `${pass}: registries.conf was not parsed`,
+        !run.modules.some((module) =>
+          /^(?:node_modules\/smol-toml\/|src\/config\/_registries_file)/.test(module)
+        ),
+        `${pass}: registries.conf was parsed`,
       );
       assert.deepEqual(heavyOnes(run.modules), [], pass);
       const own = ["src/cli/images.ts", "src/cli/_runtime_host.ts"];
       assert.deepEqual(otherCliModules(run.modules, own), [], pass);
     }
+  });
+
+  it("a broken registries.conf stops what resolves a name, not `images`", async () => {
+    const broken = join(dir, "broken.conf");
+    await writeFile(broken, "unqualified-search-registries = [\n");
+    const flags = ["--root", join(dir, "store"), "--registries-conf", broken];
+    const listed = await traceCli([...flags, "images"], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.stdout, "REPOSITORY  TAG         IMAGE ID    CREATED     SIZE\n");
+    const inspected = await traceCli([...flags, "inspect", "alpine"], env);
+    assert.notEqual(inspected.code, 0);
+    assert.ok(inspected.stderr.includes(broken), inspected.stderr);
+    assert.ok(inspected.modules.some((module) => module.startsWith("node_modules/smol-toml/")));
   });
 
   it("every command of the table loads by its module name", async () => {

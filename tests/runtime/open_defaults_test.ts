@@ -37,7 +37,7 @@ describe("Runtime.open defaults", () => {
     const runtime = await Runtime.open();
     try {
       assert.equal(runtimeParts(runtime).store.root, join(work, "store"));
-      assert.deepEqual(runtimeParts(runtime).registriesConf.unqualifiedSearchRegistries, [
+      assert.deepEqual((await runtimeParts(runtime).registriesConf()).unqualifiedSearchRegistries, [
         "registry.example.test",
       ]);
     } finally {
@@ -54,7 +54,7 @@ describe("Runtime.open defaults", () => {
     try {
       assert.equal(runtimeParts(runtime).store.root, join(work, "explicit"));
       assert.ok(
-        !runtimeParts(runtime).registriesConf.unqualifiedSearchRegistries.includes(
+        !(await runtimeParts(runtime).registriesConf()).unqualifiedSearchRegistries.includes(
           "registry.example.test",
         ),
       );
