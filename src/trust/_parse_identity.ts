@@ -5,7 +5,7 @@
  */
 import { isValidDomain, parseNormalizedName } from "../reference/mod.ts";
 import { isJsonObject, type JsonValue } from "../signature/strict_json.ts";
-import { fieldError, onlyFields, stringField } from "./parse_policy.ts";
+import { fieldError, onlyFields, stringField } from "./_policy_fields.ts";
 import type { SignedIdentity } from "./policy.ts";
 
 /** Parses `value` (at `where` in the file) into a {@linkcode SignedIdentity}. */

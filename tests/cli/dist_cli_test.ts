@@ -1,0 +1,87 @@
+// The command line npm users run is the bundle in dist/ (`node dist/cli.js`, built by
+// `npm install` through scripts/build_dist.mjs), not the TypeScript the other CLI tests
+// run: its chunks must load for every command, and a pull into the store must work end
+// to end. Always run with Node, whatever runtime runs the suite.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { copyBetween } from "../../src/copy/mod.ts";
+import { NodeFileSystem } from "../../src/fs/mod.ts";
+import { COMMANDS } from "../../src/cli/_commands.ts";
+import { memoryTransport } from "../helpers/memory_transport.ts";
+import { randomImage } from "../helpers/random_image.ts";
+import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
+import { type CliResult, repoRoot } from "./_cli.ts";
+
+const BUNDLE = join(repoRoot, "dist", "cli.js");
+
+describe("the built command line (dist/cli.js)", () => {
+  let registry: RegistryServer;
+  let dir: string;
+  let env: Record<string, string>;
+
+  const run = (...args: string[]): CliResult => {
+    const result = spawnSync("node", [BUNDLE, ...args], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    return { code: result.status ?? -1, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+  };
+  const store = (...args: string[]) =>
+    run("--root", join(dir, "root"), "--registries-conf", join(dir, "registries.conf"), ...args);
+
+  before(async () => {
+    assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run \`npm run build\``);
+    registry = await startRegistry();
+    dir = await mkdtemp(join(tmpdir(), "stevedore-dist-cli-"));
+    env = { HOME: dir, XDG_RUNTIME_DIR: join(dir, "run"), XDG_CONFIG_HOME: join(dir, "config") };
+    await writeFile(
+      join(dir, "registries.conf"),
+      `[[registry]]\nlocation = "${registry.registry}"\ninsecure = true\n`,
+    );
+    const memory = memoryTransport();
+    memory.store.add("app:v1", randomImage({ layers: 3, layerSize: 50_000 }));
+    await copyBetween(memory.parse("app:v1"), `docker://${registry.registry}/team/app:v1`, {
+      context: { fs: new NodeFileSystem(), tlsVerify: false },
+    });
+  });
+  after(async () => {
+    await registry?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("loads every command's chunk (its help)", () => {
+    for (const words of Object.keys(COMMANDS)) {
+      const result = run(...words.split(" "), "--help");
+      assert.equal(result.code, 0, `${words}: ${result.stderr}`);
+      assert.match(result.stdout, /Usage:/, words);
+    }
+  });
+
+  it("pulls into the store, lists, inspects and removes", () => {
+    assert.match(run("version").stdout, /^Client: {7}stevedore\n/);
+    const empty = store("images");
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.equal(empty.stdout, "REPOSITORY  TAG         IMAGE ID    CREATED     SIZE\n");
+    const name = `${registry.registry}/team/app:v1`;
+    const pulled = store("pull", "-q", name);
+    assert.equal(pulled.code, 0, pulled.stderr);
+    const id = pulled.stdout.trim();
+    assert.match(id, /^[0-9a-f]{64}$/);
+    const listed = store("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}");
+    assert.equal(listed.stdout, `${registry.registry}/team/app:v1 ${id.slice(0, 12)}\n`);
+    const inspected = store("inspect", name);
+    assert.equal(inspected.code, 0, inspected.stderr);
+    assert.equal(JSON.parse(inspected.stdout)[0].Id, id);
+    const removed = store("rmi", name);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(store("images", "-q").stdout, "");
+  });
+});
