@@ -33,10 +33,10 @@ if (missing.length > 0) {
 // The command line is bundled by rollup (TypeScript stripped by esbuild's transform, which
 // also drops comments): an entry and chunks loaded as commands run. Node pays about 1 ms
 // for each module file it loads, and a bundler splits the code shared by different sets of
-// commands into many small chunks (36 files for `images`), so what a listing command needs
-// (CORE_ROOTS and their static imports) is one chunk, `core`: `images` loads that one file
-// and every other command starts from it. (rollup's experimentalMinChunkSize also merges
-// chunks, but may merge into the entry, whose top-level await then deadlocks a command.)
+// commands into many small chunks (36 files for `images`, 64 for a pull), so the modules
+// that run together are grouped (GROUPS): `images` loads 1 chunk, a pull 2. (rollup's
+// experimentalMinChunkSize also merges chunks, but may merge into the entry, whose
+// top-level await then deadlocks a command.)
 const { rollup } = await import("rollup");
 const { nodeResolve } = await import("@rollup/plugin-node-resolve");
 const { transform } = await import("esbuild");
@@ -67,27 +67,51 @@ const typescript = {
     return { code: result.code, map: null };
   },
 };
-/** What `stevedore images` runs: the core chunk is these and everything they import. */
-const CORE_ROOTS = [
-  "cli.ts",
-  "src/cli/images.ts",
-  "src/cli/_runtime_host.ts",
-  "src/runtime/list_images.ts",
-].map((path) => join(root, path));
-let core;
-/** Puts the static import closure of CORE_ROOTS (but the entry itself) into `core`. */
-function coreChunk(id, { getModuleInfo }) {
-  if (core === undefined) {
-    core = new Set();
-    const queue = [...CORE_ROOTS];
-    while (queue.length > 0) {
-      const next = queue.pop();
-      if (core.has(next)) continue;
-      core.add(next);
-      queue.push(...(getModuleInfo(next)?.importedIds ?? []));
+/**
+ * Chunks of modules that run together, each the static import closure of its roots less
+ * the groups before it: `core` is what `stevedore images` runs (every command starts from
+ * it), `pull` what a pull from a registry adds (the modules it imports on the way).
+ */
+const GROUPS = [
+  ["core", [
+    "cli.ts",
+    "src/cli/images.ts",
+    "src/cli/_runtime_host.ts",
+    "src/runtime/list_images.ts",
+  ]],
+  ["pull", [
+    "src/cli/pull.ts",
+    "src/runtime/pull.ts",
+    "src/config/registries_conf.ts",
+    "src/lookup/lookup_image.ts",
+    "src/trust/trust_policy.ts",
+    "src/registry/mod.ts",
+    "src/transports/docker/source.ts",
+    "src/transports/containers_storage/destination.ts",
+    "src/store/layer_probe.ts",
+    "src/digest/digest_verifier.ts",
+  ]],
+];
+for (const [, roots] of GROUPS) {
+  const gone = roots.filter((path) => !existsSync(join(root, path)));
+  if (gone.length > 0) throw new Error(`build_dist.mjs: chunk roots moved: ${gone.join(", ")}`);
+}
+let groupOf;
+/** The group `id` belongs to (never the entry itself, which stays its own file). */
+function groupChunk(id, { getModuleInfo }) {
+  if (groupOf === undefined) {
+    groupOf = new Map();
+    for (const [name, roots] of GROUPS) {
+      const queue = roots.map((path) => join(root, path));
+      while (queue.length > 0) {
+        const next = queue.pop();
+        if (groupOf.has(next)) continue;
+        groupOf.set(next, name);
+        queue.push(...(getModuleInfo(next)?.importedIds ?? []));
+      }
     }
   }
-  return core.has(id) && id !== ENTRY ? "core" : undefined;
+  return id === ENTRY ? undefined : groupOf.get(id);
 }
 const warnings = [];
 const bundle = await rollup({
@@ -105,7 +129,7 @@ await bundle.write({
   format: "es",
   entryFileNames: "cli.js",
   chunkFileNames: "cli-chunks/[name]-[hash].js",
-  manualChunks: coreChunk,
+  manualChunks: groupChunk,
 });
 await bundle.close();
 if (warnings.length > 0) {

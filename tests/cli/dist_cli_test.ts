@@ -65,7 +65,7 @@ describe("the built command line (dist/cli.js)", () => {
     }
   });
 
-  it("pulls into the store, lists, inspects and removes", () => {
+  it("pulls, lists, inspects, saves, removes, loads and pushes", () => {
     assert.match(run("version").stdout, /^Client: {7}stevedore\n/);
     const empty = store("images");
     assert.equal(empty.code, 0, empty.stderr);
@@ -80,8 +80,16 @@ describe("the built command line (dist/cli.js)", () => {
     const inspected = store("inspect", name);
     assert.equal(inspected.code, 0, inspected.stderr);
     assert.equal(JSON.parse(inspected.stdout)[0].Id, id);
+    const archive = join(dir, "app.tar");
+    const saved = store("save", "-o", archive, name);
+    assert.equal(saved.code, 0, saved.stderr);
     const removed = store("rmi", name);
     assert.equal(removed.code, 0, removed.stderr);
     assert.equal(store("images", "-q").stdout, "");
+    const loaded = store("load", "-i", archive);
+    assert.equal(loaded.code, 0, loaded.stderr);
+    assert.equal(store("images", "-q").stdout, `${id.slice(0, 12)}\n`);
+    const pushed = store("push", name, `${registry.registry}/team/copy:v1`);
+    assert.equal(pushed.code, 0, pushed.stderr);
   });
 });
