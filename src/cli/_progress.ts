@@ -13,7 +13,10 @@ import { binarySize } from "./_format.ts";
 export interface ProgressOptions {
   /** Where the progress goes (standard error). */
   write: (text: string) => void;
-  /** Redraw lines in place (a terminal). @default false */
+  /**
+   * Redraw lines in place (a terminal). Commands pass `!quiet && isTTY.stderr`: a quiet
+   * command never asks (on Bun the check loads node:tty, ~8 ms). @default false
+   */
   tty?: boolean;
   /** Print nothing. @default false */
   quiet?: boolean;

@@ -47,7 +47,7 @@ export const command: Command = {
     const quiet = boolFlag(args, "quiet");
     const progress = new ProgressPrinter({
       write: (text) => void ctx.err(text),
-      tty: ctx.io.isTTY.stderr,
+      tty: !quiet && ctx.io.isTTY.stderr,
       quiet,
     });
     const options: PullOptions = {

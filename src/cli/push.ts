@@ -51,10 +51,11 @@ export const command: Command = {
   },
   async run(ctx, args) {
     expectArgs("push", args.positionals, 1, 2);
+    const quiet = boolFlag(args, "quiet");
     const progress = new ProgressPrinter({
       write: (text) => void ctx.err(text),
-      tty: ctx.io.isTTY.stderr,
-      quiet: boolFlag(args, "quiet"),
+      tty: !quiet && ctx.io.isTTY.stderr,
+      quiet,
     });
     const options: PushOptions = {
       ...transferOptions(args),

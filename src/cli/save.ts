@@ -54,10 +54,11 @@ export const command: Command = {
     }
     const [first, ...rest] = args.positionals;
     const names = multi ? args.positionals : [first];
+    const quiet = boolFlag(args, "quiet") || output === undefined;
     const progress = new ProgressPrinter({
       write: (text) => void ctx.err(text),
-      tty: ctx.io.isTTY.stderr,
-      quiet: boolFlag(args, "quiet") || output === undefined,
+      tty: !quiet && ctx.io.isTTY.stderr,
+      quiet,
       signatures: false,
     });
     const runtime = await ctx.openRuntime();
