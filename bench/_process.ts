@@ -113,25 +113,26 @@ export function flushDisk(): Promise<void> {
 }
 
 /**
- * The command line of our CLI on the runtime the benchmark runs on: `deno run -A cli.ts`,
- * `bun cli.ts`, or on Node the built `dist/cli.js` (what npm users run; build it with
- * `npm run build`), falling back to tsx when there is no build.
+ * The command line of our CLI on the runtime the benchmark runs on: the built bundle
+ * `dist/cli.js` (`deno run -A dist/cli.js`, `bun dist/cli.js`, `node dist/cli.js`: what the
+ * README gives; build it with `npm run build`) when there is one, else (or with `source`)
+ * the TypeScript entry (`deno run -A cli.ts`, `bun cli.ts`, `node --import tsx cli.ts`).
  */
-export function cliCommand(): { argv: string[]; label: string } {
-  const cli = join(repoRoot, "cli.ts");
+export function cliCommand(options: { source?: boolean } = {}): { argv: string[]; label: string } {
+  const dist = join(repoRoot, "dist", "cli.js");
+  const built = !options.source && existsSync(dist);
+  const entry = built ? dist : join(repoRoot, "cli.ts");
+  const name = built ? "dist/cli.js" : "cli.ts";
   switch (runtimeName()) {
     case "deno":
-      return { argv: [process.execPath, "run", "-A", cli], label: "deno run -A cli.ts" };
+      return { argv: [process.execPath, "run", "-A", entry], label: `deno run -A ${name}` };
     case "bun":
-      return { argv: [process.execPath, cli], label: "bun cli.ts" };
-    default: {
-      const dist = join(repoRoot, "dist", "cli.js");
-      if (existsSync(dist)) return { argv: [process.execPath, dist], label: "node dist/cli.js" };
-      return {
-        argv: [process.execPath, "--import", "tsx", cli],
-        label: "node --import tsx cli.ts",
+      return { argv: [process.execPath, entry], label: `bun ${name}` };
+    default:
+      return built ? { argv: [process.execPath, entry], label: `node ${name}` } : {
+        argv: [process.execPath, "--import", "tsx", entry],
+        label: `node --import tsx ${name}`,
       };
-    }
   }
 }
 

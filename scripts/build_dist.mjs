@@ -31,12 +31,13 @@ if (missing.length > 0) {
   process.exit(1);
 }
 // The command line is bundled by rollup (TypeScript stripped by esbuild's transform, which
-// also drops comments): an entry and chunks loaded as commands run. Node pays about 1 ms
-// for each module file it loads, and a bundler splits the code shared by different sets of
-// commands into many small chunks (36 files for `images`, 64 for a pull), so the modules
-// that run together are grouped (GROUPS): `images` loads 1 chunk, a pull 2. (rollup's
-// experimentalMinChunkSize also merges chunks, but may merge into the entry, whose
-// top-level await then deadlocks a command.)
+// also drops comments): an entry and chunks loaded as commands run, the same files on Node,
+// Deno and Bun. Each runtime pays for each module file it loads (Node about 1 ms), and a
+// bundler splits the code shared by different sets of commands into many small chunks (36
+// files for `images`, 64 for a pull), so the modules that run together are grouped
+// (GROUPS): `images` loads 2 chunks, a pull 3. (rollup's experimentalMinChunkSize also
+// merges chunks, but may merge into the entry, whose top-level await then deadlocks a
+// command.)
 const { rollup } = await import("rollup");
 const { nodeResolve } = await import("@rollup/plugin-node-resolve");
 const { transform } = await import("esbuild");
@@ -69,12 +70,15 @@ const typescript = {
 };
 /**
  * Chunks of modules that run together, each the static import closure of its roots less
- * the groups before it: `core` is what `stevedore images` runs (every command starts from
- * it), `pull` what a pull from a registry adds (the modules it imports on the way).
+ * the groups before it: `cli` is what every command runs (`version` needs nothing else),
+ * `core` what `stevedore images` adds (the runtime and the store: most commands start from
+ * it), `pull` what a pull from a registry adds (the modules it imports on the way). The
+ * entry keeps nothing another chunk imports: a chunk importing the entry would wait for its
+ * top-level await, which waits for the chunk.
  */
 const GROUPS = [
+  ["cli", ["cli.ts"]],
   ["core", [
-    "cli.ts",
     "src/cli/images.ts",
     "src/cli/_runtime_host.ts",
     "src/runtime/list_images.ts",

@@ -1,7 +1,8 @@
-// The command line npm users run is the bundle in dist/ (`node dist/cli.js`, built by
-// `npm install` through scripts/build_dist.mjs), not the TypeScript the other CLI tests
-// run: its chunks must load for every command, and a pull into the store must work end
-// to end. Always run with Node, whatever runtime runs the suite.
+// The command line the README gives is the bundle in dist/ (`node dist/cli.js`,
+// `deno run -A dist/cli.js`, `bun dist/cli.js`; built by `npm install` through
+// scripts/build_dist.mjs), not the TypeScript the other CLI tests run: its chunks must load
+// for every command, and a pull into the store must work end to end, on the runtime the
+// suite runs on.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -16,9 +17,22 @@ import { COMMANDS } from "../../src/cli/_commands.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
-import { type CliResult, repoRoot } from "./_cli.ts";
+import { type CliResult, repoRoot, testRuntime } from "./_cli.ts";
 
 const BUNDLE = join(repoRoot, "dist", "cli.js");
+
+/** How the README runs the bundle on the runtime the tests run on. */
+function bundleCommand(): [string, string[]] {
+  const bin = (name: string) => join(repoRoot, "node_modules", ".bin", name);
+  switch (testRuntime()) {
+    case "deno":
+      return [bin("deno"), ["run", "-A"]];
+    case "bun":
+      return [bin("bun"), []];
+    default:
+      return ["node", []];
+  }
+}
 
 describe("the built command line (dist/cli.js)", () => {
   let registry: RegistryServer;
@@ -26,7 +40,8 @@ describe("the built command line (dist/cli.js)", () => {
   let env: Record<string, string>;
 
   const run = (...args: string[]): CliResult => {
-    const result = spawnSync("node", [BUNDLE, ...args], {
+    const [command, lead] = bundleCommand();
+    const result = spawnSync(command, [...lead, BUNDLE, ...args], {
       cwd: dir,
       env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...env },
       encoding: "utf8",
