@@ -38,7 +38,7 @@ export async function storedBlobSize(
 /**
  * Writes `stream` as blob `digest`: into `tmp/`, through a verifier of the digest (and of
  * `size` when >= 0; skipped when `options.verified` says the stream checks itself) and
- * then `options.through`, flushed, then renamed into place. A failure leaves nothing
+ * then `options.through` and `options.tap`, flushed, then renamed into place. A failure leaves nothing
  * behind.
  */
 export function writeStoredBlob(
@@ -54,6 +54,7 @@ export function writeStoredBlob(
     temporary: `${root}/tmp/${temporaryName("blob")}`,
     sync: true,
     through: options.through,
+    tap: options.tap,
     verified: options.verified,
   });
 }

@@ -25,7 +25,7 @@ import {
   sniffCompression,
 } from "../compression/mod.ts";
 import { createHasher, digestingStream } from "../digest/mod.ts";
-import type { ImageStore } from "./types.ts";
+import type { BlobTap, ImageStore } from "./types.ts";
 
 /** How many chunks may wait for the side decompressor. */
 const SIDE_WINDOW = 16;
@@ -42,8 +42,13 @@ export interface LayerFacts {
 
 /** A pass-through stream that learns the {@linkcode LayerFacts} of what passes. */
 export interface LayerProbe {
-  /** Forwards every chunk unchanged once the side decompressor has taken it. */
+  /**
+   * Forwards every chunk unchanged once the side decompressor has taken it (built on first
+   * use; use either this or {@linkcode tap}).
+   */
   readonly stream: TransformStream<Uint8Array, Uint8Array>;
+  /** The same probe as an observer of a store's write (no stream stage). */
+  readonly tap: BlobTap;
   /** Resolves when the stream ends; rejects if it fails. */
   readonly facts: Promise<LayerFacts>;
   /** Whether the stream has ended and `facts` is settled. */
@@ -82,9 +87,12 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
     side?.abort(reason);
     fail(reason);
   };
-  // `cancel` is part of the Streams standard but missing from older DOM typings.
-  const transformer: Transformer<Uint8Array, Uint8Array> & { cancel(reason: unknown): void } = {
-    async transform(chunk, controller) {
+  /** Feeds `chunks` in order, waiting for each feed. */
+  const feedAll = async (target: Side, chunks: Uint8Array[]) => {
+    for (const held of chunks) await target.feed(held);
+  };
+  const tap: BlobTap = {
+    write(chunk) {
       if (headLength < SNIFF_LENGTH) {
         const taken = Math.min(SNIFF_LENGTH - headLength, chunk.length);
         head.set(chunk.subarray(0, taken), headLength);
@@ -92,19 +100,20 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
       }
       if (side === undefined && headLength < SNIFF_LENGTH) {
         early.push(chunk);
-      } else {
-        const target = side ?? choose();
-        for (const held of early) await target.feed(held);
-        early = [];
-        await target.feed(chunk);
+        return;
       }
-      controller.enqueue(chunk);
+      const target = side ?? choose();
+      if (early.length === 0) return target.feed(chunk);
+      const held = early;
+      early = [];
+      return feedAll(target, [...held, chunk]);
     },
-    async flush() {
+    async close() {
       try {
         const target = side ?? choose();
-        for (const held of early) await target.feed(held);
+        const held = early;
         early = [];
+        await feedAll(target, held);
         const { digest, size } = await target.finish();
         const learned: LayerFacts = {
           compression: sniffCompression(head.subarray(0, headLength)),
@@ -119,10 +128,26 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
         throw error;
       }
     },
-    cancel: abandon,
+    abort: abandon,
   };
+  let stream: TransformStream<Uint8Array, Uint8Array> | undefined;
+  // `cancel` is part of the Streams standard but missing from older DOM typings.
+  const transformer = (): Transformer<Uint8Array, Uint8Array> & {
+    cancel(reason: unknown): void;
+  } => ({
+    transform(chunk, controller) {
+      const fed = tap.write(chunk);
+      if (fed === undefined) return controller.enqueue(chunk);
+      return fed.then(() => controller.enqueue(chunk));
+    },
+    flush: () => tap.close(),
+    cancel: abandon,
+  });
   return {
-    stream: new TransformStream(transformer),
+    get stream() {
+      return stream ??= new TransformStream(transformer());
+    },
+    tap,
     facts,
     get ended() {
       return ended;

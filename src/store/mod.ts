@@ -16,6 +16,7 @@
  */
 export type {
   BlobLeaseHandle,
+  BlobTap,
   GcOptions,
   ImageRecord,
   ImageStore,

@@ -19,6 +19,7 @@
  */
 import { Digest } from "../digest/digest.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
+import type { BlobTap } from "./types.ts";
 
 /** The content of the `oci-layout` file (as Go's encoder writes it for skopeo and umoci). */
 export const OCI_LAYOUT_CONTENT = '{"imageLayoutVersion":"1.0.0"}';
@@ -53,8 +54,10 @@ export interface WriteLayoutBlobOptions {
   sync?: boolean;
   /** Cancels the write. */
   signal?: AbortSignal;
-  /** A stage the verified bytes pass through on their way to the file (e.g. a probe). */
+  /** A stage the verified bytes pass through on their way to the file. */
   through?: TransformStream<Uint8Array, Uint8Array>;
+  /** Sees the verified bytes (after `through`) on their way to the file (e.g. a probe). */
+  tap?: BlobTap;
   /**
    * The stream checks itself (it errors before its end unless its bytes match): it is not
    * hashed a second time. @default false
@@ -88,7 +91,7 @@ export async function writeLayoutBlob(
     const written = options.through === undefined
       ? verified
       : verified.pipeThrough(options.through);
-    await written.pipeTo(sink, { signal: options.signal });
+    await pump(written, sink, options.tap, options.signal);
     try {
       await fs.rename(temporary, target);
     } catch (error) {
@@ -99,6 +102,54 @@ export async function writeLayoutBlob(
   } catch (error) {
     await fs.remove(temporary).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Copies `source` into `sink` (showing each chunk to `tap` first), as `pipeTo` does: a
+ * failure on either side (or `signal`) cancels the source and aborts the sink, and the
+ * sink is closed only after the whole source (and `tap.close`) succeeded. One loop instead
+ * of a pipe (and a stage for the tap): on Node a pipe and a `TransformStream` cost ~0.1-0.2
+ * ms of CPU per blob.
+ */
+async function pump(
+  source: ReadableStream<Uint8Array>,
+  sink: WritableStream<Uint8Array>,
+  tap: BlobTap | undefined,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const reader = source.getReader();
+  const writer = sink.getWriter();
+  let stopped: { reason: unknown } | undefined;
+  const onAbort = () => {
+    stopped ??= { reason: signal!.reason };
+    reader.cancel(signal!.reason).catch(() => {});
+  };
+  // A cancelled read ends as if the source were done: never commit after an abort.
+  const throwIfStopped = () => {
+    if (stopped !== undefined) throw stopped.reason;
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    if (signal?.aborted) onAbort();
+    for (;;) {
+      const next = await reader.read();
+      throwIfStopped();
+      if (next.done) break;
+      const fed = tap?.write(next.value);
+      if (fed !== undefined) await fed;
+      await writer.write(next.value);
+    }
+    await tap?.close();
+    throwIfStopped();
+    await writer.close();
+  } catch (error) {
+    tap?.abort(error);
+    await reader.cancel(error).catch(() => {});
+    await writer.abort(error).catch(() => {});
+    throw error;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
   }
 }
 

@@ -295,10 +295,28 @@ export interface ImageStore {
   withLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * An observer of a blob's bytes on their way to its file: `write` sees each chunk before
+ * it is written (the write waits for what it returns), `close` runs after the last chunk
+ * and before the file is committed, `abort` when the write fails. A throw (or rejection)
+ * fails the write: nothing is kept. Cheaper than a `TransformStream` stage (no stream, no
+ * pipe, no queue per chunk).
+ */
+export interface BlobTap {
+  /** Sees `chunk` (not kept after the returned promise, if any, settles). */
+  write(chunk: Uint8Array): Promise<void> | void;
+  /** The bytes ended; throwing here fails the write. */
+  close(): Promise<void> | void;
+  /** The write failed with `reason`. */
+  abort(reason: unknown): void;
+}
+
 /** Options of {@linkcode ImageStore.putBlob}. */
 export interface StorePutBlobOptions {
   /** A stage the bytes pass through after the digest check, before the file. */
   through?: TransformStream<Uint8Array, Uint8Array>;
+  /** Sees the bytes after the digest check (and `through`), before the file. */
+  tap?: BlobTap;
   /**
    * The stream errors before its end unless its bytes match the digest and size, so the
    * store need not hash them again. @default false

@@ -159,11 +159,8 @@ export class ContainersStorageDestination implements ImageDestination {
         );
       }
     });
-    await this.#store.putBlob(blob.digest, blob.size, stream, {
-      through: probe.stream,
-      verified,
-    });
-    // A store that does not take `through` stored the blob unprobed: read it once more.
+    await this.#store.putBlob(blob.digest, blob.size, stream, { tap: probe.tap, verified });
+    // A store that does not take `tap` stored the blob unprobed: read it once more.
     const facts = probe.ended
       ? await probe.facts
       : await probeStoredLayer(this.#store, blob.digest);
