@@ -38,7 +38,7 @@ export async function storedBlobSize(
 /**
  * Writes `stream` as blob `digest`: into `tmp/`, through a verifier of the digest (and of
  * `size` when >= 0; skipped when `options.verified` says the stream checks itself) and
- * then `options.through` and `options.tap`, flushed, then renamed into place. A failure leaves nothing
+ * shown to `options.tap`, flushed, then renamed into place. A failure leaves nothing
  * behind.
  */
 export function writeStoredBlob(
@@ -53,7 +53,6 @@ export function writeStoredBlob(
   return writeLayoutBlob(fs, root, digest, size, stream, {
     temporary: `${root}/tmp/${temporaryName("blob")}`,
     sync: true,
-    through: options.through,
     tap: options.tap,
     verified: options.verified,
   });

@@ -197,8 +197,8 @@ export class LocalImageStore implements ImageStore {
   }
 
   /**
-   * Stores a blob, verified against `digest` (and `size` when >= 0) while written, passing
-   * through `options.through` after the check.
+   * Stores a blob, verified against `digest` (and `size` when >= 0) while written, shown
+   * to `options.tap` after the check.
    */
   putBlob(
     digest: string,

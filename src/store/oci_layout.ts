@@ -54,9 +54,7 @@ export interface WriteLayoutBlobOptions {
   sync?: boolean;
   /** Cancels the write. */
   signal?: AbortSignal;
-  /** A stage the verified bytes pass through on their way to the file. */
-  through?: TransformStream<Uint8Array, Uint8Array>;
-  /** Sees the verified bytes (after `through`) on their way to the file (e.g. a probe). */
+  /** Sees the verified bytes on their way to the file (e.g. a layer probe). */
   tap?: BlobTap;
   /**
    * The stream checks itself (it errors before its end unless its bytes match): it is not
@@ -88,10 +86,7 @@ export async function writeLayoutBlob(
     const verified = options.verified === true ? stream : stream.pipeThrough(
       digestVerifier(digest, { size: size >= 0 ? size : undefined, what: digest }),
     );
-    const written = options.through === undefined
-      ? verified
-      : verified.pipeThrough(options.through);
-    await pump(written, sink, options.tap, options.signal);
+    await pump(verified, sink, options.tap, options.signal);
     try {
       await fs.rename(temporary, target);
     } catch (error) {

@@ -225,8 +225,8 @@ export interface ImageStore {
   /**
    * Stores a blob: the stream is verified against `digest` (and `size` when >= 0) while
    * written to a temporary file, which is renamed into place only when complete.
-   * `options.through` sees the verified bytes on their way to the file (a failure there
-   * also keeps nothing).
+   * `options.tap` sees the verified bytes on their way to the file (a failure there also
+   * keeps nothing).
    */
   putBlob(
     digest: string,
@@ -313,9 +313,7 @@ export interface BlobTap {
 
 /** Options of {@linkcode ImageStore.putBlob}. */
 export interface StorePutBlobOptions {
-  /** A stage the bytes pass through after the digest check, before the file. */
-  through?: TransformStream<Uint8Array, Uint8Array>;
-  /** Sees the bytes after the digest check (and `through`), before the file. */
+  /** Sees the bytes after the digest check, before the file (e.g. a layer probe). */
   tap?: BlobTap;
   /**
    * The stream errors before its end unless its bytes match the digest and size, so the

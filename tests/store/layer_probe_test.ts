@@ -57,7 +57,7 @@ describe("layer probe", () => {
     broken.fill(0xff, 20, 200);
     await assert.rejects(
       store.putBlob(sha256(packed), packed.length, streamOf(broken), {
-        through: layerProbe("layer").stream,
+        tap: layerProbe("layer").tap,
       }),
       DigestMismatchError,
     );
