@@ -91,6 +91,7 @@ export type { FileSystem } from "../fs/mod.ts";
 export type { RootfsEntryInfo, RootfsWriter } from "../fs/rootfs_writer.ts";
 export type {
   BlobLeaseHandle,
+  BlobTap,
   ImageStore,
   NamesChange,
   NewImage,

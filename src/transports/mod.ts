@@ -81,6 +81,7 @@ export type {
 } from "../registry/mod.ts";
 export type {
   BlobLeaseHandle,
+  BlobTap,
   ImageRecord,
   ImageStore,
   NamesChange,
