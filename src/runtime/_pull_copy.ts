@@ -11,12 +11,12 @@ import { chooseInstance } from "../platform/mod.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
 import type { ImageReference, ImageSource, TransportContext } from "../transports/types.ts";
 import type { Platform } from "../types/mod.ts";
-import type { OperationContext } from "./context.ts";
+import type { LocalOperationContext } from "./context.ts";
 import type { PullOptions } from "./pull_options.ts";
 
 /** The transport context of an operation that reads or writes through transports. */
 export function transportContext(
-  ctx: OperationContext,
+  ctx: LocalOperationContext,
   options: { tlsVerify?: boolean; signal?: AbortSignal },
 ): TransportContext {
   const context: TransportContext = { fs: ctx.fs, env: ctx.credentials.env };
@@ -56,7 +56,7 @@ function configId(bytes: Uint8Array, mediaType: string): string | undefined {
  * (a staging copy whose origin was checked already).
  */
 export async function copyIntoStore(
-  ctx: OperationContext,
+  ctx: LocalOperationContext,
   source: ImageReference,
   target: string,
   platform: Platform,

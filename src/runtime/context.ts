@@ -78,3 +78,10 @@ export interface OperationContext extends RuntimeContext {
   /** The image cap of one load. @default DEFAULT_MAX_LOAD_IMAGES (1000) */
   maxLoadImages?: number;
 }
+
+/**
+ * An {@linkcode OperationContext} without registries.conf, for operations that resolve no
+ * name and reach no registry (load, import): `Runtime` hands them its context before the
+ * file is read, so a broken registries.conf does not stop them.
+ */
+export type LocalOperationContext = Omit<OperationContext, "registriesConf">;

@@ -16,7 +16,7 @@ import { normalizeName } from "../reference/mod.ts";
 import type { ImageConfig, ImageManifest } from "../types/mod.ts";
 import { MediaType } from "../types/mod.ts";
 import { configFromChanges } from "./_import_changes.ts";
-import type { OperationContext } from "./context.ts";
+import type { LocalOperationContext } from "./context.ts";
 import { ByteBudget, loadLimits } from "./_load_limits.ts";
 
 /** Options of {@linkcode importImage}. */
@@ -85,7 +85,7 @@ function tarHeaderCheck(what: string): TransformStream<Uint8Array, Uint8Array> {
 }
 
 async function openSource(
-  ctx: OperationContext,
+  ctx: LocalOperationContext,
   source: string | ReadableStream<Uint8Array>,
   options: ImportOptions,
 ): Promise<ReadableStream<Uint8Array>> {
@@ -104,7 +104,7 @@ async function openSource(
   return await ctx.fs.openRead(source);
 }
 
-function platformOf(ctx: OperationContext, options: ImportOptions): PlatformChoice {
+function platformOf(ctx: LocalOperationContext, options: ImportOptions): PlatformChoice {
   const given = typeof options.platform === "string"
     ? parsePlatform(options.platform)
     : options.platform ?? {};
@@ -140,7 +140,7 @@ function json(value: unknown): Uint8Array {
  * @throws {TooLargeError} when the tarball expands past `maxBytes`.
  */
 export async function importImage(
-  ctx: OperationContext,
+  ctx: LocalOperationContext,
   source: string | ReadableStream<Uint8Array>,
   options: ImportOptions = {},
 ): Promise<string> {

@@ -37,7 +37,7 @@ import type {
 import { copyIntoStore, sourceImageId } from "./_pull_copy.ts";
 import { checkImageCount, type ExtractedLoad, extractPayload } from "./_load_archive.ts";
 import { ByteBudget, type LoadLimits, loadLimits } from "./_load_limits.ts";
-import type { OperationContext } from "./context.ts";
+import type { LocalOperationContext } from "./context.ts";
 import { verifyByReading } from "./_load_verify.ts";
 
 /** Options of {@linkcode load}. */
@@ -68,7 +68,7 @@ type Outcome = { loaded?: Loaded; failures: Failure[] };
 
 /** One load: the runtime, the transport context, the caps and the caller's options. */
 interface LoadRun {
-  ctx: OperationContext;
+  ctx: LocalOperationContext;
   context: TransportContext;
   limits: LoadLimits;
   options: LoadOptions;
@@ -84,7 +84,7 @@ function isFinal(error: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 /** The transports of the runtime's table that can list a payload's images, in table order. */
-function loadFormats(ctx: OperationContext): Transport[] {
+function loadFormats(ctx: LocalOperationContext): Transport[] {
   const table = ctx.transports;
   return table.names()
     .map((name) => table.get(name)!)
@@ -124,7 +124,7 @@ async function storeAll(run: LoadRun, images: ListedImage[]): Promise<Loaded> {
   return loaded;
 }
 
-function tempBase(ctx: OperationContext): string {
+function tempBase(ctx: LocalOperationContext): string {
   return (ctx.tmpDir ?? ".").replace(/\/+$/, "") || "/";
 }
 
@@ -212,7 +212,7 @@ async function loadArchive(
   return { failures };
 }
 
-function loadRun(ctx: OperationContext, limits: LoadLimits, options: LoadOptions): LoadRun {
+function loadRun(ctx: LocalOperationContext, limits: LoadLimits, options: LoadOptions): LoadRun {
   const context: TransportContext = { fs: ctx.fs, tmpDir: tempBase(ctx) };
   if (options.signal !== undefined) context.signal = options.signal;
   return { ctx, context, limits, options, formats: loadFormats(ctx) };
@@ -223,7 +223,7 @@ function loadRun(ctx: OperationContext, limits: LoadLimits, options: LoadOptions
  * bytes count against the byte cap on their own.
  */
 async function loadStream(
-  ctx: OperationContext,
+  ctx: LocalOperationContext,
   input: ReadableStream<Uint8Array>,
   limits: LoadLimits,
   options: LoadOptions,
@@ -240,7 +240,7 @@ async function loadStream(
 }
 
 async function loadPath(
-  ctx: OperationContext,
+  ctx: LocalOperationContext,
   path: string,
   limits: LoadLimits,
   options: LoadOptions,
@@ -276,7 +276,7 @@ async function loadPath(
  * @throws {TooLargeError} past a cap (`maxBytes`, `maxImages`, a metadata file's size).
  */
 export async function load(
-  ctx: OperationContext,
+  ctx: LocalOperationContext,
   input: string | ReadableStream<Uint8Array>,
   options: LoadOptions = {},
 ): Promise<string[]> {

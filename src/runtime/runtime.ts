@@ -214,8 +214,9 @@ export class Runtime {
   }
 
   /**
-   * Opens the store (registries.conf is read when first needed). With no options it works as the CLI does:
-   * the host file system, the process environment, the standard store and configuration.
+   * Opens the store (registries.conf is read when first needed). With no options it works
+   * as the CLI does: the host file system, the process environment, the standard store and
+   * configuration.
    * {@linkcode openRuntime} opens one on parts the host supplies.
    *
    * @example
@@ -353,7 +354,7 @@ export class Runtime {
     input: string | ReadableStream<Uint8Array>,
     options: LoadOptions = {},
   ): Promise<string[]> {
-    return (await import("./load.ts")).load(await this.#context(), input, options);
+    return (await import("./load.ts")).load(this.#ctx, input, options);
   }
 
   /** Imports a root file system tarball as an image; returns `sha256:<id>`. */
@@ -361,7 +362,7 @@ export class Runtime {
     source: string | ReadableStream<Uint8Array>,
     options: ImportOptions = {},
   ): Promise<string> {
-    return (await import("./import_image.ts")).importImage(await this.#context(), source, options);
+    return (await import("./import_image.ts")).importImage(this.#ctx, source, options);
   }
 
   /**

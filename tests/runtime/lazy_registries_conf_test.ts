@@ -44,6 +44,19 @@ describe("registries.conf is read on first use", () => {
     await assert.rejects(runtimeParts(runtime).registriesConf(), named);
   });
 
+  it("a broken file does not stop a load or an import (they resolve no name)", async () => {
+    const { runtime } = await open("unqualified-search-registries = [\n");
+    const emptyTar = () => new Blob([new Uint8Array(1024)]).stream();
+    const id = await runtime.importImage(emptyTar(), { reference: "localhost/empty:v1" });
+    assert.match(id, /^sha256:[0-9a-f]{64}$/);
+    // An archive written by a runtime whose registries.conf is fine.
+    const { runtime: other } = await open("");
+    await other.importImage(emptyTar(), { reference: "localhost/other:v1" });
+    const archive = join(work, "other.tar");
+    await other.save(["localhost/other:v1"], { format: "docker-archive", output: archive });
+    assert.deepEqual(await runtime.load(archive), ["localhost/other:v1"]);
+  });
+
   it("its warnings come once, with the first operation that reads it", async () => {
     const warnings: string[] = [];
     const { runtime, path } = await open(
