@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { homedir, userInfo } from "node:os";
 import {
   createCredentialHelperRunner,
   type CredentialsContext,
@@ -15,6 +14,7 @@ import {
 } from "../config/mod.ts";
 import { UsageError } from "./_errors.ts";
 import { hostFileSystem } from "../fs/mod.ts";
+import { currentUid, homeDirOf } from "../fs/process.ts";
 import { boolFlag, type ParsedArgs } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";
 
@@ -26,22 +26,14 @@ export interface AuthContext {
   credentials: CredentialsContext;
 }
 
-function uidOf(): number {
-  try {
-    return Math.max(userInfo().uid, 0);
-  } catch {
-    return 1000;
-  }
-}
-
 /** The credential file and context for `--authfile` (or the defaults). */
 export async function authContext(
   ctx: CommandContext,
   authFile: string | undefined,
 ): Promise<AuthContext> {
   const env = ctx.io.env;
-  const homeDir = env.HOME ?? homedir();
-  const uid = uidOf();
+  const homeDir = homeDirOf(env);
+  const uid = currentUid();
   const fs = hostFileSystem();
   const conf = await registriesConfOf(ctx);
   const credentials: CredentialsContext = {
@@ -81,8 +73,8 @@ function registriesConfOf(ctx: CommandContext): Promise<RegistriesConf> {
   return loadRegistriesConf({
     fs: hostFileSystem(),
     env,
-    homeDir: env.HOME ?? homedir(),
-    uid: uidOf(),
+    homeDir: homeDirOf(env),
+    uid: currentUid(),
     path: ctx.registriesConf,
     dropInDir: ctx.registriesConfDir,
   });

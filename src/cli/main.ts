@@ -5,7 +5,7 @@
  * @module
  */
 import { defaultStorageRoot } from "../config/storage_paths.ts";
-import { currentUid, hostHomeDir, nextTask } from "../fs/process.ts";
+import { currentUid, homeDirOf, nextTask } from "../fs/process.ts";
 import type { ImageEvent } from "../events/mod.ts";
 import type { Runtime, RuntimeOptions } from "../runtime/mod.ts";
 import { GLOBAL_FLAGS, helpText, parseCommandArgs, stringFlag } from "./_args.ts";
@@ -83,8 +83,7 @@ function groupHelp(group: string): string {
 function resolveRoot(io: CliIO, explicit: string | undefined): string {
   if (explicit) return explicit;
   if (io.env.STEVEDORE_ROOT) return io.env.STEVEDORE_ROOT;
-  const homeDir = io.env.HOME ?? hostHomeDir();
-  return defaultStorageRoot({ env: io.env, homeDir, uid: currentUid() });
+  return defaultStorageRoot({ env: io.env, homeDir: homeDirOf(io.env), uid: currentUid() });
 }
 
 /**

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { homedir, userInfo } from "node:os";
 import { UsageError } from "./_errors.ts";
 import { exists, hostFileSystem } from "../fs/mod.ts";
+import { currentUid, homeDirOf } from "../fs/process.ts";
 import { loadRegistriesD, registriesDDir } from "../config/registries_d.ts";
 import { ACCEPT_ANYTHING_POLICY, loadSignaturePolicy, policyPaths } from "../trust/mod.ts";
 import { setTrust, type TrustType } from "../trust/set_trust.ts";
@@ -15,7 +15,7 @@ import type { Command, CommandContext } from "./_command.ts";
 import { alignColumns } from "./_format.ts";
 
 function home(ctx: CommandContext): string {
-  return ctx.io.env.HOME ?? homedir();
+  return homeDirOf(ctx.io.env);
 }
 
 /** The policy file to read or edit: `--policypath`, else the user's, else the system's. */
@@ -53,13 +53,11 @@ const show: Command = {
       dir: stringFlag(args, "registries.d"),
       homeDir: home(ctx),
     });
-    let uid = 1000;
-    try {
-      uid = Math.max(userInfo().uid, 0);
-    } catch {
-      // no user database entry
-    }
-    let rows = await trustEntries(policy, registriesD, { fs, homeDir: home(ctx), uid });
+    let rows = await trustEntries(policy, registriesD, {
+      fs,
+      homeDir: home(ctx),
+      uid: currentUid(),
+    });
     const [filter] = args.positionals;
     if (filter !== undefined) rows = rows.filter((row) => row.name === filter);
     if (boolFlag(args, "json")) {

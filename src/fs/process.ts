@@ -111,6 +111,11 @@ export function hostHomeDir(): string {
   return ask(() => (deno && deno.env.get("HOME")) || nodeBuiltin("node:os")?.homedir(), "/");
 }
 
+/** The home folder `env` names (`HOME`), else the host's ({@linkcode hostHomeDir}). */
+export function homeDirOf(env: Record<string, string | undefined>): string {
+  return env.HOME ?? hostHomeDir();
+}
+
 /**
  * A copy of the process environment, as the CLI reads it; `{}` where the host has none
  * (an edge runtime).

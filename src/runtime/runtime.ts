@@ -10,7 +10,8 @@ import type { RegistriesConf } from "../config/registries_conf.ts";
 import { defaultStorageRoot } from "../config/storage_paths.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
-import { currentUid, type FileSystem, hostFileSystem, hostHomeDir, processEnv } from "../fs/mod.ts";
+import { currentUid, type FileSystem, hostFileSystem, processEnv } from "../fs/mod.ts";
+import { homeDirOf } from "../fs/process.ts";
 import { defaultPlatform } from "../platform/host_platform.ts";
 import { normalizePlatformChoice, type PlatformChoice } from "../platform/normalize_platform.ts";
 import { parsePlatform } from "../platform/parse_platform.ts";
@@ -417,7 +418,7 @@ function helperProcesses(env: Record<string, string | undefined>): CredentialHel
 export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): Promise<Runtime> {
   const fs = options.fs ?? hostFileSystem();
   const env = { ...(options.env ?? processEnv()) };
-  const homeDir = options.homeDir ?? env.HOME ?? hostHomeDir();
+  const homeDir = options.homeDir ?? homeDirOf(env);
   const uid = options.uid ?? currentUid();
   const warn = options.warn ?? ((message: string) => console.warn(message));
   const now = options.now ?? (() => new Date());
