@@ -5,13 +5,13 @@
  * @module
  */
 import {
-  createCredentialHelperRunner,
   type CredentialsContext,
   findRegistry,
   loadRegistriesConf,
   primaryAuthFile,
   type RegistriesConf,
 } from "../config/mod.ts";
+import { lazyCredentialHelperRunner } from "../config/credential_helper.ts";
 import { UsageError } from "./_errors.ts";
 import { hostFileSystem } from "../fs/mod.ts";
 import { currentUid, homeDirOf } from "../fs/process.ts";
@@ -42,7 +42,7 @@ export async function authContext(
     homeDir,
     uid,
     credentialHelpers: conf.credentialHelpers,
-    runCredentialHelper: createCredentialHelperRunner({ env }),
+    runCredentialHelper: lazyCredentialHelperRunner(env),
   };
   if (authFile !== undefined) credentials.authFile = authFile;
   return { path: primaryAuthFile(credentials), credentials };

@@ -120,3 +120,20 @@ export async function helperList(
   }
   return result;
 }
+
+/**
+ * A runner that starts `docker-credential-*` helpers as child processes with `env`, as
+ * `createCredentialHelperRunner` does; the code that starts processes loads on the first
+ * helper run, so a command that runs none never loads it.
+ */
+export function lazyCredentialHelperRunner(
+  env: Record<string, string | undefined>,
+): CredentialHelperRunner {
+  let runner: Promise<CredentialHelperRunner> | undefined;
+  return async (name, action, input) => {
+    runner ??= import("./credential_helper_process.ts").then((module) =>
+      module.createCredentialHelperRunner({ env })
+    );
+    return (await runner)(name, action, input);
+  };
+}

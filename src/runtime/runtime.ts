@@ -4,7 +4,10 @@
  *
  * @module
  */
-import type { CredentialHelperRunner } from "../config/credential_helper.ts";
+import {
+  type CredentialHelperRunner,
+  lazyCredentialHelperRunner,
+} from "../config/credential_helper.ts";
 import type { CredentialsContext } from "../config/credentials.ts";
 import type { RegistriesConf } from "../config/registries_conf.ts";
 import { defaultStorageRoot } from "../config/storage_paths.ts";
@@ -393,17 +396,6 @@ export class Runtime {
   }
 }
 
-/** Runs credential helpers as child processes; the code that starts them loads on first use. */
-function helperProcesses(env: Record<string, string | undefined>): CredentialHelperRunner {
-  let runner: Promise<CredentialHelperRunner> | undefined;
-  return async (name, action, input) => {
-    runner ??= import("../config/credential_helper_process.ts").then((module) =>
-      module.createCredentialHelperRunner({ env })
-    );
-    return (await runner)(name, action, input);
-  };
-}
-
 /**
  * Opens a runtime as {@linkcode Runtime.open} does, on parts the host may supply (its own
  * file system, an already open or in-memory store, a `fetch`, a credential helper runner,
@@ -450,7 +442,7 @@ export async function openRuntime(options: RuntimeOptions & RuntimeSeams = {}): 
     env,
     homeDir,
     uid,
-    runCredentialHelper: options.credentialHelperRunner ?? helperProcesses(env),
+    runCredentialHelper: options.credentialHelperRunner ?? lazyCredentialHelperRunner(env),
     warn,
   };
   if (options.authFile !== undefined) credentials.authFile = options.authFile;
