@@ -27,6 +27,8 @@ export interface NodeBuiltins {
   "node:http": typeof import("node:http");
   /** Registry downloads over TLS on Node. */
   "node:https": typeof import("node:https");
+  /** Raw TCP: asking a registry port whether it speaks TLS. */
+  "node:net": typeof import("node:net");
   /** Process identity, temporary folder, home folder, machine. */
   "node:os": typeof import("node:os");
   /** Native gzip and DEFLATE. */

@@ -41,6 +41,8 @@ export interface RequestSpec {
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** The longest an insecure endpoint waits to learn whether its HTTPS port speaks TLS. */
+const SNIFF_TIMEOUT_MS = 2000;
 const MAX_REDIRECTS = 10;
 
 /** The host that serves a registry's API (`docker.io` is served elsewhere). */
@@ -136,11 +138,13 @@ export class Endpoint {
       }
       throw await responseError(response, "other", what);
     };
-    try {
-      return await attempt("https", !this.insecure);
-    } catch (error) {
-      if (!this.insecure || signal?.aborted) {
-        throw signal?.aborted ? error : connectionError(error, what);
+    if (!this.insecure || !(await this.#answersPlainToTls(signal))) {
+      try {
+        return await attempt("https", !this.insecure);
+      } catch (error) {
+        if (!this.insecure || signal?.aborted) {
+          throw signal?.aborted ? error : connectionError(error, what);
+        }
       }
     }
     try {
@@ -173,6 +177,21 @@ export class Endpoint {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Whether the HTTPS port answers a TLS ClientHello in plain HTTP: then an HTTPS attempt
+   * is bound to fail, and an insecure endpoint goes to HTTP without building the runtime's
+   * TLS stack for it. Anything else (TLS, no answer, no way to ask) means "try HTTPS".
+   */
+  async #answersPlainToTls(signal: AbortSignal | undefined): Promise<boolean> {
+    const sniff = this.#ctx.sniffTls;
+    if (sniff === undefined) return false;
+    const url = new URL(`https://${this.#host}/`);
+    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const port = url.port === "" ? 443 : Number(url.port);
+    const timeoutMs = Math.min(this.#ctx.connectTimeoutMs || SNIFF_TIMEOUT_MS, SNIFF_TIMEOUT_MS);
+    return await sniff(host, port, { timeoutMs, signal }) === "plain";
   }
 
   /** Whether the host answers a plain-HTTP request (one try, no credentials). */

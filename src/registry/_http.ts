@@ -6,6 +6,7 @@
  * @module
  */
 import { StevedoreError } from "../errors.ts";
+import type { SniffTlsOptions, TlsSniff } from "../fs/tls_sniff.ts";
 import {
   anySignal,
   type LinkedSignal,
@@ -55,6 +56,12 @@ export interface HttpContext {
   connectTimeoutMs: number;
   /** How long one read of a response body may wait for data, in milliseconds; 0 = no limit. */
   readTimeoutMs: number;
+  /**
+   * Asks a port whether it speaks TLS before an insecure endpoint tries HTTPS (see
+   * `src/fs/tls_sniff.ts`); absent when `fetch` was given (its connections may go
+   * elsewhere: a proxy, a test double), and then HTTPS is simply tried.
+   */
+  sniffTls?: (host: string, port: number, options: SniffTlsOptions) => Promise<TlsSniff>;
 }
 
 /**

@@ -4,6 +4,7 @@
  * @module
  */
 import { defaultFetch } from "./_default_fetch.ts";
+import { sniffTls } from "../fs/tls_sniff.ts";
 import { isValidDomain } from "../reference/mod.ts";
 import { getBlob, headBlob } from "./_blobs.ts";
 import { Endpoint, rewriteRepository } from "./_endpoint.ts";
@@ -86,6 +87,7 @@ export class RegistryClient {
         "connectTimeoutMs",
       ),
       readTimeoutMs: count(options.readTimeoutMs, DEFAULT_READ_TIMEOUT_MS, "readTimeoutMs"),
+      sniffTls: options.fetch === undefined ? sniffTls : undefined,
       retry: {
         maxRetries: count(options.retry?.maxRetries, 3, "retry.maxRetries"),
         delayMs: count(options.retry?.delayMs, 1000, "retry.delayMs"),
