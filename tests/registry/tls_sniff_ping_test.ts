@@ -58,7 +58,7 @@ describe("an insecure endpoint asks whether its HTTPS port speaks TLS", () => {
     relay = createTcpServer((client) => {
       const upstream = connect({ host: "127.0.0.1", port });
       relaySockets.push(client, upstream);
-      client.once("data", (chunk) => firstBytes.push(new Uint8Array(chunk)));
+      client.once("data", (chunk: Uint8Array) => firstBytes.push(new Uint8Array(chunk)));
       client.pipe(upstream).pipe(client);
       client.on("error", () => upstream.destroy());
       upstream.on("error", () => client.destroy());
