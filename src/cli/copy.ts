@@ -10,6 +10,7 @@ import type { CopyEndpointOptions, ImageCopyOptions } from "../runtime/mod.ts";
 import type { FlagSpecs, ParsedArgs } from "./_args.ts";
 import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
+import type { PlatformChoice } from "../platform/mod.ts";
 import { ProgressPrinter } from "./_progress.ts";
 import { timeoutFlags, timeoutOptions } from "./_transfer.ts";
 import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
@@ -178,6 +179,18 @@ function copyOptions(args: ParsedArgs): ImageCopyOptions {
   return options;
 }
 
+/** The platform `--override-os`, `--override-arch` and `--override-variant` choose. */
+function platformOption(args: ParsedArgs): { platform?: PlatformChoice } {
+  const choice: PlatformChoice = {};
+  const os = stringFlag(args, "override-os");
+  if (os !== undefined) choice.os = os;
+  const architecture = stringFlag(args, "override-arch");
+  if (architecture !== undefined) choice.architecture = architecture;
+  const variant = stringFlag(args, "override-variant");
+  if (variant !== undefined) choice.variant = variant;
+  return Object.keys(choice).length === 0 ? {} : { platform: choice };
+}
+
 /** The config digest of an image manifest, for the progress lines. */
 function configDigest(bytes: Uint8Array): string | undefined {
   const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { config?: { digest?: unknown } };
@@ -238,6 +251,21 @@ export const command: Command = {
       valueName: "path",
     },
     quiet: { type: "boolean", short: "q", help: "Suppress output information when copying" },
+    "override-os": {
+      type: "string",
+      help: "Use OS instead of the host's when choosing an image of a list",
+      valueName: "os",
+    },
+    "override-arch": {
+      type: "string",
+      help: "Use ARCH instead of the host's when choosing an image of a list",
+      valueName: "arch",
+    },
+    "override-variant": {
+      type: "string",
+      help: "Use VARIANT instead of the host's when choosing an image of a list",
+      valueName: "variant",
+    },
     ...unsupportedFlags,
   },
   async run(ctx, args) {
@@ -255,6 +283,7 @@ export const command: Command = {
     const runtime = await ctx.openRuntime({
       ...policyOptions(args),
       ...(policy === undefined ? {} : { signaturePolicyPath: policy }),
+      ...platformOption(args),
     });
     const [source, destination] = args.positionals;
     const result = await runtime.copy(source, destination, options);

@@ -10,7 +10,12 @@ import { join } from "node:path";
 import { copyBetween } from "../../src/copy/mod.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
-import { type RandomImage, randomImage, randomMultiArch } from "../helpers/random_image.ts";
+import {
+  type RandomImage,
+  randomImage,
+  type RandomIndex,
+  randomMultiArch,
+} from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { runCli } from "./_cli.ts";
 
@@ -45,6 +50,7 @@ describe("stevedore copy", () => {
   let dir: string;
   let env: Record<string, string>;
   let image: RandomImage;
+  let multi: RandomIndex;
   let registriesD: string;
 
   const cli = (...args: string[]) =>
@@ -75,7 +81,8 @@ describe("stevedore copy", () => {
     const memory = memoryTransport();
     image = randomImage({ layers: 2, layerSize: 50_000 });
     memory.store.add("demo:v1", image);
-    memory.store.add("multi:v1", randomMultiArch({ layers: 1, layerSize: 2000 }));
+    multi = randomMultiArch({ layers: 1, layerSize: 2000 });
+    memory.store.add("multi:v1", multi);
     for (const name of ["demo:v1", "multi:v1"]) {
       await copyBetween(memory.parse(name), reg(name), {
         context: { fs: new NodeFileSystem(), tlsVerify: false },
@@ -211,18 +218,40 @@ describe("stevedore copy", () => {
     assert.equal(await exists(join(dir, "preserve-digest")), false);
   });
 
-  it("--multi-arch all copies the list; the default copies one instance", () => {
+  it("--multi-arch all copies the list; otherwise one instance, --override-* choosing it", () => {
     const all = `oci:${join(dir, "multi-all")}:v1`;
     let result = copy("-q", "--src-tls-verify=false", "--multi-arch", "all", reg("multi:v1"), all);
     assert.equal(result.code, 0, result.stderr);
     const index = JSON.parse(skopeo("inspect", "--raw", all));
-    assert.equal(index.manifests.length, 3);
-    const one = `oci:${join(dir, "multi-one")}:v1`;
-    result = copy("-q", "--src-tls-verify=false", "--override-arch", "arm64", reg("multi:v1"), one);
-    assert.equal(result.code, 125, "skopeo's global --override-arch is no copy flag here");
-    result = copy("-q", "--src-tls-verify=false", reg("multi:v1"), one);
+    assert.equal(index.mediaType, "application/vnd.oci.image.index.v1+json");
+    assert.deepEqual(
+      index.manifests.map((m: { digest: string }) => m.digest),
+      multi.images.map((i) => i.manifest.digest),
+    );
+    const arm = `oci:${join(dir, "multi-arm")}:v1`;
+    result = copy(
+      "-q",
+      "--src-tls-verify=false",
+      "--override-arch",
+      "arm",
+      "--override-variant",
+      "v7",
+      reg("multi:v1"),
+      arm,
+    );
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(JSON.parse(skopeo("inspect", "--raw", one)).mediaType, OCI_MANIFEST);
+    assert.equal(rawManifest(arm).digest, multi.images[2].manifest.digest);
+    const host = `oci:${join(dir, "multi-host")}:v1`;
+    result = copy(
+      "-q",
+      "--src-tls-verify=false",
+      "--override-arch",
+      "arm64",
+      reg("multi:v1"),
+      host,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(rawManifest(host).digest, multi.images[1].manifest.digest);
   });
 
   it("copies into and out of containers-storage: (the store of --root)", () => {
