@@ -7,7 +7,7 @@
  */
 import { UsageError } from "./_errors.ts";
 import type { CopyEndpointOptions, ImageCopyOptions } from "../runtime/mod.ts";
-import type { FlagSpecs, ParsedArgs } from "./_args.ts";
+import type { FlagSpec, FlagSpecs, ParsedArgs } from "./_args.ts";
 import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import type { PlatformChoice } from "../platform/mod.ts";
@@ -72,7 +72,6 @@ const UNSUPPORTED: Record<string, [FlagSpec["type"], string]> = {
   "dest-precompute-digests": ["boolean", "digests are not precomputed"],
   "image-parallel-copies": ["string", "the number of parallel copies cannot be chosen"],
 };
-type FlagSpec = FlagSpecs[string];
 
 const unsupportedFlags: FlagSpecs = Object.fromEntries(
   Object.entries(UNSUPPORTED).map(([name, [type]]) => [
@@ -109,7 +108,7 @@ function sideOptions(args: ParsedArgs, side: "src" | "dest"): CopyEndpointOption
       throw new UsageError(`--${side}-creds`, `cannot be used with --${side}-username`);
     }
     if (username === undefined || password === undefined) {
-      throw new UsageError(`--${side}-username`, `needs --${side}-password too, and back`);
+      throw new UsageError(`--${side}-username`, `goes with --${side}-password`);
     }
     options.username = username;
     options.password = password;

@@ -2,7 +2,6 @@
 // skopeo reading what it wrote.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,17 +16,11 @@ import {
   randomMultiArch,
 } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
+import { skopeo } from "../transports/_helpers.ts";
 import { runCli } from "./_cli.ts";
 
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-
-/** Runs skopeo (no policy), returns stdout; fails the test with its stderr. */
-function skopeo(...args: string[]): string {
-  const result = spawnSync("skopeo", ["--insecure-policy", ...args], { encoding: "utf8" });
-  assert.equal(result.status, 0, `skopeo ${args.join(" ")}: ${result.stderr}`);
-  return result.stdout;
-}
 
 /** The raw manifest skopeo reads at `reference`, with its digest and parsed form. */
 function rawManifest(...args: string[]): {
@@ -505,6 +498,20 @@ describe("stevedore copy", () => {
       );
       assert.equal(result.code, 0, result.stderr);
       assert.equal(rawManifest(out("creds")).digest, image.manifest.digest);
+      result = copy(
+        "-q",
+        "--src-tls-verify=false",
+        "--src-username",
+        "alice",
+        "--src-password",
+        "pw",
+        target,
+        out("username"),
+      );
+      assert.equal(result.code, 0, result.stderr);
+      result = copy("-q", "--src-tls-verify=false", "--src-username", "alice", target, out("half"));
+      assert.equal(result.code, 125);
+      assert.match(result.stderr, /--src-username.*goes with --src-password/);
       const authFile = join(dir, "auth.json");
       const token = Buffer.from("alice:pw").toString("base64");
       await writeFile(authFile, JSON.stringify({ auths: { [secured.registry]: { auth: token } } }));
@@ -532,7 +539,7 @@ describe("stevedore copy", () => {
       // TLS is verified by default: the plain-HTTP registry is then refused.
       result = copy("-q", "--src-authfile", authFile, target, out("tls"));
       assert.equal(result.code, 125, "plain HTTP refused without --src-tls-verify=false");
-      for (const name of ["wrong", "anonymous", "tls"]) {
+      for (const name of ["wrong", "half", "anonymous", "tls"]) {
         assert.equal(await exists(join(dir, `auth-${name}`)), false, name);
       }
     } finally {
