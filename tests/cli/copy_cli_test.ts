@@ -468,6 +468,29 @@ describe("stevedore copy", () => {
     assert.equal(await exists(join(dir, "unsupported")), false);
   });
 
+  it("follows registries.conf's insecure registries; --src-tls-verify=true overrides it", async () => {
+    const conf = join(dir, "insecure.conf");
+    await writeFile(conf, `[[registry]]\nlocation = "${registry.registry}"\ninsecure = true\n`);
+    const run = (...args: string[]) =>
+      runCli([
+        "--root",
+        join(dir, "root"),
+        "--registries-conf",
+        conf,
+        "--registries-conf-dir",
+        "",
+        "copy",
+        "-q",
+        ...args,
+      ], env);
+    let result = run(reg("demo:v1"), `oci:${join(dir, "insecure-conf")}:v1`);
+    assert.equal(result.code, 0, result.stderr);
+    result = run("--src-tls-verify=true", reg("demo:v1"), `oci:${join(dir, "insecure-tls")}:v1`);
+    assert.equal(result.code, 125);
+    assert.match(result.stderr, /^Error: .*127\.0\.0\.1/);
+    assert.equal(await exists(join(dir, "insecure-tls")), false);
+  });
+
   it("reaches a registry that needs credentials with per-side creds, authfiles and TLS flags", async () => {
     const secured = await startRegistry({ auth: { username: "alice", password: "pw" } });
     try {
