@@ -46,16 +46,17 @@ describe("stevedore copy", () => {
   let multi: RandomIndex;
   let registriesD: string;
 
-  const cli = (...args: string[]) =>
+  const cliWith = (conf: string, ...args: string[]) =>
     runCli([
       "--root",
       join(dir, "root"),
       "--registries-conf",
-      join(dir, "registries.conf"),
+      conf,
       "--registries-conf-dir",
       "",
       ...args,
     ], env);
+  const cli = (...args: string[]) => cliWith(join(dir, "registries.conf"), ...args);
   const copy = (...args: string[]) => cli("copy", ...args);
   const reg = (name: string) => `docker://${registry.registry}/${name}`;
 
@@ -471,18 +472,7 @@ describe("stevedore copy", () => {
   it("follows registries.conf's insecure registries; --src-tls-verify=true overrides it", async () => {
     const conf = join(dir, "insecure.conf");
     await writeFile(conf, `[[registry]]\nlocation = "${registry.registry}"\ninsecure = true\n`);
-    const run = (...args: string[]) =>
-      runCli([
-        "--root",
-        join(dir, "root"),
-        "--registries-conf",
-        conf,
-        "--registries-conf-dir",
-        "",
-        "copy",
-        "-q",
-        ...args,
-      ], env);
+    const run = (...args: string[]) => cliWith(conf, "copy", "-q", ...args);
     let result = run(reg("demo:v1"), `oci:${join(dir, "insecure-conf")}:v1`);
     assert.equal(result.code, 0, result.stderr);
     result = run("--src-tls-verify=true", reg("demo:v1"), `oci:${join(dir, "insecure-tls")}:v1`);
