@@ -48,11 +48,13 @@
 export {
   type AnnotateInstanceOptions,
   type ContainerInfo,
+  type CopyEndpointOptions,
   type CreatedSignature,
   type CredentialOptions,
   type DiskUsageResult,
   type DiskUsageRow,
   type HistoryRow,
+  type ImageCopyOptions,
   type ImageData,
   type ImageRecord,
   type ImageSearchResult,

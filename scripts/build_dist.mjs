@@ -34,7 +34,7 @@ if (missing.length > 0) {
 // Deno and Bun. Each runtime pays for each module file it loads (Node about 1 ms), and a
 // bundler splits the code shared by different sets of commands into many small chunks (36
 // files for `images`, 64 for a pull), so the modules that run together are grouped
-// (GROUPS): `images` loads 2 chunks, a pull 3. (rollup's experimentalMinChunkSize also
+// (GROUPS): `images` loads 2 chunks, a pull 3, a copy 4 (and its transports'). (rollup's experimentalMinChunkSize also
 // merges chunks, but may merge into the entry, whose top-level await then deadlocks a
 // command.)
 const { rollup } = await import("rollup");
@@ -94,6 +94,7 @@ const GROUPS = [
     "src/store/layer_probe.ts",
     "src/digest/digest_verifier.ts",
   ]],
+  ["copy", ["src/cli/copy.ts", "src/runtime/copy.ts", "src/trust/copy_signed_image.ts"]],
 ];
 for (const [, roots] of GROUPS) {
   const gone = roots.filter((path) => !existsSync(join(root, path)));

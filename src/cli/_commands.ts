@@ -44,6 +44,7 @@ const manifest = (key: string) => one("manifest", key);
 export const COMMANDS: Record<string, Entry> = {
   pull: { summary: "Pull an image from a registry", load: pull },
   push: { summary: "Push an image to a registry", load: push },
+  copy: { summary: "Copy an image from one location to another", load: one("copy") },
   save: { summary: "Save images to an archive", load: save },
   load: { summary: "Load images from an archive", load },
   import: { summary: "Import a tarball as a filesystem image", load: importCmd },

@@ -16,6 +16,7 @@
 
 /** The modules of this folder that are loaded by name. */
 export const CLI_MODULES = [
+  "copy",
   "events",
   "exists",
   "generate_sigstore_key",

@@ -6,6 +6,7 @@
  */
 import {
   InvalidManifestError,
+  ManifestConversionError,
   ManifestUnknownError,
   UnsupportedTransportError,
 } from "../errors.ts";
@@ -84,6 +85,7 @@ export function copyImage(
  * @throws {DigestMismatchError} when a blob or manifest does not match its digest.
  * @throws {ManifestUnknownError} when no instance of a list fits `options.platform`.
  * @throws {UnsupportedTransportError} when the destination cannot take the image's format.
+ * @throws {ManifestConversionError} with `preserveDigests`, when the manifest would change.
  */
 export async function copyBetween(
   src: string | ImageReference,
@@ -137,6 +139,14 @@ export async function copyBetween(
       };
       const result = await copyTop(source, destination, options, instanceOptions, note);
       signal.throwIfAborted();
+      if (options.preserveDigests && result.manifestChanged) {
+        throw new ManifestConversionError(
+          `${srcRef}@${result.sourceDigest}`,
+          result.manifest.mediaType,
+          `the copy would change the manifest digest to ${result.manifestDigest}, ` +
+            "and the digests must be preserved",
+        );
+      }
       await destination.commit();
       return result;
     } finally {

@@ -60,6 +60,11 @@ export interface CopyOptions {
   retryDelayMs?: number;
   /** The largest config blob read into memory, in bytes. @default MAX_CONFIG_SIZE (4 MiB) */
   maxConfigSize?: number;
+  /**
+   * Fail, before anything is committed, when the manifest written would differ from the
+   * source's (a conversion or recompression would change its digest). @default false
+   */
+  preserveDigests?: boolean;
 }
 
 /**

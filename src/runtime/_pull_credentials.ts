@@ -71,6 +71,8 @@ export interface RegistryReferenceOptions extends RegistryTimeoutOptions {
   credentials: CredentialsSource;
   retries?: number;
   retryDelayMs?: number;
+  /** Verify TLS for this reference's registry, whatever registries.conf says. @default conf */
+  tlsVerify?: boolean;
 }
 
 /**
@@ -105,6 +107,7 @@ export function registryReference(
   };
   // Left out unless set, so that the context's `tlsVerify: false` still applies.
   if (primary.insecure) client.insecure = true;
+  if (options.tlsVerify !== undefined) client.insecure = !options.tlsVerify;
   const transport = createDockerTransport({ credentials: options.credentials, client });
   return transport.parse(`//${candidate.toString()}`);
 }

@@ -66,6 +66,7 @@ export type { SaveFormat, SaveOptions } from "./save.ts";
 export type { LoadOptions } from "./load.ts";
 export type { ImportOptions } from "./import_image.ts";
 export type { PushOptions } from "./push.ts";
+export type { CopyEndpointOptions, ImageCopyOptions } from "./copy.ts";
 export type { ImageSearchResult, SearchOptions } from "./search.ts";
 export type { PullPolicy } from "../policy/mod.ts";
 export type { ImageRecord } from "../store/types.ts";
@@ -74,7 +75,7 @@ export type { SigstoreAttachment } from "../signature/sigstore_attachments.ts";
 
 // The types the API above names from other layers, so that this entry documents itself.
 export type { ImageEvent, ImageEventType } from "../events/mod.ts";
-export type { CopyCompressionFormat, CopyProgressEvent } from "../copy/mod.ts";
+export type { CopyCompressionFormat, CopyProgressEvent, CopyResult } from "../copy/mod.ts";
 export type {
   ContainerConfig,
   Descriptor,

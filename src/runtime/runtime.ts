@@ -43,6 +43,8 @@ import type { LoadOptions } from "./load.ts";
 import type { ImportOptions } from "./import_image.ts";
 import { checkLimit, loadLimits } from "./_load_limits.ts";
 import type { PushOptions } from "./push.ts";
+import type { ImageCopyOptions } from "./copy.ts";
+import type { CopyResult } from "../copy/mod.ts";
 import type { ImageSearchResult, SearchOptions } from "./search.ts";
 import { runtimeSignatureLocations, trustLoader } from "./_trust.ts";
 
@@ -376,6 +378,20 @@ export class Runtime {
   async push(source: string, destination = "", options: PushOptions = {}): Promise<string> {
     const { push } = await import("./push.ts");
     return push(await this.#withAuthFile(options.authFile), source, destination, options);
+  }
+
+  /**
+   * Copies an image between two `transport:details` locations, as `skopeo copy` does
+   * (see {@linkcode copy}): the policy checks the source, signatures move between
+   * registries, and `containers-storage:` is this runtime's store.
+   */
+  async copy(
+    source: string,
+    destination: string,
+    options: ImageCopyOptions = {},
+  ): Promise<CopyResult> {
+    const { copy } = await import("./copy.ts");
+    return copy(await this.#context(), source, destination, options);
   }
 
   /** Searches registries, or lists a repository's tags (see {@linkcode search}). */

@@ -42,6 +42,30 @@ function unchangedDigests(result: CopyResult): string[] {
   return [...new Set(digests)];
 }
 
+const UNSTORABLE = "the destination cannot store signatures; copy with removeSignatures";
+
+/**
+ * Throws before anything is copied when the registry image `source` has signatures that
+ * `destination` (no registry) cannot store.
+ */
+async function refuseUnstorable(
+  source: ImageReference,
+  destination: ImageReference,
+  locations: SignatureLocations,
+  context: TransportContext,
+): Promise<void> {
+  const opened = await source.newSource(context);
+  let digest: string;
+  try {
+    digest = (await opened.getManifest()).digest;
+  } finally {
+    await opened.close();
+  }
+  if ((await readImageSignatures(source, digest, locations, context)).length > 0) {
+    throw new SignatureError(destination.toString(), UNSTORABLE);
+  }
+}
+
 /**
  * Copies `src` to `dest` like `copyBetween`; between registries, the signatures of every
  * manifest written unchanged are copied too (lookaside ones to the destination's staging,
@@ -58,7 +82,8 @@ function unchangedDigests(result: CopyResult): string[] {
  * @throws {SignatureError} when signatures exist but the manifest had to change (they would
  * no longer match: copy with `removeSignatures`), or cannot be stored at the destination.
  * This is found after the image was written (the copy engine decides about changes while
- * it copies), so the destination then holds the image without signatures.
+ * it copies), so the destination then holds the image without signatures; signatures of
+ * the top-level manifest that a non-registry destination cannot store are found before.
  */
 export async function copySignedImage(
   src: string | ImageReference,
@@ -70,6 +95,12 @@ export async function copySignedImage(
   const locations = options.signatureLocations;
   const signers = options.signers ?? [];
   if (signers.length > 0) await checkSignable(destination, signers, locations);
+  if (
+    !options.removeSignatures && registryImage(source) !== undefined &&
+    registryImage(destination) === undefined
+  ) {
+    await refuseUnstorable(source, destination, locations, options.context);
+  }
   const result = await copyBetween(source, destination, options);
   const target = registryImage(destination);
   if (!options.removeSignatures && registryImage(source) !== undefined) {
@@ -92,10 +123,7 @@ export async function copySignedImage(
       const signatures = await readImageSignatures(source, digest, locations, options.context);
       if (signatures.length === 0) continue;
       if (target === undefined) {
-        throw new SignatureError(
-          destination.toString(),
-          "the destination cannot store signatures; copy with removeSignatures",
-        );
+        throw new SignatureError(destination.toString(), UNSTORABLE);
       }
       const storage = await storageFor(destination, locations);
       const simple = signatures.flatMap((s) => s.format === "simple" ? [s.blob] : []);
