@@ -48,7 +48,6 @@
 export {
   type AnnotateInstanceOptions,
   type ContainerInfo,
-  type CopyEndpointOptions,
   type CreatedSignature,
   type CredentialOptions,
   type DiskUsageResult,
@@ -74,7 +73,6 @@ export {
   type ManifestListPushOptions,
   type PruneOptions,
   type PruneResult,
-  type PullCredentials,
   type PullOptions,
   type PullPolicy,
   type PushOptions,

@@ -21,23 +21,20 @@ import {
 import type { OperationContext } from "./context.ts";
 import type { CredentialOptions, RegistryTimeoutOptions } from "./pull_options.ts";
 
-/** How one side of a copy reaches its registry (ignored for other transports). */
-export interface CopyEndpointOptions extends CredentialOptions {
-  /** Send no credentials at all (`--src-no-creds`). @default false */
-  anonymous?: boolean;
-  /**
-   * Verify TLS; `false` also allows plain HTTP. @default registries.conf's `insecure`,
-   * else true
-   */
-  tlsVerify?: boolean;
-}
-
 /** Options of {@linkcode Runtime.copy}. */
 export interface ImageCopyOptions extends RegistryTimeoutOptions {
-  /** How the source's registry is reached. */
-  source?: CopyEndpointOptions;
-  /** How the destination's registry is reached. */
-  destination?: CopyEndpointOptions;
+  /** How the source's registry is reached (ignored for other transports). */
+  source?: CredentialOptions & {
+    /** Send no credentials at all (`--src-no-creds`). @default false */
+    anonymous?: boolean;
+    /**
+     * Verify TLS; `false` also allows plain HTTP. @default registries.conf's `insecure`,
+     * else true
+     */
+    tlsVerify?: boolean;
+  };
+  /** How the destination's registry is reached, as for `source`. */
+  destination?: ImageCopyOptions["source"];
   /** Copy every instance of a manifest list and the list itself. @default false */
   all?: boolean;
   /** Write the manifest with this MIME type, converting it if needed. @default keep */
@@ -63,6 +60,9 @@ export interface ImageCopyOptions extends RegistryTimeoutOptions {
   /** Cancels the copy. */
   signal?: AbortSignal;
 }
+
+/** How one side of a copy reaches its registry (ignored for other transports). */
+export type CopyEndpointOptions = NonNullable<ImageCopyOptions["source"]>;
 
 /**
  * Parses one side of a copy, which must be `transport:details`.

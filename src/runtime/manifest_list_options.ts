@@ -4,7 +4,7 @@
  * @module
  */
 import type { CopyCompressionFormat } from "../copy/mod.ts";
-import type { PullCredentials } from "./pull_options.ts";
+import type { Credentials } from "../config/mod.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
 
 /** Registry access options of the manifest list operations. */
@@ -12,7 +12,7 @@ export interface RegistryAccessOptions {
   /** Verify TLS; `false` also allows plain HTTP. @default true (or registries.conf) */
   tlsVerify?: boolean;
   /** Credentials, `user[:password]` or an object. @default the auth files */
-  credentials?: PullCredentials;
+  credentials?: string | Credentials;
   /** The credential file to read. @default the runtime's */
   authFile?: string;
   /** How many times a failed request or blob copy is retried. @default 3 */

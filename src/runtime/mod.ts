@@ -75,7 +75,12 @@ export type { SigstoreAttachment } from "../signature/sigstore_attachments.ts";
 
 // The types the API above names from other layers, so that this entry documents itself.
 export type { ImageEvent, ImageEventType } from "../events/mod.ts";
-export type { CopyCompressionFormat, CopyProgressEvent, CopyResult } from "../copy/mod.ts";
+export type {
+  CopiedInstance,
+  CopyCompressionFormat,
+  CopyProgressEvent,
+  CopyResult,
+} from "../copy/mod.ts";
 export type {
   ContainerConfig,
   Descriptor,

@@ -15,7 +15,7 @@ export type PullCredentials = string | Credentials;
 /** Where an operation that reaches a registry takes its credentials from: one source at most. */
 export interface CredentialOptions {
   /** Credentials, `user[:password]` or an object. */
-  credentials?: PullCredentials;
+  credentials?: string | Credentials;
   /** A user name (with `password`). */
   username?: string;
   /** A password (with `username`). */
@@ -60,7 +60,7 @@ export interface PullOptions extends RegistryTimeoutOptions {
   /** The credential file to read (`--authfile`). @default the runtime's, else the standard ones */
   authFile?: string;
   /** Credentials, `user[:password]` or an object; only one credential source is allowed. */
-  credentials?: PullCredentials;
+  credentials?: string | Credentials;
   /** A user name (with `password`). */
   username?: string;
   /** A password (with `username`). */
