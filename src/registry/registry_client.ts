@@ -62,6 +62,9 @@ export class RegistryClient {
   /** The registry, `host[:port]`, as given. */
   readonly registry: string;
   readonly #ctx: HttpContext;
+  /** The context of insecure endpoints: without certificate checks, unless `fetch` is given. */
+  #insecureCtx: HttpContext | undefined;
+  readonly #ownFetch: boolean;
   readonly #primary: Endpoint;
   readonly #reads: Endpoint[];
   readonly #signal: AbortSignal | undefined;
@@ -77,9 +80,9 @@ export class RegistryClient {
     this.registry = registry;
     this.#signal = options.signal;
     this.#credentials = options.credentials;
-    const fetchFn = options.fetch ?? defaultFetch();
+    this.#ownFetch = options.fetch !== undefined;
     this.#ctx = {
-      fetch: fetchFn,
+      fetch: options.fetch ?? defaultFetch(),
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
       connectTimeoutMs: count(
         options.connectTimeoutMs,
@@ -121,11 +124,17 @@ export class RegistryClient {
     insecure: boolean,
     extra: { rewrite?: RepoPrefixRewrite; namespaceProxy?: string; host?: string } = {},
   ): Endpoint {
-    return new Endpoint(this.#ctx, registry, {
+    const ctx = insecure ? this.#insecureContext() : this.#ctx;
+    return new Endpoint(ctx, registry, {
       ...extra,
       insecure,
       credentials: () => this.#lookup(registry),
     });
+  }
+
+  #insecureContext(): HttpContext {
+    if (this.#ownFetch) return this.#ctx;
+    return this.#insecureCtx ??= { ...this.#ctx, fetch: defaultFetch({ verifyTls: false }) };
   }
 
   async #lookup(registry: string): Promise<Credentials | undefined> {
