@@ -144,10 +144,16 @@ export function nodeHttpFetch(
 /** How {@linkcode nodeTlsFetch} talks to HTTPS servers. */
 export interface NodeTlsOptions {
   /**
-   * Whether the server's certificate is checked (against the runtime's CA certificates)
-   * and its name matched. @default true
+   * Whether the server's certificate is checked (against the runtime's CA certificates
+   * and `ca`) and its name matched. @default true
    */
   verify?: boolean;
+  /** CA certificates (PEM) trusted besides the runtime's own. @default none */
+  ca?: readonly string[];
+  /** A client certificate (PEM), sent with `key`. @default none */
+  cert?: string;
+  /** The client certificate's private key (PEM). @default none */
+  key?: string;
 }
 
 /** A `fetch` over `node:http` and `node:https`, as {@linkcode nodeHttpFetch}. */
@@ -189,10 +195,22 @@ export function nodeTlsFetch(tls: NodeTlsOptions): NodeFetch {
 
 /** The `node:tls` options of `tls`. */
 function tlsOf(tls: NodeTlsOptions): AgentOptions {
-  if (tls.verify !== false) return {};
-  // Nothing is checked, so no CA is needed: an empty list spares Node building its store
-  // of root certificates (~25 ms of CPU on the first HTTPS request of a process).
-  return { rejectUnauthorized: false, ca: [] };
+  const options: AgentOptions = {};
+  if (tls.verify === false) {
+    // Nothing is checked, so no CA is needed: an empty list spares Node building its
+    // store of root certificates.
+    options.rejectUnauthorized = false;
+    options.ca = [];
+  } else if (tls.ca !== undefined && tls.ca.length > 0) {
+    // `ca` replaces the runtime's CAs: keep them.
+    const { rootCertificates } = requireNodeBuiltin("node:tls", "trust extra CA certificates");
+    options.ca = [...rootCertificates, ...tls.ca];
+  }
+  if (tls.cert !== undefined && tls.key !== undefined) {
+    options.cert = tls.cert;
+    options.key = tls.key;
+  }
+  return options;
 }
 
 /** Sends a request; `https` gives the extra options of `https:` requests. */

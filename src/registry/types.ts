@@ -8,7 +8,8 @@
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 import type { Credentials } from "../config/mod.ts";
-export type { Credentials };
+import type { RegistryTls } from "../config/certs_dir.ts";
+export type { Credentials, RegistryTls };
 
 /**
  * Where credentials come from: fixed credentials (used for the primary registry only), or a
@@ -17,6 +18,15 @@ export type { Credentials };
 export type CredentialsSource =
   | Credentials
   | ((registry: string) => Credentials | undefined | Promise<Credentials | undefined>);
+
+/**
+ * A registry's TLS material (its CA certificates, a client certificate): fixed (used for
+ * the primary registry only), or a function asked once per registry host (mirrors
+ * included), e.g. one that reads certs.d.
+ */
+export type RegistryTlsSource =
+  | RegistryTls
+  | ((registry: string) => RegistryTls | undefined | Promise<RegistryTls | undefined>);
 
 /** How failed requests are retried. */
 export interface RetryOptions {
@@ -79,6 +89,14 @@ export interface RegistryClientOptions {
   insecure?: boolean;
   /** `false` means the same as `insecure: true` (see there). @default true */
   tlsVerify?: boolean;
+  /**
+   * CA certificates to trust and a client certificate to send, per registry host (what
+   * containers/image reads from certs.d). Used by the default `fetch` on Node, Deno
+   * (`node:https`) and Bun (its `fetch`'s `tls` option); an injected `fetch`, or another
+   * runtime, does not see them. A function that throws (a key without its certificate)
+   * fails the registry's first request. @default none
+   */
+  tls?: RegistryTlsSource;
   /** The `User-Agent` header. @default "stevedore/0.1.0" */
   userAgent?: string;
   /** How failed requests are retried. @default { maxRetries: 3, delayMs: 1000 } */

@@ -9,12 +9,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request as httpsRequest } from "node:https";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { type CertificateFiles, selfSignedCertificate } from "./certificates.ts";
+import { type CertificateFiles, selfSignedCertificate, signedCertificate } from "./certificates.ts";
 
 /** Where the registry binary is looked for unless `$DOCKER_REGISTRY_BIN` says otherwise. */
 export const REGISTRY_BINARY = "/usr/bin/docker-registry";
@@ -26,10 +25,20 @@ export interface StartRegistryOptions {
   /** The loopback address to listen on: `127.0.0.1` or `::1`. @default "127.0.0.1" */
   address?: "127.0.0.1" | "::1";
   /**
-   * Serve HTTPS with a self-signed certificate for `127.0.0.1`, `::1` and `localhost`,
-   * made for this registry (nothing trusts it). @default plain HTTP
+   * Serve HTTPS: `true` with a self-signed certificate for `127.0.0.1`, `::1` and
+   * `localhost`, made for this registry (nothing trusts it); or with a certificate signed
+   * by `authority`, and requiring client certificates signed by `clientAuthority`.
+   * @default plain HTTP
    */
-  tls?: boolean;
+  tls?: boolean | RegistryTlsOptions;
+}
+
+/** How a registry serves HTTPS with test CAs. */
+export interface RegistryTlsOptions {
+  /** The CA that signs the server's certificate. */
+  authority: CertificateFiles;
+  /** Require a client certificate signed by this CA. @default none required */
+  clientAuthority?: CertificateFiles;
 }
 
 /** A running registry. */
@@ -69,21 +78,22 @@ function registryBinary(): string {
   return binary;
 }
 
-/** Whether `url` answers `/v2/` with 200 or 401 (certificates not checked). */
-async function answers(url: string): Promise<boolean> {
+/**
+ * Whether the registry at `url` is up: `/v2/` answers 200 or 401 over plain HTTP; over
+ * HTTPS, it accepts connections (it may want a client certificate the probe lacks).
+ */
+async function answers(url: string, address: string, port: number): Promise<boolean> {
   if (url.startsWith("http:")) {
     const response = await fetch(`${url}/v2/`);
     await response.body?.cancel();
     return response.status === 200 || response.status === 401;
   }
   return await new Promise<boolean>((resolve, reject) => {
-    const request = httpsRequest(`${url}/v2/`, { rejectUnauthorized: false, agent: false });
-    request.on("response", (response) => {
-      response.resume();
-      resolve(response.statusCode === 200 || response.statusCode === 401);
+    const socket = connect({ host: address, port }, () => {
+      socket.destroy();
+      resolve(true);
     });
-    request.on("error", reject);
-    request.end();
+    socket.on("error", reject);
   });
 }
 
@@ -92,6 +102,7 @@ function configYaml(
   host: string,
   htpasswd: string | undefined,
   tls: CertificateFiles | undefined,
+  clientAuthority: CertificateFiles | undefined,
 ): string {
   const lines = [
     "version: 0.1",
@@ -112,6 +123,9 @@ function configYaml(
   ];
   if (tls !== undefined) {
     lines.push("  tls:", `    certificate: ${tls.certificate}`, `    key: ${tls.key}`);
+    if (clientAuthority !== undefined) {
+      lines.push("    clientcas:", `      - ${clientAuthority.certificate}`);
+    }
   }
   if (htpasswd !== undefined) {
     lines.push("auth:", "  htpasswd:", "    realm: stevedore-test", `    path: ${htpasswd}`);
@@ -148,14 +162,16 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const port = await freePort(address);
   const host = address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
   let tls: CertificateFiles | undefined;
+  const signed = typeof options.tls === "object" ? options.tls : undefined;
   try {
-    if (options.tls) tls = selfSignedCertificate(root);
+    if (signed) tls = signedCertificate(root, "server", signed.authority, "server");
+    else if (options.tls) tls = selfSignedCertificate(root);
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
   }
   const config = join(root, "config.yml");
-  await writeFile(config, configYaml(root, host, htpasswd, tls));
+  await writeFile(config, configYaml(root, host, htpasswd, tls, signed?.clientAuthority));
 
   const child = spawn(binary, ["serve", config], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
@@ -184,7 +200,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       throw new Error(`docker-registry exited (${child.exitCode}) on start: ${log}`);
     }
     try {
-      if (await answers(url)) break;
+      if (await answers(url, address, port)) break;
     } catch {
       // not listening yet
     }
