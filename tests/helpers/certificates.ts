@@ -34,44 +34,22 @@ function openssl(args: string[]): void {
   }
 }
 
+/** A self-signed certificate for `subject` (with `extra` arguments), as `NAME.crt`/`NAME.key` in `dir`. */
+function selfSigned(dir: string, name: string, subject: string, extra: string[]): CertificateFiles {
+  const files = { certificate: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
+  const output = ["-keyout", files.key, "-out", files.certificate];
+  openssl(["req", "-x509", ...NEW_KEY, "-days", "2", "-subj", subject, ...extra, ...output]);
+  return files;
+}
+
 /** A self-signed server certificate for the loopback names, written as `NAME.crt`/`NAME.key` in `dir`. */
 export function selfSignedCertificate(dir: string, name = "server"): CertificateFiles {
-  const files = { certificate: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-  openssl([
-    "req",
-    "-x509",
-    ...NEW_KEY,
-    "-days",
-    "2",
-    "-subj",
-    "/CN=stevedore test server",
-    "-addext",
-    LOOPBACK,
-    "-keyout",
-    files.key,
-    "-out",
-    files.certificate,
-  ]);
-  return files;
+  return selfSigned(dir, name, "/CN=stevedore test server", ["-addext", LOOPBACK]);
 }
 
 /** A test certificate authority, written as `NAME.crt`/`NAME.key` in `dir`. */
 export function certificateAuthority(dir: string, name: string): CertificateFiles {
-  const files = { certificate: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-  openssl([
-    "req",
-    "-x509",
-    ...NEW_KEY,
-    "-days",
-    "2",
-    "-subj",
-    `/CN=stevedore test CA ${name}`,
-    "-keyout",
-    files.key,
-    "-out",
-    files.certificate,
-  ]);
-  return files;
+  return selfSigned(dir, name, `/CN=stevedore test CA ${name}`, []);
 }
 
 /**

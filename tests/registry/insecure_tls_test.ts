@@ -12,12 +12,12 @@ import { copyBetween } from "../../src/copy/mod.ts";
 import { DigestMismatchError, RegistryError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { RegistryClient, type RegistryClientOptions } from "../../src/registry/mod.ts";
-import { openRuntime, type Runtime } from "../../src/runtime/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { snapshot } from "../runtime/_sentinel.ts";
 import { randomBytes, readAll, sha256, streamOf } from "./_fixtures.ts";
+import { openTlsRuntime } from "./_tls_runtime.ts";
 
 const NO_RETRY = { maxRetries: 0 };
 
@@ -36,22 +36,6 @@ describe("a self-signed HTTPS registry", () => {
     memory.store.add(repoTag, pushed);
     await copyBetween(memory.parse(repoTag), `docker://${server.registry}/${repoTag}`, {
       context: { fs: new NodeFileSystem(), tlsVerify: false },
-    });
-  };
-
-  const open = async (name: string, conf = ""): Promise<Runtime> => {
-    const confPath = join(dir, `${name}.conf`);
-    await writeFile(confPath, conf);
-    return await openRuntime({
-      root: join(dir, name),
-      registriesConf: confPath,
-      registriesConfDir: "",
-      env: {},
-      homeDir: dir,
-      uid: 1000,
-      hostPlatform: { os: "linux", architecture: "amd64" },
-      tmpDir: dir,
-      warn: () => {},
     });
   };
 
@@ -164,14 +148,14 @@ describe("a self-signed HTTPS registry", () => {
   it("pulls with Runtime.pull when marked insecure; refuses otherwise, store untouched", async () => {
     await push(image, "tls/pulled:v1");
     await push(randomImage({ layers: 1, layerSize: 512 }), "tls/pulled:v2");
-    const runtime = await open("store");
+    const { runtime, store } = await openTlsRuntime(dir, "store");
     const [pulled] = await runtime.pull(`${server.registry}/tls/pulled:v1`, {
       tlsVerify: false,
       retries: 0,
     });
     assert.equal(`sha256:${pulled.id}`, image.config.digest);
 
-    const before = await snapshot(join(dir, "store"));
+    const before = await snapshot(store);
     await assert.rejects(
       runtime.pull(`${server.registry}/tls/pulled:v2`, { retries: 0 }),
       (error) => {
@@ -180,16 +164,17 @@ describe("a self-signed HTTPS registry", () => {
         return true;
       },
     );
-    assert.deepEqual(await snapshot(join(dir, "store")), before);
+    assert.deepEqual(await snapshot(store), before);
 
     const conf = `[[registry]]\nlocation = "${server.registry}"\ninsecure = true\n`;
-    const marked = await open("marked", conf);
+    const { runtime: marked } = await openTlsRuntime(dir, "marked", conf);
     const [again] = await marked.pull(`${server.registry}/tls/pulled:v1`, { retries: 0 });
     assert.equal(`sha256:${again.id}`, image.config.digest);
   });
 
   it("pushes with Runtime.push when marked insecure", async () => {
-    const runtime = await open("store");
+    const { runtime } = await openTlsRuntime(dir, "pusher");
+    await runtime.pull(`${server.registry}/tls/pulled:v1`, { tlsVerify: false, retries: 0 });
     const destination = `${server.registry}/tls/pushed:v1`;
     const digest = await runtime.push(`${server.registry}/tls/pulled:v1`, destination, {
       tlsVerify: false,

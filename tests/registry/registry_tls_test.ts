@@ -11,7 +11,7 @@ import { copyBetween } from "../../src/copy/mod.ts";
 import { ConfigError, RegistryError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { RegistryClient, type RegistryClientOptions } from "../../src/registry/mod.ts";
-import { openRuntime, type Runtime } from "../../src/runtime/mod.ts";
+import type { Runtime } from "../../src/runtime/mod.ts";
 import {
   certificateAuthority,
   type CertificateFiles,
@@ -22,6 +22,7 @@ import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { snapshot } from "../runtime/_sentinel.ts";
 import { readAll } from "./_fixtures.ts";
+import { openTlsRuntime } from "./_tls_runtime.ts";
 
 const NO_RETRY = { maxRetries: 0 };
 
@@ -64,22 +65,7 @@ describe("registries with their own CA and client certificates", () => {
     for (const [name, text] of Object.entries(files)) await writeFile(join(hostDir, name), text);
   };
 
-  const open = async (name: string): Promise<Runtime> => {
-    const home = join(dir, name, "home");
-    await mkdir(home, { recursive: true });
-    const confPath = join(dir, name, "registries.conf");
-    await writeFile(confPath, "");
-    return await openRuntime({
-      root: join(dir, name, "store"),
-      registriesConf: confPath,
-      registriesConfDir: "",
-      env: {},
-      homeDir: home,
-      uid: 1000,
-      hostPlatform: { os: "linux", architecture: "amd64" },
-      warn: () => {},
-    });
-  };
+  const open = async (name: string): Promise<Runtime> => (await openTlsRuntime(dir, name)).runtime;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "stevedore-certs-"));
