@@ -15,7 +15,9 @@ import { lazyCredentialHelperRunner } from "../config/credential_helper.ts";
 import { UsageError } from "./_errors.ts";
 import { hostFileSystem } from "../fs/mod.ts";
 import { currentUid, homeDirOf } from "../fs/process.ts";
-import { boolFlag, type ParsedArgs } from "./_args.ts";
+import { boolFlag, type ParsedArgs, stringFlag } from "./_args.ts";
+import { certsDirectories, certsDirTls } from "../config/certs_dir.ts";
+import type { RegistryTlsSource } from "../registry/mod.ts";
 import type { CommandContext } from "./_command.ts";
 
 /** The credential file to write and the context to read credentials. */
@@ -56,15 +58,24 @@ export function registryKey(input: string): string {
   return key;
 }
 
-/** Whether plain HTTP may be used for `host` (registries.conf `insecure` or `--tls-verify=false`). */
+/**
+ * How to reach `host`: whether it is insecure (registries.conf `insecure` or
+ * `--tls-verify=false`), and its TLS files (`--cert-dir`, else certs.d).
+ */
 export async function registrySettings(
   ctx: CommandContext,
   host: string,
   args: ParsedArgs,
-): Promise<{ insecure: boolean }> {
-  if (args.values["tls-verify"] !== undefined) return { insecure: !boolFlag(args, "tls-verify") };
+): Promise<{ insecure: boolean; tls?: RegistryTlsSource }> {
+  const tls = certsDirTls(hostFileSystem(), {
+    certDir: stringFlag(args, "cert-dir"),
+    certsDirs: certsDirectories(homeDirOf(ctx.io.env)),
+  });
+  if (args.values["tls-verify"] !== undefined) {
+    return { insecure: !boolFlag(args, "tls-verify"), tls };
+  }
   const conf = await registriesConfOf(ctx);
-  return { insecure: findRegistry(conf, host)?.insecure ?? false };
+  return { insecure: findRegistry(conf, host)?.insecure ?? false, tls };
 }
 
 /** The registries.conf the global flags and the environment name. */

@@ -1,13 +1,20 @@
 /**
  * The registry flags shared by `pull`, `push`, `search`, `login` and `manifest push`:
- * `--tls-verify`, `--authfile`, `--creds`, `--retry`, `--retry-delay`; and the network
+ * `--tls-verify`, `--cert-dir`, `--authfile`, `--creds`, `--retry`, `--retry-delay`; and the network
  * timeouts of `pull`, `push` and `search`: `--connect-timeout`, `--read-timeout`.
  *
  * @module
  */
 import { UsageError } from "./_errors.ts";
-import type { FlagSpecs, ParsedArgs } from "./_args.ts";
+import type { FlagSpec, FlagSpecs, ParsedArgs } from "./_args.ts";
 import { boolFlag, durationFlag, stringFlag } from "./_args.ts";
+
+/** `--cert-dir`, as podman has it (also on `search` and `login`). */
+export const certDirFlag: FlagSpec = {
+  type: "string",
+  help: "Use certificates at path (*.crt, *.cert, *.key) to connect to the registry",
+  valueName: "path",
+};
 
 /** The flags. */
 export const transferFlags: FlagSpecs = {
@@ -21,6 +28,7 @@ export const transferFlags: FlagSpecs = {
     type: "boolean",
     help: "Require HTTPS and verify certificates when contacting registries (default true)",
   },
+  "cert-dir": certDirFlag,
   retry: { type: "string", help: "Number of times to retry in case of failure", valueName: "uint" },
   "retry-delay": {
     type: "string",
@@ -37,6 +45,8 @@ export interface TransferOptions {
   credentials?: string;
   /** `--tls-verify`. */
   tlsVerify?: boolean;
+  /** `--cert-dir`. */
+  certDir?: string;
 }
 
 /** The options the flags give. @throws {UsageError} for empty credentials. */
@@ -52,6 +62,8 @@ export function transferOptions(args: ParsedArgs): TransferOptions {
     options.credentials = creds;
   }
   if (args.values["tls-verify"] !== undefined) options.tlsVerify = boolFlag(args, "tls-verify");
+  const certDir = stringFlag(args, "cert-dir");
+  if (certDir !== undefined) options.certDir = certDir;
   return options;
 }
 

@@ -13,6 +13,7 @@ import { boolFlag, expectArgs, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { readAll, readLine } from "./_stdin.ts";
 import { authContext, registryKey, registrySettings } from "./_auth.ts";
+import { certDirFlag } from "./_transfer.ts";
 
 /** The `login` command. */
 export const command: Command = {
@@ -36,6 +37,7 @@ export const command: Command = {
     "password-stdin": { type: "boolean", help: "Take the password from stdin" },
     "get-login": { type: "boolean", help: "Return the current login user for the registry" },
     "tls-verify": { type: "boolean", help: "Require HTTPS and verify certificates (default true)" },
+    "cert-dir": certDirFlag,
   },
   async run(ctx, args) {
     expectArgs("login", args.positionals, 1, 1);
@@ -77,6 +79,7 @@ export const command: Command = {
       registry: host,
       credentials: { username, password },
       insecure: settings.insecure,
+      tls: settings.tls,
       retry: { maxRetries: 0 },
     });
     try {

@@ -7,7 +7,7 @@ import type { ImageSearchResult, SearchOptions } from "../runtime/mod.ts";
 import { boolFlag, expectArgs, FORMAT_FLAG, intFlag, listFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { formatRows } from "./_format.ts";
-import { timeoutFlags, timeoutOptions, transferOptions } from "./_transfer.ts";
+import { certDirFlag, timeoutFlags, timeoutOptions, transferOptions } from "./_transfer.ts";
 
 /** The `search` command. */
 export const command: Command = {
@@ -23,6 +23,7 @@ export const command: Command = {
       valueName: "credentials",
     },
     "tls-verify": { type: "boolean", help: "Require HTTPS and verify certificates (default true)" },
+    "cert-dir": certDirFlag,
     filter: {
       type: "string",
       short: "f",

@@ -136,36 +136,40 @@ function toResponse(message: IncomingMessage, method: string, done: () => void):
     done();
     return new NodeResponse(status, statusText, headers, null);
   }
-  let ended = false;
+  // "open" until the body ends, fails or is cancelled: Deno's `node:http` may still emit
+  // data (and then end) after the body was cancelled and the message destroyed.
+  let state: "open" | "ended" | "failed" = "open";
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       message.on("data", (chunk: Uint8Array) => {
+        if (state !== "open") return;
         controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         if ((controller.desiredSize ?? 1) <= 0) message.pause();
       });
       message.on("end", () => {
-        ended = true;
+        if (state !== "open") return;
+        state = "ended";
         done();
         controller.close();
       });
       message.on("error", (error) => {
+        if (state !== "open") return;
+        state = "failed";
         done();
         controller.error(error);
       });
       message.on("close", () => {
-        if (ended) return;
+        if (state !== "open") return;
+        state = "failed";
         done();
-        try {
-          controller.error(new TypeError("The connection closed before the response ended"));
-        } catch {
-          // already errored
-        }
+        controller.error(new TypeError("The connection closed before the response ended"));
       });
     },
     pull() {
       message.resume();
     },
     cancel() {
+      state = "failed";
       done();
       message.destroy();
     },

@@ -29,6 +29,8 @@ export interface NodeBuiltins {
   "node:https": typeof import("node:https");
   /** Raw TCP: asking a registry port whether it speaks TLS. */
   "node:net": typeof import("node:net");
+  /** The runtime's CA certificates (extra CAs of a registry are added to them). */
+  "node:tls": typeof import("node:tls");
   /** Process identity, temporary folder, home folder, machine. */
   "node:os": typeof import("node:os");
   /** Native gzip and DEFLATE. */

@@ -194,13 +194,17 @@ export class Endpoint {
     return await sniff(host, port, { timeoutMs, signal }) === "plain";
   }
 
-  /** Whether the host answers a plain-HTTP request (one try, no credentials). */
+  /**
+   * Whether the host answers a plain-HTTP request (one try, no credentials). A `400` is
+   * not counted: it is how an HTTPS server (Go's, the registry's) answers plain HTTP.
+   */
   async #answersPlainHttp(signal: AbortSignal | undefined): Promise<boolean> {
     try {
       const url = new URL(`http://${this.#host}/v2/`);
       const init = { method: "GET", headers: { "user-agent": this.#ctx.userAgent } };
-      await discard(await fetchOnce(this.#ctx, url, init, signal));
-      return true;
+      const response = await fetchOnce(this.#ctx, url, init, signal);
+      await discard(response);
+      return response.status !== 400;
     } catch {
       return false;
     }

@@ -103,11 +103,24 @@ export async function responseError(
   return new RegistryError(what, response.status, answer.message, options);
 }
 
+/**
+ * What went wrong with a connection: the error's message, and its cause's where it adds
+ * something (`fetch` fails with "fetch failed" and puts the reason, such as a certificate
+ * that is not trusted, in `cause`).
+ */
+function failureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : "";
+  return cause === "" || error.message.includes(cause)
+    ? error.message
+    : `${error.message}: ${cause}`;
+}
+
 /** Builds the error for a request that got no answer at all. */
 export function connectionError(error: unknown, what: string): StevedoreError {
   if (error instanceof StevedoreError) return error;
   const reason = error instanceof AttemptTimeoutError
     ? error.message
-    : `connection failed: ${error instanceof Error ? error.message : String(error)}`;
+    : `connection failed: ${failureText(error)}`;
   return new RegistryError(what, 0, reason, { cause: error });
 }

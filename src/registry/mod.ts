@@ -52,6 +52,8 @@ export type {
   PutBlobOptions,
   RegistryClientOptions,
   RegistryEndpoint,
+  RegistryTls,
+  RegistryTlsSource,
   RepoPrefixRewrite,
   RetryOptions,
   SearchResult,

@@ -8,7 +8,7 @@ import { sniffTls } from "../fs/tls_sniff.ts";
 import { isValidDomain } from "../reference/mod.ts";
 import { getBlob, headBlob } from "./_blobs.ts";
 import { Endpoint, rewriteRepository } from "./_endpoint.ts";
-import { anySignal, defaultSleep, type HttpContext } from "./_http.ts";
+import { anySignal, defaultSleep, type HttpContext, type HttpFetch } from "./_http.ts";
 import { catalog, listTags, searchV1 } from "./_listing.ts";
 import { deleteManifest, getManifest, headManifest, putManifest } from "./_manifests.ts";
 import { mountBlob, putBlob } from "./_uploads.ts";
@@ -62,6 +62,10 @@ export class RegistryClient {
   /** The registry, `host[:port]`, as given. */
   readonly registry: string;
   readonly #ctx: HttpContext;
+  /** The context of insecure endpoints: without certificate checks, unless `fetch` is given. */
+  #insecureCtx: HttpContext | undefined;
+  readonly #ownFetch: boolean;
+  readonly #tls: RegistryClientOptions["tls"];
   readonly #primary: Endpoint;
   readonly #reads: Endpoint[];
   readonly #signal: AbortSignal | undefined;
@@ -77,9 +81,10 @@ export class RegistryClient {
     this.registry = registry;
     this.#signal = options.signal;
     this.#credentials = options.credentials;
-    const fetchFn = options.fetch ?? defaultFetch();
+    this.#ownFetch = options.fetch !== undefined;
+    this.#tls = options.tls;
     this.#ctx = {
-      fetch: fetchFn,
+      fetch: options.fetch ?? defaultFetch(),
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
       connectTimeoutMs: count(
         options.connectTimeoutMs,
@@ -121,11 +126,36 @@ export class RegistryClient {
     insecure: boolean,
     extra: { rewrite?: RepoPrefixRewrite; namespaceProxy?: string; host?: string } = {},
   ): Endpoint {
-    return new Endpoint(this.#ctx, registry, {
+    return new Endpoint(this.#contextOf(registry, insecure), registry, {
       ...extra,
       insecure,
       credentials: () => this.#lookup(registry),
     });
+  }
+
+  /**
+   * The context of an endpoint: the default `fetch` gets the endpoint's TLS settings (no
+   * certificate checks when insecure; its CA and client certificates), read on its first
+   * request.
+   */
+  #contextOf(registry: string, insecure: boolean): HttpContext {
+    if (this.#ownFetch) return this.#ctx;
+    const tls = this.#tls;
+    if (tls === undefined) {
+      if (!insecure) return this.#ctx;
+      return this.#insecureCtx ??= { ...this.#ctx, fetch: defaultFetch({ verifyTls: false }) };
+    }
+    let chosen: Promise<HttpFetch> | undefined;
+    const choose = async () => {
+      const found = typeof tls === "function"
+        ? await tls(registry)
+        : registry === this.registry
+        ? tls
+        : undefined;
+      return defaultFetch({ ...found, verifyTls: !insecure });
+    };
+    const fetch: HttpFetch = async (input, init) => (await (chosen ??= choose()))(input, init);
+    return { ...this.#ctx, fetch };
   }
 
   async #lookup(registry: string): Promise<Credentials | undefined> {

@@ -8,7 +8,8 @@
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 import type { Credentials } from "../config/mod.ts";
-export type { Credentials };
+import type { RegistryTls } from "../config/certs_dir.ts";
+export type { Credentials, RegistryTls };
 
 /**
  * Where credentials come from: fixed credentials (used for the primary registry only), or a
@@ -17,6 +18,15 @@ export type { Credentials };
 export type CredentialsSource =
   | Credentials
   | ((registry: string) => Credentials | undefined | Promise<Credentials | undefined>);
+
+/**
+ * A registry's TLS material (its CA certificates, a client certificate): fixed (used for
+ * the primary registry only), or a function asked once per registry host (mirrors
+ * included), e.g. one that reads certs.d.
+ */
+export type RegistryTlsSource =
+  | RegistryTls
+  | ((registry: string) => RegistryTls | undefined | Promise<RegistryTls | undefined>);
 
 /** How failed requests are retried. */
 export interface RetryOptions {
@@ -43,7 +53,10 @@ export interface RepoPrefixRewrite {
 export interface RegistryEndpoint {
   /** The registry host, `host[:port]`. */
   registry: string;
-  /** Whether plain HTTP may be used when HTTPS fails. @default false */
+  /**
+   * Whether this endpoint is insecure: as for {@linkcode RegistryClientOptions.insecure},
+   * HTTPS without certificate checks first, then plain HTTP. @default false
+   */
   insecure?: boolean;
   /** How repository paths change on this endpoint. @default no change */
   repoPrefixRewrite?: RepoPrefixRewrite;
@@ -56,19 +69,34 @@ export interface RegistryClientOptions {
   /** The primary registry host, `host[:port]`; `docker.io` talks to Docker Hub. */
   registry: string;
   /**
-   * The `fetch` to use. @default globalThis.fetch (on Node, `node:http` for downloads:
-   * `GET` and `HEAD` requests without a body)
+   * The `fetch` to use. Certificate checks are then its business: an insecure registry
+   * gets this `fetch` too, and only falls back to plain HTTP.
+   * @default globalThis.fetch (on Node, `node:http` for downloads: `GET` and `HEAD`
+   * requests without a body; for insecure registries, see `insecure`)
    */
   fetch?: FetchLike;
   /** Credentials, or a function that finds them for a registry host. @default anonymous */
   credentials?: CredentialsSource;
-  /** Whether plain HTTP may be used for the primary registry when HTTPS fails. @default false */
-  insecure?: boolean;
   /**
-   * `false` means the same as `insecure: true`. Certificate checks themselves are the
-   * injected `fetch`'s business. @default true
+   * Whether the primary registry is insecure, as containers/image treats one: its HTTPS
+   * requests (ping, tokens, manifests, blobs, uploads, redirects) skip certificate checks
+   * (so a self-signed certificate is accepted), and when HTTPS fails, plain HTTP is used.
+   * Skipping the checks needs the default `fetch` on Node, Deno (`node:https`) or Bun (its
+   * `fetch`'s `tls` option); with an injected `fetch`, or on another runtime, they stay as
+   * that `fetch` does them and only the plain-HTTP fallback applies.
+   * @default false
    */
+  insecure?: boolean;
+  /** `false` means the same as `insecure: true` (see there). @default true */
   tlsVerify?: boolean;
+  /**
+   * CA certificates to trust and a client certificate to send, per registry host (what
+   * containers/image reads from certs.d). Used by the default `fetch` on Node, Deno
+   * (`node:https`) and Bun (its `fetch`'s `tls` option); an injected `fetch`, or another
+   * runtime, does not see them. A function that throws (a key without its certificate)
+   * fails the registry's first request. @default none
+   */
+  tls?: RegistryTlsSource;
   /** The `User-Agent` header. @default "stevedore/0.1.0" */
   userAgent?: string;
   /** How failed requests are retried. @default { maxRetries: 3, delayMs: 1000 } */

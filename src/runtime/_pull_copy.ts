@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { certsDirectories } from "../config/certs_dir.ts";
 import { copyBetween } from "../copy/mod.ts";
 import { CorruptedError, ManifestUnknownError } from "../errors.ts";
 import { parseIndex, parseManifest } from "../manifest/mod.ts";
@@ -17,11 +18,16 @@ import type { PullOptions } from "./pull_options.ts";
 /** The transport context of an operation that reads or writes through transports. */
 export function transportContext(
   ctx: LocalOperationContext,
-  options: { tlsVerify?: boolean; signal?: AbortSignal },
+  options: { tlsVerify?: boolean; certDir?: string; signal?: AbortSignal },
 ): TransportContext {
-  const context: TransportContext = { fs: ctx.fs, env: ctx.credentials.env };
+  const context: TransportContext = {
+    fs: ctx.fs,
+    env: ctx.credentials.env,
+    certsDirs: certsDirectories(ctx.credentials.homeDir),
+  };
   if (ctx.fetch !== undefined) context.fetch = ctx.fetch as typeof fetch;
   if (options.tlsVerify !== undefined) context.tlsVerify = options.tlsVerify;
+  if (options.certDir !== undefined) context.certDir = options.certDir;
   if (options.signal !== undefined) context.signal = options.signal;
   if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
   return context;

@@ -11,6 +11,12 @@ import type { ImageSigner } from "../signature/image_signer.ts";
 export interface RegistryAccessOptions {
   /** Verify TLS; `false` also allows plain HTTP. @default true (or registries.conf) */
   tlsVerify?: boolean;
+  /**
+   * A directory of TLS files for every registry (podman's `--cert-dir`).
+   * @default certs.d (`HOST[:PORT]` below `$HOME/.config/containers/certs.d`,
+   * `/etc/containers/certs.d`, `/etc/docker/certs.d`)
+   */
+  certDir?: string;
   /** Credentials, `user[:password]` or an object. @default the auth files */
   credentials?: string | Credentials;
   /** The credential file to read. @default the runtime's */

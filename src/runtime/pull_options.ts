@@ -57,6 +57,13 @@ export interface PullOptions extends RegistryTimeoutOptions {
   allTags?: boolean;
   /** Verify TLS; `false` also allows plain HTTP. @default true */
   tlsVerify?: boolean;
+  /**
+   * A directory of TLS files for every registry (podman's `--cert-dir`): `*.crt` CA
+   * certificates, `NAME.cert` + `NAME.key` client certificate.
+   * @default certs.d: `HOST[:PORT]` in `$HOME/.config/containers/certs.d`,
+   * `/etc/containers/certs.d` or `/etc/docker/certs.d`, the first that exists
+   */
+  certDir?: string;
   /** The credential file to read (`--authfile`). @default the runtime's, else the standard ones */
   authFile?: string;
   /** Credentials, `user[:password]` or an object; only one credential source is allowed. */

@@ -30,6 +30,13 @@ export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
   /** Verify TLS; `false` also allows plain HTTP. @default true */
   tlsVerify?: boolean;
   /**
+   * A directory of TLS files for every registry (podman's `--cert-dir`): `*.crt` CA
+   * certificates, `NAME.cert` + `NAME.key` client certificate.
+   * @default certs.d: `HOST[:PORT]` in `$HOME/.config/containers/certs.d`,
+   * `/etc/containers/certs.d` or `/etc/docker/certs.d`, the first that exists
+   */
+  certDir?: string;
+  /**
    * Upload each blob to a registry in chunks of at most this many bytes (raised to the
    * registry's `OCI-Chunk-Min-Length`), for registries and proxies that refuse large
    * request bodies; 0 uploads each blob in one request. @default 0

@@ -8,6 +8,7 @@
  * @module
  */
 import { findRegistry, getCredentials } from "../config/mod.ts";
+import { certsDirectories, certsDirTls } from "../config/certs_dir.ts";
 import { InvalidFilterError, InvalidReferenceError, SearchError } from "../errors.ts";
 import { parseNormalizedName, type Reference } from "../reference/mod.ts";
 import { type CredentialsSource, RegistryClient, type SearchResult } from "../registry/mod.ts";
@@ -29,6 +30,13 @@ export interface SearchOptions extends CredentialOptions, RegistryTimeoutOptions
   noTrunc?: boolean;
   /** Verify TLS; `false` also allows plain HTTP. @default true */
   tlsVerify?: boolean;
+  /**
+   * A directory of TLS files for every registry (podman's `--cert-dir`): `*.crt` CA
+   * certificates, `NAME.cert` + `NAME.key` client certificate.
+   * @default certs.d: `HOST[:PORT]` in `$HOME/.config/containers/certs.d`,
+   * `/etc/containers/certs.d` or `/etc/docker/certs.d`, the first that exists
+   */
+  certDir?: string;
   /** How many times a failed request is retried. @default 3 */
   retries?: number;
   /** The pause before a retry, in milliseconds. @default 1000 */
@@ -105,11 +113,16 @@ function client(ctx: OperationContext, registry: string, options: SearchOptions)
     ((host) => getCredentials(ctx.credentials, host));
   const insecure = options.tlsVerify === false ||
     (findRegistry(ctx.registriesConf, registry)?.insecure ?? false);
+  const tls = certsDirTls(ctx.fs, {
+    certDir: options.certDir,
+    certsDirs: certsDirectories(ctx.credentials.homeDir),
+  });
   return new RegistryClient({
     registry,
     fetch: ctx.fetch,
     credentials,
     insecure,
+    tls,
     signal: options.signal,
     retry: { maxRetries: options.retries, delayMs: options.retryDelayMs },
     ...registryTimeouts(options),

@@ -69,6 +69,16 @@ export interface TransportContext {
   env?: Record<string, string | undefined>;
   /** Whether TLS must be verified for registries; `false` also allows plain HTTP. */
   tlsVerify?: boolean;
+  /**
+   * The directory of TLS files for every registry (`*.crt` CAs, `NAME.cert` + `NAME.key`
+   * client certificate; podman's `--cert-dir`); replaces `certsDirs`. @default none
+   */
+  certDir?: string;
+  /**
+   * Directories holding a `HOST[:PORT]` directory of TLS files per registry (certs.d); the
+   * first that has the registry's is read. @default none
+   */
+  certsDirs?: readonly string[];
   /** Cancels everything the transport does. */
   signal?: AbortSignal;
   /** A directory for temporary files of path-based transports. @default the target's folder */

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import process from "node:process";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { defaultFetch } from "../../src/registry/_default_fetch.ts";
+import { defaultFetch, type DefaultFetchOptions } from "../../src/registry/_default_fetch.ts";
 
 const versions = process.versions as Record<string, string | undefined>;
 const onNode = versions.deno === undefined && versions.bun === undefined;
@@ -28,8 +28,18 @@ describe("defaultFetch", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it("downloads through node:http on Node, the runtime's fetch elsewhere and for the rest", async () => {
-    const fetch = defaultFetch();
+  const cases: [string, DefaultFetchOptions][] = [
+    ["certificates checked", {}],
+    ["insecure: certificates not checked", { verifyTls: false }],
+  ];
+  for (const [label, options] of cases) {
+    it(`downloads through node:http on Node, the runtime's fetch elsewhere and for the rest (${label})`, async () => {
+      await sendsPlainHttpAsToday(defaultFetch(options));
+    });
+  }
+
+  /** Plain HTTP goes where it always went, whether certificates are checked or not. */
+  async function sendsPlainHttpAsToday(fetch: ReturnType<typeof defaultFetch>) {
     seen.length = 0;
     for (
       const init of [
@@ -49,5 +59,5 @@ describe("defaultFetch", () => {
     const download = onNode ? undefined : "*/*";
     assert.deepEqual(accepts, [download, download, download, download, "*/*"]);
     assert.deepEqual(seen.map((request) => request.method), ["GET", "HEAD", "GET", "GET", "POST"]);
-  });
+  }
 });

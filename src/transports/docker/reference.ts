@@ -104,11 +104,14 @@ export class DockerImageReference implements ImageReference {
   /** A registry client for this reference's registry, configured from `context`. */
   async client(context: TransportContext): Promise<RegistryClient> {
     const { RegistryClient } = await import("../../registry/mod.ts");
+    const { certsDirTls } = await import("../../config/certs_dir.ts");
+    const tls = certsDirTls(context.fs, context);
     return new RegistryClient({
       ...this.#options.client,
       registry: this.registry,
       fetch: context.fetch,
       tlsVerify: context.tlsVerify,
+      ...(tls ? { tls } : {}),
       signal: context.signal,
       credentials: this.#options.credentials,
     });
