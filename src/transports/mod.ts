@@ -75,6 +75,8 @@ export type {
   RegistryClient,
   RegistryClientOptions,
   RegistryEndpoint,
+  RegistryTls,
+  RegistryTlsSource,
   RepoPrefixRewrite,
   RetryOptions,
   SearchResult,
