@@ -50,7 +50,8 @@ export interface ResolveShortNameOptions {
   isTTY: boolean | (() => boolean);
   /**
    * Asks the user to pick one of `choices` (the candidates' names); returns the choice.
-   * Without it, no prompt is possible, as without a TTY.
+   * Without it, no prompt is possible, as without a TTY. When it rejects (the user gave
+   * up), the resolution fails with a {@linkcode ShortNameError} naming the short name.
    */
   prompt?: (message: string, choices: string[]) => Promise<string>;
   /** Overrides the configured short-name mode. */
@@ -84,7 +85,8 @@ function searchCandidates(registries: string[], name: string): Reference[] {
  * 4. else one candidate per unqualified-search registry (an error when there are none);
  * 5. mode `disabled`, or a single candidate: all of them;
  * 6. no TTY (or no `prompt`): permissive → all, enforcing → {@linkcode ShortNameError};
- * 7. else the user's choice, to be recorded as an alias after a successful pull.
+ * 7. else the user's choice, to be recorded as an alias after a successful pull (no choice:
+ *    a {@linkcode ShortNameError}).
  *
  * @example
  * ```ts

@@ -93,7 +93,11 @@ export interface RuntimeOptions {
    * when a short name would need a prompt. @default false
    */
   isTTY?: boolean | (() => boolean);
-  /** Asks the user to pick a short-name candidate. @default none */
+  /**
+   * Asks the user to pick a short-name candidate (called with `"Please select an image"`
+   * and the candidates' names; a rejection fails the pull with a `ShortNameError`).
+   * @default none
+   */
   prompt?: (message: string, choices: string[]) => Promise<string>;
   /** Receives warnings. @default console.warn */
   warn?: (message: string) => void;
