@@ -187,30 +187,22 @@ describe("the short-name prompt on a terminal", () => {
     });
   }
 
-  it("enforcing without a terminal on stdin fails with podman's error", () => {
-    const root = newRoot();
-    const run = pull(root, enforcing, "app", { stdin: "null", stderr: "pipe" });
-    assert.equal(run.code, 125, run.stderr);
-    assert.equal(
-      run.stderr,
-      "Error: short-name resolution enforced but cannot prompt without a TTY\n",
-    );
-    assert.equal(run.pty, "");
-  });
-
-  it("enforcing without a terminal on stdout fails the same", () => {
-    const run = pull(newRoot(), enforcing, "app", {
-      stdout: "pipe",
-      stderr: "pipe",
-      steps: [],
+  const notTerminals: Array<[string, Omit<PtyOptions, "env">]> = [
+    ["stdin", { stdin: "null", stderr: "pipe" }],
+    ["stdout", { stdout: "pipe", stderr: "pipe" }],
+  ];
+  for (const [stream, options] of notTerminals) {
+    it(`enforcing without a terminal on ${stream} fails with podman's error`, () => {
+      const run = pull(newRoot(), enforcing, "app", options);
+      assert.equal(run.code, 125, run.stderr);
+      assert.equal(
+        run.stderr,
+        "Error: short-name resolution enforced but cannot prompt without a TTY\n",
+      );
+      assert.equal(run.stdout, "");
+      assert.equal(run.pty, "");
     });
-    assert.equal(run.code, 125, run.stderr);
-    assert.equal(
-      run.stderr,
-      "Error: short-name resolution enforced but cannot prompt without a TTY\n",
-    );
-    assert.equal(run.stdout, "");
-  });
+  }
 
   it("permissive without a terminal tries the registries in order", () => {
     const root = newRoot();
