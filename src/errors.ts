@@ -237,8 +237,8 @@ export class ShortNameError extends StevedoreError {
   readonly input: string;
 
   /** Builds the error for the short name `input`. */
-  constructor(input: string, detail: string) {
-    super("ShortName", 400, detail);
+  constructor(input: string, detail: string, options?: StevedoreErrorOptions) {
+    super("ShortName", 400, detail, options);
     this.input = input;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * How the command line loads code it needs only sometimes: by name, from this folder,
  * when a command runs (`loadCliModule("images")` imports `src/cli/images.ts`). Every command
- * module and the runtime host are loaded this way, and nothing else of the command line is.
+ * module, the runtime host and the short-name prompt are loaded this way, and nothing else
+ * of the command line is.
  *
  * The import is by URL on purpose: Deno walks the module graph of every `import()` it can
  * read ahead (literal specifiers, templates, concatenations) before a program starts,
@@ -41,6 +42,7 @@ export const CLI_MODULES = [
   "trust",
   "unpack",
   "version",
+  "_prompt",
   "_runtime_host",
 ] as const;
 

@@ -16,6 +16,8 @@ import type { CliIO } from "./_io.ts";
 import { loadCliModule } from "./_modules.ts";
 
 type RuntimeHost = typeof import("./_runtime_host.ts");
+type PromptModule = typeof import("./_prompt.ts");
+type ChoicePrompt = ReturnType<PromptModule["terminalPrompt"]>;
 
 export type { CliIO } from "./_io.ts";
 
@@ -129,6 +131,7 @@ export async function main(io: CliIO): Promise<number> {
   let collector: Promise<void> | undefined;
   let runtime: Runtime | undefined;
   let host: RuntimeHost | undefined;
+  let prompt: ChoicePrompt | undefined;
   let root = "";
   try {
     const command = await entry.load();
@@ -146,11 +149,16 @@ export async function main(io: CliIO): Promise<number> {
       openRuntime: async (options: Partial<RuntimeOptions> = {}) => {
         if (runtime) return runtime;
         host ??= await loadCliModule<RuntimeHost>("_runtime_host");
-        // No `isTTY`: the runtime asks it only to prompt, and the command line gives no prompt.
         const opened = await host.openHostRuntime({
           root,
           env: io.env,
           warn: (message) => void io.stderr(`WARNING: ${message}\n`),
+          // Asked, and the prompt's code loaded, only when a short name needs a prompt.
+          isTTY: () => io.isTTY.stdin && io.isTTY.stdout,
+          prompt: async (message, choices) => {
+            prompt ??= (await loadCliModule<PromptModule>("_prompt")).terminalPrompt(io);
+            return await prompt(message, choices);
+          },
           ...(registriesConf === undefined ? {} : { registriesConf }),
           ...(registriesConfDir === undefined ? {} : { registriesConfDir }),
           ...(io.cwd === undefined ? {} : { cwd: io.cwd }),

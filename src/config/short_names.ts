@@ -43,11 +43,15 @@ export interface ShortNameResolution {
 
 /** Options of {@linkcode resolveShortName}. */
 export interface ResolveShortNameOptions {
-  /** Whether both stdin and stdout are terminals. */
-  isTTY: boolean;
+  /**
+   * Whether both stdin and stdout are terminals; a function is called only when a prompt
+   * would be shown (several candidates, no alias, mode not `disabled`).
+   */
+  isTTY: boolean | (() => boolean);
   /**
    * Asks the user to pick one of `choices` (the candidates' names); returns the choice.
-   * Without it, no prompt is possible, as without a TTY.
+   * Without it, no prompt is possible, as without a TTY. When it rejects (the user gave
+   * up), the resolution fails with a {@linkcode ShortNameError} naming the short name.
    */
   prompt?: (message: string, choices: string[]) => Promise<string>;
   /** Overrides the configured short-name mode. */
@@ -81,7 +85,8 @@ function searchCandidates(registries: string[], name: string): Reference[] {
  * 4. else one candidate per unqualified-search registry (an error when there are none);
  * 5. mode `disabled`, or a single candidate: all of them;
  * 6. no TTY (or no `prompt`): permissive → all, enforcing → {@linkcode ShortNameError};
- * 7. else the user's choice, to be recorded as an alias after a successful pull.
+ * 7. else the user's choice, to be recorded as an alias after a successful pull (no choice:
+ *    a {@linkcode ShortNameError}).
  *
  * @example
  * ```ts
@@ -133,17 +138,28 @@ export async function resolveShortName(
     record: false,
   }));
   if (mode === "disabled" || candidates.length === 1) return { candidates, description };
-  if (!options.isTTY || !options.prompt) {
+  const prompt = options.prompt;
+  const isTTY = typeof options.isTTY === "function" ? options.isTTY : () => options.isTTY;
+  if (!prompt || !isTTY()) {
     if (mode === "permissive") return { candidates, description };
     throw new ShortNameError(
       name,
       "short-name resolution enforced but cannot prompt without a TTY",
     );
   }
-  const selection = await options.prompt(
-    "Please select an image",
-    candidates.map((candidate) => candidate.value.toString()),
-  );
+  let selection: string;
+  try {
+    selection = await prompt(
+      "Please select an image",
+      candidates.map((candidate) => candidate.value.toString()),
+    );
+  } catch (error) {
+    throw new ShortNameError(
+      name,
+      `short-name "${name}": no image selected: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   const chosen = parseNormalizedName(selection).tagNameOnly();
   const result: ShortNameResolution = {
     candidates: [{ value: chosen, record: true }],

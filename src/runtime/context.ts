@@ -64,7 +64,7 @@ export interface OperationContext extends RuntimeContext {
   /** The `fetch` registries are reached with. @default globalThis.fetch */
   fetch?: FetchLike;
   /** Whether stdin and stdout are terminals (short-name prompts). @default false */
-  isTTY?: boolean;
+  isTTY?: boolean | (() => boolean);
   /** Asks the user to pick a short-name candidate. */
   prompt?: (message: string, choices: string[]) => Promise<string>;
   /** A directory for temporary files of archive transports. */

@@ -88,9 +88,16 @@ export interface RuntimeOptions {
   listContainers?: () => Promise<ContainerInfo[]>;
   /** Removes a container. @default none */
   removeContainer?: (id: string) => Promise<void>;
-  /** Whether stdin and stdout are terminals (short-name prompts). @default false */
-  isTTY?: boolean;
-  /** Asks the user to pick a short-name candidate. @default none */
+  /**
+   * Whether stdin and stdout are terminals (short-name prompts); a function is asked only
+   * when a short name would need a prompt. @default false
+   */
+  isTTY?: boolean | (() => boolean);
+  /**
+   * Asks the user to pick a short-name candidate (called with `"Please select an image"`
+   * and the candidates' names; a rejection fails the pull with a `ShortNameError`).
+   * @default none
+   */
   prompt?: (message: string, choices: string[]) => Promise<string>;
   /** Receives warnings. @default console.warn */
   warn?: (message: string) => void;

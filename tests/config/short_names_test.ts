@@ -158,6 +158,45 @@ describe("resolveShortName", () => {
     );
   });
 
+  it("asks an isTTY function only when a prompt would be shown", async () => {
+    const { conf } = await setup({ [CONF]: `short-name-mode = "enforcing"\n${TWO_REGISTRIES}` });
+    let asked = 0;
+    const isTTY = () => {
+      asked++;
+      return true;
+    };
+    // An alias, a full name and a single search registry need no prompt.
+    await resolveShortName(conf, "fedora", { isTTY, prompt: prompt(0) });
+    await resolveShortName(conf, "quay.io/app", { isTTY, prompt: prompt(0) });
+    const single = await setup({
+      [CONF]: 'short-name-mode = "enforcing"\nunqualified-search-registries = ["quay.io"]',
+    });
+    await resolveShortName(single.conf, "app", { isTTY, prompt: prompt(0) });
+    assert.equal(asked, 0);
+    const resolved = await resolveShortName(conf, "nginx", { isTTY, prompt: prompt(1) });
+    assert.deepEqual(names(resolved.candidates), ["docker.io/library/nginx:latest"]);
+    assert.equal(asked, 1);
+    await rejectsShortName(
+      resolveShortName(conf, "nginx", { isTTY: () => false, prompt: prompt(1) }),
+      "short-name resolution enforced but cannot prompt without a TTY",
+    );
+  });
+
+  it("a prompt that fails fails the resolution, naming the short name", async () => {
+    const { conf } = await setup({ [CONF]: TWO_REGISTRIES });
+    const aborted = new Error("^D (end of input)");
+    await assert.rejects(
+      resolveShortName(conf, "nginx:1", { isTTY: true, prompt: () => Promise.reject(aborted) }),
+      (error: unknown) => {
+        assert.ok(error instanceof ShortNameError);
+        assert.equal(error.input, "nginx:1");
+        assert.equal(error.message, 'short-name "nginx:1": no image selected: ^D (end of input)');
+        assert.equal(error.cause, aborted);
+        return true;
+      },
+    );
+  });
+
   it("the mode option overrides the configured mode", async () => {
     const { conf } = await setup({ [CONF]: TWO_REGISTRIES });
     await rejectsShortName(
