@@ -53,6 +53,7 @@ export type ErrorCode =
   | "Tag"
   | "Pull"
   | "NotAManifestList"
+  | "ArtifactFile"
   | "Load"
   | "Search"
   | "Policy"
@@ -521,6 +522,18 @@ export class NotAManifestListError extends StevedoreError {
       options,
     );
     this.input = input;
+  }
+}
+
+/** A file given for an artifact manifest that cannot be read (missing, not a regular file). */
+export class ArtifactFileError extends StevedoreError {
+  /** The file as given. */
+  readonly path: string;
+
+  /** Builds the error for the file `path`. */
+  constructor(path: string, detail: string, options?: StevedoreErrorOptions) {
+    super("ArtifactFile", 400, `Cannot add artifact file "${path}": ${detail}`, options);
+    this.path = path;
   }
 }
 

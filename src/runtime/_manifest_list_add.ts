@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { verifyDigest } from "../digest/mod.ts";
+import { digestBytes, verifyDigest } from "../digest/mod.ts";
 import { ImageNotFoundError, InvalidManifestError, ManifestUnknownError } from "../errors.ts";
 import { parseImageConfig, parseManifest } from "../manifest/mod.ts";
 import { chooseInstance, completePlatform, formatPlatform } from "../platform/mod.ts";
 import type { ImageReference, ImageSource, ManifestBytes } from "../transports/types.ts";
-import type { Descriptor, Platform } from "../types/mod.ts";
+import { type Descriptor, isManifestListType, type Platform } from "../types/mod.ts";
 import { dockerReference, parseQualified } from "./_manifest_list_refs.ts";
 import type { OperationContext } from "./context.ts";
 import type { RegistryAccessOptions } from "./manifest_list_options.ts";
@@ -40,6 +40,7 @@ async function openNamed(
   ctx: OperationContext,
   name: string,
   options: RegistryAccessOptions,
+  manifestList = false,
 ): Promise<{ ref: ImageReference; source: ImageSource; top: ManifestBytes }> {
   const context = transportContext(ctx, options);
   const qualified = parseQualified(ctx, name, options);
@@ -68,7 +69,7 @@ async function openNamed(
   }
   let found;
   try {
-    found = await ctx.lookup(name);
+    found = await ctx.lookup(name, { manifestList });
   } catch (error) {
     if (!(error instanceof ImageNotFoundError)) throw error;
     throw new ImageNotFoundError(name, { cause: probeError });
@@ -129,6 +130,41 @@ async function describeInstance(
     if (!holder.isManifestList && !(await ctx.store.isCorrupted(holder))) return { descriptor };
   }
   return { descriptor, source: ref.toString() };
+}
+
+/**
+ * The descriptor of what `name` refers to (resolved as `add` resolves an image, a local
+ * manifest list included), for an artifact's `subject`: media type, digest and size of
+ * its top-level manifest, and the artifact type an image manifest declares.
+ *
+ * @throws {ImageNotFoundError} when the name is neither reachable nor a local image.
+ */
+export async function describeSubject(
+  ctx: OperationContext,
+  name: string,
+  options: RegistryAccessOptions,
+): Promise<Descriptor> {
+  const { source, top } = await openNamed(ctx, name, options, true);
+  try {
+    const descriptor: Descriptor = {
+      mediaType: top.mediaType,
+      digest: digestBytes(top.bytes).toString(),
+      size: top.bytes.length,
+    };
+    if (!isManifestListType(top.mediaType)) {
+      try {
+        const artifactType = JSON.parse(new TextDecoder().decode(top.bytes))?.artifactType;
+        if (typeof artifactType === "string" && artifactType !== "") {
+          descriptor.artifactType = artifactType;
+        }
+      } catch {
+        // Not JSON: no artifact type to record (as libimage).
+      }
+    }
+    return descriptor;
+  } finally {
+    await source.close();
+  }
 }
 
 /**

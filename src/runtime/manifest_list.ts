@@ -31,11 +31,20 @@ import { normalizeName } from "../reference/mod.ts";
 import type { ImageRecord } from "../store/types.ts";
 import { type Descriptor, type ImageIndex, MediaType, type Platform } from "../types/mod.ts";
 import { readInstances } from "./_manifest_list_add.ts";
+import { prepareArtifact } from "./_manifest_list_artifact.ts";
 import { pushList } from "./_manifest_list_push.ts";
-import type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
+import type {
+  ManifestListAddArtifactOptions,
+  ManifestListPushOptions,
+  RegistryAccessOptions,
+} from "./manifest_list_options.ts";
 import type { OperationContext } from "./context.ts";
 
-export type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
+export type {
+  ManifestListAddArtifactOptions,
+  ManifestListPushOptions,
+  RegistryAccessOptions,
+} from "./manifest_list_options.ts";
 
 /** What {@linkcode ManifestList.inspect} shows (libimage's ManifestListData). */
 export interface ManifestListData {
@@ -216,21 +225,35 @@ export class ManifestList {
 
   /**
    * Edits the list under the store lock and saves it back into the same image ID, with
-   * the instance sources (the record's and `sources`) of the instances it still lists.
+   * the instance sources and blobs (the record's and `added`) of the instances it still
+   * lists; `added.before` runs under the lock first (storing an artifact's blobs).
    */
   async #edit(
     change: (index: ImageIndex) => ImageIndex,
-    sources: Record<string, string> = {},
+    added: {
+      sources?: Record<string, string>;
+      blobs?: Record<string, string[]>;
+      before?: () => Promise<void>;
+    } = {},
   ): Promise<ImageRecord> {
     const store = this.#ctx.store;
     return await store.withLock(async () => {
       const record = await this.record();
       const edited = preferredType(change(await this.#index(record)));
+      await added.before?.();
       const saved = await saveIndex(this.#ctx, edited);
-      const known: Record<string, string> = { ...record.instanceSources, ...sources };
-      const kept: Record<string, string> = {};
-      for (const { digest } of edited.manifests) if (digest in known) kept[digest] = known[digest];
-      return await store.replaceManifest(record.id, saved.digest, saved.mediaType, kept);
+      const listed = new Set(edited.manifests.map((entry) => entry.digest));
+      const kept = <T>(known: Record<string, T>): Record<string, T> =>
+        Object.fromEntries(Object.entries(known).filter(([digest]) => listed.has(digest)));
+      const sources = kept({ ...record.instanceSources, ...added.sources });
+      const blobs = kept({ ...record.instanceBlobs, ...added.blobs });
+      return await store.replaceManifest(
+        record.id,
+        saved.digest,
+        saved.mediaType,
+        sources,
+        Object.keys(blobs).length > 0 || record.instanceBlobs !== undefined ? blobs : undefined,
+      );
     });
   }
 
@@ -307,8 +330,41 @@ export class ManifestList {
         }
       }
       return out;
-    }, added.sources);
+    }, { sources: added.sources });
     return added.digest;
+  }
+
+  /**
+   * Builds an OCI artifact manifest of `files` (one layer a file) and adds it to the list
+   * (libimage's AddArtifact); its blobs are stored with the list, so `push` sends them,
+   * and kept as long as the list names it. Returns the artifact manifest's digest. On
+   * failure the list and the store are left as they were.
+   *
+   * @example
+   * ```ts ignore
+   * const digest = await list.addArtifact({ type: "application/vnd.example.sbom" }, [
+   *   "./sbom.json",
+   * ]);
+   * ```
+   *
+   * @throws {ArtifactFileError} when a file is missing or not a regular file.
+   * @throws {ImageNotFoundError} when `subject` cannot be found.
+   */
+  async addArtifact(
+    options: ManifestListAddArtifactOptions = {},
+    files: readonly string[] = [],
+  ): Promise<string> {
+    await this.record();
+    const artifact = await prepareArtifact(this.#ctx, files, options);
+    try {
+      await this.#edit((index) => addInstance(index, artifact.descriptor), {
+        blobs: { [artifact.digest]: artifact.blobs },
+        before: () => artifact.store(),
+      });
+    } finally {
+      await artifact.discard();
+    }
+    return artifact.digest;
   }
 
   /**

@@ -56,6 +56,7 @@ export type {
   AnnotateInstanceOptions,
   LookupInstanceOptions,
   ManifestList,
+  ManifestListAddArtifactOptions,
   ManifestListAddOptions,
   ManifestListData,
   ManifestListPushOptions,

@@ -236,6 +236,7 @@ export function replaceRecordManifest(
   manifestMediaType: string,
   manifestSize: number,
   instanceSources?: Record<string, string>,
+  instanceBlobs?: Record<string, string[]>,
 ): { records: ImageRecord[]; record: ImageRecord } {
   checkDigest("The manifest digest", manifestDigest);
   const next = [...records];
@@ -250,6 +251,7 @@ export function replaceRecordManifest(
     digests: unique([manifestDigest, ...old.digests]),
     ...(old.isManifestList ? { size: manifestSize } : {}),
     ...(instanceSources === undefined ? {} : { instanceSources: { ...instanceSources } }),
+    ...(instanceBlobs === undefined ? {} : { instanceBlobs: structuredClone(instanceBlobs) }),
   };
   return { records: next, record: copyRecord(next[index]) };
 }

@@ -13,11 +13,18 @@ import { leasedDigests } from "./_leases.ts";
 import type { GcOptions, ImageRecord, StoreProblem } from "./types.ts";
 
 /**
- * The blobs a record needs: its manifest, and for an image its config and layers, and
- * every other manifest it keeps with that manifest's layers.
+ * The blobs a record needs: its manifest, for a list the blobs of its instances that no
+ * image holds (artifacts), and for an image its config and layers, and every other
+ * manifest it keeps with that manifest's layers.
  */
 export function recordBlobs(record: ImageRecord): string[] {
-  if (record.isManifestList) return [record.manifestDigest];
+  if (record.isManifestList) {
+    const blobs = new Set([record.manifestDigest]);
+    for (const digests of Object.values(record.instanceBlobs ?? {})) {
+      for (const digest of digests) blobs.add(digest);
+    }
+    return [...blobs];
+  }
   const blobs = new Set([record.manifestDigest, `sha256:${record.id}`, ...record.layers]);
   for (const manifest of imageManifests(record)) {
     blobs.add(manifest.digest);

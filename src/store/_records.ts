@@ -31,6 +31,9 @@ export function copyRecord(record: ImageRecord): ImageRecord {
   };
   if (record.platform !== undefined) copy.platform = { ...record.platform };
   if (record.instanceSources !== undefined) copy.instanceSources = { ...record.instanceSources };
+  if (record.instanceBlobs !== undefined) {
+    copy.instanceBlobs = structuredClone(record.instanceBlobs);
+  }
   if (record.diffSizes !== undefined) copy.diffSizes = [...record.diffSizes];
   if (record.manifests !== undefined) {
     copy.manifests = record.manifests.map((m) => ({ ...m, layers: [...m.layers] }));
@@ -145,6 +148,14 @@ export function recordProblem(value: unknown, thorough = false): string | undefi
       typeof sources !== "object" || sources === null || Array.isArray(sources) ||
       !isStrings(Object.values(sources)) || !isDigests(Object.keys(sources), thorough)
     ) return "instance sources are invalid";
+  }
+  if (r.instanceBlobs !== undefined) {
+    const blobs = r.instanceBlobs;
+    if (
+      typeof blobs !== "object" || blobs === null || Array.isArray(blobs) ||
+      !isDigests(Object.keys(blobs), thorough) ||
+      !Object.values(blobs).every((digests) => isDigests(digests, true))
+    ) return "instance blobs are invalid";
   }
   return laterFieldsProblem(r, thorough);
 }

@@ -237,6 +237,7 @@ export class LocalImageStore implements ImageStore {
     manifestDigest: string,
     manifestMediaType: string,
     instanceSources?: Record<string, string>,
+    instanceBlobs?: Record<string, string[]>,
   ): Promise<ImageRecord> {
     return this.#mutate(async (records) => {
       const size = await this.#requireBlob(manifestDigest, id);
@@ -247,6 +248,7 @@ export class LocalImageStore implements ImageStore {
         manifestMediaType,
         size,
         instanceSources,
+        instanceBlobs,
       );
     });
   }

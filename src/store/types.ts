@@ -85,6 +85,12 @@ export interface ImageRecord {
    */
   instanceSources?: Record<string, string>;
   /**
+   * For manifest lists: the blobs stored for instances no image record holds (an artifact
+   * manifest, its config and layers), by instance digest; they are kept (through `gc()`)
+   * as long as the list names the instance.
+   */
+  instanceBlobs?: Record<string, string[]>;
+  /**
    * What the signature policy verified when the image was copied in, one entry a source,
    * most recent first (at most {@linkcode MAX_VERIFICATIONS}); missing when no copy of it
    * verified signatures.
@@ -253,13 +259,14 @@ export interface ImageStore {
   changeNames(id: string, change: NamesChange): Promise<ImageRecord>;
   /**
    * Replaces a manifest list's stored manifest (manifest list editing) and, when given,
-   * its `instanceSources`.
+   * its `instanceSources` and `instanceBlobs`.
    */
   replaceManifest(
     id: string,
     manifestDigest: string,
     manifestMediaType: string,
     instanceSources?: Record<string, string>,
+    instanceBlobs?: Record<string, string[]>,
   ): Promise<ImageRecord>;
   /**
    * Records the uncompressed layer sizes of an image written before they were known
