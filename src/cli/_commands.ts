@@ -92,7 +92,7 @@ export const COMMANDS: Record<string, Entry> = {
     load: one("trust", "set"),
   },
   "manifest create": { summary: "Create a manifest list", load: manifest("create") },
-  "manifest add": { summary: "Add an image to a manifest list", load: manifest("add") },
+  "manifest add": { summary: "Add images or artifacts to a manifest list", load: manifest("add") },
   "manifest remove": { summary: "Remove an entry from a manifest list", load: manifest("remove") },
   "manifest annotate": {
     summary: "Annotate an entry of a manifest list",

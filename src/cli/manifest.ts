@@ -4,7 +4,9 @@
  *
  * @module
  */
-import type { ManifestListPushOptions } from "../runtime/mod.ts";
+import { ArtifactFileError } from "../errors.ts";
+import { hostFileSystem, isNotFound } from "../fs/mod.ts";
+import type { ManifestListAddArtifactOptions, ManifestListPushOptions } from "../runtime/mod.ts";
 import {
   boolFlag,
   expectArgs,
@@ -60,6 +62,79 @@ function platformOptions(args: ParsedArgs) {
   return options;
 }
 
+const ARTIFACT_FLAGS: FlagSpecs = {
+  artifact: { type: "boolean", help: "Add the arguments as the files of an artifact manifest" },
+  "artifact-type": {
+    type: "string",
+    help: "The artifact manifest's artifactType (default application/vnd.unknown.artifact.v1)",
+    valueName: "type",
+  },
+  "artifact-config": {
+    type: "string",
+    help: "A file whose contents are the artifact's config blob",
+    valueName: "path",
+  },
+  "artifact-config-type": {
+    type: "string",
+    help: "The media type of the artifact's config blob",
+    valueName: "type",
+  },
+  "artifact-layer-type": {
+    type: "string",
+    help: "The media type of the artifact's files (default: guessed)",
+    valueName: "type",
+  },
+  "artifact-exclude-titles": {
+    type: "boolean",
+    help: 'Do not set "org.opencontainers.image.title" annotations on the files',
+  },
+  "artifact-subject": {
+    type: "string",
+    help: "An image the artifact manifest refers to as its subject",
+    valueName: "image",
+  },
+};
+
+/**
+ * `manifest add --artifact`: one artifact manifest of `files`, added to the list; the
+ * annotations and platform flags apply to its list entry, as with podman.
+ */
+async function addArtifact(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  name: string,
+  files: string[],
+): Promise<void> {
+  const manifestList = await list(ctx, name);
+  const options: ManifestListAddArtifactOptions = {
+    ...transferOptions(args),
+    excludeTitles: boolFlag(args, "artifact-exclude-titles"),
+  };
+  const type = stringFlag(args, "artifact-type");
+  if (type !== undefined) options.type = type;
+  const configType = stringFlag(args, "artifact-config-type");
+  if (configType) options.configType = configType;
+  const layerType = stringFlag(args, "artifact-layer-type");
+  if (layerType) options.layerType = layerType;
+  const subject = stringFlag(args, "artifact-subject");
+  if (subject) options.subject = subject;
+  const configFile = stringFlag(args, "artifact-config");
+  if (configFile) {
+    try {
+      options.config = await hostFileSystem().readFile(configFile);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      throw new ArtifactFileError(configFile, "no such file", { cause: error });
+    }
+  }
+  const digest = await manifestList.addArtifact(options, files);
+  const { annotations, ...platform } = platformOptions(args);
+  if (annotations !== undefined || Object.keys(platform).length > 0) {
+    await manifestList.annotateInstance(digest, { ...platform, annotations });
+  }
+  await ctx.out((await manifestList.record()).id + "\n");
+}
+
 async function list(ctx: CommandContext, name: string) {
   const runtime = await ctx.openRuntime();
   return await runtime.lookupManifestList(name);
@@ -99,16 +174,24 @@ export const commands: Record<string, Command> = {
   },
   add: {
     name: "manifest add",
-    usage: "stevedore manifest add [options] LIST IMAGE [IMAGE...]",
-    description: "Add images to a manifest list.",
+    usage: "stevedore manifest add [options] LIST IMAGE-OR-FILE [IMAGE-OR-FILE...]",
+    description: "Add images, or an artifact made of files (--artifact), to a manifest list.",
     flags: {
       ...transferFlags,
       ...PLATFORM_FLAGS,
+      ...ARTIFACT_FLAGS,
       all: { type: "boolean", help: "Add all of the list's images if the image is a list" },
     },
     async run(ctx, args) {
       expectArgs("manifest add", args.positionals, 2);
       const [name, ...images] = args.positionals;
+      if (boolFlag(args, "artifact")) return await addArtifact(ctx, args, name, images);
+      const given = Object.keys(ARTIFACT_FLAGS).filter((flag) =>
+        flag !== "artifact" && args.values[flag] !== undefined
+      );
+      if (given.length > 0) {
+        throw new UsageError(`--${given[0]}`, "requires --artifact");
+      }
       const manifestList = await list(ctx, name);
       for (const image of images) {
         await manifestList.add(image, {
