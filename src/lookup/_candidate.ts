@@ -17,6 +17,7 @@ import {
 import type { Reference } from "../reference/mod.ts";
 import { isIdPrefixLike } from "../reference/mod.ts";
 import type { LookupOptions, LookupResult } from "./types.ts";
+import { wrappedImage } from "../store/image_manifests.ts";
 import type { ImageRecord, ImageStore } from "../store/types.ts";
 import type { Platform } from "../types/mod.ts";
 
@@ -107,7 +108,8 @@ async function localInstance(
   const entry = chooseInstance(index, want);
   if (entry === undefined) return undefined;
   const holders = await ctx.store.imagesByDigest(entry.digest);
-  return holders.find((record) => record.id !== list.id && !record.isManifestList);
+  return holders.find((record) => record.id !== list.id && !record.isManifestList) ??
+    wrappedImage(list, entry.digest);
 }
 
 /**

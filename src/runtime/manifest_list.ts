@@ -28,6 +28,7 @@ import {
   type PlatformChoice,
 } from "../platform/mod.ts";
 import { normalizeName } from "../reference/mod.ts";
+import { wrappedImage } from "../store/image_manifests.ts";
 import type { ImageRecord } from "../store/types.ts";
 import { type Descriptor, type ImageIndex, MediaType, type Platform } from "../types/mod.ts";
 import { readInstances } from "./_manifest_list_add.ts";
@@ -285,7 +286,8 @@ export class ManifestList {
       completePlatform(choice, this.#ctx.platform),
     );
     const holders = entry ? await this.#ctx.store.imagesByDigest(entry.digest) : [];
-    const image = holders.find((holder) => !holder.isManifestList);
+    const image = holders.find((holder) => !holder.isManifestList) ??
+      (entry ? wrappedImage(record, entry.digest) : undefined);
     if (image === undefined) {
       throw new ImageNotFoundError(this.id, {
         cause: new Error("no local image instance of the manifest list for the platform"),

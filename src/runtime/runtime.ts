@@ -352,6 +352,25 @@ export class Runtime {
     return (await import("./manifest_list.ts")).lookupManifestList(await this.#context(), name);
   }
 
+  /**
+   * Wraps the image `name` in a manifest list inside its own record (libimage's
+   * `Image.ConvertToManifestList`): a Docker list for a Docker image, an OCI index for an
+   * OCI one; the image's names now find the list with `lookupManifestList`, and still the
+   * image otherwise. A list is returned as it is.
+   *
+   * @example
+   * ```ts ignore
+   * const list = await runtime.convertToManifestList("localhost/app:v1");
+   * await list.addArtifact({ type: "application/vnd.example.sbom" }, ["sbom.json"]);
+   * ```
+   */
+  async convertToManifestList(name: string): Promise<ManifestList> {
+    return (await import("./_convert_to_manifest_list.ts")).convertToManifestList(
+      await this.#context(),
+      name,
+    );
+  }
+
   /** Extracts the root file system of the image `name` into `dir`. */
   async unpack(name: string, dir: string, options: UnpackOptions = {}): Promise<UnpackResult> {
     return (await import("./unpack.ts")).unpack(this.#ctx, name, dir, options);

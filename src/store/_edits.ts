@@ -8,7 +8,8 @@ import { Digest } from "../digest/digest.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { imageManifests } from "./image_manifests.ts";
 import { copyRecord } from "./_records.ts";
-import type { SourceVerification } from "../types/mod.ts";
+import { recordBlobs } from "./_maintenance.ts";
+import { isManifestListType, type SourceVerification } from "../types/mod.ts";
 import {
   type ImageRecord,
   MAX_VERIFICATIONS,
@@ -228,7 +229,12 @@ export function changeRecordNames(
   return { records: next, record: copyRecord(next[index]) };
 }
 
-/** Points the record `id` at another manifest (its digest goes first in `digests`). */
+/**
+ * Points the record `id` at another manifest (its digest goes first in `digests`). An
+ * image pointed at a list becomes a list that wraps it (libimage's ConvertToManifestList):
+ * it keeps its names, layers and manifests, and its blobs are kept as those of the
+ * instance its current manifest is.
+ */
 export function replaceRecordManifest(
   records: readonly ImageRecord[],
   id: string,
@@ -243,6 +249,10 @@ export function replaceRecordManifest(
   const index = next.findIndex((record) => record.id === id);
   if (index < 0) throw new ImageNotFoundError(id);
   const old = next[index];
+  const wraps = !old.isManifestList && isManifestListType(manifestMediaType);
+  if (wraps) {
+    instanceBlobs = { ...instanceBlobs, [old.manifestDigest]: recordBlobs(old) };
+  }
   next[index] = {
     ...old,
     manifestDigest,
@@ -250,6 +260,7 @@ export function replaceRecordManifest(
     manifestSize,
     digests: unique([manifestDigest, ...old.digests]),
     ...(old.isManifestList ? { size: manifestSize } : {}),
+    ...(wraps ? { isManifestList: true, manifests: imageManifests(old) } : {}),
     ...(instanceSources === undefined ? {} : { instanceSources: { ...instanceSources } }),
     ...(instanceBlobs === undefined ? {} : { instanceBlobs: structuredClone(instanceBlobs) }),
   };

@@ -49,3 +49,21 @@ export function manifestOfName(record: ImageRecord, name: string): StoredImageMa
   const digest = record.nameDigests?.[name];
   return manifests.find((manifest) => manifest.digest === digest) ?? manifests[0];
 }
+
+/**
+ * The image a list record wraps (an image converted to a list in place, as libimage's
+ * ConvertToManifestList does) seen as an image record whose manifest is `digest`, when
+ * `digest` is one of the image manifests the record kept; `undefined` otherwise.
+ */
+export function wrappedImage(record: ImageRecord, digest: string): ImageRecord | undefined {
+  if (!record.isManifestList || record.layers.length === 0) return undefined;
+  const manifest = record.manifests?.find((m) => m.digest === digest);
+  if (manifest === undefined) return undefined;
+  return {
+    ...record,
+    isManifestList: false,
+    manifestDigest: manifest.digest,
+    manifestMediaType: manifest.mediaType,
+    ...(manifest.size >= 0 ? { manifestSize: manifest.size } : {}),
+  };
+}

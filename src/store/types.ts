@@ -259,7 +259,8 @@ export interface ImageStore {
   changeNames(id: string, change: NamesChange): Promise<ImageRecord>;
   /**
    * Replaces a manifest list's stored manifest (manifest list editing) and, when given,
-   * its `instanceSources` and `instanceBlobs`.
+   * its `instanceSources` and `instanceBlobs`. An image given a list manifest becomes a
+   * list wrapping it (its blobs kept as its instance's, its layers and manifests kept).
    */
   replaceManifest(
     id: string,
