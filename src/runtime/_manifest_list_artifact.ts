@@ -20,7 +20,7 @@ import { type Descriptor, EMPTY_DESCRIPTOR, MediaType } from "../types/mod.ts";
 import { guessMediaType, SNIFF_BYTES } from "./_artifact_media_type.ts";
 import { describeSubject } from "./_manifest_list_add.ts";
 import type { OperationContext } from "./context.ts";
-import type { ManifestListAddArtifactOptions } from "./manifest_list_options.ts";
+import type { ManifestListAddArtifactOptions } from "./manifest_list.ts";
 
 /** The artifact type libimage (and ORAS) give an artifact whose type is not told. */
 export const UNKNOWN_ARTIFACT_TYPE = "application/vnd.unknown.artifact.v1";

@@ -34,18 +34,19 @@ import { type Descriptor, type ImageIndex, MediaType, type Platform } from "../t
 import { readInstances } from "./_manifest_list_add.ts";
 import { prepareArtifact } from "./_manifest_list_artifact.ts";
 import { pushList } from "./_manifest_list_push.ts";
-import type {
-  ManifestListAddArtifactOptions,
-  ManifestListPushOptions,
-  RegistryAccessOptions,
-} from "./manifest_list_options.ts";
+import type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
 import type { OperationContext } from "./context.ts";
 
-export type {
-  ManifestListAddArtifactOptions,
-  ManifestListPushOptions,
-  RegistryAccessOptions,
-} from "./manifest_list_options.ts";
+export type { ManifestListPushOptions, RegistryAccessOptions } from "./manifest_list_options.ts";
+
+/**
+ * Options of {@linkcode ManifestList.addArtifact} (libimage's
+ * ManifestListAddArtifactOptions); the registry access options apply to looking up
+ * `subject`. (The method spells the type out, so the root module need not name it.)
+ */
+export type ManifestListAddArtifactOptions = NonNullable<
+  Parameters<ManifestList["addArtifact"]>[0]
+>;
 
 /** What {@linkcode ManifestList.inspect} shows (libimage's ManifestListData). */
 export interface ManifestListData {
@@ -353,7 +354,35 @@ export class ManifestList {
    * @throws {ImageNotFoundError} when `subject` cannot be found.
    */
   async addArtifact(
-    options: ManifestListAddArtifactOptions = {},
+    options: RegistryAccessOptions & {
+      /**
+       * The artifact manifest's `artifactType`; `""` leaves it out.
+       * @default "application/vnd.unknown.artifact.v1"
+       */
+      type?: string;
+      /**
+       * The config descriptor's media type. @default the empty descriptor's
+       * (`application/vnd.oci.empty.v1+json`), or `application/vnd.oci.image.config.v1+json`
+       * with a `config`
+       */
+      configType?: string;
+      /** The config blob's bytes; empty or missing means the empty config `{}`. @default none */
+      config?: Uint8Array | string;
+      /**
+       * The media type of every file's layer. @default guessed from each file's extension,
+       * else from its first bytes (`text/plain`, `application/octet-stream`, ...)
+       */
+      layerType?: string;
+      /** Leave out the `org.opencontainers.image.title` annotation of each layer. @default false */
+      excludeTitles?: boolean;
+      /** Annotations of the artifact manifest. @default none */
+      annotations?: Record<string, string>;
+      /**
+       * An image (a transport reference, a registry image or a local image or list) whose
+       * manifest descriptor becomes the artifact manifest's `subject`. @default none
+       */
+      subject?: string;
+    } = {},
     files: readonly string[] = [],
   ): Promise<string> {
     await this.record();

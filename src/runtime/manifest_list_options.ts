@@ -56,37 +56,3 @@ export interface ManifestListPushOptions extends RegistryAccessOptions {
   /** Upload blobs in chunks of at most this many bytes (see `PushOptions.chunkSize`). */
   chunkSize?: number;
 }
-
-/**
- * Options of `ManifestList.addArtifact` (libimage's ManifestListAddArtifactOptions); the
- * registry access options apply to looking up `subject`.
- */
-export interface ManifestListAddArtifactOptions extends RegistryAccessOptions {
-  /**
-   * The artifact manifest's `artifactType`; `""` leaves it out.
-   * @default "application/vnd.unknown.artifact.v1"
-   */
-  type?: string;
-  /**
-   * The config descriptor's media type. @default the empty descriptor's
-   * (`application/vnd.oci.empty.v1+json`), or `application/vnd.oci.image.config.v1+json`
-   * with a `config`
-   */
-  configType?: string;
-  /** The config blob's bytes; empty or missing means the empty config `{}`. @default none */
-  config?: Uint8Array | string;
-  /**
-   * The media type of every file's layer. @default guessed from each file's extension,
-   * else from its first bytes (`text/plain`, `application/octet-stream`, ...)
-   */
-  layerType?: string;
-  /** Leave out the `org.opencontainers.image.title` annotation of each layer. @default false */
-  excludeTitles?: boolean;
-  /** Annotations of the artifact manifest. @default none */
-  annotations?: Record<string, string>;
-  /**
-   * An image (a transport reference, a registry image or a local image or list) whose
-   * manifest descriptor becomes the artifact manifest's `subject`. @default none
-   */
-  subject?: string;
-}
