@@ -2,12 +2,11 @@
 // registry, and skopeo reading what `manifest push` wrote.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
+import { sha256, skopeoRaw } from "../runtime/_manifest_fixtures.ts";
 import { runCli } from "./_cli.ts";
 
 const TITLE = "org.opencontainers.image.title";
@@ -20,19 +19,6 @@ type Descriptor = {
   annotations?: Record<string, string>;
   platform?: { os: string; architecture: string };
 };
-
-function sha256(bytes: Uint8Array | string): string {
-  return "sha256:" + createHash("sha256").update(bytes).digest("hex");
-}
-
-function skopeoRaw(ref: string): string {
-  return execFileSync("/usr/bin/skopeo", [
-    "inspect",
-    "--raw",
-    "--tls-verify=false",
-    `docker://${ref}`,
-  ], { encoding: "utf8" });
-}
 
 describe("stevedore manifest add --artifact", () => {
   let registry: RegistryServer;

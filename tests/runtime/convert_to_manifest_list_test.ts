@@ -4,34 +4,17 @@
 // sends the list and the image, and gc keeps the image's blobs.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyBetween } from "../../src/copy/mod.ts";
 import { ImageNotFoundError } from "../../src/errors.ts";
-import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
-import { memoryTransport } from "../helpers/memory_transport.ts";
+import { type Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
+import { openTestRuntime, seedRegistry, sha256, skopeoRaw } from "./_manifest_fixtures.ts";
 
 const DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-
-function skopeoRaw(ref: string): string {
-  return execFileSync("/usr/bin/skopeo", [
-    "inspect",
-    "--raw",
-    "--tls-verify=false",
-    `docker://${ref}`,
-  ], { encoding: "utf8" });
-}
-
-function sha256(text: string): string {
-  return "sha256:" + createHash("sha256").update(text).digest("hex");
-}
 
 describe("convertToManifestList", () => {
   let registry: RegistryServer;
@@ -50,27 +33,8 @@ describe("convertToManifestList", () => {
   before(async () => {
     registry = await startRegistry();
     dir = await mkdtemp(join(tmpdir(), "stevedore-convert-"));
-    await writeFile(
-      join(dir, "registries.conf"),
-      `[[registry]]\nlocation = "${registry.registry}"\ninsecure = true\n`,
-    );
-    const memory = memoryTransport();
-    for (const [kind, image] of Object.entries(images)) {
-      memory.store.add(`${kind}:v1`, image);
-      await copyBetween(memory.parse(`${kind}:v1`), `docker://${registry.registry}/${kind}:v1`, {
-        context: { fs: new NodeFileSystem(), tlsVerify: false },
-      });
-    }
-    runtime = await Runtime.open({
-      root: join(dir, "store"),
-      registriesConf: join(dir, "registries.conf"),
-      registriesConfDir: "",
-      env: {},
-      homeDir: dir,
-      uid: 1000,
-      hostPlatform: { os: "linux", architecture: "amd64" },
-      warn: () => {},
-    });
+    await seedRegistry(registry, dir, { "oci:v1": images.oci, "docker:v1": images.docker });
+    runtime = await openTestRuntime(dir);
     for (const kind of Object.keys(images)) {
       await runtime.pull(`${registry.registry}/${kind}:v1`, { platform: "linux/arm64/v8" });
     }
@@ -106,16 +70,7 @@ describe("convertToManifestList", () => {
 
       // The image's own manifest stays reachable: by lookup for its platform, and as the
       // list's instance; gc keeps its blobs.
-      const custom = await Runtime.open({
-        root: join(dir, "store"),
-        registriesConf: join(dir, "registries.conf"),
-        registriesConfDir: "",
-        env: {},
-        homeDir: dir,
-        uid: 1000,
-        hostPlatform: image.platform,
-        warn: () => {},
-      });
+      const custom = await openTestRuntime(dir, image.platform);
       const instance = await list.lookupInstance(image.platform);
       assert.equal(instance.manifestDigest, image.manifest.digest);
       assert.equal(instance.isManifestList, false);

@@ -4,21 +4,16 @@
 // list and the store byte-identical.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { copyBetween } from "../../src/copy/mod.ts";
 import { ArtifactFileError, ImageNotFoundError } from "../../src/errors.ts";
-import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { RegistryClient } from "../../src/registry/mod.ts";
-import { Runtime, runtimeParts } from "../../src/runtime/mod.ts";
-import { memoryTransport } from "../helpers/memory_transport.ts";
+import { type Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
+import { openTestRuntime, seedRegistry, sha256, skopeoRaw } from "./_manifest_fixtures.ts";
 
-const SKOPEO = "/usr/bin/skopeo";
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const EMPTY = {
@@ -34,16 +29,8 @@ type Json = Record<string, unknown> & {
   manifests?: Record<string, unknown>[];
 };
 
-function sha256(bytes: Uint8Array | string): string {
-  return "sha256:" + createHash("sha256").update(bytes).digest("hex");
-}
-
-function skopeoRaw(ref: string): Json {
-  return JSON.parse(
-    execFileSync(SKOPEO, ["inspect", "--raw", "--tls-verify=false", `docker://${ref}`], {
-      encoding: "utf8",
-    }),
-  );
+function skopeoJson(ref: string): Json {
+  return JSON.parse(skopeoRaw(ref));
 }
 
 /** Every file under `root` with a hash of its bytes (a store's byte-identity). */
@@ -77,26 +64,9 @@ describe("manifest list artifacts", () => {
     await writeFile(join(files, "listed.txt"), text);
     await writeFile(join(files, "zeroes"), zeroes);
     await mkdir(join(files, "a-directory"));
-    await writeFile(
-      join(dir, "registries.conf"),
-      `[[registry]]\nlocation = "${registry.registry}"\ninsecure = true\n`,
-    );
-    const memory = memoryTransport();
     image = randomImage({ layers: 1, layerSize: 64 });
-    memory.store.add("subject:v1", image);
-    await copyBetween(memory.parse("subject:v1"), `docker://${registry.registry}/subject:v1`, {
-      context: { fs: new NodeFileSystem(), tlsVerify: false },
-    });
-    runtime = await Runtime.open({
-      root: join(dir, "store"),
-      registriesConf: join(dir, "registries.conf"),
-      registriesConfDir: "",
-      env: {},
-      homeDir: dir,
-      uid: 1000,
-      hostPlatform: { os: "linux", architecture: "amd64" },
-      warn: () => {},
-    });
+    await seedRegistry(registry, dir, { "subject:v1": image });
+    runtime = await openTestRuntime(dir);
   });
 
   after(async () => {
@@ -237,21 +207,16 @@ describe("manifest list artifacts", () => {
       join(files, "zeroes"),
     ]);
     const pushed = await list.push(`${registry.registry}/art/push:v1`, { selection: "all" });
-    const index = skopeoRaw(`${registry.registry}/art/push:v1`);
+    const index = skopeoJson(`${registry.registry}/art/push:v1`);
     assert.equal(index.mediaType, OCI_INDEX);
     assert.deepEqual(index.manifests?.map((m) => [m.digest, m.artifactType]), [
       [digest, "text/plain"],
     ]);
-    const raw = execFileSync(SKOPEO, [
-      "inspect",
-      "--raw",
-      "--tls-verify=false",
-      `docker://${registry.registry}/art/push@${digest}`,
-    ]);
+    const raw = skopeoRaw(`${registry.registry}/art/push@${digest}`);
     assert.equal(sha256(raw), digest, "the artifact manifest went byte for byte");
     const client = new RegistryClient({ registry: registry.registry, insecure: true });
     assert.equal((await client.getManifest("art/push", "v1")).digest, pushed);
-    const artifact = JSON.parse(new TextDecoder().decode(raw)) as Json;
+    const artifact = JSON.parse(raw) as Json;
     for (const layer of [artifact.config as Record<string, unknown>, ...artifact.layers!]) {
       const stream = await client.getBlob("art/push", layer.digest as string);
       const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
