@@ -98,6 +98,27 @@ describe("convertToManifestList", () => {
     });
   }
 
+  it("lists the converted records and removes them with their blobs", async () => {
+    const store = runtimeParts(runtime).store;
+    const listed = await runtime.listImages();
+    const ids = [];
+    for (const image of Object.values(images)) {
+      const holder = (await store.imagesByDigest(image.manifest.digest))[0];
+      assert.equal(holder.isManifestList, true);
+      assert.ok(listed.some((summary) => summary.id === holder.id));
+      ids.push(holder.id);
+    }
+    const removed = await runtime.removeImages(
+      Object.keys(images).map((kind) => `${registry.registry}/${kind}:v1`),
+    );
+    assert.deepEqual(removed.errors, []);
+    assert.deepEqual(removed.reports.map((r) => r.id).sort(), ids.sort());
+    await store.gc();
+    for (const image of Object.values(images)) {
+      assert.equal(await store.hasBlob(image.manifest.digest), false);
+    }
+  });
+
   it("names an unknown image", async () => {
     await assert.rejects(runtime.convertToManifestList("localhost/nothing:here"), (error) => {
       assert.ok(error instanceof ImageNotFoundError);
