@@ -42,6 +42,14 @@ export function shellCommand(args: string[]): string {
   return [command, ...lead, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
 }
 
+/**
+ * The global flags that give a CLI test a store of its own under `dir` and only the
+ * registries.conf `conf` (no drop-in folder).
+ */
+export function storeFlags(dir: string, conf: string = join(dir, "registries.conf")): string[] {
+  return ["--root", join(dir, "root"), "--registries-conf", conf, "--registries-conf-dir", ""];
+}
+
 /** Runs the CLI with `args` and `env` (on top of a minimal environment). */
 export function runCli(
   args: string[],

@@ -10,7 +10,7 @@ import { NodeFileSystem } from "../../src/fs/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
-import { repoRoot, runCli, shellCommand } from "./_cli.ts";
+import { repoRoot, runCli, shellCommand, storeFlags } from "./_cli.ts";
 
 const ESC = "\x1b[";
 
@@ -21,16 +21,7 @@ describe("stevedore CLI", () => {
   let env: Record<string, string>;
   let imageId: string;
 
-  const cli = (...args: string[]) =>
-    runCli([
-      "--root",
-      join(dir, "root"),
-      "--registries-conf",
-      conf,
-      "--registries-conf-dir",
-      "",
-      ...args,
-    ], env);
+  const cli = (...args: string[]) => runCli([...storeFlags(dir, conf), ...args], env);
 
   before(async () => {
     registry = await startRegistry();
@@ -272,16 +263,7 @@ describe("stevedore push, save, load, import and search", () => {
   let registry: RegistryServer;
   let dir: string;
   let conf: string;
-  const cli = (...args: string[]) =>
-    runCli([
-      "--root",
-      join(dir, "root"),
-      "--registries-conf",
-      conf,
-      "--registries-conf-dir",
-      "",
-      ...args,
-    ], { HOME: dir });
+  const cli = (...args: string[]) => runCli([...storeFlags(dir, conf), ...args], { HOME: dir });
 
   before(async () => {
     registry = await startRegistry();

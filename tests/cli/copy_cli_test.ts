@@ -17,7 +17,7 @@ import {
 } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { skopeo } from "../transports/_helpers.ts";
-import { runCli } from "./_cli.ts";
+import { runCli, storeFlags } from "./_cli.ts";
 
 const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
@@ -47,15 +47,7 @@ describe("stevedore copy", () => {
   let registriesD: string;
 
   const cliWith = (conf: string, ...args: string[]) =>
-    runCli([
-      "--root",
-      join(dir, "root"),
-      "--registries-conf",
-      conf,
-      "--registries-conf-dir",
-      "",
-      ...args,
-    ], env);
+    runCli([...storeFlags(dir, conf), ...args], env);
   const cli = (...args: string[]) => cliWith(join(dir, "registries.conf"), ...args);
   const copy = (...args: string[]) => cli("copy", ...args);
   const reg = (name: string) => `docker://${registry.registry}/${name}`;

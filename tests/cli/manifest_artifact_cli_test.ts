@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { sha256, skopeoRaw } from "../runtime/_manifest_fixtures.ts";
-import { runCli } from "./_cli.ts";
+import { runCli, storeFlags } from "./_cli.ts";
 
 const TITLE = "org.opencontainers.image.title";
 
@@ -25,16 +25,7 @@ describe("stevedore manifest add --artifact", () => {
   let dir: string;
   let env: Record<string, string>;
 
-  const cli = (...args: string[]) =>
-    runCli([
-      "--root",
-      join(dir, "root"),
-      "--registries-conf",
-      join(dir, "registries.conf"),
-      "--registries-conf-dir",
-      "",
-      ...args,
-    ], env);
+  const cli = (...args: string[]) => runCli([...storeFlags(dir), ...args], env);
 
   before(async () => {
     registry = await startRegistry();
