@@ -48,6 +48,11 @@ function sideFlags(side: "src" | "dest", what: string): FlagSpecs {
       valueName: "path",
     },
     [`${side}-no-creds`]: { type: "boolean", help: `Access the ${what} registry anonymously` },
+    [`${side}-cert-dir`]: {
+      type: "string",
+      help: `Use certificates at the path (*.crt, *.cert, *.key) for the ${what} registry`,
+      valueName: "path",
+    },
   };
 }
 
@@ -57,8 +62,6 @@ const UNSUPPORTED: Record<string, [FlagSpec["type"], string]> = {
   "decryption-key": ["string", "image encryption is not supported"],
   "encryption-key": ["string", "image encryption is not supported"],
   "encrypt-layer": ["string", "image encryption is not supported"],
-  "src-cert-dir": ["string", "client certificates are not supported"],
-  "dest-cert-dir": ["string", "client certificates are not supported"],
   "src-daemon-host": ["string", "use DOCKER_HOST to choose the Docker daemon"],
   "dest-daemon-host": ["string", "use DOCKER_HOST to choose the Docker daemon"],
   "src-registry-token": ["string", "bearer tokens are not accepted as credentials"],
@@ -119,6 +122,8 @@ function sideOptions(args: ParsedArgs, side: "src" | "dest"): CopyEndpointOption
     }
     options.anonymous = true;
   }
+  const certDir = stringFlag(args, `${side}-cert-dir`);
+  if (certDir !== undefined) options.certDir = certDir;
   const authFile = stringFlag(args, `${side}-authfile`) ?? stringFlag(args, "authfile");
   if (authFile !== undefined) options.authFile = authFile;
   if (args.values[`${side}-tls-verify`] !== undefined) {

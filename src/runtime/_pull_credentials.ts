@@ -12,7 +12,7 @@ import {
   type RegistriesConf,
 } from "../config/mod.ts";
 import type { Reference } from "../reference/mod.ts";
-import type { CredentialsSource, RegistryEndpoint } from "../registry/mod.ts";
+import type { CredentialsSource, RegistryEndpoint, RegistryTlsSource } from "../registry/mod.ts";
 import type { Credentials } from "../config/mod.ts";
 import type { CredentialOptions, RegistryTimeoutOptions } from "./pull_options.ts";
 import {
@@ -73,6 +73,8 @@ export interface RegistryReferenceOptions extends RegistryTimeoutOptions {
   retryDelayMs?: number;
   /** Verify TLS for this reference's registry, whatever registries.conf says. @default conf */
   tlsVerify?: boolean;
+  /** This reference's certificates, instead of the transport context's. @default the context's */
+  tls?: RegistryTlsSource;
 }
 
 /**
@@ -108,6 +110,7 @@ export function registryReference(
   // Left out unless set, so that the context's `tlsVerify: false` still applies.
   if (primary.insecure) client.insecure = true;
   if (options.tlsVerify !== undefined) client.insecure = !options.tlsVerify;
+  if (options.tls !== undefined) client.tls = options.tls;
   const transport = createDockerTransport({ credentials: options.credentials, client });
   return transport.parse(`//${candidate.toString()}`);
 }

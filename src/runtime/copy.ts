@@ -7,6 +7,7 @@
  * @module
  */
 import type { CopyCompressionFormat, CopyProgressEvent, CopyResult } from "../copy/mod.ts";
+import { certsDirTls } from "../config/certs_dir.ts";
 import { UnsupportedTransportError } from "../errors.ts";
 import { parseNormalizedName } from "../reference/mod.ts";
 import type { ImageSigner } from "../signature/image_signer.ts";
@@ -27,6 +28,11 @@ export interface ImageCopyOptions extends RegistryTimeoutOptions {
   source?: CredentialOptions & {
     /** Send no credentials at all (`--src-no-creds`). @default false */
     anonymous?: boolean;
+    /**
+     * The folder of this side's registry certificates (`--src-cert-dir`: `*.crt` CAs, a
+     * `NAME.cert` + `NAME.key` client certificate), instead of certs.d. @default certs.d
+     */
+    certDir?: string;
     /**
      * Verify TLS; `false` also allows plain HTTP. @default registries.conf's `insecure`,
      * else true
@@ -103,6 +109,7 @@ function configure(
     retries: options.retries,
     retryDelayMs: options.retryDelayMs,
     tlsVerify: side.tlsVerify,
+    tls: side.certDir === undefined ? undefined : certsDirTls(ctx.fs, { certDir: side.certDir }),
     ...registryTimeouts(options),
   });
 }

@@ -32,6 +32,18 @@ describe("--cert-dir and certs.d with a registry that wants a client certificate
       { HOME: join(dir, home) },
     );
 
+  /** A registry client with the files of `certDir`, to check what reached the registry. */
+  const certClient = async () =>
+    new RegistryClient({
+      registry: registry.registry,
+      credentials: USER,
+      tls: {
+        ca: [await readFile(join(certDir, "ca.crt"), "utf8")],
+        cert: await readFile(join(certDir, "client.cert"), "utf8"),
+        key: await readFile(join(certDir, "client.key"), "utf8"),
+      },
+    });
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "stevedore-cli-certs-"));
     const authority = certificateAuthority(dir, "server-ca");
@@ -85,15 +97,7 @@ describe("--cert-dir and certs.d with a registry that wants a client certificate
 
     const push = cli("a", "push", ...common, `${host}/certs/app:1`, `${host}/certs/copy:2`);
     assert.equal(push.code, 0, push.stderr);
-    const client = new RegistryClient({
-      registry: host,
-      credentials: USER,
-      tls: {
-        ca: [await readFile(join(certDir, "ca.crt"), "utf8")],
-        cert: await readFile(join(certDir, "client.cert"), "utf8"),
-        key: await readFile(join(certDir, "client.key"), "utf8"),
-      },
-    });
+    const client = await certClient();
     assert.equal((await client.getManifest("certs/copy", "2")).digest, image.manifest.digest);
 
     const search = cli(
@@ -153,5 +157,53 @@ describe("--cert-dir and certs.d with a registry that wants a client certificate
     );
     assert.notEqual(login.code, 0);
     assert.ok(login.stderr.includes(registry.registry), login.stderr);
+  });
+  it("copy takes each side's certificates from --src-cert-dir and --dest-cert-dir", async () => {
+    const host = registry.registry;
+    const creds = `${USER.username}:${USER.password}`;
+    const layout = join(dir, "copied-layout");
+    const digestFile = join(dir, "copied.digest");
+    // Without the source's files the registry cannot be reached, and nothing is written.
+    const refused = cli(
+      "e",
+      "copy",
+      "-q",
+      "--src-creds",
+      creds,
+      `docker://${host}/certs/app:1`,
+      `oci:${layout}:app`,
+    );
+    assert.notEqual(refused.code, 0);
+    assert.ok(refused.stderr.includes(host), refused.stderr);
+    await assert.rejects(readFile(join(layout, "index.json")));
+    const down = cli(
+      "e",
+      "copy",
+      "-q",
+      "--src-cert-dir",
+      certDir,
+      "--src-creds",
+      creds,
+      `docker://${host}/certs/app:1`,
+      `oci:${layout}:app`,
+    );
+    assert.equal(down.code, 0, down.stderr);
+    const up = cli(
+      "e",
+      "copy",
+      "-q",
+      "--dest-cert-dir",
+      certDir,
+      "--dest-creds",
+      creds,
+      "--digestfile",
+      digestFile,
+      `oci:${layout}:app`,
+      `docker://${host}/certs/sides:1`,
+    );
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(await readFile(digestFile, "utf8"), image.manifest.digest);
+    const client = await certClient();
+    assert.equal((await client.getManifest("certs/sides", "1")).digest, image.manifest.digest);
   });
 });

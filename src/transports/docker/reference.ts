@@ -105,7 +105,7 @@ export class DockerImageReference implements ImageReference {
   async client(context: TransportContext): Promise<RegistryClient> {
     const { RegistryClient } = await import("../../registry/mod.ts");
     const { certsDirTls } = await import("../../config/certs_dir.ts");
-    const tls = certsDirTls(context.fs, context);
+    const tls = this.#options.client?.tls ?? certsDirTls(context.fs, context);
     return new RegistryClient({
       ...this.#options.client,
       registry: this.registry,
