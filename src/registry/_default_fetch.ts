@@ -50,9 +50,21 @@ export interface DefaultFetchOptions extends RegistryTls {
  */
 export function defaultFetch(options: DefaultFetchOptions = {}): HttpFetch {
   const plain = plainFetch();
-  const https = httpsFetch(options);
-  if (https === undefined) return plain;
-  return (input, init) => input.startsWith("https:") ? https(input, init) : plain(input, init);
+  if (!hasTlsOptions(options)) return plain;
+  // Made on the first `https:` request: an insecure registry that speaks plain HTTP never
+  // needs it, and `node:https` costs Deno ~8 ms to load.
+  let https: HttpFetch | undefined;
+  return (input, init) => {
+    if (!input.startsWith("https:")) return plain(input, init);
+    https ??= httpsFetch(options) ?? plain;
+    return https(input, init);
+  };
+}
+
+/** Whether `options` change how `https:` requests are made. */
+function hasTlsOptions(options: DefaultFetchOptions): boolean {
+  return options.verifyTls === false || (options.ca ?? []).length > 0 ||
+    (options.cert !== undefined && options.key !== undefined);
 }
 
 /** What {@linkcode defaultFetch} sends with when no TLS option is given. */
@@ -74,7 +86,7 @@ function httpsFetch(options: DefaultFetchOptions): HttpFetch | undefined {
   const client = options.cert !== undefined && options.key !== undefined
     ? { cert: options.cert, key: options.key }
     : {};
-  if (verify && ca.length === 0 && client.cert === undefined) return undefined;
+  if (!hasTlsOptions(options)) return undefined;
   const runtime = hostRuntime();
   if (runtime === "bun") {
     // Bun's `fetch` takes TLS options per request (and does not hand a connection opened

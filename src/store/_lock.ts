@@ -85,13 +85,19 @@ async function writeOwner(fs: FileSystem, dir: string, owner: LockOwner): Promis
  */
 function processIdentity(fs: FileSystem): { pid: number; host: string; start?: string } {
   if (fs.processLocal) return { pid: 0, host: "" };
-  const start = processStartTime(currentPid());
-  return {
-    pid: currentPid(),
-    host: hostName(),
-    ...(start === undefined ? {} : { start }),
-  };
+  if (ownIdentity === undefined) {
+    const start = processStartTime(currentPid());
+    ownIdentity = {
+      pid: currentPid(),
+      host: hostName(),
+      ...(start === undefined ? {} : { start }),
+    };
+  }
+  return { ...ownIdentity };
 }
+
+/** This process's identity, asked once (a lock is taken several times per pull). */
+let ownIdentity: { pid: number; host: string; start?: string } | undefined;
 
 function newOwner(fs: FileSystem): LockOwner {
   return {

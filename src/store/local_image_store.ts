@@ -134,12 +134,12 @@ export class LocalImageStore implements ImageStore {
     await fs.mkdir(`${this.root}/blobs/sha256`, { recursive: true });
     await fs.mkdir(`${this.root}/tmp`, { recursive: true });
     await this.removeLeftovers();
-    if (!await this.#exists(`${this.root}/oci-layout`)) {
-      await this.withLock(() => writeLayoutMarker(fs, this.root));
-    }
+    const marked = await this.#exists(`${this.root}/oci-layout`);
     await this.#refresh();
-    if (!await this.#indexInSync()) {
+    // A fresh store gets its marker and first index under one lock.
+    if (!marked || !await this.#indexInSync()) {
       await this.withLock(async () => {
+        if (!marked) await writeLayoutMarker(fs, this.root);
         await this.#refresh();
         if (!await this.#indexInSync()) await this.#writeIndex();
       });

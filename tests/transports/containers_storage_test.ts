@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { copyBetween } from "../../src/copy/mod.ts";
-import { ImageNotFoundError, InvalidReferenceError } from "../../src/errors.ts";
+import { CorruptedError, ImageNotFoundError, InvalidReferenceError } from "../../src/errors.ts";
 import { type FileSystem, MemoryFileSystem, NodeFileSystem } from "../../src/fs/mod.ts";
 import { openStore } from "../../src/store/mod.ts";
 import {
@@ -107,6 +107,26 @@ describe("containers-storage transport", () => {
       copyBetween(storage.parse("nothere"), back.parse("x"), { context }),
       ImageNotFoundError,
     );
+  });
+
+  it("refuses to commit an image whose layer vanished before the lock (a gc beside it)", async () => {
+    const { fs, store, storage, from, context } = await setup();
+    const image = randomImage({ layers: 4 });
+    from.store.add("img", image);
+    const gone = image.layers[2].digest;
+    // What a gc() in another process does between the blob's write and the commit's lock.
+    const withLock = store.withLock.bind(store);
+    store.withLock = (fn) =>
+      withLock(async () => {
+        if (await store.hasBlob(gone)) await fs.remove(`/store/blobs/sha256/${gone.slice(7)}`);
+        return await fn();
+      });
+    await assert.rejects(
+      copyBetween(from.parse("img"), storage.parse("app:1"), { context }),
+      (error: Error) =>
+        error instanceof CorruptedError && error.message.includes(`layer ${gone} vanished`),
+    );
+    assert.deepEqual(await store.images(), []);
   });
 
   it("keeps a Docker schema 2 image as it is and moves a name to a newer image", async () => {
