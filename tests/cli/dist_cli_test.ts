@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -106,5 +106,18 @@ describe("the built command line (dist/cli.js)", () => {
     assert.equal(store("images", "-q").stdout, `${id.slice(0, 12)}\n`);
     const pushed = store("push", name, `${registry.registry}/team/copy:v1`);
     assert.equal(pushed.code, 0, pushed.stderr);
+  });
+
+  it("imports no Node module loader or worker threads in the chunks a pull loads", async () => {
+    // fflate's Node build does, at import (~10 ms of a Deno process); the browser build is
+    // bundled instead. The signature chunk (openpgp, loaded only to sign or verify) may.
+    const chunks = join(repoRoot, "dist", "cli-chunks");
+    const names = (await readdir(chunks)).filter((name) => /^(cli|core|pull)-.*\.js$/.test(name));
+    assert.equal(names.length, 3, names.join(", "));
+    for (const name of [...names.map((name) => join(chunks, name)), BUNDLE]) {
+      const code = await readFile(name, "utf8");
+      assert.doesNotMatch(code, /from ['"](node:)?(module|worker_threads)['"]/, name);
+      assert.doesNotMatch(code, /require\$?\d*\(['"](node:)?worker_threads['"]\)/, name);
+    }
   });
 });
