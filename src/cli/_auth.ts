@@ -16,7 +16,7 @@ import { UsageError } from "./_errors.ts";
 import { hostFileSystem } from "../fs/mod.ts";
 import { currentUid, homeDirOf } from "../fs/process.ts";
 import { boolFlag, type ParsedArgs, stringFlag } from "./_args.ts";
-import { certsDirectories, certsDirTls } from "../config/certs_dir.ts";
+import { userCertsTls } from "../config/certs_dir.ts";
 import type { RegistryTlsSource } from "../registry/mod.ts";
 import type { CommandContext } from "./_command.ts";
 
@@ -67,10 +67,7 @@ export async function registrySettings(
   host: string,
   args: ParsedArgs,
 ): Promise<{ insecure: boolean; tls?: RegistryTlsSource }> {
-  const tls = certsDirTls(hostFileSystem(), {
-    certDir: stringFlag(args, "cert-dir"),
-    certsDirs: certsDirectories(homeDirOf(ctx.io.env)),
-  });
+  const tls = userCertsTls(hostFileSystem(), homeDirOf(ctx.io.env), stringFlag(args, "cert-dir"));
   if (args.values["tls-verify"] !== undefined) {
     return { insecure: !boolFlag(args, "tls-verify"), tls };
   }

@@ -157,3 +157,15 @@ export function certsDirTls(
   if (lookup.certDir === undefined && (lookup.certsDirs?.length ?? 0) === 0) return undefined;
   return (registry) => registryTlsFiles(fs, registry, lookup);
 }
+
+/**
+ * The TLS files of a user's registry clients (see {@linkcode certsDirTls}): `certDir` for
+ * every registry when given, else the certs.d directories under `homeDir` and the system's.
+ */
+export function userCertsTls(
+  fs: FileSystem,
+  homeDir: string | undefined,
+  certDir?: string,
+): (registry: string) => Promise<RegistryTls | undefined> {
+  return certsDirTls(fs, { certDir, certsDirs: certsDirectories(homeDir) })!;
+}

@@ -20,6 +20,7 @@ import type { Agent, AgentOptions, RequestOptions } from "node:https";
 import { requireNodeBuiltin } from "../host/node_builtin.ts";
 import { type NodeRequestSpec, requestSpec, sendNodeRequest } from "./_node_http.ts";
 import type { NodeResponse } from "./_node_response.ts";
+import { socketAddress } from "./socket_address.ts";
 
 export type { NodeResponse };
 
@@ -228,9 +229,7 @@ async function send(
     if (!secure && url.protocol !== "http:") {
       throw new TypeError(`Cannot fetch "${url.href}": not an HTTP(S) URL`);
     }
-    // `hostname` keeps IPv6 brackets; node:http wants the bare address.
-    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    const port = url.port === "" ? (secure ? 443 : 80) : Number(url.port);
+    const { host, port } = socketAddress(url);
     const where = secure && https ? { host, port, ...https() } : { host, port };
     const response = await sendNodeRequest(spec, where, url.host, secure);
     if (mode === "manual" || !REDIRECTS.has(response.status)) return response;

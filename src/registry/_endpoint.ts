@@ -5,6 +5,7 @@
  * @module
  */
 import { RegistryError } from "../errors.ts";
+import { socketAddress } from "../fs/socket_address.ts";
 import { parseAuthChallenges } from "./auth_challenge.ts";
 import { Authenticator } from "./_auth.ts";
 import { connectionError, type ResourceKind, responseError } from "./_errors.ts";
@@ -187,9 +188,7 @@ export class Endpoint {
   async #answersPlainToTls(signal: AbortSignal | undefined): Promise<boolean> {
     const sniff = this.#ctx.sniffTls;
     if (sniff === undefined) return false;
-    const url = new URL(`https://${this.#host}/`);
-    const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    const port = url.port === "" ? 443 : Number(url.port);
+    const { host, port } = socketAddress(new URL(`https://${this.#host}/`));
     const timeoutMs = Math.min(this.#ctx.connectTimeoutMs || SNIFF_TIMEOUT_MS, SNIFF_TIMEOUT_MS);
     return await sniff(host, port, { timeoutMs, signal }) === "plain";
   }

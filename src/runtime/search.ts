@@ -8,7 +8,7 @@
  * @module
  */
 import { findRegistry, getCredentials } from "../config/mod.ts";
-import { certsDirectories, certsDirTls } from "../config/certs_dir.ts";
+import { userCertsTls } from "../config/certs_dir.ts";
 import { InvalidFilterError, InvalidReferenceError, SearchError } from "../errors.ts";
 import { parseNormalizedName, type Reference } from "../reference/mod.ts";
 import { type CredentialsSource, RegistryClient, type SearchResult } from "../registry/mod.ts";
@@ -113,10 +113,7 @@ function client(ctx: OperationContext, registry: string, options: SearchOptions)
     ((host) => getCredentials(ctx.credentials, host));
   const insecure = options.tlsVerify === false ||
     (findRegistry(ctx.registriesConf, registry)?.insecure ?? false);
-  const tls = certsDirTls(ctx.fs, {
-    certDir: options.certDir,
-    certsDirs: certsDirectories(ctx.credentials.homeDir),
-  });
+  const tls = userCertsTls(ctx.fs, ctx.credentials.homeDir, options.certDir);
   return new RegistryClient({
     registry,
     fetch: ctx.fetch,
