@@ -23,6 +23,7 @@ import type { NodeResponse } from "./_node_response.ts";
 import { socketAddress } from "./socket_address.ts";
 
 export type { NodeResponse };
+export { toFetchResponse } from "./_node_response.ts";
 
 /** The statuses `fetch` follows. */
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);

@@ -21,6 +21,7 @@ import {
 import { nodeBuiltin } from "../host/node_builtin.ts";
 import { hostRuntime } from "../wasm/_kernel_choice.ts";
 import type { RegistryTls } from "../config/certs_dir.ts";
+import type { RegistryTlsSource } from "./types.ts";
 import type { HttpFetch } from "./_http.ts";
 
 const runtimeFetch: HttpFetch = (input, init) => globalThis.fetch(input, init);
@@ -103,4 +104,24 @@ function httpsFetch(options: DefaultFetchOptions): HttpFetch | undefined {
   let pool = pools.get(key);
   if (pool === undefined) pools.set(key, pool = nodeTlsFetch(tls));
   return pool;
+}
+
+/**
+ * The default `fetch` for requests to `registry`: without certificate checks when
+ * `insecure`, with its TLS files from `tls` (a function is asked once, on the first
+ * request; an object applies as it is).
+ */
+export function registryDefaultFetch(
+  registry: string,
+  options: { insecure?: boolean; tls?: RegistryTlsSource },
+): HttpFetch {
+  const verifyTls = options.insecure !== true;
+  const tls = options.tls;
+  if (tls === undefined) return defaultFetch({ verifyTls });
+  let chosen: Promise<HttpFetch> | undefined;
+  const choose = async () => {
+    const found = typeof tls === "function" ? await tls(registry) : tls;
+    return defaultFetch({ ...found, verifyTls });
+  };
+  return async (input, init) => (await (chosen ??= choose()))(input, init);
 }

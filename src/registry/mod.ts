@@ -37,6 +37,7 @@ export {
   RegistryClient,
 } from "./registry_client.ts";
 export { isRetryableFailure } from "./retry_policy.ts";
+export { registryFetch, type RegistryFetchOptions } from "./registry_fetch.ts";
 export { type AuthChallenge, parseAuthChallenges } from "./auth_challenge.ts";
 export type {
   CallOptions,

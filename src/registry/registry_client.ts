@@ -3,12 +3,12 @@
  *
  * @module
  */
-import { defaultFetch } from "./_default_fetch.ts";
+import { defaultFetch, registryDefaultFetch } from "./_default_fetch.ts";
 import { sniffTls } from "../fs/tls_sniff.ts";
 import { isValidDomain } from "../reference/mod.ts";
 import { getBlob, headBlob } from "./_blobs.ts";
 import { Endpoint, rewriteRepository } from "./_endpoint.ts";
-import { anySignal, defaultSleep, type HttpContext, type HttpFetch } from "./_http.ts";
+import { anySignal, defaultSleep, type HttpContext } from "./_http.ts";
 import { catalog, listTags, searchV1 } from "./_listing.ts";
 import { deleteManifest, getManifest, headManifest, putManifest } from "./_manifests.ts";
 import { mountBlob, putBlob } from "./_uploads.ts";
@@ -145,17 +145,9 @@ export class RegistryClient {
       if (!insecure) return this.#ctx;
       return this.#insecureCtx ??= { ...this.#ctx, fetch: defaultFetch({ verifyTls: false }) };
     }
-    let chosen: Promise<HttpFetch> | undefined;
-    const choose = async () => {
-      const found = typeof tls === "function"
-        ? await tls(registry)
-        : registry === this.registry
-        ? tls
-        : undefined;
-      return defaultFetch({ ...found, verifyTls: !insecure });
-    };
-    const fetch: HttpFetch = async (input, init) => (await (chosen ??= choose()))(input, init);
-    return { ...this.#ctx, fetch };
+    // A RegistryTls object is the primary registry's; a function is asked per registry.
+    const own = typeof tls === "function" || registry === this.registry ? tls : undefined;
+    return { ...this.#ctx, fetch: registryDefaultFetch(registry, { insecure, tls: own }) };
   }
 
   async #lookup(registry: string): Promise<Credentials | undefined> {

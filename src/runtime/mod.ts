@@ -39,6 +39,7 @@ export {
   type RuntimeSeams,
 } from "./runtime.ts";
 export type { ContainerInfo, LookupOptions, LookupResult } from "../lookup/types.ts";
+export type { RegistryTls } from "../config/certs_dir.ts";
 export type {
   CredentialOptions,
   PullCredentials,

@@ -10,6 +10,7 @@ import {
 } from "../config/credential_helper.ts";
 import type { CredentialsContext } from "../config/credentials.ts";
 import type { RegistriesConf } from "../config/registries_conf.ts";
+import { type RegistryTls, userCertsTls } from "../config/certs_dir.ts";
 import { defaultStorageRoot } from "../config/storage_paths.ts";
 import { ImageNotFoundError } from "../errors.ts";
 import { EventChannel, type ImageEvent } from "../events/mod.ts";
@@ -174,6 +175,11 @@ export interface RuntimeParts {
   registriesConf(): Promise<RegistriesConf>;
   /** The transports `name:rest` strings are parsed with (`containers-storage:` included). */
   transports: TransportTable;
+  /**
+   * The TLS files (certs.d) the runtime's registry clients use for `registry` (`host[:port]`),
+   * read from the runtime's file system; `undefined` when it has none.
+   */
+  registryTls(registry: string): Promise<RegistryTls | undefined>;
 }
 
 function explicitPlatform(
@@ -557,5 +563,6 @@ export function runtimeParts(runtime: Runtime): RuntimeParts {
     fs: ctx.fs,
     registriesConf: ctx.registriesConf,
     transports: ctx.transports,
+    registryTls: userCertsTls(ctx.fs, ctx.credentials.homeDir),
   };
 }

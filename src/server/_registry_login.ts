@@ -7,7 +7,13 @@
  * @module
  */
 import { findRegistry, type RegistriesConf } from "../config/mod.ts";
-import { type AuthChallenge, type FetchLike, parseAuthChallenges } from "../registry/mod.ts";
+import {
+  type AuthChallenge,
+  type FetchLike,
+  parseAuthChallenges,
+  registryFetch,
+  type RegistryTlsSource,
+} from "../registry/mod.ts";
 import { HttpError } from "./_http.ts";
 import { isLoopbackRegistry } from "./_loopback.ts";
 
@@ -72,15 +78,21 @@ function refused(url: string, response: Response): HttpError {
 export interface CheckLoginOptions {
   /** registries.conf, for the registry's `insecure` flag. */
   registriesConf: RegistriesConf;
-  /** The `fetch` the registry is reached with. @default globalThis.fetch */
+  /**
+   * The `fetch` the registry is reached with. @default the registry client's: unchecked
+   * TLS for an insecure registry, its `tls` files
+   */
   fetch?: FetchLike;
+  /** The registry's TLS files (certs.d), when `fetch` is not given. @default none */
+  tls?: RegistryTlsSource;
   /** Cancels the check. */
   signal?: AbortSignal;
 }
 
 /**
- * Checks `request`'s credentials against its registry as dockerd does; plain HTTP is
- * allowed for loopback registries and those registries.conf marks insecure.
+ * Checks `request`'s credentials against its registry as dockerd does; plain HTTP, and
+ * HTTPS without certificate checks, are allowed for loopback registries and those
+ * registries.conf marks insecure.
  *
  * @throws {HttpError} 401 when the registry refuses the credentials, 400 for a bad request,
  * 502 when the registry cannot be reached or answers nonsense.
@@ -99,7 +111,7 @@ export async function checkLogin(
   const host = loginHost(text(request.serveraddress));
   const insecure = isLoopbackRegistry(host) ||
     (findRegistry(options.registriesConf, host)?.insecure ?? false);
-  const fetcher = options.fetch ?? globalThis.fetch;
+  const fetcher = options.fetch ?? registryFetch(host, { insecure, tls: options.tls });
   const signal = options.signal;
   const send: Send = async (url, init = {}) => {
     try {

@@ -192,9 +192,10 @@ export function systemRoutes(
     if (typeof request !== "object" || request === null) {
       throw new HttpError(400, "the login request is not a JSON object");
     }
+    const parts = runtimeParts(runtime);
     const result = await checkLogin(request, {
-      registriesConf: await runtimeParts(runtime).registriesConf(),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      registriesConf: await parts.registriesConf(),
+      ...(options.fetch ? { fetch: options.fetch } : { tls: parts.registryTls }),
     });
     return c.json(result);
   });

@@ -11,7 +11,11 @@ import { join } from "node:path";
 import { copyBetween } from "../../src/copy/mod.ts";
 import { DigestMismatchError, RegistryError } from "../../src/errors.ts";
 import { NodeFileSystem } from "../../src/fs/mod.ts";
-import { RegistryClient, type RegistryClientOptions } from "../../src/registry/mod.ts";
+import {
+  RegistryClient,
+  type RegistryClientOptions,
+  registryFetch,
+} from "../../src/registry/mod.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { type RandomImage, randomImage } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
@@ -111,6 +115,20 @@ describe("a self-signed HTTPS registry", () => {
         return true;
       });
     }
+  });
+
+  it("registryFetch reaches it as a client does: unchecked when insecure, checked otherwise", async () => {
+    const unchecked = registryFetch(server.registry, { insecure: true });
+    const ping = await unchecked(`${server.url}/v2/`);
+    assert.ok(ping instanceof Response);
+    assert.equal(ping.status, 200);
+    assert.equal(await ping.text(), "{}");
+    // A Request's method and headers are kept.
+    const head = await unchecked(new Request(`${server.url}/v2/`, { method: "HEAD" }));
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), "");
+    await assert.rejects(registryFetch(server.registry)(`${server.url}/v2/`));
+    await assert.rejects(registryFetch(server.registry, { insecure: false })(`${server.url}/v2/`));
   });
 
   it("keeps checking in a process where an insecure client has connected", async () => {
