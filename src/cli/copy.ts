@@ -8,7 +8,7 @@
 import { UsageError } from "./_errors.ts";
 import type { CopyEndpointOptions, ImageCopyOptions } from "../runtime/mod.ts";
 import type { FlagSpec, FlagSpecs, ParsedArgs } from "./_args.ts";
-import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
+import { boolFlag, durationFlag, expectArgs, intFlag, listFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import type { PlatformChoice } from "../platform/mod.ts";
 import { ProgressPrinter } from "./_progress.ts";
@@ -58,7 +58,6 @@ function sideFlags(side: "src" | "dest", what: string): FlagSpecs {
 
 /** skopeo's flags that stevedore cannot honour, and why: refused, never ignored. */
 const UNSUPPORTED: Record<string, [FlagSpec["type"], string]> = {
-  "additional-tag": ["string", "additional docker-archive tags are not written"],
   "decryption-key": ["string", "image encryption is not supported"],
   "encryption-key": ["string", "image encryption is not supported"],
   "encrypt-layer": ["string", "image encryption is not supported"],
@@ -70,10 +69,8 @@ const UNSUPPORTED: Record<string, [FlagSpec["type"], string]> = {
   "dest-shared-blob-dir": ["string", "shared OCI blob directories are not supported"],
   "dest-compress": ["boolean", "dir: destinations keep each layer's compression"],
   "dest-decompress": ["boolean", "dir: destinations keep each layer's compression"],
-  "dest-compress-level": ["string", "the compression level cannot be chosen"],
   "dest-oci-accept-uncompressed-layers": ["boolean", "oci: destinations keep layers as they are"],
   "dest-precompute-digests": ["boolean", "digests are not precomputed"],
-  "image-parallel-copies": ["string", "the number of parallel copies cannot be chosen"],
 };
 
 const unsupportedFlags: FlagSpecs = Object.fromEntries(
@@ -176,6 +173,15 @@ function copyOptions(args: ParsedArgs): ImageCopyOptions {
     }
     options.compressionFormat = "gzip";
   }
+  const level = intFlag(args, "dest-compress-level");
+  if (level !== undefined) {
+    if (level > 9) throw new UsageError(`--dest-compress-level=${level}`, "must be 0 to 9");
+    options.compressionLevel = level;
+  }
+  const parallel = intFlag(args, "image-parallel-copies");
+  if (parallel !== undefined && parallel > 0) options.concurrency = parallel;
+  const tags = listFlag(args, "additional-tag");
+  if (tags.length > 0) options.additionalTags = tags;
   const retries = intFlag(args, "retry-times");
   if (retries !== undefined) options.retries = retries;
   const delay = durationFlag(args, "retry-delay");
@@ -244,6 +250,22 @@ export const command: Command = {
       type: "string",
       help: "Compression format for the layers written (gzip)",
       valueName: "format",
+    },
+    "dest-compress-level": {
+      type: "string",
+      help: "gzip level (0-9) of the layers the copy compresses",
+      valueName: "level",
+    },
+    "image-parallel-copies": {
+      type: "string",
+      help: "How many layers are copied at the same time (0: the default, 6)",
+      valueName: "uint",
+    },
+    "additional-tag": {
+      type: "string",
+      multiple: true,
+      help: "A further tag of the image in a docker-archive destination (repeatable)",
+      valueName: "name:tag",
     },
     "preserve-digests": {
       type: "boolean",

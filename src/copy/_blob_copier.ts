@@ -83,6 +83,8 @@ export interface BlobCopierOptions {
   retries: number;
   /** The pause before each retry, in milliseconds. */
   retryDelayMs: number;
+  /** The gzip level of layers this copy compresses. @default 6 */
+  compressionLevel?: number;
 }
 
 /** Copies the blobs of one copy operation. */
@@ -172,7 +174,9 @@ export class BlobCopier {
     const stages = () => {
       const list: TransformStream<Uint8Array, Uint8Array>[] = [];
       if (plan.from !== "none") list.push(decompressor(plan.from!, blob.digest));
-      if (plan.to !== "none") list.push(compressor(plan.to!, blob.digest));
+      if (plan.to !== "none") {
+        list.push(compressor(plan.to!, blob.digest, this.#options.compressionLevel));
+      }
       return list;
     };
     if (plan.knownDigest !== undefined) {

@@ -137,8 +137,9 @@ export function decompressor(
 export function compressor(
   to: LayerCompression,
   what: string,
+  level?: number,
 ): TransformStream<Uint8Array, Uint8Array> {
-  if (to === "gzip") return gzipStream();
+  if (to === "gzip") return gzipStream({ level });
   throw new CompressionError(what, "Unsupported", `cannot compress into ${to} here`);
 }
 

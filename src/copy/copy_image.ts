@@ -99,6 +99,10 @@ export async function copyBetween(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`Cannot copy with concurrency ${concurrency}: must be an integer >= 1`);
   }
+  const level = options.compressionLevel;
+  if (level !== undefined && !(Number.isInteger(level) && level >= 0 && level <= 9)) {
+    throw new RangeError(`Cannot compress at level ${level}: must be an integer from 0 to 9`);
+  }
   const internal = new AbortController();
   const signal = anySignal([options.signal, options.context?.signal, internal.signal])!;
   signal.throwIfAborted();
@@ -125,6 +129,7 @@ export async function copyBetween(
         onProgress: options.onProgress,
         retries: options.retries ?? DEFAULT_RETRIES,
         retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+        compressionLevel: level,
       });
       const instanceOptions: InstanceCopyOptions = {
         destination,

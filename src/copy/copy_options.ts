@@ -48,6 +48,11 @@ export interface CopyOptions {
    * the destination asks otherwise). @default undefined
    */
   compressionFormat?: CopyCompressionFormat;
+  /**
+   * The gzip level, 0 (store) to 9 (smallest), of the layers this copy compresses (skopeo's
+   * `--dest-compress-level`); layers copied as they are keep their bytes. @default 6
+   */
+  compressionLevel?: number;
   /** Write the manifest with this exact MIME type, converting it if needed. @default keep */
   manifestType?: string;
   /** Receives progress events, synchronously; it must not throw. */

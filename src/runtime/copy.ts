@@ -47,6 +47,15 @@ export interface ImageCopyOptions extends RegistryTimeoutOptions {
   manifestType?: string;
   /** Recompress layers into this format. @default keep each layer's */
   compressionFormat?: CopyCompressionFormat;
+  /** The gzip level (0-9) of the layers the copy compresses (`--dest-compress-level`). @default 6 */
+  compressionLevel?: number;
+  /** How many layers are copied at the same time (`--image-parallel-copies`). @default 6 */
+  concurrency?: number;
+  /**
+   * Further tags of the image in a `docker-archive:` destination (`--additional-tag`):
+   * tagged names. Other destinations refuse them. @default none
+   */
+  additionalTags?: readonly string[];
   /** Fail, with nothing committed, when the manifest's digest would change. @default false */
   preserveDigests?: boolean;
   /** Do not copy the source's signatures. @default false */
@@ -86,6 +95,25 @@ function parseSide(ctx: OperationContext, side: string, input: string): ImageRef
   }
   // `docker:` without `//` is no transport for a pull, but here the transport's own error.
   return ctx.transports.parse(input) ?? transport.parse(input.slice(colon + 1));
+}
+
+/**
+ * `reference` with `options.additionalTags`, which only a `docker-archive:` destination
+ * holds (skopeo gives them to that transport alone; here others refuse them).
+ */
+function withAdditionalTags(
+  reference: ImageReference,
+  options: ImageCopyOptions,
+): ImageReference {
+  const tags = options.additionalTags ?? [];
+  if (tags.length === 0) return reference;
+  if (reference.withAdditionalTags === undefined) {
+    throw new UnsupportedTransportError(
+      reference.toString(),
+      "additional tags are written to docker-archive destinations only",
+    );
+  }
+  return reference.withAdditionalTags(tags);
 }
 
 /** A registry reference gets registries.conf, the side's credentials and TLS setting. */
@@ -136,7 +164,7 @@ export async function copy(
   options: ImageCopyOptions = {},
 ): Promise<CopyResult> {
   const from = parseSide(ctx, "source", source);
-  const to = parseSide(ctx, "destination", destination);
+  const to = withAdditionalTags(parseSide(ctx, "destination", destination), options);
   const src = configure(ctx, from, options.source ?? {}, options);
   const dest = configure(ctx, to, options.destination ?? {}, options);
   if (ctx.signatures === undefined) {
@@ -152,6 +180,8 @@ export async function copy(
     all: options.all,
     manifestType: options.manifestType,
     compressionFormat: options.compressionFormat,
+    compressionLevel: options.compressionLevel,
+    concurrency: options.concurrency,
     preserveDigests: options.preserveDigests,
     removeSignatures: options.removeSignatures,
     signers: options.signers,

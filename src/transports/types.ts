@@ -6,7 +6,8 @@
  *
  * What only some transports can do is an optional member (a capability) that callers test
  * for: {@linkcode ImageReference.registryName}, {@linkcode ImageReference.storageNames},
- * {@linkcode ImageReference.withImageName}, {@linkcode ImageReference.layerCompressions},
+ * {@linkcode ImageReference.withImageName}, {@linkcode ImageReference.withAdditionalTags},
+ * {@linkcode ImageReference.layerCompressions},
  * {@linkcode Transport.listFolderImages} and {@linkcode Transport.listArchiveImages} (what a
  * load reads from a folder or an archive); nobody switches on a transport's name or casts to a concrete reference.
  *
@@ -122,6 +123,12 @@ export interface ImageReference {
    * when `name` cannot be recorded.
    */
   withImageName?(name: string): ImageReference;
+  /**
+   * Capability of destinations that hold further tags of an image (a `docker-archive:`,
+   * skopeo's `--additional-tag`): the reference that writes each of `names` (tagged names)
+   * as a tag too. Throws an `InvalidReferenceError` for a name without a tag.
+   */
+  withAdditionalTags?(names: readonly string[]): ImageReference;
   /**
    * Capability of destinations that hold only some layer compressions (Docker archives
    * and the Docker Engine read gzip only); absent means any.

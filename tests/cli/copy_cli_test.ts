@@ -14,6 +14,7 @@ import {
   randomImage,
   type RandomIndex,
   randomMultiArch,
+  tarOf,
 } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { skopeo } from "../transports/_helpers.ts";
@@ -434,6 +435,81 @@ describe("stevedore copy", () => {
       assert.deepEqual(await readdir(work), ["src.tar"], `${destination}: nothing left behind`);
       assert.deepEqual(await readdir(join(dir, "root", "tmp")), tmpBefore, "no temporary files");
     }
+  });
+
+  it("--additional-tag gives a docker-archive further tags, as skopeo reads them", async () => {
+    const archive = join(dir, "tags.tar");
+    const result = copy(
+      "-q",
+      "--src-tls-verify=false",
+      "--additional-tag",
+      "extra/one:v2",
+      "--additional-tag",
+      "quay.io/team/two:latest",
+      reg("demo:v1"),
+      `docker-archive:${archive}:demo:v1`,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    // Each tag names the image: skopeo finds the same config under all three.
+    for (const tag of ["demo:v1", "extra/one:v2", "quay.io/team/two:latest"]) {
+      const found = rawManifest(`docker-archive:${archive}:${tag}`);
+      assert.equal(found.json.config.digest, image.config.digest, tag);
+    }
+    // An untagged name, a digest, or a destination other than docker-archive: refused.
+    const refused: [string[], RegExp][] = [
+      [["--additional-tag", "extra/one"], /extra\/one.*must be a tagged name/],
+      [["--additional-tag", `a/b@${image.config.digest}`], /digest/],
+      [["--additional-tag", "x/y:1", "--format", "oci"], /docker-archive destinations only/],
+    ];
+    for (const [flags, pattern] of refused) {
+      const target = flags.includes("--format")
+        ? `oci:${join(dir, "tags-refused")}:v1`
+        : `docker-archive:${join(dir, "tags-refused.tar")}:demo:v1`;
+      const failed = copy("--src-tls-verify=false", ...flags, reg("demo:v1"), target);
+      assert.equal(failed.code, 125, flags.join(" "));
+      assert.match(failed.stderr, pattern, flags.join(" "));
+    }
+    assert.equal(await exists(join(dir, "tags-refused")), false);
+    assert.equal(await exists(join(dir, "tags-refused.tar")), false);
+  });
+
+  it("--dest-compress-level sets the gzip level of recompressed layers; --image-parallel-copies is taken", async () => {
+    // An uncompressed, compressible layer in an OCI layout: compressing it is up to the flags.
+    const text = new TextEncoder().encode("stevedore copies layers. ".repeat(8000));
+    const plain = randomImage({ layerTars: [tarOf("words.txt", text)], compress: false });
+    const memory = memoryTransport();
+    memory.store.add("plain:v1", plain);
+    const source = `oci:${join(dir, "plain-layout")}:v1`;
+    await copyBetween(memory.parse("plain:v1"), source, { context: { fs: new NodeFileSystem() } });
+    const layerSize = (level: string) => {
+      const target = `oci:${join(dir, `level-${level}`)}:v1`;
+      const result = copy(
+        "-q",
+        "--dest-compress-format",
+        "gzip",
+        "--dest-compress-level",
+        level,
+        "--image-parallel-copies",
+        "2",
+        source,
+        target,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      // skopeo reads it whole: the gzip layer's digest and the config's diff ID check out.
+      skopeo("copy", "-q", target, `dir:${join(dir, `level-${level}-skopeo`)}`);
+      const layer = rawManifest(target).json.layers[0] as { mediaType: string; size: number };
+      assert.equal(layer.mediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
+      return layer.size;
+    };
+    const tar = plain.layers[0].tar.length;
+    const stored = layerSize("0");
+    const smallest = layerSize("9");
+    assert.ok(stored > tar, `level 0 stores (${stored} > ${tar})`);
+    assert.ok(smallest * 20 < tar, `level 9 compresses (${smallest} against ${tar})`);
+    const bad = copy("--dest-compress-level", "10", source, `oci:${join(dir, "level-10")}:v1`);
+    assert.equal(bad.code, 125);
+    assert.match(bad.stderr, /--dest-compress-level=10.*0 to 9/);
+    assert.equal(await exists(join(dir, "level-10")), false);
   });
 
   it("refuses skopeo flags it cannot honour, naming them", async () => {

@@ -135,6 +135,33 @@ export class DockerArchiveReference implements ImageReference {
   }
 
   /**
+   * This destination, giving the image each of `names` as a tag too (skopeo's
+   * `--additional-tag`), after its own.
+   *
+   * @throws {InvalidReferenceError} for a name without a tag, or with a digest.
+   */
+  withAdditionalTags(names: readonly string[]): DockerArchiveReference {
+    const tags = names.map((name) => {
+      const tag = normalizeArchiveTag(name);
+      if (parseNormalizedName(name).tag === undefined) {
+        throw new InvalidReferenceError(
+          name,
+          "InvalidFormat",
+          "an additional tag must be a tagged name (NAME:TAG)",
+        );
+      }
+      return tag;
+    });
+    const selector = this.tag === undefined
+      ? (this.index === undefined ? {} : { index: this.index })
+      : { tag: this.tag };
+    return new DockerArchiveReference(this.transport, this.path, selector, this.writer, [
+      ...this.extraTags,
+      ...tags,
+    ]);
+  }
+
+  /**
    * This destination, writing `name` as a tag too when it is a tagged name (not with a
    * shared writer, which names its images itself).
    */
