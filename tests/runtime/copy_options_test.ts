@@ -5,23 +5,16 @@ import assert from "node:assert/strict";
 import { copyBetween } from "../../src/copy/mod.ts";
 import { InvalidReferenceError, UnsupportedTransportError } from "../../src/errors.ts";
 import { MemoryFileSystem } from "../../src/fs/mod.ts";
-import { openRuntime, type Runtime, runtimeParts } from "../../src/runtime/mod.ts";
+import { type Runtime, runtimeParts } from "../../src/runtime/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { listDockerArchiveImages } from "../../src/transports/docker_archive/list.ts";
+import { openMemoryTestRuntime } from "../helpers/memory_runtime.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 
 async function runtimeWithImage(): Promise<{ fs: MemoryFileSystem; runtime: Runtime }> {
   const fs = new MemoryFileSystem();
-  const runtime = await openRuntime({
-    root: "/store",
-    fs,
-    env: {},
-    homeDir: "/home/user",
-    uid: 1000,
-    hostPlatform: { os: "linux", architecture: "amd64" },
-    warn: () => {},
-  });
+  const runtime = await openMemoryTestRuntime(fs, "/store");
   const memory = memoryTransport();
   memory.store.add("app:v1", randomImage({ layers: 2 }));
   const store = containersStorageTransport(runtimeParts(runtime).store);

@@ -15,23 +15,14 @@ import { createServerApp, startServer } from "../../src/server/mod.ts";
 import { containersStorageTransport } from "../../src/transports/containers_storage/mod.ts";
 import { redactRequestTarget } from "../../src/server/_redact.ts";
 import { isLoopbackRegistry } from "../../src/server/_loopback.ts";
+import { openMemoryTestRuntime } from "../helpers/memory_runtime.ts";
 import { memoryTransport } from "../helpers/memory_transport.ts";
 import { randomImage } from "../helpers/random_image.ts";
 import { TokenRegistry } from "../helpers/token_registry.ts";
 
 const SECRET = "hunter2-secret";
 
-function memoryRuntime(fs = new MemoryFileSystem()): Promise<Runtime> {
-  return openRuntime({
-    root: `/stevedore-edges-${crypto.randomUUID()}`,
-    fs,
-    env: {},
-    homeDir: "/home/user",
-    uid: 1000,
-    hostPlatform: { os: "linux", architecture: "amd64" },
-    warn: () => {},
-  });
-}
+const memoryRuntime = (fs?: MemoryFileSystem): Promise<Runtime> => openMemoryTestRuntime(fs);
 
 async function stevedoreTmp(): Promise<string[]> {
   return (await readdir(tmpdir())).filter((name) => name.startsWith("stevedore-uploads-"));
