@@ -67,8 +67,6 @@ const UNSUPPORTED: Record<string, [FlagSpec["type"], string]> = {
   "dest-registry-token": ["string", "bearer tokens are not accepted as credentials"],
   "src-shared-blob-dir": ["string", "shared OCI blob directories are not supported"],
   "dest-shared-blob-dir": ["string", "shared OCI blob directories are not supported"],
-  "dest-compress": ["boolean", "dir: destinations keep each layer's compression"],
-  "dest-decompress": ["boolean", "dir: destinations keep each layer's compression"],
   "dest-oci-accept-uncompressed-layers": ["boolean", "oci: destinations keep layers as they are"],
   "dest-precompute-digests": ["boolean", "digests are not precomputed"],
 };
@@ -180,6 +178,12 @@ function copyOptions(args: ParsedArgs): ImageCopyOptions {
   }
   const parallel = intFlag(args, "image-parallel-copies");
   if (parallel !== undefined && parallel > 0) options.concurrency = parallel;
+  const compress = boolFlag(args, "dest-compress");
+  const decompress = boolFlag(args, "dest-decompress");
+  if (compress && decompress) {
+    throw new UsageError("--dest-compress", "cannot be used with --dest-decompress");
+  }
+  if (compress || decompress) options.dirLayers = compress ? "compress" : "decompress";
   const tags = listFlag(args, "additional-tag");
   if (tags.length > 0) options.additionalTags = tags;
   const retries = intFlag(args, "retry-times");
@@ -260,6 +264,14 @@ export const command: Command = {
       type: "string",
       help: "How many layers are copied at the same time (0: the default, 6)",
       valueName: "uint",
+    },
+    "dest-compress": {
+      type: "boolean",
+      help: "Compress the layers written to a dir: destination",
+    },
+    "dest-decompress": {
+      type: "boolean",
+      help: "Decompress the layers written to a dir: destination",
     },
     "additional-tag": {
       type: "string",

@@ -56,6 +56,12 @@ export interface ImageCopyOptions extends RegistryTimeoutOptions {
    * tagged names. Other destinations refuse them. @default none
    */
   additionalTags?: readonly string[];
+  /**
+   * Store every layer of a `dir:` destination compressed or uncompressed
+   * (`--dest-compress`, `--dest-decompress`). Other destinations refuse it.
+   * @default keep each layer's
+   */
+  dirLayers?: "compress" | "decompress";
   /** Fail, with nothing committed, when the manifest's digest would change. @default false */
   preserveDigests?: boolean;
   /** Do not copy the source's signatures. @default false */
@@ -116,6 +122,22 @@ function withAdditionalTags(
   return reference.withAdditionalTags(tags);
 }
 
+/** `reference` with `options.dirLayers`, which only a `dir:` destination takes. */
+function withDirLayers(reference: ImageReference, options: ImageCopyOptions): ImageReference {
+  const wish = options.dirLayers;
+  if (wish === undefined) return reference;
+  if (wish !== "compress" && wish !== "decompress") {
+    throw new TypeError(`Unknown dirLayers "${wish}": expected "compress" or "decompress"`);
+  }
+  if (reference.withLayerCompression === undefined) {
+    throw new UnsupportedTransportError(
+      reference.toString(),
+      "layers are compressed or decompressed on request for dir: destinations only",
+    );
+  }
+  return reference.withLayerCompression(wish);
+}
+
 /** A registry reference gets registries.conf, the side's credentials and TLS setting. */
 function configure(
   ctx: OperationContext,
@@ -164,7 +186,10 @@ export async function copy(
   options: ImageCopyOptions = {},
 ): Promise<CopyResult> {
   const from = parseSide(ctx, "source", source);
-  const to = withAdditionalTags(parseSide(ctx, "destination", destination), options);
+  const to = withDirLayers(
+    withAdditionalTags(parseSide(ctx, "destination", destination), options),
+    options,
+  );
   const src = configure(ctx, from, options.source ?? {}, options);
   const dest = configure(ctx, to, options.destination ?? {}, options);
   if (ctx.signatures === undefined) {

@@ -7,7 +7,7 @@
  * What only some transports can do is an optional member (a capability) that callers test
  * for: {@linkcode ImageReference.registryName}, {@linkcode ImageReference.storageNames},
  * {@linkcode ImageReference.withImageName}, {@linkcode ImageReference.withAdditionalTags},
- * {@linkcode ImageReference.layerCompressions},
+ * {@linkcode ImageReference.withLayerCompression}, {@linkcode ImageReference.layerCompressions},
  * {@linkcode Transport.listFolderImages} and {@linkcode Transport.listArchiveImages} (what a
  * load reads from a folder or an archive); nobody switches on a transport's name or casts to a concrete reference.
  *
@@ -129,6 +129,12 @@ export interface ImageReference {
    * as a tag too. Throws an `InvalidReferenceError` for a name without a tag.
    */
   withAdditionalTags?(names: readonly string[]): ImageReference;
+  /**
+   * Capability of destinations that can store every layer compressed or uncompressed
+   * whatever the source's (a `dir:`, skopeo's `--dest-compress` and `--dest-decompress`):
+   * the reference that does.
+   */
+  withLayerCompression?(wish: "compress" | "decompress"): ImageReference;
   /**
    * Capability of destinations that hold only some layer compressions (Docker archives
    * and the Docker Engine read gzip only); absent means any.

@@ -512,6 +512,65 @@ describe("stevedore copy", () => {
     assert.equal(await exists(join(dir, "level-10")), false);
   });
 
+  it("--dest-decompress and --dest-compress choose how a dir: destination stores layers", async () => {
+    const plainDir = join(dir, "dir-plain");
+    const gzipDir = join(dir, "dir-gzip");
+    /** The first bytes of each layer file the manifest in `folder` names, and its type. */
+    const layersOf = async (folder: string) => {
+      const manifest = JSON.parse(await readFile(join(folder, "manifest.json"), "utf8")) as {
+        layers: { digest: string; mediaType: string }[];
+      };
+      return await Promise.all(manifest.layers.map(async (layer) => {
+        const bytes = await readFile(join(folder, layer.digest.slice("sha256:".length)));
+        const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
+        const tar = new TextDecoder().decode(bytes.subarray(257, 262)) === "ustar";
+        return { mediaType: layer.mediaType, gzip, tar };
+      }));
+    };
+    let result = copy(
+      "-q",
+      "--src-tls-verify=false",
+      "--dest-decompress",
+      reg("demo:v1"),
+      `dir:${plainDir}`,
+    );
+    assert.equal(result.code, 0, result.stderr);
+    for (const layer of await layersOf(plainDir)) {
+      assert.deepEqual(layer, {
+        mediaType: "application/vnd.oci.image.layer.v1.tar",
+        gzip: false,
+        tar: true,
+      });
+    }
+    result = copy("-q", "--dest-compress", `dir:${plainDir}`, `dir:${gzipDir}`);
+    assert.equal(result.code, 0, result.stderr);
+    for (const layer of await layersOf(gzipDir)) {
+      assert.deepEqual(layer, {
+        mediaType: "application/vnd.oci.image.layer.v1.tar+gzip",
+        gzip: true,
+        tar: false,
+      });
+    }
+    // skopeo reads both whole (blobs against their digests), and the image is the same one.
+    for (const folder of [plainDir, gzipDir]) {
+      skopeo("copy", "-q", `dir:${folder}`, `oci:${folder}-skopeo:v1`);
+      assert.equal(rawManifest(`dir:${folder}`).json.config.digest, image.config.digest);
+    }
+    const both = copy(
+      "--dest-compress",
+      "--dest-decompress",
+      reg("demo:v1"),
+      `dir:${join(dir, "dir-both")}`,
+    );
+    assert.equal(both.code, 125);
+    assert.match(both.stderr, /--dest-compress.*cannot be used with --dest-decompress/);
+    const notDir = copy("--dest-compress", `dir:${plainDir}`, `oci:${join(dir, "dir-not")}:v1`);
+    assert.equal(notDir.code, 125);
+    assert.match(notDir.stderr, /dir: destinations only/);
+    assert.equal(await exists(join(dir, "dir-both")), false);
+    assert.equal(await exists(join(dir, "dir-not")), false);
+  });
+
   it("refuses skopeo flags it cannot honour, naming them", async () => {
     const target = `oci:${join(dir, "unsupported")}:v1`;
     const cases: [string[], RegExp][] = [

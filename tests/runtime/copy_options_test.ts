@@ -57,6 +57,28 @@ describe("Runtime.copy options", () => {
     assert.equal(await fs.stat("/layout").then(() => true, () => false), false);
   });
 
+  it("decompresses the layers of a dir: destination on request; other destinations refuse it", async () => {
+    const { fs, runtime } = await runtimeWithImage();
+    await runtime.copy("containers-storage:app:v1", "dir:/plain", { dirLayers: "decompress" });
+    const manifest = JSON.parse(await fs.readTextFile("/plain/manifest.json")) as {
+      layers: { mediaType: string }[];
+    };
+    assert.deepEqual(
+      manifest.layers.map((layer) => layer.mediaType),
+      ["application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar"],
+    );
+    await assert.rejects(
+      runtime.copy("containers-storage:app:v1", "oci:/layout:v1", { dirLayers: "compress" }),
+      UnsupportedTransportError,
+    );
+    await assert.rejects(
+      runtime.copy("containers-storage:app:v1", "dir:/x", { dirLayers: "zip" as "compress" }),
+      TypeError,
+    );
+    assert.equal(await fs.stat("/layout").then(() => true, () => false), false);
+    assert.equal(await fs.stat("/x").then(() => true, () => false), false);
+  });
+
   it("hands the parallel copies and the gzip level to the copy engine", async () => {
     const { runtime } = await runtimeWithImage();
     for (

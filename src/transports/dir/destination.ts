@@ -80,9 +80,10 @@ export class DirDestination implements ImageDestination {
     return DIR_MANIFEST_TYPES;
   }
 
-  /** `compress` with `forceCompress`, else layers are kept as they are. */
+  /** `compress` or `decompress` when the reference forces it, else layers are kept. */
   desiredLayerCompression(): LayerCompressionWish {
-    return this.reference.forceCompress ? "compress" : "preserve";
+    if (this.reference.forceCompress) return "compress";
+    return this.reference.forceDecompress ? "decompress" : "preserve";
   }
 
   /** A folder holds lists (instances as `<hex>.manifest.json`). */

@@ -20,6 +20,8 @@ import type {
 export interface DirReferenceOptions {
   /** Compress layers written to this folder (`--dest-compress`). @default false */
   forceCompress?: boolean;
+  /** Decompress layers written to this folder (`--dest-decompress`). @default false */
+  forceDecompress?: boolean;
 }
 
 /** A `dir:` reference. */
@@ -30,6 +32,8 @@ export class DirReference implements ImageReference {
   readonly path: string;
   /** Whether a destination asks for compressed layers. */
   readonly forceCompress: boolean;
+  /** Whether a destination asks for uncompressed layers. */
+  readonly forceDecompress: boolean;
 
   /** Builds a reference to the folder `path`. */
   constructor(transport: Transport, path: string, options: DirReferenceOptions = {}) {
@@ -37,6 +41,22 @@ export class DirReference implements ImageReference {
     this.transport = transport;
     this.path = path;
     this.forceCompress = options.forceCompress ?? false;
+    this.forceDecompress = options.forceDecompress ?? false;
+    if (this.forceCompress && this.forceDecompress) {
+      throw new InvalidReferenceError(
+        this.toString(),
+        "InvalidFormat",
+        "layers cannot be both compressed and decompressed",
+      );
+    }
+  }
+
+  /** This folder as a destination that compresses or decompresses every layer it writes. */
+  withLayerCompression(wish: "compress" | "decompress"): DirReference {
+    return new DirReference(this.transport, this.path, {
+      forceCompress: wish === "compress",
+      forceDecompress: wish === "decompress",
+    });
   }
 
   /** The folder path. */
