@@ -36,6 +36,11 @@ export const command: Command = {
       help: "Compression format for the layers (gzip or zstd)",
       valueName: "format",
     },
+    "compression-level": {
+      type: "string",
+      help: "gzip level (0-9) of the layers the push compresses",
+      valueName: "level",
+    },
     format: {
       type: "string",
       short: "f",
@@ -68,6 +73,11 @@ export const command: Command = {
         throw new UsageError(`--compression-format=${compression}`, "must be gzip or zstd");
       }
       options.compressionFormat = compression;
+    }
+    const level = intFlag(args, "compression-level");
+    if (level !== undefined) {
+      if (level > 9) throw new UsageError(`--compression-level=${level}`, "must be 0 to 9");
+      options.compressionLevel = level;
     }
     const format = stringFlag(args, "format");
     if (format !== undefined) {

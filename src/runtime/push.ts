@@ -25,6 +25,11 @@ import { transportContext } from "./_pull_copy.ts";
 export interface PushOptions extends CredentialOptions, RegistryTimeoutOptions {
   /** Recompress layers into this format (dropped when the destination needs gzip). */
   compressionFormat?: CopyCompressionFormat;
+  /**
+   * The gzip level, 0 (store) to 9 (smallest), of the layers the push compresses (an
+   * uncompressed stored layer, a recompression); libimage's `CompressionLevel`. @default 6
+   */
+  compressionLevel?: number;
   /** Write the manifest with this exact MIME type. @default keep */
   manifestType?: string;
   /** Verify TLS; `false` also allows plain HTTP. @default true */
@@ -151,6 +156,7 @@ export async function push(
       context,
       platform: ctx.platform,
       compressionFormat: drop ? undefined : options.compressionFormat,
+      compressionLevel: options.compressionLevel,
       manifestType: options.manifestType,
       onProgress: options.onProgress,
       signal: options.signal,

@@ -299,7 +299,23 @@ describe("stevedore push, save, load, import and search", () => {
     assert.equal(cli("images", "-q", "--no-trunc").stdout, `sha256:${id}\n`);
     const badFormat = cli("save", "--format", "zip", "-o", archive, "imported:1");
     assert.equal(badFormat.code, 125);
-    const pushed = cli("push", "imported:1", `${registry.registry}/pushed:v1`);
+    const badLevel = cli(
+      "push",
+      "--compression-level",
+      "10",
+      "imported:1",
+      `${registry.registry}/x:1`,
+    );
+    assert.equal(badLevel.code, 125);
+    assert.match(badLevel.stderr, /--compression-level=10.*0 to 9/);
+    // The imported layer is stored uncompressed: the push compresses it, at level 1.
+    const pushed = cli(
+      "push",
+      "--compression-level",
+      "1",
+      "imported:1",
+      `${registry.registry}/pushed:v1`,
+    );
     assert.equal(pushed.code, 0, pushed.stderr);
     assert.match(pushed.stderr, /Writing manifest to image destination\nStoring signatures\n$/);
     const tags = cli("search", "--list-tags", "--format", "json", `${registry.registry}/pushed`);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ImageNotFoundError } from "../../src/errors.ts";
 import { listDockerArchiveImages } from "../../src/transports/docker_archive/mod.ts";
+import { tarOf } from "../helpers/random_image.ts";
 import { type RegistryServer, startRegistry } from "../helpers/registry_server.ts";
 import { type ArchiveEnv, collectEvents, startArchiveEnv } from "./_archive_env.ts";
 
@@ -68,6 +69,41 @@ describe("push", () => {
     });
     const [image] = await listDockerArchiveImages(env.fs, path);
     assert.deepEqual(image.repoTags, ["quay.io/org/archived:3"]);
+  });
+
+  it("compresses an uncompressed stored layer at the compressionLevel asked for", async () => {
+    const runtime = await env.open();
+    const text = new TextEncoder().encode(
+      "a layer of words, pushed again and again. ".repeat(5000),
+    );
+    await env.add(runtime, "localhost/plain:1", {
+      layerTars: [tarOf("words.txt", text)],
+      compress: false,
+    });
+    const pushed = async (level: number) => {
+      const destination = `${registry.registry}/levels/plain:${level}`;
+      const digest = await runtime.push("plain:1", destination, {
+        tlsVerify: false,
+        compressionLevel: level,
+      });
+      const response = await fetch(`${registry.url}/v2/levels/plain/manifests/${digest}`, {
+        headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
+      });
+      const [layer] = (await response.json()).layers;
+      assert.equal(layer.mediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
+      return layer.size as number;
+    };
+    const stored = await pushed(0);
+    const smallest = await pushed(9);
+    assert.ok(stored > text.length, `level 0 stores (${stored} > ${text.length})`);
+    assert.ok(smallest * 20 < text.length, `level 9 compresses (${smallest})`);
+    await assert.rejects(
+      runtime.push("plain:1", `${registry.registry}/levels/plain:bad`, {
+        tlsVerify: false,
+        compressionLevel: 12,
+      }),
+      RangeError,
+    );
   });
 
   it("writes the push event even when the push fails", async () => {
