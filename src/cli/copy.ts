@@ -67,7 +67,6 @@ const UNSUPPORTED: Record<string, [FlagSpec["type"], string]> = {
   "dest-registry-token": ["string", "bearer tokens are not accepted as credentials"],
   "src-shared-blob-dir": ["string", "shared OCI blob directories are not supported"],
   "dest-shared-blob-dir": ["string", "shared OCI blob directories are not supported"],
-  "dest-oci-accept-uncompressed-layers": ["boolean", "oci: destinations keep layers as they are"],
   "dest-precompute-digests": ["boolean", "digests are not precomputed"],
 };
 
@@ -184,6 +183,9 @@ function copyOptions(args: ParsedArgs): ImageCopyOptions {
     throw new UsageError("--dest-compress", "cannot be used with --dest-decompress");
   }
   if (compress || decompress) options.dirLayers = compress ? "compress" : "decompress";
+  if (boolFlag(args, "dest-oci-accept-uncompressed-layers")) {
+    options.ociAcceptUncompressedLayers = true;
+  }
   const tags = listFlag(args, "additional-tag");
   if (tags.length > 0) options.additionalTags = tags;
   const retries = intFlag(args, "retry-times");
@@ -272,6 +274,10 @@ export const command: Command = {
     "dest-decompress": {
       type: "boolean",
       help: "Decompress the layers written to a dir: destination",
+    },
+    "dest-oci-accept-uncompressed-layers": {
+      type: "boolean",
+      help: "Keep uncompressed layers as they are in an oci: or oci-archive: destination",
     },
     "additional-tag": {
       type: "string",

@@ -36,6 +36,10 @@ export const command: Command = {
       help: "Interpret additional arguments as images, not tags",
     },
     compress: { type: "boolean", help: "Compress layers when saving to a directory" },
+    uncompressed: {
+      type: "boolean",
+      help: "Keep uncompressed layers as they are in oci-archive and oci-dir",
+    },
     quiet: { type: "boolean", short: "q", help: "Suppress the output" },
   },
   async run(ctx, args) {
@@ -72,6 +76,7 @@ export const command: Command = {
       output: target,
       ...(multi || rest.length === 0 ? {} : { additionalTags: rest }),
       compress: boolFlag(args, "compress"),
+      uncompressed: boolFlag(args, "uncompressed"),
       onProgress: progress.onProgress,
     });
     // One image: its ID is its config digest, so the config line is labelled as podman does.

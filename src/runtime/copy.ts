@@ -62,6 +62,11 @@ export interface ImageCopyOptions extends RegistryTimeoutOptions {
    * @default keep each layer's
    */
   dirLayers?: "compress" | "decompress";
+  /**
+   * Let an `oci:` or `oci-archive:` destination keep uncompressed layers as they are
+   * (`--dest-oci-accept-uncompressed-layers`); without it they are compressed. @default false
+   */
+  ociAcceptUncompressedLayers?: boolean;
   /** Fail, with nothing committed, when the manifest's digest would change. @default false */
   preserveDigests?: boolean;
   /** Do not copy the source's signatures. @default false */
@@ -197,7 +202,10 @@ export async function copy(
   }
   const { copySignedImage } = await import("../trust/copy_signed_image.ts");
   return await copySignedImage(src, dest, {
-    context: transportContext(ctx, options),
+    context: {
+      ...transportContext(ctx, options),
+      ...(options.ociAcceptUncompressedLayers ? { ociAcceptUncompressedLayers: true } : {}),
+    },
     transports: ctx.transports,
     signatureLocations: ctx.signatures,
     sourcePolicy: options.insecurePolicy ? undefined : await ctx.trust?.(),

@@ -43,19 +43,22 @@ export interface SaveOptions {
   additionalTags?: string[];
   /** Compress the layers of a `docker-dir` folder. @default false */
   compress?: boolean;
+  /**
+   * Keep uncompressed layers as they are in an `oci-archive` or `oci-dir` (podman's
+   * `--uncompressed`); without it they are compressed. @default false
+   */
+  uncompressed?: boolean;
   /** Receives copy progress. */
   onProgress?: (event: CopyProgressEvent) => void;
   /** Cancels the save; nothing complete-looking is left behind. */
   signal?: AbortSignal;
 }
 
-function transportContext(
-  ctx: OperationContext,
-  signal: AbortSignal | undefined,
-): TransportContext {
+function transportContext(ctx: OperationContext, options: SaveOptions): TransportContext {
   const context: TransportContext = { fs: ctx.fs };
   if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
-  if (signal !== undefined) context.signal = signal;
+  if (options.signal !== undefined) context.signal = options.signal;
+  if (options.uncompressed === true) context.ociAcceptUncompressedLayers = true;
   return context;
 }
 
@@ -124,7 +127,7 @@ async function saveSingle(
         manifestType = MediaType.DockerManifest;
     }
     await copyBetween(ctx.storage.parse(`@${found.image.id}`), destination, {
-      context: transportContext(ctx, options.signal),
+      context: transportContext(ctx, options),
       platform: ctx.platform,
       manifestType,
       onProgress: options.onProgress,
@@ -158,7 +161,7 @@ async function saveDockerArchive(
       const tag = resolvedTag(found);
       if (tag !== undefined) tags.push(tag);
     }
-    const context = transportContext(ctx, options.signal);
+    const context = transportContext(ctx, options);
     const writer = new DockerArchiveWriter(ctx.fs, output, {
       tmpDir: ctx.tmpDir,
       signal: options.signal,

@@ -85,6 +85,12 @@ export interface TransportContext {
   /** A directory for temporary files of path-based transports. @default the target's folder */
   tmpDir?: string;
   /**
+   * Let `oci:` and `oci-archive:` destinations keep uncompressed layers as they are (skopeo's
+   * `--dest-oci-accept-uncompressed-layers`, podman save's `--uncompressed`); without it they
+   * compress them, as containers/image does. @default false
+   */
+  ociAcceptUncompressedLayers?: boolean;
+  /**
    * Registry destinations upload each blob in `PATCH` chunks of at most this many bytes
    * (raised to the registry's `OCI-Chunk-Min-Length`), for registries and proxies that
    * refuse large request bodies; 0 uploads each blob in one `PUT`. @default 0

@@ -480,7 +480,9 @@ describe("stevedore copy", () => {
     const memory = memoryTransport();
     memory.store.add("plain:v1", plain);
     const source = `oci:${join(dir, "plain-layout")}:v1`;
-    await copyBetween(memory.parse("plain:v1"), source, { context: { fs: new NodeFileSystem() } });
+    await copyBetween(memory.parse("plain:v1"), source, {
+      context: { fs: new NodeFileSystem(), ociAcceptUncompressedLayers: true },
+    });
     const layerSize = (level: string) => {
       const target = `oci:${join(dir, `level-${level}`)}:v1`;
       const result = copy(
@@ -555,6 +557,23 @@ describe("stevedore copy", () => {
     for (const folder of [plainDir, gzipDir]) {
       skopeo("copy", "-q", `dir:${folder}`, `oci:${folder}-skopeo:v1`);
       assert.equal(rawManifest(`dir:${folder}`).json.config.digest, image.config.digest);
+    }
+    // An oci: destination compresses uncompressed layers, as skopeo's does, unless told not to.
+    const types = (target: string) =>
+      (rawManifest(target).json.layers as { mediaType: string }[]).map((layer) => layer.mediaType);
+    for (
+      const [flags, mediaType] of [
+        [[], "application/vnd.oci.image.layer.v1.tar+gzip"],
+        [["--dest-oci-accept-uncompressed-layers"], "application/vnd.oci.image.layer.v1.tar"],
+      ] as const
+    ) {
+      const target = `oci:${join(dir, `dir-to-oci-${flags.length}`)}:v1`;
+      result = copy("-q", ...flags, `dir:${plainDir}`, target);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(types(target), [mediaType, mediaType]);
+      const skopeoTarget = `oci:${join(dir, `dir-to-oci-skopeo-${flags.length}`)}:v1`;
+      skopeo("copy", "-q", ...flags, `dir:${plainDir}`, skopeoTarget);
+      assert.deepEqual(types(skopeoTarget), types(target), "as skopeo does");
     }
     const both = copy(
       "--dest-compress",

@@ -51,6 +51,27 @@ describe("save", () => {
     }
   });
 
+  it("compresses uncompressed layers into the OCI formats unless `uncompressed` (podman's --uncompressed)", async () => {
+    const runtime = await env.open();
+    const { record } = await env.add(runtime, "localhost/plain:1", { layers: 2, compress: false });
+    const layerTypes = async (format: "oci-archive" | "oci-dir", uncompressed: boolean) => {
+      const output = join(env.dir, `plain-${format}-${uncompressed}`);
+      await runtime.save(["plain:1"], { format, output, uncompressed });
+      const reference = `${format === "oci-dir" ? "oci" : "oci-archive"}:${output}`;
+      const manifest = JSON.parse(skopeo("inspect", "--raw", reference));
+      // skopeo reads it whole, and the config (so the diff IDs) is the image's.
+      skopeo("copy", "-q", reference, `dir:${output}-skopeo`);
+      assert.equal(manifest.config.digest, `sha256:${record.id}`);
+      return manifest.layers.map((layer: { mediaType: string }) => layer.mediaType);
+    };
+    const gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+    const tar = "application/vnd.oci.image.layer.v1.tar";
+    for (const format of ["oci-archive", "oci-dir"] as const) {
+      assert.deepEqual(await layerTypes(format, false), [gzip, gzip], format);
+      assert.deepEqual(await layerTypes(format, true), [tar, tar], format);
+    }
+  });
+
   it("oci-archive embeds the resolved name, but not for an image given by ID", async () => {
     const runtime = await env.open();
     const { record } = await env.add(runtime, "localhost/named:v2");

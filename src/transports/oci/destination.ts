@@ -36,6 +36,7 @@ export class OciLayoutDestination implements ImageDestination {
   readonly #signal: AbortSignal | undefined;
   readonly #dir: string;
   readonly #refName: string | undefined;
+  readonly #acceptUncompressed: boolean;
   #top: Descriptor | undefined;
   #committed = false;
 
@@ -51,6 +52,7 @@ export class OciLayoutDestination implements ImageDestination {
     this.#signal = context.signal;
     this.#dir = dir;
     this.#refName = refName;
+    this.#acceptUncompressed = context.ociAcceptUncompressedLayers === true;
   }
 
   /** OCI manifests and indexes only. */
@@ -58,9 +60,9 @@ export class OciLayoutDestination implements ImageDestination {
     return OCI_MANIFEST_TYPES;
   }
 
-  /** Layers are stored as they come. */
+  /** Uncompressed layers are compressed, unless the context accepts them; others kept. */
   desiredLayerCompression(): LayerCompressionWish {
-    return "preserve";
+    return this.#acceptUncompressed ? "preserve" : "compress";
   }
 
   /** An OCI layout can hold indexes. */

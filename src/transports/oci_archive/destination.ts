@@ -51,6 +51,7 @@ export class OciArchiveDestination implements ImageDestination {
   readonly #signal: AbortSignal | undefined;
   /** The folder entries written so far (`blobs`, `blobs/<algorithm>`). */
   readonly #folders = new Set<string>();
+  readonly #acceptUncompressed: boolean;
   #top: Descriptor | undefined;
 
   /**
@@ -58,6 +59,7 @@ export class OciArchiveDestination implements ImageDestination {
    * blob of unknown size under `context.tmpDir` (default: the archive's folder).
    */
   constructor(reference: OciArchiveReference, context: TransportContext, target: TarTarget) {
+    this.#acceptUncompressed = context.ociAcceptUncompressedLayers === true;
     this.reference = reference;
     this.#refName = reference.refName;
     this.#signal = context.signal;
@@ -75,9 +77,9 @@ export class OciArchiveDestination implements ImageDestination {
     return OCI_MANIFEST_TYPES;
   }
 
-  /** Layers are stored as they come. */
+  /** Uncompressed layers are compressed, unless the context accepts them; others kept. */
   desiredLayerCompression(): LayerCompressionWish {
-    return "preserve";
+    return this.#acceptUncompressed ? "preserve" : "compress";
   }
 
   /** An OCI layout can hold indexes. */
