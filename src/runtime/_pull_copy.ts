@@ -18,7 +18,12 @@ import type { PullOptions } from "./pull_options.ts";
 /** The transport context of an operation that reads or writes through transports. */
 export function transportContext(
   ctx: LocalOperationContext,
-  options: { tlsVerify?: boolean; certDir?: string; signal?: AbortSignal },
+  options: {
+    tlsVerify?: boolean;
+    certDir?: string;
+    signal?: AbortSignal;
+    ociAcceptUncompressedLayers?: boolean;
+  },
 ): TransportContext {
   const context: TransportContext = {
     fs: ctx.fs,
@@ -30,6 +35,7 @@ export function transportContext(
   if (options.certDir !== undefined) context.certDir = options.certDir;
   if (options.signal !== undefined) context.signal = options.signal;
   if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
+  if (options.ociAcceptUncompressedLayers === true) context.ociAcceptUncompressedLayers = true;
   return context;
 }
 

@@ -202,10 +202,7 @@ export async function copy(
   }
   const { copySignedImage } = await import("../trust/copy_signed_image.ts");
   return await copySignedImage(src, dest, {
-    context: {
-      ...transportContext(ctx, options),
-      ...(options.ociAcceptUncompressedLayers ? { ociAcceptUncompressedLayers: true } : {}),
-    },
+    context: transportContext(ctx, options),
     transports: ctx.transports,
     signatureLocations: ctx.signatures,
     sourcePolicy: options.insecurePolicy ? undefined : await ctx.trust?.(),

@@ -23,6 +23,7 @@ import type { ImageReference, TransportContext } from "../transports/types.ts";
 import { MediaType } from "../types/mod.ts";
 import type { LookupResult } from "../lookup/types.ts";
 import type { OperationContext } from "./context.ts";
+import { transportContext } from "./_pull_copy.ts";
 
 /** The formats {@linkcode save} writes. */
 export type SaveFormat = "oci-archive" | "oci-dir" | "docker-dir" | "docker-archive";
@@ -54,12 +55,12 @@ export interface SaveOptions {
   signal?: AbortSignal;
 }
 
-function transportContext(ctx: OperationContext, options: SaveOptions): TransportContext {
-  const context: TransportContext = { fs: ctx.fs };
-  if (ctx.tmpDir !== undefined) context.tmpDir = ctx.tmpDir;
-  if (options.signal !== undefined) context.signal = options.signal;
-  if (options.uncompressed === true) context.ociAcceptUncompressedLayers = true;
-  return context;
+/** The transport context of a save: its signal, and whether OCI formats keep uncompressed layers. */
+function saveContext(ctx: OperationContext, options: SaveOptions): TransportContext {
+  return transportContext(ctx, {
+    signal: options.signal,
+    ociAcceptUncompressedLayers: options.uncompressed,
+  });
 }
 
 async function writeSaveEvent(ctx: OperationContext, id: string, path: string): Promise<void> {
@@ -127,7 +128,7 @@ async function saveSingle(
         manifestType = MediaType.DockerManifest;
     }
     await copyBetween(ctx.storage.parse(`@${found.image.id}`), destination, {
-      context: transportContext(ctx, options),
+      context: saveContext(ctx, options),
       platform: ctx.platform,
       manifestType,
       onProgress: options.onProgress,
@@ -161,7 +162,7 @@ async function saveDockerArchive(
       const tag = resolvedTag(found);
       if (tag !== undefined) tags.push(tag);
     }
-    const context = transportContext(ctx, options);
+    const context = saveContext(ctx, options);
     const writer = new DockerArchiveWriter(ctx.fs, output, {
       tmpDir: ctx.tmpDir,
       signal: options.signal,
