@@ -1,13 +1,14 @@
 /**
  * The registry flags shared by `pull`, `push`, `search`, `login` and `manifest push`:
  * `--tls-verify`, `--cert-dir`, `--authfile`, `--creds`, `--retry`, `--retry-delay`; and the network
- * timeouts of `pull`, `push` and `search`: `--connect-timeout`, `--read-timeout`.
+ * timeouts of `pull`, `push` and `search`: `--connect-timeout`, `--read-timeout`; the gzip level of
+ * `push` and `copy`.
  *
  * @module
  */
 import { UsageError } from "./_errors.ts";
 import type { FlagSpec, FlagSpecs, ParsedArgs } from "./_args.ts";
-import { boolFlag, durationFlag, stringFlag } from "./_args.ts";
+import { boolFlag, durationFlag, intFlag, stringFlag } from "./_args.ts";
 
 /** `--cert-dir`, as podman has it (also on `search` and `login`). */
 export const certDirFlag: FlagSpec = {
@@ -91,4 +92,13 @@ export function timeoutOptions(
   const read = durationFlag(args, "read-timeout");
   if (read !== undefined) options.readTimeoutMs = Math.ceil(read);
   return options;
+}
+
+/** A gzip-level flag (`--compression-level`, `--dest-compress-level`): an integer 0-9, if given. */
+export function compressionLevelFlag(args: ParsedArgs, name: string): number | undefined {
+  const level = intFlag(args, name);
+  if (level !== undefined && level > 9) {
+    throw new UsageError(`--${name}=${level}`, "must be 0 to 9");
+  }
+  return level;
 }

@@ -12,7 +12,7 @@ import { boolFlag, durationFlag, expectArgs, intFlag, listFlag, stringFlag } fro
 import type { Command } from "./_command.ts";
 import type { PlatformChoice } from "../platform/mod.ts";
 import { ProgressPrinter } from "./_progress.ts";
-import { timeoutFlags, timeoutOptions } from "./_transfer.ts";
+import { compressionLevelFlag, timeoutFlags, timeoutOptions } from "./_transfer.ts";
 import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
 
 const MANIFEST_TYPES: Record<string, string> = {
@@ -170,11 +170,8 @@ function copyOptions(args: ParsedArgs): ImageCopyOptions {
     }
     options.compressionFormat = "gzip";
   }
-  const level = intFlag(args, "dest-compress-level");
-  if (level !== undefined) {
-    if (level > 9) throw new UsageError(`--dest-compress-level=${level}`, "must be 0 to 9");
-    options.compressionLevel = level;
-  }
+  const level = compressionLevelFlag(args, "dest-compress-level");
+  if (level !== undefined) options.compressionLevel = level;
   const parallel = intFlag(args, "image-parallel-copies");
   if (parallel !== undefined && parallel > 0) options.concurrency = parallel;
   const compress = boolFlag(args, "dest-compress");

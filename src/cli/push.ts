@@ -9,7 +9,13 @@ import type { PushOptions } from "../runtime/mod.ts";
 import { boolFlag, durationFlag, expectArgs, intFlag, stringFlag } from "./_args.ts";
 import type { Command } from "./_command.ts";
 import { ProgressPrinter } from "./_progress.ts";
-import { timeoutFlags, timeoutOptions, transferFlags, transferOptions } from "./_transfer.ts";
+import {
+  compressionLevelFlag,
+  timeoutFlags,
+  timeoutOptions,
+  transferFlags,
+  transferOptions,
+} from "./_transfer.ts";
 import { policyFlags, policyOptions, signingFlags, signingOptions } from "./_trust_flags.ts";
 import { chunkSizeFlags, chunkSizeOption } from "./_chunk_size.ts";
 
@@ -74,11 +80,8 @@ export const command: Command = {
       }
       options.compressionFormat = compression;
     }
-    const level = intFlag(args, "compression-level");
-    if (level !== undefined) {
-      if (level > 9) throw new UsageError(`--compression-level=${level}`, "must be 0 to 9");
-      options.compressionLevel = level;
-    }
+    const level = compressionLevelFlag(args, "compression-level");
+    if (level !== undefined) options.compressionLevel = level;
     const format = stringFlag(args, "format");
     if (format !== undefined) {
       if (!(format in MANIFEST_TYPES)) {
