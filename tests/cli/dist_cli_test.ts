@@ -120,4 +120,18 @@ describe("the built command line (dist/cli.js)", () => {
       assert.doesNotMatch(code, /require\$?\d*\(['"](node:)?worker_threads['"]\)/, name);
     }
   });
+
+  it("leaves Deno nothing to load before it starts but the entry and the `cli` chunk", () => {
+    // Deno reads every module a program can import before running it, literal `import()`s
+    // included: the whole bundle, for a `version` that needs two files.
+    const deno = join(repoRoot, "node_modules", ".bin", "deno");
+    const info = spawnSync(deno, ["info", "--json", BUNDLE], { encoding: "utf8" });
+    assert.equal(info.status, 0, info.stderr);
+    const files = (JSON.parse(info.stdout) as { modules: { specifier: string }[] }).modules
+      .map((module) => module.specifier)
+      .filter((specifier) => specifier.startsWith("file:") && specifier.includes("/dist/"))
+      .map((specifier) => specifier.replace(/.*\/dist\//, ""));
+    assert.equal(files.length, 2, files.join(", "));
+    assert.ok(files.includes("cli.js") && files.some((file) => /^cli-chunks\/cli-/.test(file)));
+  });
 });
