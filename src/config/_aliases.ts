@@ -11,7 +11,7 @@ import {
   type Reference,
 } from "../reference/mod.ts";
 import { ConfigError } from "../errors.ts";
-import { lineOf } from "./_toml_lines.ts";
+import type { KeyLineOf } from "./_toml_lines.ts";
 import type { AliasEntry } from "./registries_conf.ts";
 
 /** Why `name` cannot be an alias key, or undefined when it can. */
@@ -49,16 +49,16 @@ export function parseAliasValue(value: string): Reference | string {
 export function parseAliasTable(
   table: Record<string, unknown>,
   file: string,
-  lines: Map<string, number>,
+  lineOf: KeyLineOf,
 ): Map<string, AliasEntry> {
   const aliases = new Map<string, AliasEntry>();
   const problems: Array<{ message: string; line: number | undefined }> = [];
   for (const [name, raw] of Object.entries(table)) {
-    const line = lineOf(lines, `aliases.${name}`);
+    const at = `aliases.${name}`;
     const keyProblem = shortNameProblem(name);
-    if (keyProblem !== undefined) problems.push({ message: keyProblem, line });
+    if (keyProblem !== undefined) problems.push({ message: keyProblem, line: lineOf(at) });
     if (typeof raw !== "string") {
-      problems.push({ message: `alias "${name}" must be a string`, line });
+      problems.push({ message: `alias "${name}" must be a string`, line: lineOf(at) });
       continue;
     }
     if (raw === "") {
@@ -66,7 +66,7 @@ export function parseAliasTable(
       continue;
     }
     const parsed = parseAliasValue(raw);
-    if (typeof parsed === "string") problems.push({ message: parsed, line });
+    if (typeof parsed === "string") problems.push({ message: parsed, line: lineOf(at) });
     else if (keyProblem === undefined) aliases.set(name, { value: parsed, file });
   }
   if (problems.length > 0) {

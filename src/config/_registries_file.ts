@@ -7,7 +7,7 @@ import { parse, TomlError } from "smol-toml";
 import { ConfigError } from "../errors.ts";
 import { parseAliasTable } from "./_aliases.ts";
 import type { AliasEntry } from "./registries_conf.ts";
-import { lineOf, tomlKeyLines } from "./_toml_lines.ts";
+import { type KeyLineOf, keyLineOf } from "./_toml_lines.ts";
 import type {
   MirrorConfig,
   PullFromMirror,
@@ -62,21 +62,21 @@ const DOMAIN = new RegExp(
 type Table = Record<string, unknown>;
 
 class FileReader {
-  readonly lines: Map<string, number>;
+  readonly lineOf: KeyLineOf;
 
   constructor(readonly path: string, text: string, readonly warnings: string[]) {
-    this.lines = tomlKeyLines(text);
+    this.lineOf = keyLineOf(text);
   }
 
   fail(keyPath: string, detail: string): never {
-    throw new ConfigError(this.path, detail, lineOf(this.lines, keyPath));
+    throw new ConfigError(this.path, detail, this.lineOf(keyPath));
   }
 
   checkKeys(table: Table, known: Set<string>, prefix: string): void {
     for (const key of Object.keys(table)) {
       if (known.has(key)) continue;
       const keyPath = join(prefix, key);
-      const line = lineOf(this.lines, keyPath);
+      const line = this.lineOf(keyPath);
       const where = line === undefined ? this.path : `${this.path}:${line}`;
       this.warnings.push(`Ignoring unknown key "${keyPath}" in ${where}`);
     }
@@ -304,7 +304,7 @@ export function parseRegistriesFile(
   }
   if (root.aliases !== undefined) {
     if (!isTable(root.aliases)) reader.fail("aliases", `"aliases" must be a table`);
-    result.aliases = parseAliasTable(root.aliases, path, reader.lines);
+    result.aliases = parseAliasTable(root.aliases, path, reader.lineOf);
   }
   return result;
 }

@@ -69,8 +69,20 @@ export function tomlKeyLines(text: string): Map<string, number> {
   return lines;
 }
 
+/** The line that sets a key path (else its nearest parent), or `undefined`. */
+export type KeyLineOf = (path: string) => number | undefined;
+
+/**
+ * The {@linkcode KeyLineOf} of `text`, which scans it on the first question only: lines
+ * are wanted for errors and warnings, and most files have none.
+ */
+export function keyLineOf(text: string): KeyLineOf {
+  let lines: Map<string, number> | undefined;
+  return (path) => lineOf(lines ??= tomlKeyLines(text), path);
+}
+
 /** The line of `path`, else of its nearest parent that has one. */
-export function lineOf(lines: Map<string, number>, path: string): number | undefined {
+function lineOf(lines: Map<string, number>, path: string): number | undefined {
   let candidate = path;
   while (candidate !== "") {
     const line = lines.get(candidate);

@@ -12,7 +12,7 @@ import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
 import { parseAliasTable, parseAliasValue, shortNameProblem } from "./_aliases.ts";
 import type { AliasEntry } from "./registries_conf.ts";
 import { cacheHome, type PathContext } from "./path_context.ts";
-import { tomlKeyLines } from "./_toml_lines.ts";
+import { keyLineOf } from "./_toml_lines.ts";
 
 /**
  * Where short-name-aliases.conf lives: `/var/cache/containers/short-name-aliases.conf`
@@ -61,7 +61,7 @@ export async function readShortNameAliases(
 ): Promise<Map<string, AliasEntry>> {
   const { table, text } = await readTable(fs, path);
   if (table.aliases === undefined) return new Map();
-  return parseAliasTable(aliasTable(table, path), path, tomlKeyLines(text));
+  return parseAliasTable(aliasTable(table, path), path, keyLineOf(text));
 }
 
 async function writeAliases(
