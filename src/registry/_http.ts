@@ -11,6 +11,7 @@ import {
   anySignal,
   type LinkedSignal,
   linkSignal,
+  pieceReader,
   readLimited as readAll,
   sleep,
 } from "../streams/mod.ts";
@@ -153,8 +154,23 @@ function readWatchdog(idleMs: number, stalled: () => void) {
 }
 
 /**
+ * The size of the pieces a body is read in where the runtime lets us read into our own
+ * buffers (Deno): a write of the store's file sink takes pieces this large as they are.
+ */
+const BODY_PIECE_BYTES = 512 * 1024;
+
+/** The piece size for a body of `contentLength` bytes (the whole of a smaller one). */
+function pieceSize(contentLength: string | null): number {
+  const length = Number(contentLength ?? NaN);
+  return Number.isSafeInteger(length) && length > 0
+    ? Math.min(length, BODY_PIECE_BYTES)
+    : BODY_PIECE_BYTES;
+}
+
+/**
  * `response` with a body that fails after `idleMs` without data, and that unlinks the
- * request's signal once it ends, fails or is cancelled.
+ * request's signal once it ends, fails or is cancelled. Where the body is a byte stream,
+ * it is handed on in pieces of up to {@linkcode BODY_PIECE_BYTES} (see `pieceReader`).
  */
 function guardBody(response: HttpResponse, idleMs: number, link: LinkedSignal): HttpResponse {
   const body = response.body;
@@ -165,7 +181,6 @@ function guardBody(response: HttpResponse, idleMs: number, link: LinkedSignal): 
     link.dispose();
     return response;
   }
-  const reader = body.getReader();
   let stall: AttemptTimeoutError | undefined;
   const watchdog = readWatchdog(idleMs, () => {
     // Drop the connection (a stalled one would stay open); the pending read then ends.
@@ -173,20 +188,18 @@ function guardBody(response: HttpResponse, idleMs: number, link: LinkedSignal): 
     link.abort(stall);
     reader.cancel(stall).catch(() => {});
   });
+  const length = response.headers.get("content-length");
+  const reader = pieceReader(body, pieceSize(length), idleMs > 0 ? watchdog : undefined);
   const guarded = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        if (idleMs > 0) watchdog.begin();
         const result = await reader.read();
-        watchdog.end();
+        // Bytes that came before a stall are handed on; the next read reports it.
+        if (!result.done) return controller.enqueue(result.value);
         if (stall !== undefined) throw stall;
-        if (result.done) {
-          watchdog.stop();
-          link.dispose();
-          controller.close();
-        } else {
-          controller.enqueue(result.value);
-        }
+        watchdog.stop();
+        link.dispose();
+        controller.close();
       } catch (error) {
         watchdog.stop();
         const reason = stall ?? error;

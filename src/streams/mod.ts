@@ -25,3 +25,4 @@ export { sleep } from "./sleep.ts";
 export { streamOf } from "./stream_of.ts";
 export { FixedPieces, type FixedPiecesOptions } from "./fixed_pieces.ts";
 export { lendPiece, releasePiece } from "./lent_pieces.ts";
+export { type PieceReader, pieceReader, type ReadHooks } from "./piece_reader.ts";
