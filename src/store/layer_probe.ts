@@ -76,8 +76,11 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
   facts.catch(() => {});
   let ended = false;
   const choose = (): Side => {
-    const chosen = sniffCompression(head.subarray(0, headLength)) === "gzip"
+    const kind = sniffCompression(head.subarray(0, headLength));
+    const chosen = kind === "gzip"
       ? gzipSide(what)
+      : kind === "none"
+      ? plainSide()
       : streamSide(what);
     side = chosen;
     return chosen;
@@ -99,7 +102,7 @@ export function layerProbe(what: string, check?: (facts: LayerFacts) => void): L
         headLength += taken;
       }
       if (side === undefined && headLength < SNIFF_LENGTH) {
-        early.push(chunk);
+        early.push(chunk.slice()); // a tap keeps no chunk it was shown
         return;
       }
       const target = side ?? choose();
@@ -168,7 +171,8 @@ interface Side {
 
 /**
  * gzip (nearly every layer): the WASM decoder hashes what it decodes in place, in the
- * same call, with no output chunk allocated (less garbage: a lower peak RSS).
+ * same call, with no output chunk allocated (less garbage: a lower peak RSS); it copies
+ * what it is fed before `feed` returns.
  */
 function gzipSide(what: string): Side {
   const hasher = createHasher();
@@ -205,9 +209,24 @@ function gzipSide(what: string): Side {
   };
 }
 
+/** Uncompressed data: hashed as it passes, in place. */
+function plainSide(): Side {
+  const hasher = createHasher();
+  return {
+    feed(chunk) {
+      hasher.update(chunk);
+    },
+    finish() {
+      return Promise.resolve({ digest: hasher.digest().toString(), size: hasher.bytesHashed });
+    },
+    abort() {},
+  };
+}
+
 /**
  * Any other data: the `auto` decompression stream, not waited for chunk by chunk (up to
- * SIDE_WINDOW chunks in flight, so the stored stream keeps flowing while it works).
+ * SIDE_WINDOW chunks in flight, so the stored stream keeps flowing while it works). It is
+ * fed copies: the chunks it is shown may be filled again once written.
  */
 function streamSide(what: string): Side {
   const inflate = decompressStream("auto", { what });
@@ -221,7 +240,7 @@ function streamSide(what: string): Side {
     async feed(chunk) {
       if (error !== undefined) return;
       inFlight.push(
-        writer.write(chunk).catch((caught) => {
+        writer.write(chunk.slice()).catch((caught) => {
           error ??= { error: caught };
         }),
       );

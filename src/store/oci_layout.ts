@@ -19,6 +19,7 @@
  */
 import { Digest } from "../digest/digest.ts";
 import { type FileSystem, isNotFound, writeFileAtomic } from "../fs/mod.ts";
+import { releasePiece } from "../streams/mod.ts";
 import type { BlobTap } from "./types.ts";
 
 /** The content of the `oci-layout` file (as Go's encoder writes it for skopeo and umoci). */
@@ -137,6 +138,8 @@ async function pump(
       const fed = tap?.write(next.value);
       if (fed !== undefined) await fed;
       await writer.write(next.value);
+      // Neither the tap nor the file keeps a chunk: a lent one may be filled again.
+      releasePiece(next.value);
     }
     await tap?.close();
     throwIfStopped();

@@ -11,8 +11,8 @@
 const lenders = new WeakMap<ArrayBufferLike, (piece: Uint8Array) => void>();
 
 /**
- * Lends `piece` (a whole buffer): {@linkcode releasePiece} on it, or on a view of its
- * buffer, hands it to `takeBack` once.
+ * Lends `piece` (a whole buffer): {@linkcode releasePiece} on it (or on another view of
+ * its whole buffer) hands it to `takeBack` once.
  */
 export function lendPiece(piece: Uint8Array, takeBack: (piece: Uint8Array) => void): void {
   lenders.set(piece.buffer, takeBack);
@@ -21,8 +21,9 @@ export function lendPiece(piece: Uint8Array, takeBack: (piece: Uint8Array) => vo
 /**
  * Says that `chunk`'s holder is done with it: a lent buffer goes back to its maker, which
  * may fill it again. Only the last holder of a chunk may call this (a stage that copied
- * its bytes, a sink that wrote them and keeps no reference); any other chunk is left
- * alone.
+ * its bytes, a sink that wrote them and keeps no reference). Only a chunk that spans its
+ * whole buffer is taken back: a view of part of one may share it with other views still
+ * in use (a reader that cut one read into several chunks). Any other chunk is left alone.
  *
  * @example
  * ```ts
@@ -30,11 +31,13 @@ export function lendPiece(piece: Uint8Array, takeBack: (piece: Uint8Array) => vo
  * const spares: Uint8Array[] = [];
  * const piece = new Uint8Array(4);
  * lendPiece(piece, (back) => spares.push(back));
- * releasePiece(piece.subarray(0, 2));
+ * releasePiece(piece.subarray(0, 2)); // a part: kept lent
+ * releasePiece(piece);
  * console.log(spares.length); // 1
  * ```
  */
 export function releasePiece(chunk: Uint8Array): void {
+  if (chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) return;
   const takeBack = lenders.get(chunk.buffer);
   if (takeBack === undefined) return;
   lenders.delete(chunk.buffer);

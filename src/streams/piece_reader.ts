@@ -5,7 +5,8 @@
  * a download reaches the stages after it as a few large chunks instead of thousands of
  * small fresh ones (fewer steps per stream stage, fewer allocations). Other streams are
  * read as they come. A read that fails after part of a piece came hands that part on
- * first, and fails the next read.
+ * first, and fails the next read. Pieces are lent (see `releasePiece`): one its last
+ * holder hands back is filled again by a later read, of this stream or another.
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@
  *
  * @module
  */
+import { lendPiece } from "./lent_pieces.ts";
 
 /** What a {@linkcode pieceReader} offers: the reads and the cancel of a stream reader. */
 export interface PieceReader {
@@ -70,7 +72,7 @@ export function pieceReader(
     async read() {
       if (failure !== undefined) throw failure.error;
       if (ended) return { done: true, value: undefined };
-      const piece = new Uint8Array(size);
+      const piece = takePiece(size);
       let filled = 0;
       while (filled < size) {
         hooks?.begin();
@@ -97,12 +99,38 @@ export function pieceReader(
           break;
         }
       }
-      if (filled === 0) return { done: true, value: undefined };
-      const bytes = piece.subarray(0, filled);
-      return { done: false, value: filled * 4 < size ? bytes.slice() : bytes };
+      if (filled === 0) {
+        givePiece(piece);
+        return { done: true, value: undefined };
+      }
+      if (filled * 4 < size) {
+        const bytes = piece.slice(0, filled);
+        givePiece(piece);
+        return { done: false, value: bytes };
+      }
+      lendPiece(piece, givePiece);
+      return { done: false, value: piece.subarray(0, filled) };
     },
     cancel: (reason) => byob.cancel(reason),
   };
+}
+
+/** How many released pieces of each size are kept to fill again (8 of 512 KiB: 4 MiB). */
+const SPARES_PER_SIZE = 8;
+
+/** Released pieces, by size: filling one costs no fresh memory (page faults, zeroing). */
+const spares = new Map<number, Uint8Array[]>();
+
+/** A piece of `size` bytes: a released one if there is one. */
+function takePiece(size: number): Uint8Array {
+  return spares.get(size)?.pop() ?? new Uint8Array(size);
+}
+
+/** Keeps `piece` (a whole buffer) for a later read, unless enough are kept. */
+function givePiece(piece: Uint8Array): void {
+  let list = spares.get(piece.byteLength);
+  if (list === undefined) spares.set(piece.byteLength, list = []);
+  if (list.length < SPARES_PER_SIZE) list.push(piece);
 }
 
 /** A BYOB reader of `stream`, or `undefined` when it has no byte source. */

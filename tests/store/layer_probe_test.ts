@@ -33,6 +33,32 @@ describe("layer probe", () => {
     }
   });
 
+  it("keeps no chunk it was shown: chunks filled again once written change nothing", async () => {
+    // A zstd frame of 1000 "A"s (one RLE block).
+    const zstd = new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x60, 0xe8, 0x02, 0x43, 0x1f, 0, 0x41]);
+    const cases = [
+      [packed, "gzip", tar],
+      [tar, "none", tar],
+      [zstd, "zstd", new Uint8Array(1000).fill(0x41)],
+    ] as const;
+    for (const [bytes, compression, plain] of cases) {
+      for (const size of [3, 4096]) {
+        const probe = layerProbe("layer");
+        for (let at = 0; at < bytes.length; at += size) {
+          const chunk = bytes.slice(at, at + size);
+          await probe.tap.write(chunk);
+          chunk.fill(0xff); // the writer reuses its buffer, as a store pull does
+        }
+        await probe.tap.close();
+        assert.deepEqual(
+          await probe.facts,
+          { compression, diffId: sha256(plain), size: plain.length },
+          `${compression}, chunks of ${size}`,
+        );
+      }
+    }
+  });
+
   it("a failed check or undecompressable data fails the stream at its end", async () => {
     const refused = layerProbe("layer", () => {
       throw new RangeError("not this one");

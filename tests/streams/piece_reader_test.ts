@@ -3,7 +3,7 @@
 // a failure or a cancel are handed on first.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { concatBytes, pieceReader } from "../../src/streams/mod.ts";
+import { concatBytes, pieceReader, releasePiece } from "../../src/streams/mod.ts";
 
 /** `count` chunks of `size` bytes, each byte its offset in the whole modulo 251. */
 function chunks(count: number, size: number): Uint8Array[] {
@@ -55,6 +55,25 @@ describe("pieceReader", () => {
     assert.deepEqual(pieces.map((piece) => piece.length), [4096, 904]);
     assert.equal(pieces[0].buffer.byteLength, 4096);
     assert.equal(pieces[1].buffer.byteLength, 904, "the short piece does not pin 4 KiB");
+  });
+
+  it("fills a piece its last holder released again, for this stream or the next", async () => {
+    const size = 3000; // a size of its own: no other test's pieces
+    const first = pieceReader(byteStream(chunks(3, 1000)), size);
+    const piece = await first.read();
+    assert.ok(!piece.done);
+    const kept = piece.value;
+    releasePiece(kept.subarray(0, 10)); // a part is not taken back
+    const second = pieceReader(byteStream(chunks(3, 1000)), size);
+    const other = await second.read();
+    assert.ok(!other.done);
+    assert.notEqual(other.value.buffer, kept.buffer);
+    assert.deepEqual(kept, concatBytes(chunks(3, 1000)), "a piece still held is untouched");
+    releasePiece(kept);
+    const third = await pieceReader(byteStream(chunks(3, 1000).reverse()), size).read();
+    assert.ok(!third.done);
+    assert.equal(third.value.buffer, kept.buffer, "the released piece, filled again");
+    assert.deepEqual(third.value, concatBytes(chunks(3, 1000).reverse()));
   });
 
   it("reads any other stream chunk by chunk", async () => {

@@ -125,8 +125,10 @@ describe("streams", () => {
     const rest = cutter.rest()!;
     releasePiece(rest);
     releasePiece(new Uint8Array(4));
+    releasePiece(third.subarray(1)); // a part of a lent piece: not taken back
     const [fifth] = cutter.push(new Uint8Array([3, 3, 3, 3]));
     assert.notEqual(fifth.buffer, rest.buffer);
+    assert.notEqual(fifth.buffer, third.buffer);
     assert.deepEqual([...rest], [1, 2]);
     // Without spares, released pieces are not taken back.
     const plain = new FixedPieces(2);

@@ -259,11 +259,9 @@ async function writeEntry(
       hasher?.update(value);
       observer?.write(value);
       await writer.write(value);
-      // A chunk that is a whole buffer came whole from the archive's reader (a file's
-      // read, lent): hashed, observed and written, nobody holds it any more.
-      if (value.byteOffset === 0 && value.byteLength === value.buffer.byteLength) {
-        releasePiece(value);
-      }
+      // Hashed, observed and written: nobody holds it any more (only a chunk that came
+      // whole from the archive's reader, a file's lent read, is taken back).
+      releasePiece(value);
     }
   } catch (error) {
     observer?.abort();
