@@ -21,7 +21,8 @@ import {
   isNotFound,
   type WriteFileOptions,
 } from "./file_system.ts";
-import { batchedSink, type WritableHandle } from "./_batched_sink.ts";
+import { batchedSink } from "./_batched_sink.ts";
+import { type DenoFlushableFile, type DenoWritableFile, positionedWrites } from "./_deno_writes.ts";
 
 /** The parts of Deno's file API used here. */
 interface DenoFileApi {
@@ -29,6 +30,7 @@ interface DenoFileApi {
   readTextFile(path: string): Promise<string>;
   open(path: string, options: { read: true }): Promise<DenoFile>;
   open(path: string, options: DenoWriteOpen): Promise<DenoWritableFile>;
+  open(path: string, options: { write: true }): Promise<DenoFlushableFile>;
   rename(from: string, to: string): Promise<void>;
   remove(path: string, options: { recursive: boolean }): Promise<void>;
   mkdir(path: string, options: { recursive: boolean; mode?: number }): Promise<void>;
@@ -55,14 +57,6 @@ interface DenoWriteOpen {
   create: true;
   truncate: true;
   mode: number;
-}
-
-/** An open file of Deno's API, written from its current position. */
-interface DenoWritableFile {
-  write(bytes: Uint8Array): Promise<number>;
-  seek(offset: number, whence: 0): Promise<number>;
-  sync(): Promise<void>;
-  close(): void;
 }
 
 /** The size of one read of {@linkcode DenoFileSystem.openRead}, as `NodeFileSystem`'s. */
@@ -159,7 +153,8 @@ export class DenoFileSystem implements FileSystem {
     options?: WriteFileOptions,
   ): Promise<WritableStream<Uint8Array>> {
     const file = await this.#openWritable(path, options);
-    return batchedSink(positionedWrites(file), options?.sync === true);
+    const flusher = () => this.#deno.open(path, { write: true });
+    return batchedSink(positionedWrites(file, flusher), options?.sync === true);
   }
 
   /** Renames `from` to `to`, replacing `to` if it exists. */
@@ -200,19 +195,4 @@ export class DenoFileSystem implements FileSystem {
       if (!isNotFound(error)) throw error;
     }
   }
-}
-
-/** `file` as the positioned writes `batchedSink` makes (always at the end of what it wrote). */
-function positionedWrites(file: DenoWritableFile): WritableHandle {
-  let at = 0;
-  return {
-    async write(buffer, offset, length, position) {
-      if (position !== at) at = await file.seek(position, 0);
-      const bytesWritten = await file.write(buffer.subarray(offset, offset + length));
-      at += bytesWritten;
-      return { bytesWritten };
-    },
-    sync: () => file.sync(),
-    close: () => Promise.resolve(file.close()),
-  };
 }
