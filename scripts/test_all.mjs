@@ -162,11 +162,13 @@ function lastNumber(text, pattern) {
  */
 const COUNTERS = {
   deno(output, junit) {
-    // "ok | 2 passed (13 steps) | 0 failed" or "FAILED | 1 passed (9 steps) | 1 failed (2 steps)"
+    // "ok | 2 passed (13 steps) | 0 failed" or "FAILED | 1 passed (9 steps) | 1 failed (2 steps)",
+    // and "| 0 ignored (9 steps)" where steps were skipped (the JUnit file counts them)
     const line = [...output.matchAll(/^(?:ok|FAILED) \| .*$/gm)].pop()?.[0] ?? "";
     const num = (re) => Number(re.exec(line)?.[1] ?? 0);
-    const tests = num(/(\d+) passed/) + num(/(\d+) failed/);
-    const steps = num(/passed \((\d+) steps?\)/) + num(/failed \((\d+) steps?\)/);
+    const tests = num(/(\d+) passed/) + num(/(\d+) failed/) + num(/(\d+) ignored/);
+    const steps = num(/passed \((\d+) steps?\)/) + num(/failed \((\d+) steps?\)/) +
+      num(/ignored \((\d+) steps?\)/);
     const leaves = junit.leaves.filter((c) => !c.skipped);
     const bad = leaves.filter((c) => c.failed).length;
     const rootCount = Number(/<testsuites\b[^>]*\btests="(\d+)"/.exec(junit.xml)?.[1] ?? -1);

@@ -5,7 +5,9 @@
  * `node:http` (bench/README.md); and its first request compiles undici's HTTP parser
  * (WebAssembly), ~90 ms of CPU and ~28 MiB of memory in a short process. The answer has
  * `Response`'s shape ({@linkcode NodeResponse}) but is not one: a request without a body,
- * given as a URL, does not load undici (`Request`, `Headers`, `Response`) at all.
+ * given as a URL, does not load undici (`Request`, `Headers`, `Response`) at all. On Node,
+ * `GET` and `HEAD` go further and skip `node:http` too (see `_node_socket_http.ts`: its
+ * client allocates every socket read and copies every body chunk once more).
  *
  * @example
  * ```ts ignore
@@ -19,6 +21,7 @@
 import type { Agent, AgentOptions, RequestOptions } from "node:https";
 import { requireNodeBuiltin } from "../host/node_builtin.ts";
 import { type NodeRequestSpec, requestSpec, sendNodeRequest } from "./_node_http.ts";
+import { socketHttpAvailable, SocketPool } from "./_node_socket_http.ts";
 import type { NodeResponse } from "./_node_response.ts";
 import { socketAddress } from "./socket_address.ts";
 
@@ -140,8 +143,11 @@ export function nodeHttpFetch(
   input: string | URL | Request,
   init?: RequestInit,
 ): Promise<NodeResponse> {
-  return send(input, init, undefined);
+  return send(input, init, undefined, () => defaultPool ??= new SocketPool());
 }
+
+/** The connections of {@linkcode nodeHttpFetch}'s requests without a body, on Node. */
+let defaultPool: SocketPool | undefined;
 
 /** How {@linkcode nodeTlsFetch} talks to HTTPS servers. */
 export interface NodeTlsOptions {
@@ -179,6 +185,7 @@ export type NodeFetch = (
  */
 export function nodeTlsFetch(tls: NodeTlsOptions): NodeFetch {
   let agent: Agent | undefined;
+  let pool: SocketPool | undefined;
   const options = (): RequestOptions => {
     if (agent === undefined) {
       const https = requireNodeBuiltin("node:https", "send an HTTPS request");
@@ -192,7 +199,7 @@ export function nodeTlsFetch(tls: NodeTlsOptions): NodeFetch {
     }
     return { agent };
   };
-  return (input, init) => send(input, init, options);
+  return (input, init) => send(input, init, options, () => pool ??= new SocketPool(tlsOf(tls)));
 }
 
 /** The `node:tls` options of `tls`. */
@@ -215,11 +222,16 @@ function tlsOf(tls: NodeTlsOptions): AgentOptions {
   return options;
 }
 
-/** Sends a request; `https` gives the extra options of `https:` requests. */
+/**
+ * Sends a request; `https` gives the extra options of `https:` requests through
+ * `node:http`. On Node, a `GET` or `HEAD` goes over the sockets of `pool` instead
+ * (see `src/fs/_node_socket_http.ts`).
+ */
 async function send(
   input: string | URL | Request,
   init: RequestInit | undefined,
   https: (() => RequestOptions) | undefined,
+  pool: () => SocketPool,
 ): Promise<NodeResponse> {
   let spec = describe(input, init);
   const mode = init?.redirect ??
@@ -231,8 +243,15 @@ async function send(
       throw new TypeError(`Cannot fetch "${url.href}": not an HTTP(S) URL`);
     }
     const { host, port } = socketAddress(url);
-    const where = secure && https ? { host, port, ...https() } : { host, port };
-    const response = await sendNodeRequest(spec, where, url.host, secure);
+    const bodiless = spec.body === null && (spec.method === "GET" || spec.method === "HEAD");
+    const response = bodiless && socketHttpAvailable()
+      ? await pool().send(spec, { host, port }, url.host, secure)
+      : await sendNodeRequest(
+        spec,
+        secure && https ? { host, port, ...https() } : { host, port },
+        url.host,
+        secure,
+      );
     if (mode === "manual" || !REDIRECTS.has(response.status)) return response;
     const location = response.headers.get("location");
     if (location === null) return response;

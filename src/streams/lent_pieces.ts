@@ -7,23 +7,27 @@
  * @module
  */
 
-/** Takes back each lent buffer (to its maker), by the buffer. */
-const lenders = new WeakMap<ArrayBufferLike, (piece: Uint8Array) => void>();
+/** The view each lent buffer was lent as, and who takes the buffer back, by the buffer. */
+const lenders = new WeakMap<
+  ArrayBufferLike,
+  { offset: number; length: number; takeBack: (piece: Uint8Array) => void }
+>();
 
 /**
- * Lends `piece` (a whole buffer): {@linkcode releasePiece} on it (or on another view of
- * its whole buffer) hands it to `takeBack` once.
+ * Lends `chunk`, a view of a buffer no other chunk shares (often the whole buffer; a read
+ * into part of one is also fine): {@linkcode releasePiece} on that same view hands the
+ * whole buffer to `takeBack` once.
  */
-export function lendPiece(piece: Uint8Array, takeBack: (piece: Uint8Array) => void): void {
-  lenders.set(piece.buffer, takeBack);
+export function lendPiece(chunk: Uint8Array, takeBack: (piece: Uint8Array) => void): void {
+  lenders.set(chunk.buffer, { offset: chunk.byteOffset, length: chunk.byteLength, takeBack });
 }
 
 /**
  * Says that `chunk`'s holder is done with it: a lent buffer goes back to its maker, which
  * may fill it again. Only the last holder of a chunk may call this (a stage that copied
- * its bytes, a sink that wrote them and keeps no reference). Only a chunk that spans its
- * whole buffer is taken back: a view of part of one may share it with other views still
- * in use (a reader that cut one read into several chunks). Any other chunk is left alone.
+ * its bytes, a sink that wrote them and keeps no reference). Only the very view that was
+ * lent is taken back: a part of it may share the buffer with other parts still in use (a
+ * reader that cut one read into several chunks). Any other chunk is left alone.
  *
  * @example
  * ```ts
@@ -37,9 +41,10 @@ export function lendPiece(piece: Uint8Array, takeBack: (piece: Uint8Array) => vo
  * ```
  */
 export function releasePiece(chunk: Uint8Array): void {
-  if (chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) return;
-  const takeBack = lenders.get(chunk.buffer);
-  if (takeBack === undefined) return;
+  const lent = lenders.get(chunk.buffer);
+  if (
+    lent === undefined || chunk.byteOffset !== lent.offset || chunk.byteLength !== lent.length
+  ) return;
   lenders.delete(chunk.buffer);
-  takeBack(new Uint8Array(chunk.buffer));
+  lent.takeBack(new Uint8Array(chunk.buffer));
 }

@@ -4,6 +4,7 @@ import {
   anySignal,
   concatBytes,
   FixedPieces,
+  lendPiece,
   linkSignal,
   mapStreamErrors,
   readLimited,
@@ -135,5 +136,22 @@ describe("streams", () => {
     const [piece] = plain.push(new Uint8Array([1, 2]));
     releasePiece(piece);
     assert.notEqual(plain.push(new Uint8Array([3, 4]))[0].buffer, piece.buffer);
+  });
+
+  it("takes back a buffer lent as a view of part of it by that view only", () => {
+    const spares: Uint8Array[] = [];
+    const buffer = new Uint8Array(16);
+    const read = buffer.subarray(0, 10); // a read that filled part of its buffer
+    lendPiece(read, (back) => spares.push(back));
+    releasePiece(buffer); // the whole buffer was not lent
+    releasePiece(read.subarray(0, 5)); // a part of what was lent
+    releasePiece(buffer.subarray(0, 10).subarray(1)); // another view
+    assert.equal(spares.length, 0);
+    releasePiece(new Uint8Array(buffer.buffer, 0, 10)); // the same view, another object
+    assert.equal(spares.length, 1);
+    assert.equal(spares[0].buffer, buffer.buffer);
+    assert.equal(spares[0].byteLength, 16);
+    releasePiece(read);
+    assert.equal(spares.length, 1, "taken back once");
   });
 });
