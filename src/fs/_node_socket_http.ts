@@ -239,7 +239,7 @@ function exchange(
   const { signal, method } = spec;
   const socket = connection.socket;
   return new Promise<NodeResponse>((resolve, reject) => {
-    let pendingHead: Uint8Array | undefined;
+    const pendingHead = new HeadBytes();
     let received = false;
     let parsed: Http1Head | undefined;
     let finished = false;
@@ -262,29 +262,39 @@ function exchange(
     const onAbort = () => finish(false, signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     /** Reads the head from `bytes`; what follows it, or undefined until it is whole. */
+    let informational = 0;
     const readHead = (bytes: Uint8Array): Uint8Array | undefined => {
-      const all = pendingHead === undefined ? bytes : concat(pendingHead, bytes);
-      const end = headEnd(all, pendingHead === undefined ? 0 : pendingHead.length - 3);
-      if (end < 0) {
-        if (all.length > MAX_HEAD_BYTES) throw new Http1Error("the head is too large");
-        pendingHead = all.slice();
-        return undefined;
+      let all = pendingHead.append(bytes);
+      for (let from = pendingHead.searchFrom;;) {
+        const end = headEnd(all, from);
+        if (end < 0) {
+          if (all.length > MAX_HEAD_BYTES) throw new Http1Error("the head is too large");
+          pendingHead.keep(all);
+          return undefined;
+        }
+        const next = parseHead(all.subarray(0, end), method);
+        all = all.subarray(end);
+        from = 0;
+        // Informational answers (100, 103) come before the real one.
+        if (next.status < 200) {
+          if (++informational > MAX_INFORMATIONAL) {
+            throw new Http1Error("too many informational responses");
+          }
+          continue;
+        }
+        pendingHead.clear();
+        parsed = next;
+        const bodiless = method === "HEAD" || next.status === 204 || next.status === 304;
+        resolve(
+          new NodeResponse(
+            next.status,
+            next.statusText,
+            new NodeHeaders(next.rawHeaders),
+            bodiless ? null : body.stream,
+          ),
+        );
+        return all;
       }
-      pendingHead = undefined;
-      const next = parseHead(all.subarray(0, end), method);
-      // An informational answer (100, 103) comes before the real one.
-      if (next.status < 200) return readHead(all.slice(end));
-      parsed = next;
-      const bodiless = method === "HEAD" || next.status === 204 || next.status === 304;
-      resolve(
-        new NodeResponse(
-          next.status,
-          next.statusText,
-          new NodeHeaders(next.rawHeaders),
-          bodiless ? null : body.stream,
-        ),
-      );
-      return all.subarray(end);
     };
     let left = 0;
     const chunked = new ChunkedDecoder();
@@ -378,12 +388,52 @@ function keepBuffer(buffer: Uint8Array, kept: boolean, more = true): boolean {
   return more;
 }
 
-/** `a` then `b`, in a new buffer. */
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** How many informational answers (1xx) may come before the response. */
+const MAX_INFORMATIONAL = 16;
+
+/**
+ * The bytes of a head that came in several reads, gathered in one buffer that grows by
+ * doubling (a server sending its head a byte at a time costs no more than one copy of it).
+ */
+class HeadBytes {
+  #buffer = new Uint8Array(0);
+  #length = 0;
+
+  /** Where a search for the head's end may start in the bytes `append` returns. */
+  get searchFrom(): number {
+    return Math.max(0, this.#length - 3);
+  }
+
+  /** The kept bytes followed by `bytes` (`bytes` itself when none are kept). */
+  append(bytes: Uint8Array): Uint8Array {
+    if (this.#length === 0) return bytes;
+    const needed = this.#length + bytes.length;
+    if (needed > this.#buffer.length) {
+      const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2));
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = grown;
+    }
+    this.#buffer.set(bytes, this.#length);
+    return this.#buffer.subarray(0, needed);
+  }
+
+  /** Keeps `all` (what `append` returned, or a part of it) for the next read. */
+  keep(all: Uint8Array): void {
+    if (all.buffer === this.#buffer.buffer && all.byteOffset === 0) {
+      this.#length = all.length;
+      return;
+    }
+    const copy = new Uint8Array(Math.max(all.length * 2, 1024));
+    copy.set(all);
+    this.#buffer = copy;
+    this.#length = all.length;
+  }
+
+  /** Drops what was kept. */
+  clear(): void {
+    this.#buffer = new Uint8Array(0);
+    this.#length = 0;
+  }
 }
 
 /** A response body fed by a connection's reads, with backpressure. */

@@ -185,6 +185,10 @@ describe("SocketPool (Node)", () => {
       for (let i = 0; i < 100; i++) socket.write(line);
     });
     await assert.rejects(send("/flood"), /Invalid HTTP response: the head is too large/);
+    scripts.set("/hints", (socket) => {
+      socket.write("HTTP/1.1 103 Early Hints\r\n\r\n".repeat(10_000));
+    });
+    await assert.rejects(send("/hints"), /Invalid HTTP response: too many informational/);
     scripts.set("/garbage", (socket) => socket.write("SSH-2.0-OpenSSH\r\n\r\n"));
     await assert.rejects(send("/garbage"), /Invalid HTTP response: bad status line "SSH-2\.0/);
     scripts.set("/silent", (socket) => socket.end());
