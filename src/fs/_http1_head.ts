@@ -48,7 +48,8 @@ export function headEnd(bytes: Uint8Array, from = 0): number {
 }
 
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([\t\x20-\x7e\x80-\xff]*))?$/;
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A token (RFC 9110): a method or a field name. */
+export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
@@ -70,7 +71,7 @@ export function parseHead(bytes: Uint8Array, method: string): Http1Head {
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
     const name = colon > 0 ? line.slice(0, colon) : "";
-    if (!FIELD_NAME.test(name)) throw new Http1Error(`bad header line "${printable(line)}"`);
+    if (!HTTP_TOKEN.test(name)) throw new Http1Error(`bad header line "${printable(line)}"`);
     const value = line.slice(colon + 1).replace(/^[\t ]+|[\t ]+$/g, "");
     if (!FIELD_VALUE.test(value)) throw new Http1Error(`bad value of header "${name}"`);
     rawHeaders.push(name, value);

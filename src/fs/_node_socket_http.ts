@@ -13,11 +13,13 @@ import type { Socket } from "node:net";
 import type { ConnectionOptions } from "node:tls";
 import { requireNodeBuiltin } from "../host/node_builtin.ts";
 import { lendPiece } from "../streams/lent_pieces.ts";
+import { hostRuntime } from "../wasm/_kernel_choice.ts";
 import {
   ChunkedDecoder,
   headEnd,
   Http1Error,
   type Http1Head,
+  HTTP_TOKEN,
   MAX_HEAD_BYTES,
   parseHead,
 } from "./_http1_head.ts";
@@ -36,21 +38,22 @@ const IDLE_MS = 5000;
 /** How many idle connections a pool keeps per origin. */
 const IDLE_PER_ORIGIN = 8;
 
+/** Read buffers given back, for later reads of any connection. */
 const spareReads: Uint8Array[] = [];
 
+/** A buffer for the next read: a spare one if there is one. */
 function takeRead(): Uint8Array {
   return spareReads.pop() ?? new Uint8Array(READ_BYTES);
 }
 
+/** Keeps `piece` (a whole read buffer no chunk uses any more) for a later read. */
 function giveRead(piece: Uint8Array): void {
   if (spareReads.length < SPARE_READS) spareReads.push(piece);
 }
 
 /** Whether this runtime is Node (whose sockets read into a caller's buffers). */
 export function socketHttpAvailable(): boolean {
-  const host = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: object } };
-  return host.Deno === undefined && host.Bun === undefined &&
-    host.process?.versions !== undefined && "node" in host.process.versions;
+  return hostRuntime() === "node";
 }
 
 /** What a connection's reads go to while it carries an exchange. */
@@ -205,16 +208,14 @@ function isIpAddress(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(":");
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** The request line and header fields of `spec`, refusing any that could split them. */
 function requestHead(spec: NodeRequestSpec): string {
-  if (!TOKEN.test(spec.method)) throw new TypeError(`Invalid method "${spec.method}"`);
+  if (!HTTP_TOKEN.test(spec.method)) throw new TypeError(`Invalid method "${spec.method}"`);
   const headers = { ...spec.headers };
   headers.host ??= spec.url.host || "localhost";
   let head = `${spec.method} ${spec.url.pathname}${spec.url.search} HTTP/1.1\r\n`;
   for (const [name, value] of Object.entries(headers)) {
-    if (!TOKEN.test(name) || /[\r\n\0]/.test(value)) {
+    if (!HTTP_TOKEN.test(name) || /[\r\n\0]/.test(value)) {
       throw new TypeError(`Invalid header "${name}"`);
     }
     head += `${name}: ${value}\r\n`;
@@ -331,7 +332,8 @@ function exchange(
             if (chunked.done) {
               body.end();
               finish(used === rest.length && keepAlive);
-              return keepBuffer(buffer, kept, false);
+              // A kept connection reads on while idle: an end or stray bytes close it.
+              return keepBuffer(buffer, kept, !socket.destroyed);
             }
           } else {
             const n = Math.min(left, rest.length);
@@ -340,7 +342,7 @@ function exchange(
             if (left === 0) {
               body.end();
               finish(n === rest.length && keepAlive);
-              return keepBuffer(buffer, kept, false);
+              return keepBuffer(buffer, kept, !socket.destroyed);
             }
           }
           return keepBuffer(buffer, kept, body.wantsMore(() => socket.resume()));
