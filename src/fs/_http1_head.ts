@@ -65,8 +65,8 @@ export function parseHead(bytes: Uint8Array, method: string): Http1Head {
   const minor = statusLine[1];
   const status = Number(statusLine[2]);
   const rawHeaders: string[] = [];
-  let lengths: string[] = [];
-  let transfer: string[] = [];
+  const lengths: string[] = [];
+  const transfer: string[] = [];
   let connection = "";
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(":");
@@ -76,8 +76,8 @@ export function parseHead(bytes: Uint8Array, method: string): Http1Head {
     if (!FIELD_VALUE.test(value)) throw new Http1Error(`bad value of header "${name}"`);
     rawHeaders.push(name, value);
     const lower = name.toLowerCase();
-    if (lower === "content-length") lengths = [...lengths, ...value.split(",")];
-    else if (lower === "transfer-encoding") transfer = [...transfer, ...value.split(",")];
+    if (lower === "content-length") lengths.push(...value.split(","));
+    else if (lower === "transfer-encoding") transfer.push(...value.split(","));
     else if (lower === "connection") connection += `,${value.toLowerCase()}`;
   }
   const tokens = connection.split(",").map((token) => token.trim());

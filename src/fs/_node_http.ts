@@ -7,7 +7,7 @@
  */
 import type { ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 import { requireNodeBuiltin } from "../host/node_builtin.ts";
-import { NodeHeaders, NodeResponse } from "./_node_response.ts";
+import { connectionFailed, NodeHeaders, NodeResponse, responseCutShort } from "./_node_response.ts";
 
 /**
  * What one exchange sends: `fetch`'s request, without the `Request` object (whose
@@ -80,7 +80,7 @@ export function sendNodeRequest(
       unlisten();
       if (settled) return;
       settled = true;
-      reject(new TypeError(`Cannot connect to "${target}": ${error.message}`, { cause: error }));
+      reject(connectionFailed(target, error));
     });
     client.on("response", (message) => {
       settled = true;
@@ -162,7 +162,7 @@ function toResponse(message: IncomingMessage, method: string, done: () => void):
         if (state !== "open") return;
         state = "failed";
         done();
-        controller.error(new TypeError("The connection closed before the response ended"));
+        controller.error(responseCutShort());
       });
     },
     pull() {

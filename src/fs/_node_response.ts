@@ -78,6 +78,20 @@ export class NodeResponse {
   }
 }
 
+/**
+ * The error of an exchange with `target` that failed before its answer (as `fetch`'s: a
+ * `TypeError` whose `cause` is the system error).
+ */
+export function connectionFailed(target: string, error: Error | undefined): TypeError {
+  const reason = error?.message ?? "the connection closed";
+  return new TypeError(`Cannot connect to "${target}": ${reason}`, { cause: error });
+}
+
+/** The error of a response body whose connection closed before its end. */
+export function responseCutShort(cause?: unknown): TypeError {
+  return new TypeError("The connection closed before the response ended", { cause });
+}
+
 /** `answer` as a real `Response` (for callers typed with `fetch`). */
 export function toFetchResponse(answer: NodeResponse): Response {
   const headers = new Headers();

@@ -24,7 +24,7 @@ import {
   parseHead,
 } from "./_http1_head.ts";
 import type { NodeRequestSpec } from "./_node_http.ts";
-import { NodeHeaders, NodeResponse } from "./_node_response.ts";
+import { connectionFailed, NodeHeaders, NodeResponse, responseCutShort } from "./_node_response.ts";
 
 /** The size of the buffers sockets read into. */
 const READ_BYTES = 256 * 1024;
@@ -110,7 +110,6 @@ export class SocketPool {
     const attempt = (connection: Connection, reused: boolean) =>
       exchange(connection, spec, head, target, reused, (reusable) => {
         if (reusable) this.#keep(connection);
-        else connection.socket.destroy();
       });
     const kept = this.#take(key);
     if (kept === undefined) return attempt(this.#open(key, where, secure), false);
@@ -227,7 +226,8 @@ function requestHead(spec: NodeRequestSpec): string {
  * One exchange on `connection`: writes the head, reads the response head, then the body
  * as a stream of the read pieces (lent: see `releasePiece`). `done(reusable)` runs once
  * the connection is free again: reusable when the body was read to its end, nothing
- * followed it and the server keeps the connection open.
+ * followed it and the server keeps the connection open; a connection that is not is
+ * destroyed before.
  */
 function exchange(
   connection: Connection,
@@ -256,14 +256,10 @@ function exchange(
       if (parsed === undefined) reject(failure);
       else if (failure !== undefined) body.fail(failure);
     };
-    const cannotConnect = (error: Error | undefined) =>
-      new TypeError(`Cannot connect to "${target}": ${error?.message ?? "the connection closed"}`, {
-        cause: error,
-      });
     const onAbort = () => finish(false, signal!.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    /** Reads the head from `bytes`; what follows it, or undefined until it is whole. */
     let informational = 0;
+    /** Reads the head from `bytes`; what follows it, or undefined until it is whole. */
     const readHead = (bytes: Uint8Array): Uint8Array | undefined => {
       let all = pendingHead.append(bytes);
       for (let from = pendingHead.searchFrom;;) {
@@ -356,15 +352,12 @@ function exchange(
         if (parsed === undefined && reused && !received) {
           return finish(false, new StaleConnection());
         }
-        if (parsed === undefined) return finish(false, cannotConnect(error));
+        if (parsed === undefined) return finish(false, connectionFailed(target, error));
         if (parsed.framing === "close" && error === undefined) {
           body.end();
           return finish(false);
         }
-        finish(
-          false,
-          new TypeError("The connection closed before the response ended", { cause: error }),
-        );
+        finish(false, responseCutShort(error));
       },
     };
     body.onCancel(() => finish(false));
